@@ -1,0 +1,206 @@
+#include "cli.h"
+
+#include <set>
+
+namespace kb::cli {
+namespace {
+
+constexpr char kExitCodes[] = R"(Exit codes:
+  0  success (check: no errors; warnings are allowed unless --strict)
+  1  content errors: check found errors (or warnings with --strict); build/update could index no file
+  2  usage or configuration error: bad option, missing source directory, invalid kb-source.yaml
+  3  I/O, database or internal error (the previous index is left as it was)
+  4  the database is locked by another kb-index run (build/update without --wait)
+)";
+
+constexpr char kSourceHelp[] = R"(Sources:
+  SOURCE is DIR or NAME=DIR: a directory or git working tree of Markdown files. NAME (default: the
+  config's `name`, else the directory's basename) is stored as each item's source; ids are unique
+  across all sources of a database. An optional kb-source.yaml at DIR sets:
+    name: payments                 include: ["**/*.md", "**/*.markdown"]   exclude: ["README.md"]
+    lang: en    owner: payments-team    id_prefix: "payments/"
+    required: [owner, kind, tier]  unknown_fields: error|warning|ignore    (both used by check)
+  A synonyms.txt at DIR (comma-separated words per line, '#' comments) feeds query synonyms.
+  Hidden files and directories are never read. For a git tree, the HEAD commit is recorded.
+)";
+
+constexpr char kOverview[] = R"(kb-index: build, update and check a kb knowledge-base index.
+
+Usage:
+  kb-index build  SOURCE... --db PATH [--wait] [-q|-v] [--progress auto|always|never]
+  kb-index update SOURCE... --db PATH [--wait] [-q|-v] [--progress auto|always|never]
+  kb-index check  [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
+  kb-index stats  --db PATH [--format text|json] [--today YYYY-MM-DD]
+  kb-index help [COMMAND] | COMMAND --help | --version
+
+Commands:
+  build   index every file of the sources into a fresh copy of the database (one atomic commit)
+  update  re-parse only changed files; remove deleted files and sources not given; move renamed ones
+  check   validate every file without writing an index (the CI mode)
+  stats   items by kind/owner/tier/lang/source, stale items by owner, size, schema, source commits
+
+Common options:
+  -q, --quiet     print only errors
+  -v, --verbose   print every file added, updated, moved, removed or skipped
+  -h, --help      help for the command
+
+)";
+
+constexpr char kBuildHelp[] = R"(Usage: kb-index build|update SOURCE... --db PATH [options]
+
+build reads and parses every file and replaces the whole database; update reads every file but parses
+only those whose content (SHA-256), path or source config changed, removes items of deleted files and of
+sources no longer given, and moves renamed files. Both leave the same index for the same trees.
+
+A run is one atomic commit: killing it at any point leaves the previous index searchable (servers keep
+answering) and the next run completes. A run that can index no file at all keeps the previous index.
+
+Options:
+  --db PATH         the database directory (created if missing)
+  --wait            wait for another kb-index run on the same database instead of failing (exit 4)
+  --progress MODE   auto (default: a live progress line when stderr is a terminal, plain phase lines
+                    otherwise), always, never
+  -q, --quiet       print only errors
+  -v, --verbose     also print each file: added, updated, moved, removed, skipped (unchanged: not listed)
+
+Output: a summary (files read and parsed; added/updated/moved/removed/unchanged/skipped counts; items
+and scripted answers; time and throughput) on stdout, then every skipped file with its reason.
+
+)";
+
+constexpr char kCheckHelp[] = R"(Usage: kb-index check [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
+
+Validates every selected file of the sources without writing any index, and reports:
+  front-matter     YAML and front matter errors, bad field values, binary/non-UTF-8/oversize files
+  missing-field    a field of the config's `required` list is absent (default: owner, kind, tier)
+  unknown-field    a field kb does not know (severity: the config's unknown_fields; default error)
+  unknown-kind     kind other than article/answer        unknown-tier   tier other than L1/L2
+  duplicate-id     two files with one id (across all sources)
+  duplicate-code   one error code claimed by two articles
+  broken-link      a relative link to a missing file     broken-anchor  a #anchor no heading/id matches
+  placeholder      a malformed {{placeholder}} in a scripted answer
+  future-verified  a `verified` date after today         empty-body     a body without text
+  stale            (warning) past verified + verify_every
+  io               a file or directory that cannot be read
+
+Options:
+  --format text     path:line:col: error|warning: message [rule]    (default)
+  --format json     {"files","errors","warnings","diagnostics":[{"path","line","column","severity","rule","message"}]}
+  --format github   GitHub Actions annotations: ::error file=PATH,line=L,col=C,title=RULE::MESSAGE
+  --strict          warnings fail the check too (exit 1)
+  --today DATE      judge staleness and future dates against DATE instead of today (UTC)
+A count summary goes to stderr (not with --quiet).
+
+)";
+
+constexpr char kStatsHelp[] = R"(Usage: kb-index stats --db PATH [--format text|json] [--today YYYY-MM-DD]
+
+Prints the items by kind, owner, tier, language and source, the stale items by owner, the index size on
+disk, the schema version, the time of the last commit, and each source's directory and git commit.
+Safe to run while an indexer writes the database.
+
+)";
+
+bool TakesValue(const std::string& option) {
+  static const std::set<std::string> kWithValue = {"--db", "--format", "--today", "--progress"};
+  return kWithValue.count(option) != 0;
+}
+
+}  // namespace
+
+std::string HelpText(const std::string& command) {
+  if (command == "build" || command == "update") return std::string(kBuildHelp) + kSourceHelp + "\n" + kExitCodes;
+  if (command == "check") return std::string(kCheckHelp) + kSourceHelp + "\n" + kExitCodes;
+  if (command == "stats") return std::string(kStatsHelp) + kExitCodes;
+  return std::string(kOverview) + kSourceHelp + "\n" + kExitCodes;
+}
+
+bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
+  static const std::set<std::string> kCommands = {"build", "update", "check", "stats", "help"};
+  int i = 1;
+  if (i < argc) {
+    const std::string first = argv[i];
+    if (first == "--help" || first == "-h") {
+      args->command = "help";
+      return true;
+    }
+    if (first == "--version") {
+      args->command = "version";
+      return true;
+    }
+    if (!kCommands.count(first)) {
+      *error = first.empty() || first[0] == '-' ? "expected a command before '" + first + "'"
+                                                 : "unknown command '" + first + "'";
+      return false;
+    }
+    args->command = first;
+    ++i;
+  }
+  if (args->command.empty()) {
+    *error = "no command given";
+    return false;
+  }
+  bool options_done = false;
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
+      if (args->command == "help") {
+        args->help_topic = arg;
+      } else {
+        args->sources.push_back(arg);
+      }
+      continue;
+    }
+    if (arg == "--") {
+      options_done = true;
+      continue;
+    }
+    std::string value;
+    if (const std::size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+      if (!TakesValue(arg)) {
+        *error = "option " + arg + " takes no value";
+        return false;
+      }
+    } else if (TakesValue(arg)) {
+      if (i + 1 >= argc) {
+        *error = "option " + arg + " needs a value";
+        return false;
+      }
+      value = argv[++i];
+    }
+    if (arg == "--help" || arg == "-h") args->help = true;
+    else if (arg == "--quiet" || arg == "-q") args->verbosity = Verbosity::kQuiet;
+    else if (arg == "--verbose" || arg == "-v") args->verbosity = Verbosity::kVerbose;
+    else if (arg == "--strict" && args->command == "check") args->strict = true;
+    else if (arg == "--wait" && (args->command == "build" || args->command == "update")) args->wait = true;
+    else if (arg == "--db" && args->command != "check") args->db = value;
+    else if (arg == "--today" && (args->command == "check" || args->command == "stats")) args->today = value;
+    else if (arg == "--progress" && (args->command == "build" || args->command == "update")) args->progress = value;
+    else if (arg == "--format" && (args->command == "check" || args->command == "stats")) args->format = value;
+    else {
+      *error = "unknown option '" + arg + "' for " + args->command;
+      return false;
+    }
+  }
+  if (args->help || args->command == "help") return true;
+
+  const bool writes = args->command == "build" || args->command == "update";
+  if ((writes || args->command == "stats") && args->db.empty()) {
+    *error = args->command + " needs --db PATH";
+  } else if ((writes || args->command == "check") && args->sources.empty()) {
+    *error = args->command + " needs at least one SOURCE directory";
+  } else if (args->command == "stats" && !args->sources.empty()) {
+    *error = "stats takes no SOURCE (got '" + args->sources.front() + "')";
+  } else if (args->command == "check" && args->format != "text" && args->format != "json" && args->format != "github") {
+    *error = "--format must be text, json or github, not '" + args->format + "'";
+  } else if (args->command == "stats" && args->format != "text" && args->format != "json") {
+    *error = "--format must be text or json, not '" + args->format + "'";
+  } else if (args->progress != "auto" && args->progress != "always" && args->progress != "never") {
+    *error = "--progress must be auto, always or never, not '" + args->progress + "'";
+  }
+  return error->empty();
+}
+
+}  // namespace kb::cli

@@ -1,0 +1,41 @@
+// kb-index command line: parsing arguments into one struct, and the help texts.
+#ifndef KB_INDEXER_CLI_H_
+#define KB_INDEXER_CLI_H_
+
+#include <string>
+#include <vector>
+
+namespace kb::cli {
+
+// Exit codes (documented in --help; scripts and CI depend on them).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitContent = 1;   // check found errors; build/update could index nothing
+inline constexpr int kExitUsage = 2;     // bad arguments or source configuration
+inline constexpr int kExitInternal = 3;  // I/O, database or internal error
+inline constexpr int kExitBusy = 4;      // another indexer holds the database (build/update without --wait)
+
+enum class Verbosity { kQuiet, kNormal, kVerbose };
+
+struct Args {
+  std::string command;              // build | update | check | stats | help | version
+  std::vector<std::string> sources;
+  std::string db;
+  std::string format = "text";      // check: text|json|github; stats: text|json
+  std::string today;                // YYYY-MM-DD, "" = today
+  bool strict = false;
+  bool wait = false;
+  bool help = false;
+  std::string help_topic;           // `kb-index help CMD`
+  Verbosity verbosity = Verbosity::kNormal;
+  std::string progress = "auto";    // auto|always|never
+};
+
+// Parses argv. On a usage error returns false with `error` set.
+bool ParseArgs(int argc, char** argv, Args* args, std::string* error);
+
+// Help for a command ("" = overview).
+std::string HelpText(const std::string& command);
+
+}  // namespace kb::cli
+
+#endif  // KB_INDEXER_CLI_H_

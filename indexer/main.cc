@@ -1,0 +1,135 @@
+// kb-index: parse arguments → libkb (LoadSource, BuildIndex/UpdateIndex, Check, ReadIndexStats) → output
+// and exit code. All logic lives in libkb; this file only wires it to a terminal.
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "kb/check.h"
+#include "kb/index_writer.h"
+#include "kb/indexer.h"
+#include "kb/source.h"
+#include "output.h"
+
+namespace kb::cli {
+namespace {
+
+// The one mapping from a libkb Status to an exit code.
+int ExitCode(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+      return kExitUsage;
+    case StatusCode::kBusy:
+      return kExitBusy;
+    default:
+      return kExitInternal;
+  }
+}
+
+int Fail(const Status& status, const std::string& hint = "") {
+  std::fprintf(stderr, "kb-index: %s%s\n", status.message().c_str(), hint.c_str());
+  return ExitCode(status);
+}
+
+Status LoadSources(const std::vector<std::string>& args, std::vector<Source>* sources) {
+  for (const std::string& arg : args) {
+    Result<Source> source = LoadSource(arg);
+    if (!source.ok()) {
+      // A missing or unreadable source directory is a mistake on the command line, not in the index.
+      if (source.status().code() == StatusCode::kNotFound) return Status::InvalidArgument(source.status().message());
+      return source.status();
+    }
+    sources->push_back(std::move(source).value());
+  }
+  return Status::Ok();
+}
+
+int RunIndex(const Args& args, const std::vector<Source>& sources) {
+  const bool tty = ::isatty(STDERR_FILENO) == 1;
+  const bool show = args.verbosity != Verbosity::kQuiet && args.progress != "never";
+  ProgressPrinter progress(/*live=*/args.progress == "always" || (args.progress == "auto" && tty), show);
+  IndexerOptions options;
+  options.db_path = args.db;
+  options.wait_for_lock = args.wait;
+  options.spelling = getenv("KBNOSPELL") == nullptr;
+  options.progress = [&](const IndexProgress& p) { progress.Update(p); };
+  if (args.verbosity == Verbosity::kVerbose) {
+    options.on_locked = [&] {
+      std::printf("locked %s\n", args.db.c_str());
+      std::fflush(stdout);
+    };
+    options.on_file = [&](const FileEvent& e) {
+      progress.Clear();
+      PrintFileEvent(e);
+    };
+  }
+  const bool build = args.command == "build";
+  Result<IndexSummary> summary = build ? BuildIndex(sources, options) : UpdateIndex(sources, options);
+  progress.Clear();
+  if (!summary.ok()) {
+    const Status& s = summary.status();
+    if (s.code() == StatusCode::kNotFound) {
+      std::fprintf(stderr, "kb-index: %s\n", s.message().c_str());
+      return kExitContent;  // nothing could be indexed
+    }
+    if (s.code() == StatusCode::kBusy) {
+      return Fail(s, "\n  another kb-index run is writing " + args.db +
+                         "; try again when it has finished, or pass --wait to queue behind it");
+    }
+    return Fail(s);
+  }
+  PrintIndexSummary(args.command, args.db, sources, *summary, args.verbosity);
+  return kExitOk;
+}
+
+int RunCheck(const Args& args, const std::vector<Source>& sources) {
+  CheckOptions options;
+  options.today = args.today;
+  Result<CheckReport> report = Check(sources, options);
+  if (!report.ok()) return Fail(report.status());
+  PrintCheckReport(*report, args.format, args.verbosity);
+  if (report->errors > 0 || (args.strict && report->warnings > 0)) return kExitContent;
+  return kExitOk;
+}
+
+int RunStats(const Args& args) {
+  if (::access(args.db.c_str(), F_OK) != 0) {
+    std::fprintf(stderr, "kb-index: %s: no such database; build one with kb-index build\n", args.db.c_str());
+    return kExitUsage;
+  }
+  Result<IndexStats> stats = ReadIndexStats(args.db, args.today);
+  if (!stats.ok()) return Fail(stats.status());
+  PrintStats(args.db, *stats, args.format);
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  Args args;
+  std::string error;
+  if (!ParseArgs(argc, argv, &args, &error)) {
+    std::fprintf(stderr, "kb-index: %s\nRun 'kb-index --help' for usage.\n", error.c_str());
+    return kExitUsage;
+  }
+  if (args.command == "version") {
+    std::printf("kb-index (kb) schema %d\n", kSchemaVersion);
+    return kExitOk;
+  }
+  if (args.command == "help" || args.help) {
+    std::printf("%s", HelpText(args.command == "help" ? args.help_topic : args.command).c_str());
+    return kExitOk;
+  }
+  if (args.command == "stats") return RunStats(args);
+  std::vector<Source> sources;
+  if (Status s = LoadSources(args.sources, &sources); !s.ok()) return Fail(s);
+  if (args.command == "check") return RunCheck(args, sources);
+  return RunIndex(args, sources);
+}
+
+}  // namespace
+}  // namespace kb::cli
+
+int main(int argc, char** argv) { return kb::cli::Main(argc, argv); }

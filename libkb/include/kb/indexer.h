@@ -1,0 +1,128 @@
+// kb::BuildIndex / kb::UpdateIndex: bring a kb database in line with a set of sources, and
+// kb::ReadIndexStats: what a database holds.
+//
+// Usage:
+//   std::vector<kb::Source> sources = {*kb::LoadSource("content")};
+//   kb::IndexerOptions options;
+//   options.db_path = "kb.db";
+//   auto summary = kb::UpdateIndex(sources, options);   // or BuildIndex
+//   if (!summary.ok()) return summary.status();
+//
+// One run is one atomic commit: the database shows either everything the run did or nothing of it, so a
+// crash or SIGKILL at any point leaves the previous revision searchable and the next run simply redoes the
+// work. A run holds the database's write lock from start to end; a second concurrent run fails with
+// StatusCode::kBusy (or waits, with IndexerOptions::wait_for_lock).
+//
+// BuildIndex re-reads every file and replaces the whole database (in the same atomic commit). UpdateIndex
+// reads every file but parses only those whose content hash, path or source config changed since the last
+// run; it removes items of deleted files and of sources not given, and moves renamed files. Both give the
+// same database contents for the same trees. Ids are unique across sources: when two files claim one id,
+// the first (in source order, then path order) is indexed and the other skipped with a reason.
+//
+// Database metadata written: "sources" (names, one per line), "source:NAME:commit" (git HEAD, if any),
+// "source:NAME:root", "source:NAME:fingerprint", "synonyms:fingerprint".
+//
+// Thread-safety: each call is independent; callbacks run on the calling thread.
+#ifndef KB_INDEXER_H_
+#define KB_INDEXER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kb/source.h"
+#include "kb/status.h"
+
+namespace kb {
+
+struct IndexProgress {
+  enum class Phase { kScanning, kIndexing, kCommitting, kDone };
+  Phase phase = Phase::kScanning;
+  std::size_t files_done = 0;    // files read (and parsed if needed) so far
+  std::size_t files_total = 0;   // files selected in all sources (known once scanning is done)
+  std::uint64_t bytes_done = 0;
+  std::uint64_t bytes_total = 0;
+  std::size_t parsed = 0;        // files parsed so far (update parses only what changed)
+};
+
+enum class FileAction { kAdded, kUpdated, kMoved, kRemoved, kUnchanged, kSkipped };
+const char* FileActionName(FileAction action);  // "added", "updated", ...
+
+// One thing a run did to one item or file (for --verbose output).
+struct FileEvent {
+  FileAction action = FileAction::kAdded;
+  std::string source;
+  std::string path;    // for kRemoved: the path the item had; for kMoved: the new path
+  std::string id;
+  std::string detail;  // kMoved: the old path; kSkipped: the reason
+};
+
+struct IndexerOptions {
+  std::string db_path;
+  // Wait for another writer's lock instead of failing with kBusy. Default: false.
+  bool wait_for_lock = false;
+  // Record spelling data for "did you mean". Default: true.
+  bool spelling = true;
+  // Called after each file and at phase changes; keep it cheap (the caller throttles its output).
+  std::function<void(const IndexProgress&)> progress;
+  // Called for every added/updated/moved/removed/skipped item (and unchanged ones, if `report_unchanged`).
+  std::function<void(const FileEvent&)> on_file;
+  bool report_unchanged = false;
+  // Called once the database is open and locked, before any file is read (tools and tests use it to
+  // know the run has started).
+  std::function<void()> on_locked;
+};
+
+struct SourceSummary {
+  std::string name;
+  std::string root;
+  std::string commit;
+  std::size_t files = 0;  // Markdown files selected
+  std::size_t items = 0;  // items of this source in the database after the run
+};
+
+struct IndexSummary {
+  std::size_t files = 0;      // Markdown files selected in all sources
+  std::size_t parsed = 0;     // files parsed (build: all; update: only changed ones)
+  std::size_t added = 0, updated = 0, moved = 0, removed = 0, unchanged = 0;
+  std::size_t items = 0;      // items in the database after the run
+  std::size_t answers = 0;    // of which scripted answers
+  std::size_t ignored = 0;    // files not selected (not Markdown, excluded, hidden)
+  std::vector<SkippedFile> skipped;  // files that could not be indexed, each with a reason
+  std::vector<SourceSummary> sources;
+  std::vector<std::string> removed_sources;  // sources in the database but not given: their items went
+  std::uint64_t bytes = 0;    // bytes of the files read
+  bool committed = false;     // false when there was nothing to change (update) 
+  double seconds = 0;
+};
+
+// Rebuilds the database at options.db_path from `sources` (creating it if missing). Fails with
+// InvalidArgument, leaving the database as it was, when no file at all could be indexed.
+Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const IndexerOptions& options);
+
+// Brings the database in line with `sources`, touching only what changed (creating it if missing).
+Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options);
+
+struct IndexStats {
+  std::size_t items = 0;
+  std::map<std::string, std::size_t> by_kind, by_owner, by_tier, by_lang, by_source;  // "" = not set
+  std::map<std::string, std::size_t> stale_by_owner;  // items past verify_every on `today`
+  std::size_t stale = 0;
+  std::uint64_t size_bytes = 0;  // files of the database directory
+  std::string schema;            // kb:schema metadata
+  std::string updated;           // time of the last commit (ISO-8601 UTC)
+  struct SourceInfo {
+    std::string name, root, commit;
+  };
+  std::vector<SourceInfo> sources;
+};
+
+// Reads statistics from the database at `db_path` (read-only; safe while an indexer runs).
+// `today` (YYYY-MM-DD) decides staleness; "" = today.
+Result<IndexStats> ReadIndexStats(const std::string& db_path, const std::string& today = "");
+
+}  // namespace kb
+
+#endif  // KB_INDEXER_H_

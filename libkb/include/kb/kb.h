@@ -1,0 +1,21 @@
+// kb: the knowledge-base search library. Include this one header to get all of it.
+//
+//   #include <kb/kb.h>
+//
+//   auto item = kb::ParseFile("content", "payments/refunds.md");
+//   auto writer = kb::IndexWriter::Open("kb.db", {});
+//   (void)(*writer)->Upsert(*item);
+//   (void)(*writer)->Commit();
+//   auto searcher = kb::Searcher::Open({"kb.db"});
+//   auto res = (*searcher)->Search({.query = "refund"});
+#ifndef KB_KB_H_
+#define KB_KB_H_
+
+#include "kb/answer.h"
+#include "kb/index_writer.h"
+#include "kb/item.h"
+#include "kb/options.h"
+#include "kb/searcher.h"
+#include "kb/status.h"
+
+#endif  // KB_KB_H_

@@ -1,0 +1,141 @@
+// kb::Searcher: answers queries over one or more kb databases (local paths or remote shards) as one.
+//
+// Usage:
+//   auto searcher = kb::Searcher::Open({"/var/lib/kb/db"}, {});
+//   kb::SearchRequest req;
+//   req.query = "card declined tag:payments";
+//   auto res = (*searcher)->Search(req);
+//   for (const kb::SearchHit& hit : res->hits) { ... hit.section_anchor, hit.snippet ... }
+//
+// Query syntax: free text (stemmed per language), "exact phrases", AND / OR / NOT, +must -mustnot, and
+// field filters tag: owner: kind: tier: product: lang: code: id: (boolean, case-insensitive; the same field
+// twice ORs, different fields AND) and title: (free text in titles). Error codes and ids typed as plain
+// words also match exactly and rank first.
+//
+// Thread-safety: a Searcher is NOT thread-safe (Xapian objects are not); give each thread its own
+// (Open is cheap). Reopen() picks up a newer committed revision.
+#ifndef KB_SEARCHER_H_
+#define KB_SEARCHER_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kb/item.h"
+#include "kb/options.h"
+#include "kb/status.h"
+
+namespace kb {
+
+struct SearchRequest {
+  std::string query;
+  // Extra filters ANDed with the query: field → accepted values (ORed). Fields: tag owner kind tier product
+  // lang code id.
+  std::map<std::string, std::vector<std::string>> filters;
+  int page = 1;        // 1-based
+  int size = 10;       // results per page, 1..kMaxPageSize
+  // Treat the last word as a prefix still being typed. Default: false.
+  bool partial = false;
+  // Facet fields to count: tag owner kind tier product lang. Empty = none.
+  std::vector<std::string> facets;
+  // "relevance" (default) | "verified" (most recently verified first) | "title".
+  std::string sort = "relevance";
+  // Compute snippets. Default: true.
+  bool snippets = true;
+  // Date used to decide staleness (YYYY-MM-DD); "" = today.
+  std::string today;
+};
+
+inline constexpr int kMaxPageSize = 100;
+
+struct SearchHit {
+  std::string id;
+  std::string title;
+  Kind kind = Kind::kArticle;
+  std::string path;
+  std::string source;
+  std::string section_title;   // best-matching section; the item title for the lead section
+  std::string section_anchor;  // "" for the lead section
+  std::string snippet;         // HTML-escaped text with matches wrapped in <mark>…</mark>
+  std::string owner;
+  Tier tier = Tier::kUnset;
+  std::string product;
+  std::string lang;
+  std::vector<std::string> tags;
+  std::vector<std::string> error_codes;
+  std::string verified;        // YYYY-MM-DD or ""
+  std::string stale_after;     // YYYY-MM-DD or ""
+  bool stale = false;
+  bool exact = false;          // matched an error code or id exactly
+  double score = 0;
+  int rank = 0;                // 1-based position in the whole result list
+};
+
+struct FacetValue {
+  std::string value;
+  int count = 0;
+};
+
+struct SearchResponse {
+  std::string query;
+  int total = 0;               // estimated number of matching items (exact for small result sets)
+  int page = 1;
+  int size = 10;
+  std::vector<SearchHit> hits;
+  std::map<std::string, std::vector<FacetValue>> facets;  // field → values by descending count
+  std::string suggestion;      // "did you mean" query, "" if none
+  std::string corrected_query; // set when there were no results and the suggestion was searched instead
+  bool partial_results = false;  // some shard did not answer (only with SearcherOptions::allow_partial)
+  double elapsed_ms = 0;
+};
+
+struct Completion {
+  std::string text;   // the whole query with the last word completed
+  int frequency = 0;  // documents containing the completed word
+};
+
+struct SuggestResponse {
+  std::vector<Completion> completions;
+  std::vector<SearchHit> hits;  // top hits for the partial query (no snippets)
+};
+
+// An item as stored, for display.
+struct StoredItem {
+  Item item;               // metadata, body (Markdown), sections; code_blocks/links are not stored
+  std::string stale_after;
+  bool stale = false;
+};
+
+class Searcher {
+ public:
+  // `databases`: local paths and/or "remote:HOST:PORT" (xapian-tcpsrv). At least one.
+  static Result<std::unique_ptr<Searcher>> Open(const std::vector<std::string>& databases,
+                                                const SearcherOptions& options);
+  static Result<std::unique_ptr<Searcher>> Open(const std::vector<std::string>& databases);
+  ~Searcher();
+  Searcher(const Searcher&) = delete;
+  Searcher& operator=(const Searcher&) = delete;
+
+  Result<SearchResponse> Search(const SearchRequest& request);
+  // As-you-type: completions of the last word and the top `hits` items for the partial query.
+  Result<SuggestResponse> Suggest(const std::string& partial_query, int completions = 8, int hits = 5);
+  Result<StoredItem> GetItem(const std::string& id);
+  // Items like this one (more-like-this over its most informative terms).
+  Result<std::vector<SearchHit>> Related(const std::string& id, int count = 5);
+
+  // Moves to the newest committed revision. Returns true if it changed.
+  Result<bool> Reopen();
+  std::size_t DocCount() const;
+  // Metadata from the first database ("" when absent).
+  std::string GetMetadata(const std::string& key) const;
+
+ private:
+  struct Rep;
+  explicit Searcher(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace kb
+
+#endif  // KB_SEARCHER_H_

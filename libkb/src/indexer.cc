@@ -1,0 +1,349 @@
+// BuildIndex and UpdateIndex: one locked, atomic pass that makes a database match a set of sources.
+#include "kb/indexer.h"
+
+#include <xapian.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "file_pipeline.h"
+#include "kb/index_writer.h"
+#include "stored.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb {
+namespace {
+
+constexpr char kMetaSources[] = "sources";
+constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
+
+std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
+
+// "path:12: message" → "line 12: message"; "path: message" → "message".
+std::string Reason(const std::string& path, const Status& status) {
+  const std::string& m = status.message();
+  if (m.rfind(path, 0) != 0 || m.size() <= path.size() || m[path.size()] != ':') return m;
+  std::string rest = m.substr(path.size() + 1);
+  std::size_t digits = 0;
+  while (digits < rest.size() && rest[digits] >= '0' && rest[digits] <= '9') ++digits;
+  if (digits > 0 && digits < rest.size() && rest[digits] == ':') {
+    return "line " + rest.substr(0, digits) + ":" + rest.substr(digits + 1);
+  }
+  return std::string(internal::Trim(rest));
+}
+
+Status ValidateSources(const std::vector<Source>& sources, const IndexerOptions& options) {
+  if (options.db_path.empty()) return Status::InvalidArgument("no database path given (--db PATH)");
+  if (sources.empty()) return Status::InvalidArgument("no source given");
+  std::set<std::string> names, roots;
+  for (const Source& s : sources) {
+    // Source filter terms are lowercase, so names differing only in case would share their items.
+    if (!names.insert(internal::AsciiLower(s.name)).second) {
+      return Status::InvalidArgument("source name '" + s.name + "' given twice; name them with NAME=DIR");
+    }
+    if (!roots.insert(s.real_root).second) return Status::InvalidArgument(s.root + ": directory given twice");
+  }
+  return Status::Ok();
+}
+
+class Run {
+ public:
+  Run(const std::vector<Source>& sources, const IndexerOptions& options, bool rebuild)
+      : sources_(sources), options_(options), rebuild_(rebuild) {}
+
+  Result<IndexSummary> Execute();
+
+ private:
+  Status Open();
+  Status Scan();
+  Status IndexFiles();
+  Status RemoveStale();
+  Status WriteMetadata();
+  void Event(FileAction action, const std::string& source, const std::string& path, const std::string& id,
+             const std::string& detail = "") {
+    if (options_.on_file && (action != FileAction::kUnchanged || options_.report_unchanged)) {
+      options_.on_file({action, source, path, id, detail});
+    }
+  }
+  void Skip(const std::string& source, const std::string& path, const std::string& reason) {
+    summary_.skipped.push_back({source, path, reason});
+    Event(FileAction::kSkipped, source, path, "", reason);
+  }
+  void Progress(IndexProgress::Phase phase) {
+    progress_.phase = phase;
+    if (options_.progress) options_.progress(progress_);
+  }
+  static std::string Key(const std::string& source, const std::string& path) { return source + '\n' + path; }
+
+  const std::vector<Source>& sources_;
+  const IndexerOptions& options_;
+  const bool rebuild_;
+  std::unique_ptr<IndexWriter> writer_;
+  IndexSummary summary_;
+  IndexProgress progress_;
+  std::vector<std::vector<SourceFile>> files_;
+  std::vector<bool> reparse_all_;                             // per source: its fingerprint changed
+  std::unordered_map<std::string, IndexedItem> existing_;     // by id
+  std::unordered_map<std::string, std::string> existing_by_path_;  // Key(source, path) → id
+  std::unordered_set<std::string> scanned_paths_;             // Key(source, path) of every selected file
+  std::unordered_map<std::string, std::string> claimed_;      // id → "source:path" of the file that has it
+  std::unordered_set<std::string> moved_away_;                // ids of items whose file was renamed
+  bool metadata_changed_ = false;
+};
+
+Status Run::Open() {
+  WriterOptions wo;
+  wo.overwrite = rebuild_;
+  wo.wait_for_lock = options_.wait_for_lock;
+  wo.spelling = options_.spelling;
+  Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(options_.db_path, wo);
+  if (!writer.ok()) return writer.status();
+  writer_ = std::move(writer).value();
+  if (options_.on_locked) options_.on_locked();
+  if (rebuild_) return Status::Ok();  // the rebuild starts from an empty database
+  Result<std::vector<IndexedItem>> items = writer_->ListItems();
+  if (!items.ok()) return items.status();
+  for (IndexedItem& item : *items) {
+    existing_by_path_[Key(item.source, item.path)] = item.id;
+    existing_.emplace(item.id, std::move(item));
+  }
+  for (const Source& s : sources_) {
+    Result<std::string> fingerprint = writer_->GetMetadata(SourceKey(s.name, "fingerprint"));
+    if (!fingerprint.ok()) return fingerprint.status();
+    reparse_all_[&s - sources_.data()] = *fingerprint != s.fingerprint;
+  }
+  return Status::Ok();
+}
+
+Status Run::Scan() {
+  Progress(IndexProgress::Phase::kScanning);
+  for (const Source& s : sources_) {
+    Result<ScanResult> scan = ScanSource(s);
+    if (!scan.ok()) return scan.status();
+    for (SkippedFile& skipped : scan->skipped) Skip(skipped.source, skipped.path, skipped.reason);
+    summary_.ignored += scan->ignored;
+    for (const SourceFile& f : scan->files) {
+      scanned_paths_.insert(Key(s.name, f.path));
+      progress_.bytes_total += f.size;
+    }
+    summary_.files += scan->files.size();
+    summary_.sources.push_back({s.name, s.root, s.commit, scan->files.size(), 0});
+    files_.push_back(std::move(scan->files));
+  }
+  progress_.files_total = summary_.files;
+  return Status::Ok();
+}
+
+Status Run::IndexFiles() {
+  Progress(IndexProgress::Phase::kIndexing);
+  // Existing items of each source whose file is gone, by content hash: a new file with the same bytes in
+  // the same source is the same item, moved.
+  std::multimap<std::string, std::string> gone_by_hash;  // Key(source, hash) → id
+  for (const auto& [id, item] : existing_) {
+    if (!scanned_paths_.count(Key(item.source, item.path))) gone_by_hash.emplace(Key(item.source, item.content_hash), id);
+  }
+  // Decides on the worker thread whether a file must be parsed; reads state that is fixed by now.
+  auto needs_parse = [this](std::size_t s, const SourceFile& file, const std::string& hash) {
+    if (rebuild_ || reparse_all_[s]) return true;
+    auto by_path = existing_by_path_.find(Key(sources_[s].name, file.path));
+    return by_path == existing_by_path_.end() || existing_.at(by_path->second).content_hash != hash;
+  };
+  internal::FilePipeline pipeline(sources_, files_, needs_parse);
+  while (std::optional<internal::PreparedFile> prepared = pipeline.Next()) {
+    const Source& source = sources_[prepared->source_index];
+    const std::string& path = prepared->file->path;
+    ++progress_.files_done;
+    progress_.bytes_done += prepared->file->size;
+    summary_.bytes += prepared->bytes;
+    if (!prepared->read_status.ok()) {
+      Skip(source.name, path, Reason(source.DisplayPath(path), prepared->read_status));
+      Progress(IndexProgress::Phase::kIndexing);
+      continue;
+    }
+    if (!prepared->parsed) {
+      // Unchanged: keep the indexed item, unless an earlier file has taken its id since.
+      const std::string& id = existing_by_path_.at(Key(source.name, path));
+      if (auto [it, fresh] = claimed_.emplace(id, source.name + ":" + path); !fresh) {
+        Skip(source.name, path, "duplicate id '" + id + "' (already used by " + it->second + ")");
+      } else {
+        ++summary_.unchanged;
+        Event(FileAction::kUnchanged, source.name, path, id);
+      }
+      Progress(IndexProgress::Phase::kIndexing);
+      continue;
+    }
+    ++summary_.parsed;
+    ++progress_.parsed;
+    if (!prepared->item.ok()) {
+      Skip(source.name, path, Reason(path, prepared->item.status()));
+      Progress(IndexProgress::Phase::kIndexing);
+      continue;
+    }
+    Item& item = *prepared->item;
+    item.source = source.name;
+    item.content_hash = prepared->hash;
+    if (auto [it, fresh] = claimed_.emplace(item.id, source.name + ":" + path); !fresh) {
+      Skip(source.name, path, "duplicate id '" + item.id + "' (already used by " + it->second + ")");
+      Progress(IndexProgress::Phase::kIndexing);
+      continue;
+    }
+    if (Status s = writer_->Upsert(item); !s.ok()) {
+      if (s.code() != StatusCode::kInvalidArgument) return s;  // the database failed: abandon the run
+      claimed_.erase(item.id);
+      Skip(source.name, path, Reason(path, s));
+      Progress(IndexProgress::Phase::kIndexing);
+      continue;
+    }
+    auto old = existing_.find(item.id);
+    if (old != existing_.end()) {
+      const bool same_place = old->second.source == source.name && old->second.path == path;
+      if (!same_place && old->second.content_hash == item.content_hash) {
+        ++summary_.moved;
+        Event(FileAction::kMoved, source.name, path, item.id, old->second.path);
+      } else {
+        ++summary_.updated;
+        Event(FileAction::kUpdated, source.name, path, item.id);
+      }
+    } else if (auto gone = gone_by_hash.find(Key(source.name, item.content_hash)); gone != gone_by_hash.end()) {
+      ++summary_.moved;
+      Event(FileAction::kMoved, source.name, path, item.id, existing_.at(gone->second).path);
+      moved_away_.insert(gone->second);
+      gone_by_hash.erase(gone);
+    } else {
+      ++summary_.added;
+      Event(FileAction::kAdded, source.name, path, item.id);
+    }
+    Progress(IndexProgress::Phase::kIndexing);
+  }
+  return Status::Ok();
+}
+
+Status Run::RemoveStale() {
+  for (const auto& [id, item] : existing_) {
+    if (claimed_.count(id)) continue;
+    if (Status s = writer_->Remove(id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
+    if (!moved_away_.count(id)) {
+      ++summary_.removed;
+      Event(FileAction::kRemoved, item.source, item.path, id);
+    }
+  }
+  return Status::Ok();
+}
+
+Status Run::WriteMetadata() {
+  auto set = [this](const std::string& key, const std::string& value) -> Status {
+    Result<std::string> old = writer_->GetMetadata(key);
+    if (!old.ok()) return old.status();
+    if (*old == value) return Status::Ok();
+    metadata_changed_ = true;
+    return writer_->SetMetadata(key, value);
+  };
+  Result<std::string> old_sources = writer_->GetMetadata(kMetaSources);
+  if (!old_sources.ok()) return old_sources.status();
+  std::set<std::string> current;
+  std::string names;
+  for (const Source& s : sources_) {
+    current.insert(s.name);
+    names += s.name + "\n";
+    for (auto [what, value] : {std::pair{"commit", &s.commit}, {"root", &s.real_root}, {"fingerprint", &s.fingerprint}}) {
+      if (Status st = set(SourceKey(s.name, what), *value); !st.ok()) return st;
+    }
+  }
+  for (const std::string& old : internal::Split(*old_sources, '\n')) {
+    if (current.count(old)) continue;
+    summary_.removed_sources.push_back(old);
+    for (const char* what : {"commit", "root", "fingerprint"}) {
+      if (Status st = set(SourceKey(old, what), ""); !st.ok()) return st;
+    }
+  }
+  if (Status st = set(kMetaSources, names); !st.ok()) return st;
+
+  std::vector<std::vector<std::string>> synonyms;
+  std::string flat;
+  for (const Source& s : sources_) {
+    for (const auto& group : s.synonyms) {
+      synonyms.push_back(group);
+      for (const std::string& w : group) flat += w + ",";
+      flat += "\n";
+    }
+  }
+  const std::string fingerprint = HashBytes(flat);
+  Result<std::string> old_fingerprint = writer_->GetMetadata(kMetaSynonyms);
+  if (!old_fingerprint.ok()) return old_fingerprint.status();
+  if (rebuild_ || *old_fingerprint != fingerprint) {
+    if (Status st = writer_->SetSynonyms(synonyms); !st.ok()) return st;
+    if (Status st = set(kMetaSynonyms, fingerprint); !st.ok()) return st;
+    metadata_changed_ = true;
+  }
+  return Status::Ok();
+}
+
+Result<IndexSummary> Run::Execute() {
+  const auto start = std::chrono::steady_clock::now();
+  if (Status s = ValidateSources(sources_, options_); !s.ok()) return s;
+  reparse_all_.assign(sources_.size(), rebuild_);
+  if (Status s = Open(); !s.ok()) return s;
+  if (Status s = Scan(); !s.ok()) return s;
+  if (Status s = IndexFiles(); !s.ok()) return s;
+  if (claimed_.empty()) {
+    // Committing would empty the database; keep the previous index instead (the writer abandons the run).
+    return Status::InvalidArgument("nothing could be indexed: " + std::to_string(summary_.files) +
+                                   " Markdown files found, " + std::to_string(summary_.skipped.size()) +
+                                   " skipped; the index was left as it was");
+  }
+  if (Status s = RemoveStale(); !s.ok()) return s;
+  if (Status s = WriteMetadata(); !s.ok()) return s;
+
+  const bool changed = rebuild_ || metadata_changed_ || summary_.added + summary_.updated + summary_.moved +
+                                                            summary_.removed > 0;
+  if (changed) {
+    Progress(IndexProgress::Phase::kCommitting);
+    if (Status s = writer_->Commit(); !s.ok()) return s;
+    summary_.committed = true;
+  }
+  summary_.items = writer_->DocCount();
+  writer_.reset();  // releases the lock before the read below
+
+  Status counted = internal::Guard("counting items", [&]() -> Status {
+    Xapian::Database db(options_.db_path);
+    summary_.answers = db.get_termfreq(internal::FilterTerm("kind", "answer"));
+    for (SourceSummary& s : summary_.sources) s.items = db.get_termfreq(internal::FilterTerm("source", s.name));
+    return Status::Ok();
+  });
+  if (!counted.ok()) return counted;
+  summary_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  Progress(IndexProgress::Phase::kDone);
+  return std::move(summary_);
+}
+
+}  // namespace
+
+const char* FileActionName(FileAction action) {
+  switch (action) {
+    case FileAction::kAdded: return "added";
+    case FileAction::kUpdated: return "updated";
+    case FileAction::kMoved: return "moved";
+    case FileAction::kRemoved: return "removed";
+    case FileAction::kUnchanged: return "unchanged";
+    case FileAction::kSkipped: return "skipped";
+  }
+  return "unknown";
+}
+
+Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const IndexerOptions& options) {
+  return internal::Guard("building " + options.db_path, [&]() -> Result<IndexSummary> {
+    return Run(sources, options, /*rebuild=*/true).Execute();
+  });
+}
+
+Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options) {
+  return internal::Guard("updating " + options.db_path, [&]() -> Result<IndexSummary> {
+    return Run(sources, options, /*rebuild=*/false).Execute();
+  });
+}
+
+}  // namespace kb

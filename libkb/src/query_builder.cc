@@ -1,0 +1,350 @@
+#include "query_builder.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "stored.h"
+#include "term_prefixes.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb::internal {
+namespace {
+
+constexpr std::string_view kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code", "id"};
+// How much an exact error-code / id match outweighs everything else in the query.
+constexpr double kExactBoost = 50.0;
+
+struct Filters {
+  std::map<std::string, std::set<std::string>> include;  // field → values (ORed)
+  std::map<std::string, std::set<std::string>> exclude;
+};
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Moves `field:value` / `-field:"quoted value"` tokens from `text` into `filters`.
+std::string ExtractFilters(std::string_view text, Filters* filters, std::string* filter_text) {
+  std::string rest;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      rest += ' ';
+      ++i;
+      continue;
+    }
+    std::size_t start = i;
+    bool negate = false;
+    std::size_t p = i;
+    if (text[p] == '-' || text[p] == '+') {
+      negate = text[p] == '-';
+      ++p;
+    }
+    std::size_t name_start = p;
+    while (p < text.size() && std::isalpha(static_cast<unsigned char>(text[p]))) ++p;
+    std::string name = AsciiLower(text.substr(name_start, p - name_start));
+    if (p < text.size() && text[p] == ':' && IsFilterField(name) && p + 1 < text.size() && !IsSpace(text[p + 1])) {
+      ++p;
+      std::string value;
+      if (text[p] == '"') {
+        std::size_t close = text.find('"', p + 1);
+        std::size_t end = close == std::string_view::npos ? text.size() : close;
+        value = std::string(text.substr(p + 1, end - p - 1));
+        p = close == std::string_view::npos ? text.size() : close + 1;
+      } else {
+        std::size_t end = p;
+        while (end < text.size() && !IsSpace(text[end])) ++end;
+        value = std::string(text.substr(p, end - p));
+        p = end;
+      }
+      std::string term = FilterTerm(name, value);
+      if (!term.empty()) {
+        (negate ? filters->exclude : filters->include)[name].insert(term);
+        if (!filter_text->empty()) *filter_text += ' ';
+        *filter_text += std::string(text.substr(start, p - start));
+      }
+      i = p;
+      continue;
+    }
+    // Not a filter: copy the token as it is.
+    while (i < text.size() && !IsSpace(text[i])) rest += text[i++];
+  }
+  return std::string(Trim(rest));
+}
+
+std::vector<std::string> Tokens(std::string_view text) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    std::string_view t = cur;
+    while (!t.empty() && std::string_view("\"'(),.;:!?[]{}<>").find(t.front()) != std::string_view::npos) t.remove_prefix(1);
+    while (!t.empty() && std::string_view("\"'(),.;:!?[]{}<>").find(t.back()) != std::string_view::npos) t.remove_suffix(1);
+    if (!t.empty()) out.emplace_back(t);
+    cur.clear();
+  };
+  for (char c : text) {
+    if (IsSpace(c)) flush();
+    else cur += c;
+  }
+  flush();
+  return out;
+}
+
+bool LooksLikeIdentifier(const std::string& t) {
+  bool digit = false, punct = false, upper = true, alpha = false;
+  for (unsigned char c : t) {
+    if (std::isdigit(c)) digit = true;
+    else if (c == '_' || c == '-' || c == '/' || c == '.') punct = true;
+    else if (std::isalpha(c)) {
+      alpha = true;
+      if (!std::isupper(c)) upper = false;
+    }
+  }
+  return digit || punct || (alpha && upper && t.size() >= 2);
+}
+
+// Error codes and ids written in the query, as the exact terms the index holds for them.
+std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db) {
+  std::vector<std::string> found;
+  auto try_term = [&](const std::string& term) {
+    if (term.size() > 240) return;
+    if (std::find(found.begin(), found.end(), term) == found.end() && db.term_exists(term)) found.push_back(term);
+  };
+  // A pasted log can be long; identifiers are checked only among its first few hundred tokens.
+  const std::size_t n = std::min<std::size_t>(tokens.size(), 400);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& t = tokens[i];
+    if (!LooksLikeIdentifier(t)) continue;
+    try_term(FilterTerm("code", t));
+    try_term(FilterTerm("id", t));
+    if (i > 0) try_term(FilterTerm("code", tokens[i - 1] + " " + t));  // "HTTP 502"
+  }
+  return found;
+}
+
+Xapian::Query FilterQuery(const Filters& filters) {
+  std::vector<Xapian::Query> parts;
+  for (const auto& [field, terms] : filters.include) {
+    parts.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+  Xapian::Query q = parts.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+  std::vector<std::string> excluded;
+  for (const auto& [field, terms] : filters.exclude) excluded.insert(excluded.end(), terms.begin(), terms.end());
+  if (!excluded.empty()) {
+    Xapian::Query ex(Xapian::Query::OP_OR, excluded.begin(), excluded.end());
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q.empty() ? Xapian::Query::MatchAll : q, ex);
+  }
+  return q;
+}
+
+bool HasOperators(std::string_view text) {
+  if (text.find('"') != std::string_view::npos || text.find('*') != std::string_view::npos) return true;
+  for (const std::string& t : Tokens(text)) {
+    if (t == "AND" || t == "OR" || t == "NOT" || t == "XOR" || t == "NEAR" || t.front() == '-' || t.front() == '+' ||
+        t.find(':') != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Xapian::QueryParser::stem_strategy ParseStrategy(const std::string& s) {
+  if (s == "none") return Xapian::QueryParser::STEM_NONE;
+  if (s == "all") return Xapian::QueryParser::STEM_ALL;
+  return Xapian::QueryParser::STEM_SOME;
+}
+
+// Parses free text for one language. Falls back to plainer parsing when the syntax is broken (an unmatched
+// quote or bracket is normal while typing), so a query never fails just for its punctuation.
+Xapian::Query ParseText(const std::string& text, const std::string& lang, const QueryContext& ctx, bool partial,
+                        bool want_correction, std::string* corrected) {
+  const RankingOptions& r = ctx.options->ranking;
+  Xapian::QueryParser qp;
+  qp.set_database(*ctx.local_db);
+  qp.set_stemmer(MakeStemmer(lang));
+  qp.set_stemming_strategy(ParseStrategy(r.stemming));
+  if (lang == "en") qp.set_stopper(EnglishStopper());
+  qp.add_prefix("title", std::string(kPrefixTitle));
+  qp.add_prefix("heading", std::string(kPrefixHeading));
+  qp.add_prefix("alias", std::string(kPrefixAlias));
+  qp.set_default_op(Xapian::Query::OP_OR);
+  const unsigned expansion = static_cast<unsigned>(std::max(1, ctx.options->max_wildcard_expansion));
+  qp.set_max_expansion(expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                       Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
+  unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                   Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+  // Xapian also "corrects" real words towards more frequent neighbours (print → printer), and looking up
+  // corrections is most of the cost of parsing: only ask when some word of the query is not in the index.
+  if (want_correction) {
+    want_correction = false;
+    for (const std::string& t : Tokens(text)) {
+      std::string w = AsciiLower(t);
+      if (w.find(':') == std::string::npos && w.find('*') == std::string::npos && !ctx.local_db->term_exists(w)) {
+        want_correction = true;
+        break;
+      }
+    }
+  }
+  if (want_correction) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+  if (r.synonyms) flags |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+  if (partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
+  Xapian::Query q;
+  try {
+    q = qp.parse_query(text, flags);
+  } catch (const Xapian::QueryParserError&) {
+    std::string plain;
+    for (char c : text) plain += (std::isalnum(static_cast<unsigned char>(c)) || c & 0x80 || c == '_') ? c : ' ';
+    q = qp.parse_query(plain, flags & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
+                                        Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD));
+  }
+  if (want_correction && corrected) *corrected = qp.get_corrected_query_string();
+  return q;
+}
+
+// For long pasted text: keep the query's most informative terms (Xapian's elite set picks them by weight).
+Xapian::Query ReduceLongQuery(const Xapian::Query& q, int words, int keep_min) {
+  std::vector<Xapian::Query> terms;
+  for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it) terms.emplace_back(*it);
+  if (terms.empty()) return q;
+  Xapian::termcount keep = static_cast<Xapian::termcount>(std::max(keep_min, words / 4));
+  return Xapian::Query(Xapian::Query::OP_ELITE_SET, terms.begin(), terms.end(), keep);
+}
+
+Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
+  std::vector<Xapian::Query> words;
+  for (const std::string& t : tokens) {
+    std::string w = AsciiLower(t);
+    if (w.size() > 64) return Xapian::Query();
+    words.emplace_back(w);
+  }
+  // Words within a short window of each other (a phrase, give or take a word or two) add their weight
+  // again. One positional subquery only: under OP_OR Xapian 1.4 checks positions lazily, which gave equal
+  // documents unequal boosts.
+  return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(), words.size() + 2);
+}
+
+// Chooses the languages to parse the query in when the index holds several. Stemming an English word with
+// the Turkish stemmer yields rare nonsense stems whose high idf outranks the real matches, so each query word
+// votes for the language whose items use it most, relative to that language's item count (ties go to the
+// default language); only languages that get a vote are searched. No votes at all: every language.
+std::vector<std::string> QueryLanguages(const std::vector<std::string>& tokens, const std::vector<std::string>& langs,
+                                        const Xapian::Database& db, const std::string& default_lang) {
+  if (langs.size() < 2) return langs;
+  std::vector<Xapian::doccount> sizes;
+  for (const std::string& l : langs) sizes.push_back(db.get_termfreq(std::string(kPrefixLang) + l));
+  std::set<std::string> chosen;
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  int looked = 0;
+  for (const std::string& token : tokens) {
+    std::string word = AsciiLower(token);
+    if (word.find(':') != std::string::npos || IsStopword(word) || word.size() > 64 || !db.term_exists(word)) continue;
+    if (++looked > 16) break;  // a pasted message says its language in its first words
+    double best = 0;
+    std::string best_lang;
+    for (std::size_t i = 0; i < langs.size(); ++i) {
+      if (sizes[i] == 0) continue;
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
+                                      Xapian::Query(std::string(kPrefixLang) + langs[i])));
+      Xapian::MSet m = enquire.get_mset(0, 0, sizes[i]);
+      double share = static_cast<double>(m.get_matches_estimated()) / sizes[i];
+      if (share > best || (share == best && share > 0 && langs[i] == default_lang)) {
+        best = share;
+        best_lang = langs[i];
+      }
+    }
+    if (!best_lang.empty()) chosen.insert(best_lang);
+  }
+  if (chosen.empty()) return langs;
+  std::vector<std::string> out;
+  for (const std::string& l : langs) {
+    if (chosen.count(l)) out.push_back(l);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsFilterField(std::string_view field) {
+  return std::find(std::begin(kFilterFields), std::end(kFilterFields), field) != std::end(kFilterFields);
+}
+
+Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext& ctx) {
+  const SearcherOptions& opt = *ctx.options;
+  const RankingOptions& r = opt.ranking;
+  if (request.query.size() > opt.max_query_bytes) {
+    return Status::InvalidArgument("query is " + std::to_string(request.query.size()) + " bytes; the limit is " +
+                                   std::to_string(opt.max_query_bytes));
+  }
+  std::size_t bad = 0;
+  if (!IsValidUtf8(request.query, &bad)) {
+    return Status::InvalidArgument("query is not valid UTF-8 (byte " + std::to_string(bad) + ")");
+  }
+  ParsedQuery out;
+  Filters filters;
+  out.free_text = ExtractFilters(request.query, &filters, &out.filter_text);
+  for (const auto& [field, values] : request.filters) {
+    if (!IsFilterField(field)) return Status::InvalidArgument("unknown filter field '" + field + "'");
+    for (const std::string& v : values) {
+      std::string term = FilterTerm(field, v);
+      if (!term.empty()) filters.include[field].insert(term);
+    }
+  }
+
+  std::vector<std::string> langs;
+  if (auto it = filters.include.find("lang"); it != filters.include.end()) {
+    for (const std::string& term : it->second) langs.push_back(term.substr(kPrefixLang.size()));
+  } else {
+    langs = ctx.langs;
+  }
+
+  const std::vector<std::string> tokens = Tokens(out.free_text);
+  out.words = static_cast<int>(tokens.size());
+  if (filters.include.find("lang") == filters.include.end()) {
+    langs = QueryLanguages(tokens, langs, *ctx.db, opt.default_lang);
+  }
+  if (langs.empty()) langs.push_back(opt.default_lang);
+  // The default language first: its parse gives the spelling correction.
+  std::stable_partition(langs.begin(), langs.end(), [&](const std::string& l) { return l == opt.default_lang; });
+
+  Xapian::Query text;
+  if (!tokens.empty()) {
+    out.long_query = out.words > r.long_query_words;
+    std::vector<Xapian::Query> per_lang;
+    for (std::size_t i = 0; i < langs.size(); ++i) {
+      Xapian::Query q = ParseText(out.free_text, langs[i], ctx, request.partial, i == 0, &out.corrected);
+      if (q.empty()) continue;
+      if (out.long_query) q = ReduceLongQuery(q, out.words, r.long_query_words);
+      if (langs.size() > 1) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(kPrefixLang) + langs[i]));
+      per_lang.push_back(q);
+    }
+    if (!per_lang.empty()) text = Xapian::Query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+    if (r.phrase_boost && !out.long_query && !text.empty() && tokens.size() >= 2 && tokens.size() <= 6 &&
+        !HasOperators(out.free_text)) {
+      Xapian::Query boost = PhraseBoost(tokens);
+      if (!boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
+    }
+    if (r.exact_match_first) {
+      out.exact_terms = FindExactTerms(tokens, *ctx.db);
+      if (!out.exact_terms.empty()) {
+        Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());
+        // A code term's BM25 weight, scaled, outweighs any text match; the text still matches other items.
+        exact = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, kExactBoost);
+        text = text.empty() ? exact : Xapian::Query(Xapian::Query::OP_OR, exact, text);
+      }
+    }
+  }
+  Xapian::Query filter = FilterQuery(filters);
+  if (text.empty() && filter.empty()) {
+    out.query = tokens.empty() ? Xapian::Query::MatchAll : Xapian::Query::MatchNothing;
+  } else if (text.empty()) {
+    out.query = tokens.empty() ? filter : Xapian::Query::MatchNothing;
+  } else if (filter.empty()) {
+    out.query = text;
+  } else {
+    out.query = Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+  }
+  return out;
+}
+
+}  // namespace kb::internal

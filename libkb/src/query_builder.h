@@ -1,0 +1,46 @@
+// Turns a kb query string (free text + field filters) into a Xapian query.
+//
+// Field filters (tag: owner: kind: tier: product: lang: code: id:) are taken out of the text here rather than
+// by Xapian's QueryParser so that their values are case-folded and normalised exactly like the indexed terms,
+// and a negated filter (-tag:x) becomes AND_NOT. Everything in the result is a plain boolean or weighted
+// term query, so it runs unchanged on remote shards.
+#ifndef KB_SRC_QUERY_BUILDER_H_
+#define KB_SRC_QUERY_BUILDER_H_
+
+#include <xapian.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kb/options.h"
+#include "kb/searcher.h"
+#include "kb/status.h"
+
+namespace kb::internal {
+
+// Fields that become boolean filter terms.
+bool IsFilterField(std::string_view field);
+
+struct ParsedQuery {
+  Xapian::Query query;                      // what to run: text (with boosts) filtered by the filters
+  std::string free_text;                    // the query without its field filters
+  std::string filter_text;                  // the field filters as typed ("tag:refunds owner:payments")
+  std::vector<std::string> exact_terms;     // error-code / id terms the query names exactly
+  std::string corrected;                    // spelling correction of free_text, "" if none
+  int words = 0;                            // words in free_text
+  bool long_query = false;                  // reduced to its most informative terms
+};
+
+struct QueryContext {
+  const Xapian::Database* db = nullptr;        // all shards
+  const Xapian::Database* local_db = nullptr;  // local shards: spelling and synonym data
+  const SearcherOptions* options = nullptr;
+  std::vector<std::string> langs;              // languages present in the index
+};
+
+Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext& ctx);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_QUERY_BUILDER_H_

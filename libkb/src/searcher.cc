@@ -1,0 +1,389 @@
+#include "kb/searcher.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <utility>
+
+#include "query_builder.h"
+#include "section_scorer.h"
+#include "stored.h"
+#include "term_prefixes.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb {
+
+using internal::Guard;
+
+namespace {
+
+// Results fetched beyond the requested page so that freshness and exact matches can reorder the top.
+constexpr int kRerankWindow = 50;
+// Facet counts are exact up to this many matches; beyond, Xapian's estimate from this many.
+constexpr Xapian::doccount kFacetCheckLimit = 50000;
+// Length of a result's snippet.
+constexpr std::size_t kSnippetBytes = 240;
+// Fewer results than this and a spelling correction is offered as "did you mean".
+constexpr int kFewResults = 3;
+
+constexpr std::pair<std::string_view, unsigned> kFacetSlots[] = {
+    {"tag", internal::kSlotTags},     {"owner", internal::kSlotOwner}, {"kind", internal::kSlotKind},
+    {"tier", internal::kSlotTier},    {"product", internal::kSlotProduct}, {"lang", internal::kSlotLang},
+};
+
+int FacetSlot(std::string_view field) {
+  for (const auto& [name, slot] : kFacetSlots) {
+    if (name == field) return static_cast<int>(slot);
+  }
+  return -1;
+}
+
+Result<Xapian::Database> OpenOne(const std::string& location, const SearcherOptions& options) {
+  if (location.rfind("remote:", 0) == 0) {
+    std::string rest = location.substr(7);
+    std::size_t colon = rest.rfind(':');
+    int port = 0;
+    if (colon != std::string::npos) {
+      try {
+        port = std::stoi(rest.substr(colon + 1));
+      } catch (...) {
+        port = 0;
+      }
+    }
+    if (colon == std::string::npos || colon == 0 || port <= 0 || port > 65535) {
+      return Status::InvalidArgument("bad remote database '" + location + "'; expected remote:HOST:PORT");
+    }
+    return Xapian::Remote::open(rest.substr(0, colon), static_cast<unsigned>(port),
+                                static_cast<unsigned>(options.remote_timeout_ms),
+                                static_cast<unsigned>(options.remote_timeout_ms));
+  }
+  return Xapian::Database(location);
+}
+
+}  // namespace
+
+struct Searcher::Rep {
+  std::vector<std::string> locations;
+  SearcherOptions options;
+  Xapian::Database db;        // every shard
+  Xapian::Database local_db;  // local shards only: spelling and synonyms are not served by remote ones
+  std::vector<std::string> langs;
+
+  void LoadLangs() {
+    langs.clear();
+    for (auto it = db.allterms_begin("L"); it != db.allterms_end("L"); ++it) langs.push_back((*it).substr(1));
+  }
+
+  Result<SearchResponse> DoSearch(const SearchRequest& request, int depth);
+  void Finish(const Xapian::MSetIterator& it, const internal::QueryWords& words, const std::string& today,
+              bool snippets, SearchHit* hit);
+};
+
+Searcher::Searcher(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::vector<std::string>& databases,
+                                                 const SearcherOptions& options) {
+  if (databases.empty()) return Status::InvalidArgument("no database given");
+  return Guard("opening the index", [&]() -> Result<std::unique_ptr<Searcher>> {
+    auto rep = std::make_unique<Rep>();
+    rep->locations = databases;
+    rep->options = options;
+    bool any_local = false;
+    for (const std::string& loc : databases) {
+      Result<Xapian::Database> one = Guard(loc, [&] { return OpenOne(loc, options); });
+      if (!one.ok()) return one.status();
+      rep->db.add_database(*one);
+      if (loc.rfind("remote:", 0) != 0) {
+        rep->local_db.add_database(*one);
+        any_local = true;
+      }
+    }
+    if (!any_local) rep->local_db = rep->db;
+    rep->LoadLangs();
+    return std::unique_ptr<Searcher>(new Searcher(std::move(rep)));
+  });
+}
+
+Result<std::unique_ptr<Searcher>> Searcher::Open(const std::vector<std::string>& databases) {
+  static const SearcherOptions kDefaults;
+  return Open(databases, kDefaults);
+}
+
+Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
+  // A writer may recycle the revision being read; reopen and retry once (Xapian's documented pattern).
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return rep_->DoSearch(request, 0);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 2) return internal::StatusFromCurrentException("search");
+      try {
+        rep_->db.reopen();
+        rep_->local_db.reopen();
+      } catch (...) {
+        return internal::StatusFromCurrentException("search");
+      }
+    } catch (...) {
+      return internal::StatusFromCurrentException("search");
+    }
+  }
+}
+
+Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int depth) {
+  const auto started = std::chrono::steady_clock::now();
+  if (request.page < 1) return Status::InvalidArgument("page must be 1 or more");
+  if (request.size < 1 || request.size > kMaxPageSize) {
+    return Status::InvalidArgument("size must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  if (request.page > 10000 / request.size) return Status::InvalidArgument("page is too deep (page*size > 10000)");
+  if (request.sort != "relevance" && request.sort != "verified" && request.sort != "title") {
+    return Status::InvalidArgument("sort must be relevance, verified or title");
+  }
+  for (const std::string& f : request.facets) {
+    if (FacetSlot(f) < 0) return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
+  }
+  const std::string today = request.today.empty() ? Today() : request.today;
+
+  internal::QueryContext ctx{&db, &local_db, &options, langs};
+  Result<internal::ParsedQuery> parsed = internal::BuildQuery(request, ctx);
+  if (!parsed.ok()) return parsed.status();
+
+  const RankingOptions& r = options.ranking;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(parsed->query);
+  enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+  const bool by_relevance = request.sort == "relevance";
+  if (request.sort == "verified") enquire.set_sort_by_value_then_relevance(internal::kSlotVerified, true);
+  if (request.sort == "title") enquire.set_sort_by_value_then_relevance(internal::kSlotTitleSort, false);
+
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+  for (const std::string& f : request.facets) {
+    spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(static_cast<Xapian::valueno>(FacetSlot(f))));
+    enquire.add_matchspy(spies.back().get());
+  }
+  const int first = (request.page - 1) * request.size;
+  const bool rerank = by_relevance && (r.stale_factor != 1.0 || r.verified_factor != 1.0 || !parsed->exact_terms.empty());
+  const int fetch_from = rerank ? 0 : first;
+  const int fetch_count = rerank ? std::max(first + request.size, kRerankWindow) : request.size;
+  Xapian::doccount check_at_least = 0;
+  if (!spies.empty()) check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
+  Xapian::MSet mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
+
+  // Order: exact matches first, then score with freshness applied.
+  struct Ranked {
+    Xapian::MSetIterator it;
+    double score;
+    bool exact;
+  };
+  std::vector<Ranked> ranked;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Ranked x{it, it.get_weight(), false};
+    if (rerank) {
+      Xapian::Document doc = it.get_document();
+      std::string stale_after = doc.get_value(internal::kSlotStaleAfter);
+      if (!stale_after.empty()) {
+        x.score *= stale_after < internal::CompactDate(today) ? r.stale_factor : r.verified_factor;
+      }
+      for (const std::string& term : parsed->exact_terms) {
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to(term);
+        if (t != doc.termlist_end() && *t == term) x.exact = true;
+      }
+    }
+    ranked.push_back(x);
+  }
+  if (rerank) {
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+      if (a.exact != b.exact) return a.exact;
+      return a.score > b.score;
+    });
+  }
+
+  SearchResponse out;
+  out.query = request.query;
+  out.page = request.page;
+  out.size = request.size;
+  out.total = static_cast<int>(std::min<Xapian::doccount>(mset.get_matches_estimated(), 1u << 30));
+  const std::size_t begin = rerank ? static_cast<std::size_t>(first) : 0;
+  std::string typing;
+  if (request.partial && !request.query.empty() && request.query.back() != ' ') {
+    std::size_t cut = request.query.find_last_of(" \t");
+    typing = request.query.substr(cut == std::string::npos ? 0 : cut + 1);
+    if (typing.find(':') != std::string::npos || typing.size() < 2) typing.clear();
+  }
+  const internal::QueryWords words = internal::CollectQueryWords(parsed->query, db, typing);
+  for (std::size_t i = begin; i < ranked.size() && out.hits.size() < static_cast<std::size_t>(request.size); ++i) {
+    SearchHit hit;
+    hit.score = ranked[i].score;
+    hit.exact = ranked[i].exact;
+    hit.rank = first + static_cast<int>(out.hits.size()) + 1;
+    Finish(ranked[i].it, words, today, request.snippets, &hit);
+    out.hits.push_back(std::move(hit));
+  }
+
+  for (std::size_t i = 0; i < spies.size(); ++i) {
+    std::map<std::string, int> counts;
+    for (auto v = spies[i]->values_begin(); v != spies[i]->values_end(); ++v) {
+      const std::string& value = *v;
+      if (request.facets[i] == "tag") {
+        for (const std::string& tag : internal::Split(value, internal::kTagSeparator)) counts[tag] += v.get_termfreq();
+      } else if (!value.empty()) {
+        counts[value] += v.get_termfreq();
+      }
+    }
+    std::vector<FacetValue> values;
+    for (const auto& [value, count] : counts) values.push_back({value, count});
+    std::stable_sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    out.facets[request.facets[i]] = std::move(values);
+  }
+
+  const std::string& corrected = parsed->corrected;
+  if (!corrected.empty() && internal::AsciiLower(corrected) != internal::AsciiLower(parsed->free_text) &&
+      out.total < kFewResults) {
+    out.suggestion = parsed->filter_text.empty() ? corrected : corrected + " " + parsed->filter_text;
+  }
+  if (out.total == 0 && !out.suggestion.empty() && r.spelling_fallback && depth == 0) {
+    SearchRequest again = request;
+    again.query = out.suggestion;
+    Result<SearchResponse> retry = DoSearch(again, depth + 1);
+    if (retry.ok() && retry->total > 0) {
+      std::string suggestion = out.suggestion;
+      out = std::move(*retry);
+      out.query = request.query;
+      out.suggestion = suggestion;
+      out.corrected_query = suggestion;
+    }
+  }
+  out.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+void Searcher::Rep::Finish(const Xapian::MSetIterator& it, const internal::QueryWords& words,
+                           const std::string& today, bool snippets, SearchHit* hit) {
+  StoredItem stored = internal::DecodeStoredItem(it.get_document(), today);
+  internal::FillHit(stored, hit);
+  const std::vector<Section>& sections = stored.item.sections;
+  if (sections.empty()) return;
+  const Xapian::Stem stem = internal::MakeStemmer(stored.item.lang);
+  const Section* best = options.ranking.section_scoring ? internal::BestSection(stored.item, words, stem)
+                                                        : &sections.front();
+  if (best->level > 0) {
+    hit->section_title = best->title;
+    hit->section_anchor = best->anchor;
+  }
+  if (!snippets) return;
+  const Section* text = best;
+  for (auto s = sections.begin(); text->text.empty() && s != sections.end(); ++s) text = &*s;
+  hit->snippet = internal::MakeSnippet(text->text, words, stem, kSnippetBytes);
+}
+
+Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int completions, int hits) {
+  return Guard("suggest", [&]() -> Result<SuggestResponse> {
+    SuggestResponse out;
+    if (partial_query.size() > rep_->options.max_query_bytes) return Status::InvalidArgument("query is too long");
+    std::string_view q = partial_query;
+    std::size_t cut = q.find_last_of(" \t");
+    std::string head(cut == std::string_view::npos ? "" : q.substr(0, cut + 1));
+    std::string last = internal::AsciiLower(cut == std::string_view::npos ? q : q.substr(cut + 1));
+    if (!last.empty() && last.find(':') == std::string::npos && completions > 0) {
+      std::vector<Completion> found;
+      int scanned = 0;
+      for (auto t = rep_->local_db.allterms_begin(last); t != rep_->local_db.allterms_end(last) && scanned < 2000;
+           ++t, ++scanned) {
+        const std::string& term = *t;
+        if (term.size() > 40 || internal::IsStopword(term)) continue;
+        found.push_back({head + term, static_cast<int>(t.get_termfreq())});
+      }
+      std::stable_sort(found.begin(), found.end(),
+                       [](const Completion& a, const Completion& b) { return a.frequency > b.frequency; });
+      if (found.size() > static_cast<std::size_t>(completions)) found.resize(completions);
+      out.completions = std::move(found);
+    }
+    if (hits > 0 && !internal::Trim(partial_query).empty()) {
+      SearchRequest req;
+      req.query = partial_query;
+      req.partial = partial_query.back() != ' ';
+      req.size = std::min(hits, kMaxPageSize);
+      req.snippets = false;
+      Result<SearchResponse> res = Search(req);
+      if (!res.ok()) return res.status();
+      out.hits = std::move(res->hits);
+    }
+    return out;
+  });
+}
+
+Result<StoredItem> Searcher::GetItem(const std::string& id) {
+  return Guard("reading item", [&]() -> Result<StoredItem> {
+    std::string term = std::string(internal::kPrefixId) + id;
+    if (id.empty() || term.size() > 240) return Status::NotFound("no item with id '" + id + "'");
+    Xapian::PostingIterator p = rep_->db.postlist_begin(term);
+    if (p == rep_->db.postlist_end(term)) return Status::NotFound("no item with id '" + id + "'");
+    return internal::DecodeStoredItem(rep_->db.get_document(*p), Today(), /*with_body=*/true);
+  });
+}
+
+Result<std::vector<SearchHit>> Searcher::Related(const std::string& id, int count) {
+  return Guard("related", [&]() -> Result<std::vector<SearchHit>> {
+    std::string key = std::string(internal::kPrefixId) + id;
+    Xapian::PostingIterator p = rep_->db.postlist_begin(key);
+    if (p == rep_->db.postlist_end(key)) return Status::NotFound("no item with id '" + id + "'");
+    Xapian::Enquire enquire(rep_->db);
+    Xapian::RSet rset;
+    rset.add_document(*p);
+    struct Words : Xapian::ExpandDecider {
+      bool operator()(const std::string& t) const override {
+        // Plain words only: no prefixed terms, stopwords, numbers or fragments.
+        if (t.size() < 3 || t.size() > 30 || internal::IsStopword(t)) return false;
+        unsigned char c = static_cast<unsigned char>(t[0]);
+        return (c >= 'a' && c <= 'z') || c >= 0x80;
+      }
+    } decider;
+    Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
+    std::vector<std::string> terms(eset.begin(), eset.end());
+    if (terms.empty()) return std::vector<SearchHit>{};
+    Xapian::Query q(Xapian::Query::OP_ELITE_SET, terms.begin(), terms.end(), 12);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(key)));
+    Xapian::MSet mset = enquire.get_mset(0, std::clamp(count, 1, kMaxPageSize));
+    std::vector<SearchHit> out;
+    const std::string today = Today();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      SearchHit hit;
+      hit.score = it.get_weight();
+      hit.rank = static_cast<int>(out.size()) + 1;
+      internal::FillHit(internal::DecodeStoredItem(it.get_document(), today), &hit);
+      out.push_back(std::move(hit));
+    }
+    return out;
+  });
+}
+
+Result<bool> Searcher::Reopen() {
+  return Guard("reopening the index", [&]() -> Result<bool> {
+    bool changed = rep_->db.reopen();
+    if (rep_->local_db.size() > 0) rep_->local_db.reopen();
+    if (changed) rep_->LoadLangs();
+    return changed;
+  });
+}
+
+std::size_t Searcher::DocCount() const {
+  try {
+    return rep_->db.get_doccount();
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::string Searcher::GetMetadata(const std::string& key) const {
+  try {
+    return rep_->db.get_metadata(key);
+  } catch (...) {
+    return "";
+  }
+}
+
+}  // namespace kb

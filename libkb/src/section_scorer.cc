@@ -1,0 +1,149 @@
+#include "section_scorer.h"
+
+#include <cmath>
+
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb::internal {
+namespace {
+
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+struct Match {
+  std::size_t begin, end;  // byte offsets of the word in the text
+  std::string key;         // which query word it is (each counts once)
+  double idf;
+};
+
+// Finds the query words in `text`. Only words that start like a query stem are stemmed.
+std::vector<Match> FindMatches(std::string_view text, const QueryWords& q, const Xapian::Stem& stem) {
+  std::vector<Match> out;
+  std::size_t i = 0;
+  std::string word;
+  while (i < text.size()) {
+    while (i < text.size() && !IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) break;
+    word = AsciiLower(text.substr(start, i - start));
+    if (auto e = q.exact.find(word); e != q.exact.end()) {
+      out.push_back({start, i, e->first, e->second});
+      continue;
+    }
+    if (!q.prefix.empty() && word.compare(0, q.prefix.size(), q.prefix) == 0) {
+      out.push_back({start, i, "*" + q.prefix, 1.0});
+      continue;
+    }
+    if (q.stems.empty() || word.size() < 2 || !q.stem_heads.count(word.substr(0, 2))) continue;
+    if (auto s = q.stems.find(stem(word)); s != q.stems.end()) out.push_back({start, i, "Z" + s->first, s->second});
+  }
+  return out;
+}
+
+double Score(const std::vector<Match>& matches, std::unordered_set<std::string>* seen) {
+  double score = 0;
+  for (const Match& m : matches) {
+    if (seen->insert(m.key).second) score += m.idf;
+  }
+  return score;
+}
+
+// Moves a cut point back to the start of a UTF-8 character.
+std::size_t CharStart(std::string_view text, std::size_t pos) {
+  while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
+  return pos;
+}
+
+}  // namespace
+
+QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix) {
+  QueryWords q;
+  q.prefix = AsciiLower(prefix);
+  const double n = std::max<double>(1.0, db.get_doccount());
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    const std::string& term = *it;
+    unsigned char c = static_cast<unsigned char>(term.empty() ? 0 : term[0]);
+    bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+    bool stemmed = c == 'Z' && term.size() > 2 && !(term[1] >= 'A' && term[1] <= 'Z');
+    if (!plain && !stemmed) continue;  // prefixed terms (codes, filters, title:) say nothing about sections
+    double idf = std::log(1.0 + n / std::max<double>(1.0, db.get_termfreq(term)));
+    if (plain) {
+      q.exact.emplace(term, idf);
+    } else {
+      q.stems.emplace(term.substr(1), idf);
+      q.stem_heads.insert(term.substr(1, 2));
+    }
+  }
+  return q;
+}
+
+const Section* BestSection(const Item& item, const QueryWords& words, const Xapian::Stem& stem) {
+  const Section* best = &item.sections.front();
+  if (words.empty()) return best;
+  double best_score = 0;
+  for (const Section& s : item.sections) {
+    // A query word in the heading counts twice: the heading says what the section is about.
+    std::unordered_set<std::string> seen;
+    double score = s.level > 0 ? 2 * Score(FindMatches(s.title, words, stem), &seen) : 0;
+    score += Score(FindMatches(s.text, words, stem), &seen);
+    if (score > best_score) {
+      best_score = score;
+      best = &s;
+    }
+  }
+  return best;
+}
+
+std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xapian::Stem& stem,
+                        std::size_t max_bytes) {
+  std::vector<Match> matches = words.empty() ? std::vector<Match>{} : FindMatches(text, words, stem);
+  // The window start (at a match) whose distinct matches within max_bytes weigh most.
+  std::size_t begin = 0;
+  double best = -1;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    std::unordered_set<std::string> seen;
+    double score = 0;
+    for (std::size_t j = i; j < matches.size() && matches[j].end <= matches[i].begin + max_bytes; ++j) {
+      if (seen.insert(matches[j].key).second) score += matches[j].idf;
+    }
+    if (score > best) {
+      best = score;
+      begin = matches[i].begin;
+    }
+  }
+  // Some context before the first match, starting on a word.
+  if (begin > 0) {
+    std::size_t back = begin > max_bytes / 4 ? begin - max_bytes / 4 : 0;
+    while (back < begin && back > 0 && IsWordByte(static_cast<unsigned char>(text[back - 1]))) ++back;
+    begin = CharStart(text, back);
+  }
+  std::size_t end = std::min(text.size(), begin + max_bytes);
+  if (end < text.size()) {
+    std::size_t cut = end;
+    while (cut > begin && IsWordByte(static_cast<unsigned char>(text[cut]))) --cut;
+    end = cut > begin ? cut : CharStart(text, end);
+  }
+  std::string out = begin > 0 ? "…" : "";
+  std::size_t pos = begin;
+  for (const Match& m : matches) {
+    if (m.begin < begin) continue;
+    if (m.end > end) break;
+    out += HtmlEscape(text.substr(pos, m.begin - pos));
+    out += "<mark>";
+    out += HtmlEscape(text.substr(m.begin, m.end - m.begin));
+    out += "</mark>";
+    pos = m.end;
+  }
+  out += HtmlEscape(text.substr(pos, end - pos));
+  // Collapse the newlines of lists and code into spaces: a snippet is one line of text.
+  for (char& c : out) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (end < text.size()) out += "…";
+  return out;
+}
+
+}  // namespace kb::internal

@@ -1,0 +1,43 @@
+// Picks the section of an item that best answers a query, and cuts a highlighted snippet from it.
+//
+// Both work on the query's word terms (exact words and Z-stems) with a plain byte scan of the stored section
+// text: re-tokenising every section with Xapian's TermGenerator, asking Xapian which terms each document
+// matched, and Xapian's MSet::snippet together cost over half of a search.
+#ifndef KB_SRC_SECTION_SCORER_H_
+#define KB_SRC_SECTION_SCORER_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "kb/item.h"
+
+namespace kb::internal {
+
+struct QueryWords {
+  std::unordered_map<std::string, double> exact;  // word → idf
+  std::unordered_map<std::string, double> stems;  // stem (without "Z") → idf
+  std::unordered_set<std::string> stem_heads;     // first two bytes of each stem: gate for stemming
+  std::string prefix;                             // the word being typed (as-you-type), "" if none
+  bool empty() const { return exact.empty() && stems.empty() && prefix.empty(); }
+};
+
+// The word terms of `query` weighted by idf in `db`; `prefix` is the partial last word, if any.
+QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix);
+
+// Each section scores the idf of the query words it contains (twice for words in its heading); ties go to
+// the earlier section. REQUIRES: !item.sections.empty().
+const Section* BestSection(const Item& item, const QueryWords& words, const Xapian::Stem& stem);
+
+// Up to about `max_bytes` of `text` around its densest cluster of query words, HTML-escaped, matches wrapped
+// in <mark>…</mark>, "…" where text was cut.
+std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xapian::Stem& stem,
+                        std::size_t max_bytes);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_SECTION_SCORER_H_

@@ -1,0 +1,292 @@
+#include "stored.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "term_prefixes.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb::internal {
+namespace {
+
+// Xapian refuses terms over 245 bytes; longer boolean values cannot be filtered on and are skipped.
+constexpr std::size_t kMaxTermBytes = 240;
+
+void AddBoolean(Xapian::Document& doc, const std::string& term) {
+  if (!term.empty() && term.size() <= kMaxTermBytes) doc.add_boolean_term(term);
+}
+
+// Document data: a version number, then fields in a fixed order, each a varint or a varint-length string.
+// Decoding it is a few copies (a JSON parse of the section texts cost a third of a search).
+constexpr long kDataVersion = 1;
+
+void PutInt(std::string& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+void PutStr(std::string& out, std::string_view s) {
+  PutInt(out, s.size());
+  out.append(s);
+}
+void PutList(std::string& out, const std::vector<std::string>& list) {
+  PutInt(out, list.size());
+  for (const std::string& s : list) PutStr(out, s);
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view data) : data_(data) {}
+  bool ok() const { return ok_; }
+  long Int() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= data_.size()) return Fail();
+      unsigned char c = static_cast<unsigned char>(data_[pos_++]);
+      v |= static_cast<std::uint64_t>(c & 0x7f) << shift;
+      if (!(c & 0x80)) return v > (1ull << 40) ? Fail() : static_cast<long>(v);
+    }
+    return Fail();
+  }
+  std::string Str() {
+    long n = Int();
+    if (!ok_ || static_cast<std::size_t>(n) > data_.size() - pos_) return Fail(), std::string();
+    std::string s(data_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::vector<std::string> List() {
+    std::vector<std::string> v;
+    long n = Int();
+    for (long i = 0; i < n && ok_; ++i) v.push_back(Str());
+    return v;
+  }
+
+ private:
+  long Fail() {
+    ok_ = false;
+    pos_ = data_.size();
+    return 0;
+  }
+  std::string_view data_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+std::string EncodeData(const Item& item, const std::string& lang) {
+  std::string out;
+  out.reserve(item.body.size() + 512);
+  PutInt(out, kDataVersion);
+  PutStr(out, item.id);
+  PutStr(out, item.title);
+  PutInt(out, item.kind == Kind::kAnswer ? 1 : 0);
+  PutInt(out, static_cast<std::uint64_t>(item.tier));
+  PutList(out, item.tags);
+  PutStr(out, item.product);
+  PutStr(out, item.owner);
+  PutStr(out, lang);
+  PutStr(out, item.verified);
+  PutInt(out, static_cast<std::uint64_t>(std::max(0, item.verify_every_days)));
+  PutList(out, item.aliases);
+  PutList(out, item.error_codes);
+  PutStr(out, item.summary);
+  PutStr(out, item.path);
+  PutStr(out, item.source);
+  PutStr(out, item.content_hash);
+  PutInt(out, static_cast<std::uint64_t>(std::max(0, item.body_line)));
+  PutList(out, item.placeholders);
+  PutInt(out, item.sections.size());
+  for (const Section& s : item.sections) {
+    PutStr(out, s.title);
+    PutInt(out, static_cast<std::uint64_t>(std::max(0, s.level)));
+    PutStr(out, s.anchor);
+    PutStr(out, s.text);
+    PutInt(out, static_cast<std::uint64_t>(std::max(0, s.line)));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeCode(std::string_view code) {
+  std::string out;
+  bool space = false;
+  for (char c : Trim(code)) {
+    if (c == ' ' || c == '\t') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out += ' ';
+    space = false;
+    out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  return out;
+}
+
+std::string FilterTerm(std::string_view field, std::string_view value) {
+  std::string v(Trim(value));
+  if (v.empty()) return "";
+  std::string prefix;
+  if (field == "tag") prefix = kPrefixTag;
+  else if (field == "owner") prefix = kPrefixOwner;
+  else if (field == "kind") prefix = kPrefixKind;
+  else if (field == "tier") prefix = kPrefixTier;
+  else if (field == "product") prefix = kPrefixProduct;
+  else if (field == "lang") prefix = kPrefixLang;
+  else if (field == "source") prefix = kPrefixSource;
+  else if (field == "id") prefix = kPrefixIdLower;
+  else if (field == "code") return std::string(kPrefixCode) + NormalizeCode(v);
+  else return "";
+  return prefix + AsciiLower(v);
+}
+
+std::string CompactDate(std::string_view ymd) {
+  std::string out;
+  for (char c : ymd) {
+    if (c != '-') out += c;
+  }
+  return out;
+}
+
+Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang) {
+  const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
+  Xapian::Document doc;
+  tg.set_document(doc);
+  tg.set_stemmer(MakeStemmer(lang));
+
+  // Title, aliases, tags and headings get larger wdf increments than body text: BM25 then ranks a match
+  // there above one in a paragraph. Each field also goes in under its own prefix for `title:` searches.
+  tg.index_text(item.title, kWdfTitle);
+  tg.index_text(item.title, 1, std::string(kPrefixTitle));
+  tg.increase_termpos();
+  for (const std::string& alias : item.aliases) {
+    tg.index_text(alias, kWdfAlias);
+    tg.index_text(alias, 1, std::string(kPrefixAlias));
+    tg.increase_termpos();
+  }
+  for (const std::string& tag : item.tags) {
+    tg.index_text(tag, kWdfTag);
+    tg.increase_termpos();
+  }
+  if (!item.summary.empty()) {
+    tg.index_text(item.summary, kWdfHeading);
+    tg.increase_termpos();
+  }
+  for (const Section& section : item.sections) {
+    if (section.level > 0) {
+      tg.index_text(section.title, kWdfHeading);
+      tg.index_text(section.title, 1, std::string(kPrefixHeading));
+      tg.increase_termpos();
+    }
+    tg.index_text(section.text, kWdfBody);
+    tg.increase_termpos();
+  }
+
+  AddBoolean(doc, std::string(kPrefixId) + item.id);
+  AddBoolean(doc, FilterTerm("id", item.id));
+  AddBoolean(doc, FilterTerm("kind", KindName(item.kind)));
+  AddBoolean(doc, FilterTerm("owner", item.owner));
+  AddBoolean(doc, FilterTerm("tier", TierName(item.tier)));
+  AddBoolean(doc, FilterTerm("product", item.product));
+  AddBoolean(doc, FilterTerm("lang", lang));
+  AddBoolean(doc, FilterTerm("source", item.source));
+  for (const std::string& tag : item.tags) AddBoolean(doc, FilterTerm("tag", tag));
+  for (const std::string& code : item.error_codes) {
+    // Non-boolean (wdf 1) so that an exact code match carries BM25 weight and can be boosted.
+    std::string term = FilterTerm("code", code);
+    if (!term.empty() && term.size() <= kMaxTermBytes) doc.add_term(term, 1);
+  }
+
+  doc.add_value(kSlotVerified, CompactDate(item.verified));
+  doc.add_value(kSlotStaleAfter, CompactDate(item.StaleAfter()));
+  doc.add_value(kSlotTitleSort, AsciiLower(item.title));
+  doc.add_value(kSlotHash, item.content_hash);
+  doc.add_value(kSlotKind, KindName(item.kind));
+  doc.add_value(kSlotOwner, AsciiLower(item.owner));
+  doc.add_value(kSlotTier, TierName(item.tier));
+  doc.add_value(kSlotProduct, AsciiLower(item.product));
+  doc.add_value(kSlotLang, lang);
+  std::vector<std::string> tags;
+  for (const std::string& t : item.tags) tags.push_back(AsciiLower(t));
+  std::sort(tags.begin(), tags.end());
+  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  std::string joined;
+  for (const std::string& t : tags) {
+    if (!joined.empty()) joined += kTagSeparator;
+    joined += t;
+  }
+  doc.add_value(kSlotTags, joined);
+  doc.add_value(kSlotSource, item.source);
+  doc.add_value(kSlotPath, item.path);
+  doc.add_value(kSlotId, item.id);
+  // The body is kept out of the data so that a result list never decodes it.
+  doc.add_value(kSlotBody, item.body);
+
+  doc.set_data(EncodeData(item, lang));
+  return doc;
+}
+
+StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body) {
+  StoredItem out;
+  if (with_body) out.item.body = doc.get_value(kSlotBody);
+  const std::string data = doc.get_data();
+  Reader r(data);
+  Item& it = out.item;
+  if (r.Int() != kDataVersion) return out;  // not a kb document: an empty item, never a crash
+  it.id = r.Str();
+  it.title = r.Str();
+  it.kind = r.Int() == 1 ? Kind::kAnswer : Kind::kArticle;
+  it.tier = static_cast<Tier>(std::clamp<long>(r.Int(), 0, 2));
+  it.tags = r.List();
+  it.product = r.Str();
+  it.owner = r.Str();
+  it.lang = r.Str();
+  it.verified = r.Str();
+  it.verify_every_days = static_cast<int>(r.Int());
+  it.aliases = r.List();
+  it.error_codes = r.List();
+  it.summary = r.Str();
+  it.path = r.Str();
+  it.source = r.Str();
+  it.content_hash = r.Str();
+  it.body_line = static_cast<int>(r.Int());
+  it.placeholders = r.List();
+  const long sections = r.Int();
+  for (long i = 0; i < sections && r.ok(); ++i) {
+    Section sec;
+    sec.title = r.Str();
+    sec.level = static_cast<int>(r.Int());
+    sec.anchor = r.Str();
+    sec.text = r.Str();
+    sec.line = static_cast<int>(r.Int());
+    it.sections.push_back(std::move(sec));
+  }
+  if (!r.ok()) it.sections.clear();
+  out.stale_after = it.StaleAfter();
+  out.stale = it.IsStaleOn(today);
+  return out;
+}
+
+void FillHit(const StoredItem& stored, SearchHit* hit) {
+  const Item& it = stored.item;
+  hit->id = it.id;
+  hit->title = it.title;
+  hit->kind = it.kind;
+  hit->path = it.path;
+  hit->source = it.source;
+  hit->owner = it.owner;
+  hit->tier = it.tier;
+  hit->product = it.product;
+  hit->lang = it.lang;
+  hit->tags = it.tags;
+  hit->error_codes = it.error_codes;
+  hit->verified = it.verified;
+  hit->stale_after = stored.stale_after;
+  hit->stale = stored.stale;
+  hit->section_title = it.title;
+}
+
+}  // namespace kb::internal

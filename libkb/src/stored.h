@@ -1,0 +1,33 @@
+// How an item is stored in a Xapian document: its terms, values and data (JSON), and the way back.
+#ifndef KB_SRC_STORED_H_
+#define KB_SRC_STORED_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+#include "kb/item.h"
+#include "kb/searcher.h"
+
+namespace kb::internal {
+
+// Normalised error code as indexed: trimmed, uppercase, runs of spaces folded to one.
+std::string NormalizeCode(std::string_view code);
+// Normalised boolean filter value for `field` (tag, owner, kind, tier, product, lang, code, id, source).
+// Returns the full term ("Krefunds"), or "" for an unknown field or an empty value.
+std::string FilterTerm(std::string_view field, std::string_view value);
+// YYYY-MM-DD → YYYYMMDD (for value ranges and sorting); "" stays "".
+std::string CompactDate(std::string_view ymd);
+
+// Builds the Xapian document of an item. `tg` must have its database set when spelling is wanted.
+Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang);
+
+// Decodes a document's data back to an item (metadata, sections and, if asked, the Markdown body).
+StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body = false);
+// Fills the metadata fields of a hit from a stored item.
+void FillHit(const StoredItem& stored, SearchHit* hit);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_STORED_H_

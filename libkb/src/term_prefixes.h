@@ -1,0 +1,57 @@
+// The one table of Xapian term prefixes and value slots used by kb (schema kb:schema = kSchemaVersion).
+//
+// Omega's conventions where one exists (Q unique id, S title, K keyword/tag, L language, Z stemmed);
+// X-prefixes for the rest. Boolean filter terms are lowercase except error codes (uppercase, spaces kept).
+#ifndef KB_SRC_TERM_PREFIXES_H_
+#define KB_SRC_TERM_PREFIXES_H_
+
+#include <string_view>
+
+namespace kb::internal {
+
+inline constexpr std::string_view kPrefixId = "Q";          // Q<id> exactly as written: the unique key
+inline constexpr std::string_view kPrefixIdLower = "XID";   // XID<lowercase id>: `id:` filter, exact match
+inline constexpr std::string_view kPrefixTitle = "S";       // free text of the title
+inline constexpr std::string_view kPrefixTag = "K";         // K<tag>
+inline constexpr std::string_view kPrefixLang = "L";        // L<lang>
+inline constexpr std::string_view kPrefixOwner = "XO";
+inline constexpr std::string_view kPrefixKind = "XK";
+inline constexpr std::string_view kPrefixTier = "XT";       // XTl1 / XTl2
+inline constexpr std::string_view kPrefixProduct = "XP";
+inline constexpr std::string_view kPrefixCode = "XE";       // XE<ERROR_CODE> (uppercase)
+inline constexpr std::string_view kPrefixSource = "XS";
+inline constexpr std::string_view kPrefixHeading = "XH";    // free text of section headings
+inline constexpr std::string_view kPrefixAlias = "XA";      // free text of aliases
+
+// Value slots.
+inline constexpr unsigned kSlotVerified = 0;     // YYYYMMDD
+inline constexpr unsigned kSlotStaleAfter = 1;   // YYYYMMDD, empty when never stale
+inline constexpr unsigned kSlotTitleSort = 2;    // lowercase title
+inline constexpr unsigned kSlotHash = 3;         // content hash of the source file
+inline constexpr unsigned kSlotKind = 4;         // facet values: one string per document
+inline constexpr unsigned kSlotOwner = 5;
+inline constexpr unsigned kSlotTier = 6;
+inline constexpr unsigned kSlotProduct = 7;
+inline constexpr unsigned kSlotLang = 8;
+inline constexpr unsigned kSlotTags = 9;         // sorted tags joined by kTagSeparator; facets split them
+inline constexpr unsigned kSlotSource = 10;
+inline constexpr unsigned kSlotPath = 11;
+inline constexpr unsigned kSlotId = 12;
+inline constexpr unsigned kSlotBody = 13;        // the Markdown body, read only when an item is opened
+
+inline constexpr char kTagSeparator = '\x1f';
+
+// Metadata keys.
+inline constexpr std::string_view kMetaSchema = "kb:schema";
+inline constexpr std::string_view kMetaUpdated = "kb:updated";   // ISO-8601 UTC time of the last commit
+
+// Weights (within-document frequency increments) that put titles and headings above body text.
+inline constexpr unsigned kWdfTitle = 6;
+inline constexpr unsigned kWdfAlias = 4;
+inline constexpr unsigned kWdfHeading = 3;
+inline constexpr unsigned kWdfTag = 2;
+inline constexpr unsigned kWdfBody = 1;
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_TERM_PREFIXES_H_

@@ -1,0 +1,30 @@
+// Small text utilities shared inside libkb (UTF-8 checks, case folding, escaping, dates).
+#ifndef KB_SRC_TEXT_H_
+#define KB_SRC_TEXT_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb::internal {
+
+// True if `s` is well-formed UTF-8. On failure, *bad_offset (if given) is the offset of the first bad byte.
+bool IsValidUtf8(std::string_view s, std::size_t* bad_offset = nullptr);
+// ASCII lowercase/uppercase (other bytes unchanged).
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+std::string_view Trim(std::string_view s);
+// Escapes & < > " ' for HTML text and attributes.
+std::string HtmlEscape(std::string_view s);
+// Splits on `sep`, trimming each part and dropping empty ones.
+std::vector<std::string> Split(std::string_view s, char sep);
+// Parses YYYY-MM-DD into days since 1970-01-01; false if malformed or not a real date.
+bool ParseDate(std::string_view ymd, long* days);
+// Days since 1970-01-01 → YYYY-MM-DD.
+std::string FormatDate(long days);
+// Hex SHA-256 (or another stable 64-bit+ digest) of `bytes`.
+std::string ContentHash(std::string_view bytes);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_TEXT_H_

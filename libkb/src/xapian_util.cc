@@ -1,0 +1,99 @@
+#include "xapian_util.h"
+
+#include <algorithm>
+#include <array>
+#include <new>
+#include <utility>
+
+namespace kb::internal {
+
+Status StatusFromCurrentException(std::string_view context) {
+  std::string where(context);
+  if (!where.empty()) where += ": ";
+  try {
+    throw;
+  } catch (const Xapian::DatabaseLockError& e) {
+    return Status::Busy(where + "the database is locked by another writer (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseNotFoundError& e) {
+    return Status::NotFound(where + "no kb database there (" + e.get_msg() + "); build one with kb-index build");
+  } catch (const Xapian::DatabaseCorruptError& e) {
+    return Status::Corruption(where + "the database is corrupt (" + e.get_msg() + "); rebuild it");
+  } catch (const Xapian::DatabaseOpeningError& e) {
+    return Status::IoError(where + "cannot open the database (" + e.get_msg() + ")");
+  } catch (const Xapian::NetworkTimeoutError& e) {
+    return Status::Unavailable(where + "a remote shard timed out (" + e.get_msg() + ")");
+  } catch (const Xapian::NetworkError& e) {
+    return Status::Unavailable(where + "a remote shard is unreachable (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseModifiedError& e) {
+    return Status::Unavailable(where + "the index changed while reading; retry (" + e.get_msg() + ")");
+  } catch (const Xapian::DatabaseError& e) {
+    return Status::IoError(where + e.get_type() + ": " + e.get_msg());
+  } catch (const Xapian::InvalidArgumentError& e) {
+    return Status::InvalidArgument(where + e.get_msg());
+  } catch (const Xapian::QueryParserError& e) {
+    return Status::InvalidArgument(where + "cannot parse the query: " + e.get_msg());
+  } catch (const Xapian::Error& e) {
+    return Status::Internal(where + e.get_type() + ": " + e.get_msg());
+  } catch (const std::bad_alloc&) {
+    return Status::Internal(where + "out of memory");
+  } catch (const std::exception& e) {
+    return Status::Internal(where + e.what());
+  } catch (...) {
+    return Status::Internal(where + "unknown error");
+  }
+}
+
+std::string StemmerName(std::string_view lang) {
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kNames{{
+      {"ar", "arabic"},     {"hy", "armenian"}, {"eu", "basque"},     {"ca", "catalan"},
+      {"da", "danish"},     {"nl", "dutch"},    {"en", "english"},    {"fi", "finnish"},
+      {"fr", "french"},     {"de", "german"},   {"hu", "hungarian"},  {"id", "indonesian"},
+      {"ga", "irish"},      {"it", "italian"},  {"lt", "lithuanian"}, {"ne", "nepali"},
+      {"no", "norwegian"},  {"nb", "norwegian"}, {"pt", "portuguese"}, {"ro", "romanian"},
+      {"ru", "russian"},    {"es", "spanish"},  {"sv", "swedish"},    {"tr", "turkish"},
+  }};
+  for (const auto& [code, name] : kNames) {
+    if (code == lang) return std::string(name);
+  }
+  if (lang == "ta") return "tamil";
+  return "";
+}
+
+Xapian::Stem MakeStemmer(std::string_view lang) {
+  std::string name = StemmerName(lang);
+  if (name.empty()) return Xapian::Stem();
+  return Xapian::Stem(name);
+}
+
+namespace {
+// Sorted, so that IsStopword can binary-search.
+constexpr std::array<std::string_view, 120> kStopwords{{
+    "a",     "about", "above",   "after",  "again", "all",   "also",    "am",     "an",     "and",
+    "any",   "are",   "as",      "at",     "be",    "been",  "before",  "being",  "below",  "between",
+    "both",  "but",   "by",      "can",    "could", "did",   "do",      "does",   "doing",  "down",
+    "during", "each", "few",     "for",    "from",  "further", "get",   "got",    "had",    "has",
+    "have",  "having", "he",     "her",    "here",  "hers",  "him",     "his",    "how",    "i",
+    "if",    "in",    "into",    "is",     "it",    "its",   "itself",  "just",   "me",     "more",
+    "most",  "my",    "myself",  "no",     "nor",   "not",   "now",     "of",     "off",    "on",
+    "once",  "only",  "or",      "other",  "our",   "ours",  "out",     "over",   "own",    "please",
+    "same",  "she",   "should",  "so",     "some",  "such",  "than",    "that",   "the",    "their",
+    "them",  "then",  "there",   "these",  "they",  "this",  "those",   "through", "to",    "too",
+    "under", "until", "up",      "us",     "very",  "was",   "we",      "were",   "what",   "when",
+    "where", "which", "while",   "who",    "why",   "will",  "with",    "would",  "you",    "your",
+}};
+}  // namespace
+
+bool IsStopword(std::string_view word) {
+  return std::binary_search(kStopwords.begin(), kStopwords.end(), word);
+}
+
+const Xapian::Stopper* EnglishStopper() {
+  static const Xapian::SimpleStopper* stopper = [] {
+    auto* s = new Xapian::SimpleStopper();
+    for (std::string_view w : kStopwords) s->add(std::string(w));
+    return s;
+  }();
+  return stopper;
+}
+
+}  // namespace kb::internal

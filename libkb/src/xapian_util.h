@@ -1,0 +1,38 @@
+// Internal glue between libkb and Xapian: exception → Status mapping, language → stemmer.
+#ifndef KB_SRC_XAPIAN_UTIL_H_
+#define KB_SRC_XAPIAN_UTIL_H_
+
+#include <xapian.h>
+
+#include <exception>
+#include <string>
+#include <string_view>
+
+#include "kb/status.h"
+
+namespace kb::internal {
+
+// Maps the exception in flight to a Status. REQUIRES: called inside a catch block.
+Status StatusFromCurrentException(std::string_view context);
+
+// Runs `f` (returning Status or Result<T>) and turns any exception into a Status.
+template <typename F>
+auto Guard(std::string_view context, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (...) {
+    return StatusFromCurrentException(context);
+  }
+}
+
+// Xapian stemmer name for an ISO 639-1 code ("en" → "english"); "" if Xapian has none.
+std::string StemmerName(std::string_view lang);
+// A stemmer for `lang`, or the no-op stemmer if Xapian has none.
+Xapian::Stem MakeStemmer(std::string_view lang);
+// Common English words that carry no meaning in a query (for long pasted queries and more-like-this).
+bool IsStopword(std::string_view word);
+const Xapian::Stopper* EnglishStopper();
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_XAPIAN_UTIL_H_

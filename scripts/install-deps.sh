@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs everything kb needs to build, test and run on Debian 12 (run as root).
+set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+  build-essential cmake pkg-config git ca-certificates curl python3 \
+  libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev \
+  libbenchmark-dev libgtest-dev libgmock-dev \
+  chromium chromium-driver >/dev/null

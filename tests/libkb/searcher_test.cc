@@ -1,0 +1,568 @@
+#include "kb/searcher.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "test_util.h"
+
+namespace kb {
+namespace {
+
+using testing::BuildDb;
+using testing::Files;
+using testing::Ids;
+using testing::TempDir;
+
+// A small knowledge base with the shapes the ranking rules are about. "Today" is fixed at 2026-11-23.
+const Files& Corpus() {
+  static const Files files = {
+      {"payments/card-declined.md", R"(---
+title: Card declined errors
+kind: article
+owner: payments-team
+tier: L1
+tags: [cards, declines]
+product: paylane
+verified: 2026-10-01
+verify_every: 90d
+aliases: ["payment refused"]
+error_codes: [ERR_CARD_DECLINED, HTTP 402]
+---
+# Card declined errors
+
+Paylane returns ERR_CARD_DECLINED when the issuing bank refuses a charge.
+
+## Why cards are declined
+
+Banks decline for insufficient funds, fraud suspicion or an expired card.
+
+## What to tell the customer
+
+Ask the customer to contact their bank or to try another card.
+)"},
+      {"payments/insufficient-funds.md", R"(---
+title: Insufficient funds
+kind: article
+owner: payments-team
+tier: L1
+tags: [cards, declines]
+verified: 2026-10-01
+verify_every: 90d
+error_codes: [ERR_INSUFFICIENT_FUNDS]
+---
+# Insufficient funds
+
+The card was declined because the account has insufficient funds. Some banks also report
+ERR_CARD_DECLINED in the message text for this case.
+)"},
+      {"payments/refunds.md", R"(---
+title: Refunds
+kind: article
+owner: payments-team
+tier: L1
+tags: [refunds]
+verified: 2026-10-01
+verify_every: 90d
+---
+# Refunds
+
+A refund returns money to the customer.
+
+## Partial refunds
+
+You can refund part of a payment, once or several times, up to the captured amount.
+
+## Refund timing
+
+Refunds reach the card within 5 to 10 business days.
+)"},
+      {"payments/payouts.md", R"(---
+title: Payouts
+kind: article
+owner: payouts-team
+tier: L2
+tags: [payouts]
+verified: 2026-10-01
+verify_every: 90d
+error_codes: [E1042]
+---
+# Payouts
+
+Payouts move your balance to your bank account every day. A failed payout reports E1042.
+
+```bash
+curl https://api.paylane.example/v1/payouts --header "X-Trace-Id: tr_9f8e7d"
+```
+)"},
+      {"payments/gateway.md", R"(---
+title: Gateway errors
+kind: article
+owner: platform-team
+tier: L2
+tags: [api]
+verified: 2026-10-01
+verify_every: 90d
+error_codes: ["HTTP 502"]
+---
+# Gateway errors
+
+A 502 bad gateway from the API means an upstream timeout. Retry with the same idempotency key.
+)"},
+      {"payments/webhooks-old.md", R"(---
+title: Webhook retries
+kind: article
+owner: platform-team
+tier: L2
+tags: [webhooks]
+verified: 2025-01-10
+verify_every: 90d
+---
+# Webhook retries
+
+Webhook deliveries are retried with exponential backoff for three days.
+)"},
+      {"payments/webhooks-new.md", R"(---
+title: Webhook retries
+kind: article
+owner: platform-team
+tier: L2
+tags: [webhooks]
+verified: 2026-11-01
+verify_every: 90d
+---
+# Webhook retries
+
+Webhook deliveries are retried with exponential backoff for three days.
+)"},
+      {"payments/scattered.md", R"(---
+title: Account settings
+kind: article
+owner: support-ops
+tier: L1
+tags: [account]
+verified: 2026-10-01
+verify_every: 90d
+---
+# Account settings
+
+The key to your dashboard is the account menu. Rotation of staff happens weekly. An api call can change it.
+)"},
+      {"payments/api-keys.md", R"(---
+title: Leaked credentials
+kind: article
+owner: developer-experience
+tier: L1
+tags: [security]
+verified: 2026-10-01
+verify_every: 90d
+---
+# Leaked credentials
+
+If a secret leaks, follow the api key rotation procedure at once.
+)"},
+      {"answers/refund-status.md", R"(---
+title: Refund status reply
+kind: answer
+owner: payments-team
+tier: L1
+tags: [refunds]
+verified: 2026-10-01
+verify_every: 90d
+---
+# Refund status reply
+
+## Answer
+
+Hello {{customer_name}}, your refund of {{refund_amount}} is on its way.
+)"},
+      {"tr/iade.md", R"(---
+title: İade işlemleri
+kind: article
+owner: payments-team
+tier: L1
+tags: [refunds]
+lang: tr
+verified: 2026-10-01
+verify_every: 90d
+---
+# İade işlemleri
+
+İadeler kartınıza beş iş günü içinde ulaşır. İadenizin durumunu panelden izleyebilirsiniz.
+)"},
+      {"payments/hostile.md", R"(---
+title: Escaping test
+kind: article
+owner: support-ops
+tier: L1
+tags: [test]
+verified: 2026-10-01
+verify_every: 90d
+---
+# Escaping test
+
+The zebracode value `<script>alert(1)</script>` must be shown as text & never run.
+)"},
+  };
+  return files;
+}
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    BuildDb(dir_->Sub("db"), Corpus(), {{"refund", "reimbursement"}});
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    auto s = Searcher::Open({dir_->Sub("db")});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    searcher_ = std::move(*s);
+  }
+  SearchResponse Run(SearchRequest req) {
+    if (req.today.empty()) req.today = "2026-11-23";
+    auto res = searcher_->Search(req);
+    EXPECT_TRUE(res.ok()) << req.query << ": " << res.status().ToString();
+    return res.ok() ? *res : SearchResponse{};
+  }
+  SearchResponse Run(const std::string& q) { return Run(SearchRequest{.query = q}); }
+
+  static TempDir* dir_;
+  std::unique_ptr<Searcher> searcher_;
+};
+TempDir* SearcherTest::dir_ = nullptr;
+
+TEST_F(SearcherTest, ExactErrorCodeRanksItsArticleFirst) {
+  // Both articles mention the code; only one claims it in error_codes.
+  for (const char* q : {"ERR_CARD_DECLINED", "err_card_declined", "customer sees ERR_CARD_DECLINED at checkout"}) {
+    SearchResponse res = Run(q);
+    ASSERT_FALSE(res.hits.empty()) << q;
+    EXPECT_EQ(res.hits[0].id, "payments/card-declined") << q;
+    EXPECT_TRUE(res.hits[0].exact) << q;
+  }
+}
+
+TEST_F(SearcherTest, NumericAndTwoWordErrorCodesMatchExactly) {
+  SearchResponse res = Run("E1042");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/payouts");
+  res = Run("http 502");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/gateway");
+  EXPECT_TRUE(res.hits[0].exact);
+}
+
+TEST_F(SearcherTest, CodeFilterSelectsOnlyTheClaimingItem) {
+  SearchResponse res = Run("code:err_card_declined");
+  EXPECT_EQ(Ids(res), std::vector<std::string>{"payments/card-declined"});
+}
+
+TEST_F(SearcherTest, MisspelledQueryGetsSuggestionAndFallback) {
+  SearchResponse res = Run("webhok retires");
+  EXPECT_EQ(res.suggestion, "webhook retries");
+  // Nothing matches the misspelling, so the correction was searched instead.
+  EXPECT_EQ(res.corrected_query, "webhook retries");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_NE(res.hits[0].id.find("webhooks"), std::string::npos);
+}
+
+TEST_F(SearcherTest, CorrectlySpelledWordsGetNoSuggestion) {
+  // "retried" is in the index; a more frequent neighbour ("retries") must not be offered instead.
+  SearchResponse res = Run("retried deliveries");
+  EXPECT_EQ(res.suggestion, "");
+}
+
+TEST_F(SearcherTest, SpellingFallbackCanBeSwitchedOff) {
+  SearcherOptions opts;
+  opts.ranking.spelling_fallback = false;
+  auto s = Searcher::Open({dir_->Sub("db")}, opts);
+  ASSERT_TRUE(s.ok());
+  auto res = (*s)->Search({.query = "webhok"});
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->total, 0);
+  EXPECT_EQ(res->suggestion, "webhook");
+  EXPECT_TRUE(res->corrected_query.empty());
+}
+
+TEST_F(SearcherTest, TagFilterNarrowsResults) {
+  SearchResponse all = Run("refund");
+  SearchResponse tagged = Run("refund tag:refunds");
+  ASSERT_FALSE(tagged.hits.empty());
+  EXPECT_LE(tagged.total, all.total);
+  for (const SearchHit& h : tagged.hits) {
+    EXPECT_NE(std::find(h.tags.begin(), h.tags.end(), "refunds"), h.tags.end()) << h.id;
+  }
+}
+
+TEST_F(SearcherTest, OwnerAndKindFiltersAndCaseFolding) {
+  SearchResponse res = Run("refund owner:Payments-Team kind:answer");
+  EXPECT_EQ(Ids(res), std::vector<std::string>{"answers/refund-status"});
+}
+
+TEST_F(SearcherTest, SameFieldTwiceOrsDifferentFieldsAnd) {
+  SearchResponse res = Run("tag:webhooks tag:payouts");
+  std::vector<std::string> list = Ids(res);
+  std::set<std::string> ids(list.begin(), list.end());
+  EXPECT_EQ(ids, (std::set<std::string>{"payments/webhooks-old", "payments/webhooks-new", "payments/payouts"}));
+  res = Run("tag:webhooks owner:payouts-team");
+  EXPECT_TRUE(res.hits.empty());
+}
+
+TEST_F(SearcherTest, NegatedFilterExcludes) {
+  SearchResponse res = Run("webhook -tag:webhooks");
+  for (const SearchHit& h : res.hits) EXPECT_EQ(std::find(h.tags.begin(), h.tags.end(), "webhooks"), h.tags.end());
+}
+
+TEST_F(SearcherTest, RequestFiltersApplyLikeFieldSyntax) {
+  SearchRequest req{.query = "refund"};
+  req.filters["kind"] = {"answer"};
+  EXPECT_EQ(Ids(Run(req)), std::vector<std::string>{"answers/refund-status"});
+  req.filters["bogus"] = {"x"};
+  EXPECT_FALSE(searcher_->Search(req).ok());
+}
+
+TEST_F(SearcherTest, PhraseBeatsScatteredWords) {
+  SearchResponse res = Run("api key rotation");
+  ASSERT_GE(res.hits.size(), 2u);
+  EXPECT_EQ(res.hits[0].id, "payments/api-keys");
+  res = Run("\"api key rotation\"");
+  EXPECT_EQ(Ids(res), std::vector<std::string>{"payments/api-keys"});
+}
+
+TEST_F(SearcherTest, TurkishQueryMatchesInflectedTurkishText) {
+  // "iadeler" (refunds) and "iadenizin" (of your refund) share the stem of the query word "iade".
+  SearchResponse res = Run("iade");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "tr/iade");
+  res = Run("iadelerin lang:tr");
+  EXPECT_EQ(Ids(res), std::vector<std::string>{"tr/iade"});
+}
+
+TEST_F(SearcherTest, StaleItemsAreFlaggedAndRankBelowVerifiedForEqualText) {
+  SearchResponse res = Run("webhook deliveries retried exponential backoff");
+  ASSERT_GE(res.hits.size(), 2u);
+  std::vector<std::string> ids = Ids(res);
+  auto fresh = std::find(ids.begin(), ids.end(), "payments/webhooks-new");
+  auto stale = std::find(ids.begin(), ids.end(), "payments/webhooks-old");
+  ASSERT_NE(fresh, ids.end());
+  ASSERT_NE(stale, ids.end());
+  EXPECT_LT(fresh, stale);
+  const SearchHit& old = res.hits[stale - ids.begin()];
+  EXPECT_TRUE(old.stale);
+  EXPECT_EQ(old.stale_after, "2025-04-10");
+  EXPECT_FALSE(res.hits[fresh - ids.begin()].stale);
+}
+
+TEST_F(SearcherTest, FacetsCountMatchingItems) {
+  SearchRequest req{.query = "", .facets = {"tag", "owner", "kind", "tier"}};
+  SearchResponse res = Run(req);
+  EXPECT_EQ(res.total, static_cast<int>(Corpus().size()));
+  auto count = [&](const std::string& field, const std::string& value) {
+    for (const FacetValue& v : res.facets[field]) {
+      if (v.value == value) return v.count;
+    }
+    return 0;
+  };
+  EXPECT_EQ(count("tag", "refunds"), 3);
+  EXPECT_EQ(count("tag", "declines"), 2);
+  EXPECT_EQ(count("kind", "answer"), 1);
+  EXPECT_EQ(count("owner", "platform-team"), 3);
+  EXPECT_EQ(count("tier", "L2"), 4);
+  SearchRequest bad{.query = "x", .facets = {"colour"}};
+  EXPECT_FALSE(searcher_->Search(bad).ok());
+}
+
+TEST_F(SearcherTest, PaginationGivesDisjointPagesAndStableTotal) {
+  SearchRequest req{.query = "", .size = 4};
+  SearchResponse p1 = Run(req);
+  req.page = 2;
+  SearchResponse p2 = Run(req);
+  req.page = 3;
+  SearchResponse p3 = Run(req);
+  EXPECT_EQ(p1.hits.size(), 4u);
+  EXPECT_EQ(p2.hits.size(), 4u);
+  EXPECT_EQ(p3.hits.size(), Corpus().size() - 8);
+  std::set<std::string> seen;
+  for (const auto* p : {&p1, &p2, &p3}) {
+    EXPECT_EQ(p->total, static_cast<int>(Corpus().size()));
+    for (const SearchHit& h : p->hits) EXPECT_TRUE(seen.insert(h.id).second) << h.id;
+  }
+  EXPECT_EQ(p2.hits[0].rank, 5);
+}
+
+TEST_F(SearcherTest, BadRequestsAreRejected) {
+  EXPECT_EQ(searcher_->Search({.query = "x", .page = 0}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = "x", .size = 0}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = "x", .size = kMaxPageSize + 1}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = "x", .sort = "random"}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = std::string("bad \xff\xfe utf8")}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = std::string(10000, 'a')}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(SearcherTest, HostileQueriesNeverFail) {
+  for (const char* q : {"\"unbalanced quote", "((((refund", "refund)))", "AND OR NOT", "* refund", "-", "tag:",
+                        "NEAR/3", "refund AND", "\"\"", "title:\"", "::::", "+-+-", "*", "refu*", "-refund",
+                        "owner:\"payments-team"}) {
+    auto res = searcher_->Search({.query = q, .today = "2026-11-23"});
+    EXPECT_TRUE(res.ok()) << q << ": " << res.status().ToString();
+  }
+}
+
+TEST_F(SearcherTest, SnippetHighlightsAndEscapesHtml) {
+  SearchResponse res = Run("zebracode");
+  ASSERT_EQ(res.hits.size(), 1u);
+  const std::string& snippet = res.hits[0].snippet;
+  EXPECT_NE(snippet.find("<mark>zebracode</mark>"), std::string::npos) << snippet;
+  EXPECT_EQ(snippet.find("<script>"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("&lt;script&gt;"), std::string::npos) << snippet;
+}
+
+TEST_F(SearcherTest, BestSectionGivesAnchorAndSnippet) {
+  SearchResponse res = Run("refund timing business days");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/refunds");
+  EXPECT_EQ(res.hits[0].section_anchor, "refund-timing");
+  EXPECT_EQ(res.hits[0].section_title, "Refund timing");
+  EXPECT_NE(res.hits[0].snippet.find("<mark>"), std::string::npos);
+  res = Run("tell the customer to contact their bank");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].section_anchor, "what-to-tell-the-customer");
+}
+
+TEST_F(SearcherTest, HitsCarryOwnerTierKindAndVerification) {
+  SearchResponse res = Run("payout");
+  ASSERT_FALSE(res.hits.empty());
+  const SearchHit& h = res.hits[0];
+  EXPECT_EQ(h.id, "payments/payouts");
+  EXPECT_EQ(h.owner, "payouts-team");
+  EXPECT_EQ(h.tier, Tier::kL2);
+  EXPECT_EQ(h.kind, Kind::kArticle);
+  EXPECT_EQ(h.verified, "2026-10-01");
+  EXPECT_EQ(h.stale_after, "2026-12-30");
+  EXPECT_GT(h.score, 0);
+}
+
+TEST_F(SearcherTest, PartialLastWordMatchesAsYouType) {
+  SearchResponse partial = Run(SearchRequest{.query = "webho", .partial = true, .snippets = false});
+  ASSERT_FALSE(partial.hits.empty());
+  EXPECT_TRUE(partial.corrected_query.empty());  // matched as a prefix, not through spelling correction
+  EXPECT_NE(partial.hits[0].id.find("webhooks"), std::string::npos);
+}
+
+TEST_F(SearcherTest, SuggestCompletesTheLastWord) {
+  auto res = searcher_->Suggest("exponential webh");
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  ASSERT_FALSE(res->completions.empty());
+  EXPECT_EQ(res->completions[0].text.rfind("exponential webhook", 0), 0u) << res->completions[0].text;
+  ASSERT_FALSE(res->hits.empty());
+}
+
+TEST_F(SearcherTest, AliasesAndSynonymsMatch) {
+  SearchResponse res = Run("payment refused");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/card-declined");
+  res = Run("reimbursement");  // synonym of refund, a word no item contains
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_NE(Ids(res)[0].find("refund"), std::string::npos);
+}
+
+TEST_F(SearcherTest, SynonymsCanBeSwitchedOff) {
+  SearcherOptions opts;
+  opts.ranking.synonyms = false;
+  opts.ranking.spelling_fallback = false;
+  auto s = Searcher::Open({dir_->Sub("db")}, opts);
+  ASSERT_TRUE(s.ok());
+  auto res = (*s)->Search({.query = "reimbursement"});
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->total, 0);
+}
+
+TEST_F(SearcherTest, CodeBlocksAreSearchable) {
+  SearchResponse res = Run("tr_9f8e7d");
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/payouts");
+}
+
+TEST_F(SearcherTest, SortByVerifiedPutsNewestFirst) {
+  SearchResponse res = Run(SearchRequest{.query = "webhook", .sort = "verified"});
+  ASSERT_GE(res.hits.size(), 2u);
+  EXPECT_EQ(res.hits[0].id, "payments/webhooks-new");
+  EXPECT_EQ(res.hits.back().id, "payments/webhooks-old");
+}
+
+TEST_F(SearcherTest, GetItemReturnsBodyAndSections) {
+  auto item = searcher_->GetItem("payments/refunds");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->item.title, "Refunds");
+  EXPECT_NE(item->item.body.find("## Partial refunds"), std::string::npos);
+  ASSERT_GE(item->item.sections.size(), 3u);
+  EXPECT_EQ(item->item.sections[1].anchor, "partial-refunds");
+  EXPECT_EQ(searcher_->GetItem("nope").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SearcherTest, GetItemOfAnswerListsPlaceholders) {
+  auto item = searcher_->GetItem("answers/refund-status");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->item.placeholders, (std::vector<std::string>{"customer_name", "refund_amount"}));
+}
+
+TEST_F(SearcherTest, RelatedFindsSimilarItemsButNotItself) {
+  auto related = searcher_->Related("payments/webhooks-new", 3);
+  ASSERT_TRUE(related.ok()) << related.status().ToString();
+  ASSERT_FALSE(related->empty());
+  EXPECT_EQ((*related)[0].id, "payments/webhooks-old");
+  for (const SearchHit& h : *related) EXPECT_NE(h.id, "payments/webhooks-new");
+  EXPECT_EQ(searcher_->Related("nope").status().code(), StatusCode::kNotFound);
+}
+
+TEST(SearcherLiveTest, ReopenSeesNewCommits) {
+  TempDir dir;
+  BuildDb(dir.Sub("db"), {Corpus()[0]});
+  auto s = Searcher::Open({dir.Sub("db")});
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->DocCount(), 1u);
+  {
+    auto w = IndexWriter::Open(dir.Sub("db"), {});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Upsert(testing::MustParse(Corpus()[2].first, Corpus()[2].second)).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  auto changed = (*s)->Reopen();
+  ASSERT_TRUE(changed.ok());
+  EXPECT_TRUE(*changed);
+  EXPECT_EQ((*s)->DocCount(), 2u);
+  auto again = (*s)->Reopen();
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+}
+
+TEST(SearcherShardTest, TwoLocalShardsAnswerLikeOneDatabase) {
+  TempDir dir;
+  const Files& all = Corpus();
+  Files a(all.begin(), all.begin() + all.size() / 2), b(all.begin() + all.size() / 2, all.end());
+  BuildDb(dir.Sub("one"), all);
+  BuildDb(dir.Sub("a"), a);
+  BuildDb(dir.Sub("b"), b);
+  auto one = Searcher::Open({dir.Sub("one")});
+  auto two = Searcher::Open({dir.Sub("a"), dir.Sub("b")});
+  ASSERT_TRUE(one.ok());
+  ASSERT_TRUE(two.ok());
+  for (const char* q : {"refund", "webhook retries", "ERR_CARD_DECLINED", "card declined tag:cards", "payout"}) {
+    SearchRequest req{.query = q, .facets = {"tag"}, .today = "2026-11-23"};
+    auto r1 = (*one)->Search(req);
+    auto r2 = (*two)->Search(req);
+    ASSERT_TRUE(r1.ok());
+    ASSERT_TRUE(r2.ok());
+    EXPECT_EQ(Ids(*r1), Ids(*r2)) << q;
+    EXPECT_EQ(r1->total, r2->total) << q;
+  }
+}
+
+}  // namespace
+}  // namespace kb

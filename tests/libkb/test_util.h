@@ -1,0 +1,68 @@
+// Shared helpers for libkb tests: temporary directories and building a database from Markdown strings.
+#ifndef KB_TESTS_LIBKB_TEST_UTIL_H_
+#define KB_TESTS_LIBKB_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "kb/kb.h"
+
+namespace kb::testing {
+
+// A fresh directory under the system temp dir, removed with the object.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "kbtest-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// (relative path, Markdown bytes)
+using Files = std::vector<std::pair<std::string, std::string>>;
+
+inline Item MustParse(const std::string& path, const std::string& text, const std::string& source = "test") {
+  Result<Item> item = ParseItem(path, text);
+  EXPECT_TRUE(item.ok()) << path << ": " << item.status().ToString();
+  if (!item.ok()) return Item{};
+  item->source = source;
+  return std::move(item).value();
+}
+
+inline void BuildDb(const std::string& db, const Files& files,
+                    const std::vector<std::vector<std::string>>& synonyms = {}) {
+  auto writer = IndexWriter::Open(db, {});
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  for (const auto& [path, text] : files) {
+    Item item = MustParse(path, text);
+    ASSERT_FALSE(item.id.empty()) << path;
+    ASSERT_TRUE((*writer)->Upsert(item).ok());
+  }
+  if (!synonyms.empty()) {
+    ASSERT_TRUE((*writer)->SetSynonyms(synonyms).ok());
+  }
+  ASSERT_TRUE((*writer)->Commit().ok());
+}
+
+inline std::vector<std::string> Ids(const SearchResponse& res) {
+  std::vector<std::string> ids;
+  for (const SearchHit& h : res.hits) ids.push_back(h.id);
+  return ids;
+}
+
+}  // namespace kb::testing
+
+#endif  // KB_TESTS_LIBKB_TEST_UTIL_H_
