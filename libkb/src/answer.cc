@@ -51,7 +51,7 @@ void ScanPlaceholders(std::string_view text, Visit visit) {
     std::string_view name = text.substr(inner, close - inner);
     while (!name.empty() && IsBlank(name.front())) name.remove_prefix(1);
     while (!name.empty() && IsBlank(name.back())) name.remove_suffix(1);
-    const auto type = name.empty()         ? Placeholder::Type::kEmpty
+    const auto type = name.empty()        ? Placeholder::Type::kEmpty
                       : IsValidName(name) ? Placeholder::Type::kValid
                                           : Placeholder::Type::kInvalidName;
     visit(Placeholder{type, i, close + 2, name});

@@ -109,6 +109,30 @@ std::pair<int, std::string> SplitStatus(const std::string& path, const Status& s
   return {1, std::string(Trim(m))};
 }
 
+// The first '[' or '{' in lines [first, last] that is never closed (quoted text skipped); line 0 if none.
+Position UnclosedBracket(const Lines& lines, int first, int last) {
+  std::vector<Position> open;
+  for (int n = std::max(first, 1); n <= last && n <= lines.count(); ++n) {
+    const std::string_view text = lines.at(n);
+    char quote = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (quote != 0) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '#' && (i == 0 || text[i - 1] == ' ')) {
+        break;  // a comment
+      } else if (c == '[' || c == '{') {
+        open.push_back({n, static_cast<int>(i) + 1});  // byte column: the caller indexes the line with it
+      } else if ((c == ']' || c == '}') && !open.empty()) {
+        open.pop_back();
+      }
+    }
+  }
+  return open.empty() ? Position{0, 0} : open.front();
+}
+
 // Values of id="…" and name="…" attributes: raw-HTML anchors that links may point at.
 std::set<std::string> HtmlIds(std::string_view bytes) {
   std::set<std::string> ids;
@@ -261,10 +285,19 @@ CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const S
   if (fields.ok) checker.CheckFields(fields, today);
   Result<Item> item = ParseItem(file.path, *bytes, options);
   if (!item.ok()) {
-    auto [line, message] = SplitStatus(file.path, item.status());
+    auto [line, message] = SplitStatus(file.path, item.status());  // NOLINT: both are adjusted below
     int column = 1;  // the value of the field on that line, when there is one
     for (const auto& [key, node] : fields.nodes) {
       if (fields.At(node).line == line) column = fields.At(node).column;
+    }
+    if (message.find("flow not found") != std::string::npos) {
+      // YAML reports an unclosed [ or { where the input ends; the bracket that opened it is more useful.
+      if (const Position open = UnclosedBracket(lines, fields.yaml_line, line); open.line > 0) {
+        line = open.line;
+        column = open.column;
+        message += " (the '" + std::string(1, lines.at(line)[static_cast<std::size_t>(column - 1)]) +
+                   "' here is never closed)";
+      }
     }
     if (!checker.HasErrorOnLine(line)) checker.Error({line, column}, "front-matter", message);
     return out;

@@ -22,9 +22,9 @@ std::string_view TrimRightSpaceCr(std::string_view s) {
 // without a warning so that importing such a tree does not bury real typos under noise.
 bool IsCommonForeignField(const std::string& key) {
   static const std::set<std::string> kFields = {
-      "api_location", "api_name", "api_type", "appliesto", "audience", "author",  "authors",
-      "categories",   "date",     "draft",    "editor",    "keywords", "layout",  "manager",
-      "permalink",    "slug",     "toc",      "topic_type", "uid",     "weight"};
+      "api_location", "api_name", "api_type", "appliesto",  "audience", "author", "authors",
+      "categories",   "date",     "draft",    "editor",     "keywords", "layout", "manager",
+      "permalink",    "slug",     "toc",      "topic_type", "uid",      "weight"};
   return kFields.count(key) != 0;
 }
 
@@ -130,7 +130,9 @@ bool IsCheckedField(const std::string& key) {
 std::string SetCheckedField(const std::string& key, const std::string& value, Item* item) {
   if (key == "kind") {
     const std::string kind = AsciiLower(value);
-    if (kind != "article" && kind != "answer") return "kind must be 'article' or 'answer', not '" + value + "'";
+    if (kind != "article" && kind != "answer") {
+      return "kind must be 'article' or 'answer', not '" + value + "'";
+    }
     item->kind = kind == "answer" ? Kind::kAnswer : Kind::kArticle;
   } else if (key == "tier") {
     const std::string tier = AsciiUpper(value);
@@ -143,7 +145,9 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
     }
   } else if (key == "verified") {
     item->verified = value;
-    if (!ParseDate(value, nullptr)) return "verified must be a real date written YYYY-MM-DD, not '" + value + "'";
+    if (!ParseDate(value, nullptr)) {
+      return "verified must be a real date written YYYY-MM-DD, not '" + value + "'";
+    }
   } else if (key == "verify_every") {
     if (!ParseInterval(value, &item->verify_every_days)) {
       return "verify_every must be days or a duration such as 90d, 12w, 6m, 1y (at most 100 years), not '" +
@@ -211,9 +215,8 @@ Status SplitFrontMatter(std::string_view path, std::string_view bytes, FrontMatt
     std::size_t pos = first_end + 1;
     for (int line = 2;; ++line) {
       const std::size_t end = text.find('\n', pos);
-      const std::string_view fence = TrimRightSpaceCr(text.substr(pos, end == std::string_view::npos
-                                                                          ? std::string_view::npos
-                                                                          : end - pos));
+      const std::string_view fence = TrimRightSpaceCr(
+          text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
       if (fence == "---" || fence == "...") {
         out->present = true;
         out->yaml = text.substr(first_end + 1, pos - first_end - 1);
@@ -226,8 +229,8 @@ Status SplitFrontMatter(std::string_view path, std::string_view bytes, FrontMatt
       pos = end + 1;
     }
   }
-  return Status::InvalidArgument(std::string(path) +
-                                 ":1: front matter opened with '---' is never closed; end it with a '---' line");
+  return Status::InvalidArgument(
+      std::string(path) + ":1: front matter opened with '---' is never closed; end it with a '---' line");
 }
 
 Status ParseFrontMatter(std::string_view path, const FrontMatterSplit& split, Item* item) {

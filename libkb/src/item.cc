@@ -1,4 +1,8 @@
 // Item helpers that are not Markdown parsing: names, staleness, dates, anchors and reading files.
+#include "kb/item.h"
+
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -7,9 +11,7 @@
 #include <ctime>
 #include <memory>
 #include <string>
-#include <sys/stat.h>
 
-#include "kb/item.h"
 #include "text.h"
 
 namespace kb {
@@ -54,8 +56,8 @@ namespace {
 // quotes, dashes, ellipsis), currency, arrows and technical symbols, shapes and dingbats, emoji.
 bool IsDroppedCodePoint(std::uint32_t cp) {
   if (cp >= 0xA0 && cp <= 0xBF) {
-    return cp != 0xAA && cp != 0xB2 && cp != 0xB3 && cp != 0xB5 && cp != 0xB9 && cp != 0xBA &&
-           cp != 0xBC && cp != 0xBD && cp != 0xBE;
+    return cp != 0xAA && cp != 0xB2 && cp != 0xB3 && cp != 0xB5 && cp != 0xB9 && cp != 0xBA && cp != 0xBC &&
+           cp != 0xBD && cp != 0xBE;
   }
   return cp == 0xD7 || cp == 0xF7 || (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF) ||
          (cp >= 0x2190 && cp <= 0x23FF) || (cp >= 0x2500 && cp <= 0x27BF) || (cp >= 0x1F000 && cp <= 0x1FAFF);
@@ -84,14 +86,17 @@ std::string MakeAnchor(std::string_view heading) {
     std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     len = std::min(len, heading.size() - i);
     std::uint32_t cp = len == 1 ? c : (c & (0x7F >> len));
-    for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(heading[i + k]) & 0x3F);
+    for (std::size_t k = 1; k < len; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(heading[i + k]) & 0x3F);
+    }
     if (!IsDroppedCodePoint(cp)) anchor.append(heading.substr(i, len));
     i += len;
   }
   return anchor;
 }
 
-Result<Item> ParseFile(const std::string& root, const std::string& relative_path, const ParseOptions& options) {
+Result<Item> ParseFile(const std::string& root, const std::string& relative_path,
+                       const ParseOptions& options) {
   std::string full = root;
   if (!full.empty() && full.back() != '/') full += '/';
   full += relative_path;

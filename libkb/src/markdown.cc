@@ -211,8 +211,9 @@ class BodyWalker {
     const std::string anchor = anchors_.Assign(title);  // also for the title heading, as RenderHtml does
     if (level == 1 && first_h1_.empty()) first_h1_ = title;
     // A leading `# Title` repeats the item title; its text stays in the lead section.
-    const bool is_title = !seen_heading_ && level == 1 &&
-                          (fm_title_.empty() || internal::AsciiLower(title) == internal::AsciiLower(fm_title_));
+    const bool is_title =
+        !seen_heading_ && level == 1 &&
+        (fm_title_.empty() || internal::AsciiLower(title) == internal::AsciiLower(fm_title_));
     seen_heading_ = true;
     in_heading_ = true;
     if (!is_title) item_->sections.push_back({title, level, anchor, "", LineOf(node)});
@@ -322,8 +323,8 @@ Result<Item> ParseItem(std::string_view path, std::string_view bytes, const Pars
 std::string RenderHtml(std::string_view markdown) {
   try {
     // VALIDATE_UTF8 replaces bad bytes with U+FFFD; valid input parses exactly as in ParseItem.
-    NodePtr document(cmark_parse_document(markdown.data(), markdown.size(),
-                                          CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
+    NodePtr document(
+        cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8));
     if (!document) return "";
     std::vector<std::string> anchors;
     AnchorSet anchor_set;
@@ -345,8 +346,8 @@ std::string RenderHtml(std::string_view markdown) {
     std::size_t next = 0;
     for (std::size_t pos = 0; pos < html.size();) {
       const bool at_line_start = pos == 0 || html[pos - 1] == '\n';
-      if (at_line_start && next < anchors.size() && html.compare(pos, 2, "<h") == 0 && pos + 3 < html.size() &&
-          html[pos + 2] >= '1' && html[pos + 2] <= '6' && html[pos + 3] == '>') {
+      if (at_line_start && next < anchors.size() && html.compare(pos, 2, "<h") == 0 &&
+          pos + 3 < html.size() && html[pos + 2] >= '1' && html[pos + 2] <= '6' && html[pos + 3] == '>') {
         out.append(html.substr(pos, 3));
         out += " id=\"" + internal::HtmlEscape(anchors[next++]) + "\">";
         pos += 4;

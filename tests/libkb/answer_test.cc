@@ -1,11 +1,11 @@
 // Tests of the scripted-answer placeholders: listing, problem reports and rendering.
+#include "kb/answer.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <string>
 #include <vector>
-
-#include "kb/answer.h"
 
 namespace kb {
 namespace {
@@ -13,8 +13,9 @@ namespace {
 using Names = std::vector<std::string>;
 
 TEST(ListPlaceholdersTest, InOrderOfFirstUseWithoutDuplicates) {
-  EXPECT_EQ(ListPlaceholders("Hi {{customer_name}}, order {{ order.id }} for {{customer_name}} ({{\tplan_2 }})"),
-            (Names{"customer_name", "order.id", "plan_2"}));
+  EXPECT_EQ(
+      ListPlaceholders("Hi {{customer_name}}, order {{ order.id }} for {{customer_name}} ({{\tplan_2 }})"),
+      (Names{"customer_name", "order.id", "plan_2"}));
   EXPECT_EQ(ListPlaceholders("no placeholders { here } {x}"), Names{});
 }
 
@@ -25,11 +26,13 @@ TEST(ListPlaceholdersTest, MalformedOnesAreNotListed) {
 }
 
 TEST(FindPlaceholderProblemsTest, UnclosedWithLineAndColumn) {
-  const std::vector<PlaceholderProblem> problems = FindPlaceholderProblems("Hello,\nDear {{customer_name,\nThanks");
+  const std::vector<PlaceholderProblem> problems =
+      FindPlaceholderProblems("Hello,\nDear {{customer_name,\nThanks");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].line, 2);
   EXPECT_EQ(problems[0].column, 6);
-  EXPECT_EQ(problems[0].message.rfind("unclosed placeholder '{{customer_name'", 0), 0u) << problems[0].message;
+  EXPECT_EQ(problems[0].message.rfind("unclosed placeholder '{{customer_name'", 0), 0u)
+      << problems[0].message;
 }
 
 TEST(FindPlaceholderProblemsTest, EmptyAndInvalidNames) {
@@ -60,21 +63,23 @@ TEST(FindPlaceholderProblemsTest, OpeningBeforeCloseMakesTheFirstUnclosed) {
 }
 
 TEST(FindPlaceholderProblemsTest, LongGarbageIsQuotedShortly) {
-  const std::vector<PlaceholderProblem> problems = FindPlaceholderProblems("{{" + std::string(500, '#') + "}}");
+  const std::vector<PlaceholderProblem> problems =
+      FindPlaceholderProblems("{{" + std::string(500, '#') + "}}");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_LT(problems[0].message.size(), 200u);
 }
 
 TEST(RenderAnswerTest, ReplacesEveryGivenPlaceholder) {
-  const RenderedAnswer out = RenderAnswer("Hi {{ customer_name }}, order {{order.id}}. Bye {{customer_name}}.",
-                                          {{"customer_name", "Ayşe"}, {"order.id", "A-17"}, {"unused", "x"}});
+  const RenderedAnswer out =
+      RenderAnswer("Hi {{ customer_name }}, order {{order.id}}. Bye {{customer_name}}.",
+                   {{"customer_name", "Ayşe"}, {"order.id", "A-17"}, {"unused", "x"}});
   EXPECT_EQ(out.text, "Hi Ayşe, order A-17. Bye Ayşe.");
   EXPECT_TRUE(out.complete());
 }
 
 TEST(RenderAnswerTest, MissingAndEmptyValuesAreReportedAndLeftInPlace) {
-  const RenderedAnswer out =
-      RenderAnswer("Dear {{ customer_name }}, {{amount}} on {{date}} ({{amount}}).", {{"amount", ""}, {"date", "today"}});
+  const RenderedAnswer out = RenderAnswer("Dear {{ customer_name }}, {{amount}} on {{date}} ({{amount}}).",
+                                          {{"amount", ""}, {"date", "today"}});
   EXPECT_EQ(out.text, "Dear {{ customer_name }}, {{amount}} on today ({{amount}}).");
   EXPECT_EQ(out.missing, (Names{"customer_name", "amount"}));
   EXPECT_FALSE(out.complete());

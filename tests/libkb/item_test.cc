@@ -1,5 +1,7 @@
 // Tests of kb::ParseItem / ParseFile / RenderHtml: front matter, defaults, errors with file lines, sections
 // and anchors, code blocks, links, placeholders, staleness and hostile input.
+#include "kb/item.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <string>
 
-#include "kb/item.h"
 #include "kb/status.h"
 
 namespace kb {
@@ -74,7 +75,8 @@ Body.
 }
 
 TEST(FrontMatterTest, VerifyEveryUnits) {
-  const std::pair<const char*, int> cases[] = {{"90d", 90}, {"12w", 84}, {"6m", 180}, {"1y", 365}, {"45", 45}};
+  const std::pair<const char*, int> cases[] = {
+      {"90d", 90}, {"12w", 84}, {"6m", 180}, {"1y", 365}, {"45", 45}};
   for (const auto& [text, days] : cases) {
     const Item item = MustParse("a.md", std::string("---\nverify_every: ") + text + "\n---\n");
     EXPECT_EQ(item.verify_every_days, days) << text;
@@ -99,7 +101,8 @@ TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
       {"verify_every: 200y", "verify_every must be"},
   };
   for (const auto& [line, expected] : cases) {
-    const std::string message = ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");
+    const std::string message =
+        ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");
     EXPECT_EQ(message.rfind("kb/x.md:4: ", 0), 0u) << message;
     EXPECT_TRUE(Contains(message, expected));
   }
@@ -107,9 +110,10 @@ TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
 
 TEST(FrontMatterTest, YamlSyntaxErrorReportsFileLine) {
   // Line 3 is indented under a scalar: yaml-cpp reports "illegal map value" there.
-  EXPECT_EQ(ParseError("a.md", "---\ntitle: Refunds\n  owner: x\n---\nBody\n").rfind("a.md:3: front matter is not "
-                                                                                       "valid YAML",
-                                                                                       0),
+  EXPECT_EQ(ParseError("a.md", "---\ntitle: Refunds\n  owner: x\n---\nBody\n")
+                .rfind("a.md:3: front matter is not "
+                       "valid YAML",
+                       0),
             0u);
   // An unclosed flow list is reported no later than the closing fence.
   const std::string message = ParseError("a.md", "---\ntags: [a, b\nowner: x\n---\n# Title\n");
@@ -118,12 +122,15 @@ TEST(FrontMatterTest, YamlSyntaxErrorReportsFileLine) {
 }
 
 TEST(FrontMatterTest, NonMapAndNonScalarValuesAreErrors) {
-  EXPECT_TRUE(Contains(ParseError("a.md", "---\n- a\n- b\n---\n"), "a.md:2: front matter must be a YAML map"));
+  EXPECT_TRUE(
+      Contains(ParseError("a.md", "---\n- a\n- b\n---\n"), "a.md:2: front matter must be a YAML map"));
   EXPECT_TRUE(Contains(ParseError("a.md", "---\njust text\n---\n"), "must be a YAML map"));
   const std::string message = ParseError("a.md", "---\nid: x\ntitle:\n  - one\n  - two\n---\n");
   EXPECT_TRUE(Contains(message, "a.md:4: field 'title' must be a single value, not a list"));
-  EXPECT_TRUE(Contains(ParseError("a.md", "---\nowner: {team: x}\n---\n"), "field 'owner' must be a single value"));
-  EXPECT_TRUE(Contains(ParseError("a.md", "---\ntags:\n  - ok\n  - [nested]\n---\n"), "a.md:4: each entry of 'tags' must be a single value"));
+  EXPECT_TRUE(
+      Contains(ParseError("a.md", "---\nowner: {team: x}\n---\n"), "field 'owner' must be a single value"));
+  EXPECT_TRUE(Contains(ParseError("a.md", "---\ntags:\n  - ok\n  - [nested]\n---\n"),
+                       "a.md:4: each entry of 'tags' must be a single value"));
 }
 
 TEST(FrontMatterTest, UnclosedFrontMatterIsErrorAtLine1) {
@@ -246,7 +253,8 @@ TEST(RejectTest, OversizeFile) {
 }
 
 TEST(ContentHashTest, IsSha256OfTheWholeFile) {
-  EXPECT_EQ(MustParse("a.md", "").content_hash, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(MustParse("a.md", "").content_hash,
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(MustParse("a.md", "abc").content_hash,
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   // 56 bytes: the padding needs a second block.
@@ -262,8 +270,9 @@ TEST(ContentHashTest, IsSha256OfTheWholeFile) {
 // ---- Sections and anchors ----
 
 TEST(SectionsTest, TitleHeadingBelongsToLeadSection) {
-  const Item item = MustParse("a.md", "---\ntitle: Reset a password\n---\n# Reset a password\n\nIntro text.\n\n"
-                                      "## Steps\n\nDo it.\n\n### Check\n\nDone.\n");
+  const Item item = MustParse("a.md",
+                              "---\ntitle: Reset a password\n---\n# Reset a password\n\nIntro text.\n\n"
+                              "## Steps\n\nDo it.\n\n### Check\n\nDone.\n");
   ASSERT_EQ(item.sections.size(), 3u);
   EXPECT_EQ(item.sections[0].title, "Reset a password");
   EXPECT_EQ(item.sections[0].level, 0);
@@ -288,8 +297,9 @@ TEST(SectionsTest, FirstH1DifferentFromTitleIsASection) {
 }
 
 TEST(SectionsTest, AnchorsAreGithubStyleAndDeduplicated) {
-  const Item item = MustParse("a.md", "# T\n## Steps\n## Steps\n## Steps\n## FAQ: Refunds & Returns!\n"
-                                      "## `kb-index` options\n## ???\n## T\n");
+  const Item item = MustParse("a.md",
+                              "# T\n## Steps\n## Steps\n## Steps\n## FAQ: Refunds & Returns!\n"
+                              "## `kb-index` options\n## ???\n## T\n");
   std::vector<std::string> anchors;
   for (const Section& s : item.sections) anchors.push_back(s.anchor);
   // The title heading keeps "t" for itself, as RenderHtml gives it that id.
@@ -308,19 +318,22 @@ TEST(SectionsTest, TurkishAndUnicodeHeadingAnchors) {
 }
 
 TEST(SectionsTest, PlainTextSeparatesBlocksAndKeepsCode) {
-  const Item item = MustParse("a.md", "Reset the password\n\n- Intro item with `kb-index`\n- Second\n\n"
-                                      "> Quoted\n\n    indented code\n\n<div>Raw <b>html</b></div>\n\n"
-                                      "<table><tr><td>cell</td><td>next</td></tr></table>\n\nStep 1<br>Step 2\n\n"
-                                      "Last line\nsoft wrapped\n");
+  const Item item = MustParse("a.md",
+                              "Reset the password\n\n- Intro item with `kb-index`\n- Second\n\n"
+                              "> Quoted\n\n    indented code\n\n<div>Raw <b>html</b></div>\n\n"
+                              "<table><tr><td>cell</td><td>next</td></tr></table>\n\nStep 1<br>Step 2\n\n"
+                              "Last line\nsoft wrapped\n");
   const std::string& text = item.sections[0].text;
   EXPECT_EQ(text.find("passwordIntro"), std::string::npos);
-  EXPECT_EQ(text, "Reset the password\nIntro item with kb-index\nSecond\nQuoted\nindented code\nRaw html\n"
-                  "cell next\nStep 1 Step 2\nLast line soft wrapped");
+  EXPECT_EQ(text,
+            "Reset the password\nIntro item with kb-index\nSecond\nQuoted\nindented code\nRaw html\n"
+            "cell next\nStep 1 Step 2\nLast line soft wrapped");
 }
 
 TEST(CodeBlocksTest, LanguageCodeAndFileLine) {
-  const Item item = MustParse("a.md", "---\ntitle: T\n---\n## Reset\n\n```bash title=\"reset.sh\"\nkb reset\n```\n\n"
-                                      "    plain indented\n\n~~~\nno info\n~~~\n");
+  const Item item = MustParse("a.md",
+                              "---\ntitle: T\n---\n## Reset\n\n```bash title=\"reset.sh\"\nkb reset\n```\n\n"
+                              "    plain indented\n\n~~~\nno info\n~~~\n");
   ASSERT_EQ(item.code_blocks.size(), 3u);
   EXPECT_EQ(item.code_blocks[0].language, "bash");
   EXPECT_EQ(item.code_blocks[0].code, "kb reset\n");
@@ -332,9 +345,10 @@ TEST(CodeBlocksTest, LanguageCodeAndFileLine) {
 }
 
 TEST(LinksTest, TargetTextAndFileLine) {
-  const Item item = MustParse("a.md", "---\ntitle: T\n---\nSee [partial *refunds*](refunds.md#partial-refunds)\n"
-                                      "and <https://example.com/x>.\n\n## More\n\nRead [the guide][g].\n\n"
-                                      "[g]: https://example.com/guide\n");
+  const Item item = MustParse("a.md",
+                              "---\ntitle: T\n---\nSee [partial *refunds*](refunds.md#partial-refunds)\n"
+                              "and <https://example.com/x>.\n\n## More\n\nRead [the guide][g].\n\n"
+                              "[g]: https://example.com/guide\n");
   ASSERT_EQ(item.links.size(), 3u);
   EXPECT_EQ(item.links[0].target, "refunds.md#partial-refunds");
   EXPECT_EQ(item.links[0].text, "partial refunds");
@@ -347,8 +361,9 @@ TEST(LinksTest, TargetTextAndFileLine) {
 }
 
 TEST(PlaceholdersTest, ListedForAnswersWithProblemsAsWarnings) {
-  const Item answer = MustParse("a.md", "---\nkind: answer\n---\nHi {{ customer_name }},\n\nOrder {{order.id}} "
-                                        "for {{customer_name}}.\nBad {{ 1abc }} here.\n");
+  const Item answer = MustParse("a.md",
+                                "---\nkind: answer\n---\nHi {{ customer_name }},\n\nOrder {{order.id}} "
+                                "for {{customer_name}}.\nBad {{ 1abc }} here.\n");
   EXPECT_EQ(answer.placeholders, (std::vector<std::string>{"customer_name", "order.id"}));
   ASSERT_EQ(answer.warnings.size(), 1u);
   EXPECT_EQ(answer.warnings[0].line, 7);
@@ -361,9 +376,10 @@ TEST(PlaceholdersTest, ListedForAnswersWithProblemsAsWarnings) {
 // ---- HTML ----
 
 TEST(RenderHtmlTest, DropsUnsafeHtmlAndKeepsHeadingIds) {
-  const std::string html = RenderHtml("<script>alert(1)</script>\n\n# Title\n\n[click](javascript:alert(1)) "
-                                      "<img src=x onerror=alert(1)>\n\n## Steps\n\n## Steps\n\n```\n<h2>not a "
-                                      "heading</h2>\n```\n");
+  const std::string html = RenderHtml(
+      "<script>alert(1)</script>\n\n# Title\n\n[click](javascript:alert(1)) "
+      "<img src=x onerror=alert(1)>\n\n## Steps\n\n## Steps\n\n```\n<h2>not a "
+      "heading</h2>\n```\n");
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("javascript:"), std::string::npos);
   EXPECT_EQ(html.find("onerror"), std::string::npos);
@@ -374,8 +390,10 @@ TEST(RenderHtmlTest, DropsUnsafeHtmlAndKeepsHeadingIds) {
 }
 
 TEST(RenderHtmlTest, IdsMatchSectionAnchors) {
-  const Item item = MustParse("a.md", "---\ntitle: Ödeme\n---\n# Ödeme\n\n## İade nasıl yapılır?\n\n"
-                                      "> ## Quoted heading\n\n- ## Heading in a list\n\nSetext\n------\n\n## Ödeme\n");
+  const Item item =
+      MustParse("a.md",
+                "---\ntitle: Ödeme\n---\n# Ödeme\n\n## İade nasıl yapılır?\n\n"
+                "> ## Quoted heading\n\n- ## Heading in a list\n\nSetext\n------\n\n## Ödeme\n");
   const std::string html = RenderHtml(item.body);
   ASSERT_EQ(item.sections.size(), 6u);
   for (const Section& section : item.sections) {
