@@ -34,7 +34,7 @@ Usage:
   kb-index help [COMMAND] | COMMAND --help | --version
 
 Commands:
-  build   index every file of the sources into a fresh copy of the database (one atomic commit)
+  build   re-index every file, replacing everything the database held (one atomic commit)
   update  re-parse only changed files; remove deleted files and sources not given; move renamed ones
   check   validate every file without writing an index (the CI mode)
   stats   items by kind/owner/tier/lang/source, stale items by owner, size, schema, source commits
@@ -54,6 +54,8 @@ sources no longer given, and moves renamed files. Both leave the same index for 
 
 A run is one atomic commit: killing it at any point leaves the previous index searchable (servers keep
 answering) and the next run completes. A run that can index no file at all keeps the previous index.
+build over an existing database rewrites it in place, so the files grow to about twice the size of a
+fresh build (freed pages are reused by later commits); build into a new path for a compact index.
 
 Options:
   --db PATH         the database directory (created if missing)
@@ -61,7 +63,8 @@ Options:
   --progress MODE   auto (default: a live progress line when stderr is a terminal, plain phase lines
                     otherwise), always, never
   -q, --quiet       print only errors
-  -v, --verbose     also print each file: added, updated, moved, removed, skipped (unchanged: not listed)
+  -v, --verbose     also print "locked PATH" once the database is locked, then each file: added,
+                    updated, moved, removed, skipped (unchanged files are not listed)
 
 Output: a summary (files read and parsed; added/updated/moved/removed/unchanged/skipped counts; items
 and scripted answers; time and throughput) on stdout, then every skipped file with its reason.
@@ -86,7 +89,7 @@ Validates every selected file of the sources without writing any index, and repo
 Options:
   --format text     path:line:col: error|warning: message [rule]    (default)
   --format json     {"files","errors","warnings","diagnostics":[{"path","line","column","severity","rule","message"}]}
-  --format github   GitHub Actions annotations: ::error file=PATH,line=L,col=C,title=RULE::MESSAGE
+  --format github   GitHub Actions annotations: ::error file=PATH,line=L,col=C,title=kb check RULE::MESSAGE
   --strict          warnings fail the check too (exit 1)
   --today DATE      judge staleness and future dates against DATE instead of today (UTC)
 A count summary goes to stderr (not with --quiet).

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -55,16 +56,19 @@ int RunIndex(const Args& args, const std::vector<Source>& sources) {
   IndexerOptions options;
   options.db_path = args.db;
   options.wait_for_lock = args.wait;
-  options.spelling = getenv("KBNOSPELL") == nullptr;
   options.progress = [&](const IndexProgress& p) { progress.Update(p); };
+  // Skipped files are kept for the failure message when nothing at all could be indexed.
+  std::vector<SkippedFile> skipped;
+  options.on_file = [&](const FileEvent& e) {
+    if (e.action == FileAction::kSkipped) skipped.push_back({e.source, e.path, e.detail});
+    if (args.verbosity != Verbosity::kVerbose) return;
+    progress.Clear();
+    PrintFileEvent(e);
+  };
   if (args.verbosity == Verbosity::kVerbose) {
     options.on_locked = [&] {
       std::printf("locked %s\n", args.db.c_str());
       std::fflush(stdout);
-    };
-    options.on_file = [&](const FileEvent& e) {
-      progress.Clear();
-      PrintFileEvent(e);
     };
   }
   const bool build = args.command == "build";
@@ -74,6 +78,7 @@ int RunIndex(const Args& args, const std::vector<Source>& sources) {
     const Status& s = summary.status();
     if (s.code() == StatusCode::kNotFound) {
       std::fprintf(stderr, "kb-index: %s\n", s.message().c_str());
+      PrintSkipped(sources, skipped, stderr);
       return kExitContent;  // nothing could be indexed
     }
     if (s.code() == StatusCode::kBusy) {
@@ -132,4 +137,12 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace kb::cli
 
-int main(int argc, char** argv) { return kb::cli::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return kb::cli::Main(argc, argv);
+  } catch (const std::exception& e) {
+    // libkb returns Status; only the output layer (allocation, JSON) can throw.
+    std::fprintf(stderr, "kb-index: internal error: %s\n", e.what());
+    return kb::cli::kExitInternal;
+  }
+}

@@ -30,6 +30,15 @@ std::string Duration(double seconds) {
   return buf;
 }
 
+// "1 file", "2 files".
+std::string Count(std::size_t n, const char* noun) {
+  std::string out = std::to_string(n);
+  out += ' ';
+  out += noun;
+  if (n != 1) out += 's';
+  return out;
+}
+
 // Counts sorted by count (descending), then name; "" shown as "(none)".
 std::vector<std::pair<std::string, std::size_t>> ByCount(const std::map<std::string, std::size_t>& counts) {
   std::vector<std::pair<std::string, std::size_t>> out(counts.begin(), counts.end());
@@ -112,6 +121,15 @@ void PrintFileEvent(const FileEvent& e) {
   std::fflush(stdout);  // each line reaches a pipe as it happens (tests and log followers read it live)
 }
 
+void PrintSkipped(const std::vector<Source>& sources, const std::vector<SkippedFile>& skipped, std::FILE* out) {
+  if (!skipped.empty()) std::fprintf(out, "skipped %s:\n", Count(skipped.size(), "file").c_str());
+  for (const SkippedFile& f : skipped) {
+    auto src = std::find_if(sources.begin(), sources.end(), [&](const Source& x) { return x.name == f.source; });
+    const std::string path = src == sources.end() ? f.source + ":" + f.path : src->DisplayPath(f.path);
+    std::fprintf(out, "  %s: %s\n", path.c_str(), f.reason.c_str());
+  }
+}
+
 void PrintIndexSummary(const std::string& command, const std::string& db, const std::vector<Source>& sources,
                        const IndexSummary& s, Verbosity verbosity) {
   if (verbosity == Verbosity::kQuiet) return;
@@ -120,12 +138,12 @@ void PrintIndexSummary(const std::string& command, const std::string& db, const 
               "unchanged %zu, skipped %zu\n",
               command.c_str(), db.c_str(), s.files, Mb(s.bytes).c_str(), s.parsed, s.added, s.updated, s.moved,
               s.removed, s.unchanged, s.skipped.size());
-  std::printf("items: %zu (%zu answers) from %zu source%s; %s in %s s (%s files/s, %s MB/s)%s\n", s.items,
-              s.answers, s.sources.size(), s.sources.size() == 1 ? "" : "s",
+  const std::string ignored = s.ignored == 0 ? "" : ", " + Count(s.ignored, "other file") + " ignored";
+  std::printf("items: %zu (%s) from %s; %s in %s s (%s files/s, %s MB/s)%s\n", s.items,
+              Count(s.answers, "answer").c_str(), Count(s.sources.size(), "source").c_str(),
               s.committed ? "committed" : "no change to commit", Fixed(s.seconds, 2).c_str(),
               Fixed(static_cast<double>(s.files) / secs, 0).c_str(),
-              Fixed(static_cast<double>(s.bytes) / 1e6 / secs, 1).c_str(),
-              s.ignored ? (", " + std::to_string(s.ignored) + " other files ignored").c_str() : "");
+              Fixed(static_cast<double>(s.bytes) / 1e6 / secs, 1).c_str(), ignored.c_str());
   for (const SourceSummary& src : s.sources) {
     std::printf("  source %s (%s): %zu files, %zu items%s\n", src.name.c_str(), src.root.c_str(), src.files,
                 src.items, src.commit.empty() ? "" : (", commit " + src.commit).c_str());
@@ -133,12 +151,7 @@ void PrintIndexSummary(const std::string& command, const std::string& db, const 
   for (const std::string& name : s.removed_sources) {
     std::printf("  source %s: not given any more; its items were removed\n", name.c_str());
   }
-  if (!s.skipped.empty()) std::printf("skipped %zu file%s:\n", s.skipped.size(), s.skipped.size() == 1 ? "" : "s");
-  for (const SkippedFile& f : s.skipped) {
-    auto src = std::find_if(sources.begin(), sources.end(), [&](const Source& x) { return x.name == f.source; });
-    const std::string path = src == sources.end() ? f.source + ":" + f.path : src->DisplayPath(f.path);
-    std::printf("  %s: %s\n", path.c_str(), f.reason.c_str());
-  }
+  PrintSkipped(sources, s.skipped, stdout);
   std::fflush(stdout);
 }
 
@@ -152,7 +165,7 @@ void PrintStats(const std::string& db, const IndexStats& st, const std::string& 
         {"by_owner", st.by_owner}, {"by_tier", st.by_tier},   {"by_lang", st.by_lang},
         {"by_source", st.by_source}, {"stale", st.stale},   {"stale_by_owner", st.stale_by_owner},
         {"sources", sources}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
   std::printf("database: %s\n  schema %s, %s on disk, last commit %s\n", db.c_str(),

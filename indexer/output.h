@@ -36,6 +36,9 @@ class ProgressPrinter {
 // One line per file event ("updated  content:payments/refunds.md  (payments/refunds)").
 void PrintFileEvent(const FileEvent& event);
 
+// "skipped N files:" and one "  path: reason" line each (nothing when `skipped` is empty).
+void PrintSkipped(const std::vector<Source>& sources, const std::vector<SkippedFile>& skipped, std::FILE* out);
+
 void PrintIndexSummary(const std::string& command, const std::string& db, const std::vector<Source>& sources,
                        const IndexSummary& summary, Verbosity verbosity);
 

@@ -7,5 +7,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates curl python3 \
   libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev \
+  libsqlite3-dev \
   libbenchmark-dev libgtest-dev libgmock-dev \
   chromium chromium-driver >/dev/null

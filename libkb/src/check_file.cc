@@ -273,7 +273,7 @@ CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const S
   out.display_path = source.DisplayPath(file.path);
   out.full_path = source.real_root + "/" + file.path;
   FileChecker checker(source, &out, findings);
-  const ParseOptions options = source.parse_options();
+  const ParseOptions options = source.ItemParseOptions();
   Result<std::string> bytes = ReadSourceFile(source, file.path, options.max_file_bytes);
   if (!bytes.ok()) {
     const bool too_big = bytes.status().code() == StatusCode::kInvalidArgument;

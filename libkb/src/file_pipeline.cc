@@ -28,7 +28,7 @@ FilePipeline::~FilePipeline() {
 void FilePipeline::Work() {
   for (std::size_t s = 0; s < sources_.size(); ++s) {
     const Source& source = sources_[s];
-    const ParseOptions options = source.parse_options();
+    const ParseOptions options = source.ItemParseOptions();
     for (const SourceFile& file : files_[s]) {
       PreparedFile out;
       out.source_index = s;

@@ -82,7 +82,8 @@ Status IndexWriter::Upsert(const Item& item) {
     if (item.id.empty()) return Status::InvalidArgument(item.path + ": item has no id");
     std::string key = std::string(internal::kPrefixId) + item.id;
     if (key.size() > 240) return Status::InvalidArgument(item.path + ": id is longer than 239 bytes");
-    Xapian::Document doc = internal::BuildDocument(item, rep_->tg, rep_->options.default_lang);
+    Xapian::Document doc = internal::BuildDocument(item, rep_->tg, rep_->options.default_lang,
+                                                   rep_->options.field_weights);
     rep_->db.replace_document(key, doc);
     return Status::Ok();
   });

@@ -291,7 +291,7 @@ Result<IndexSummary> Run::Execute() {
   if (Status s = IndexFiles(); !s.ok()) return s;
   if (claimed_.empty()) {
     // Committing would empty the database; keep the previous index instead (the writer abandons the run).
-    return Status::InvalidArgument("nothing could be indexed: " + std::to_string(summary_.files) +
+    return Status::NotFound("nothing could be indexed: " + std::to_string(summary_.files) +
                                    " Markdown files found, " + std::to_string(summary_.skipped.size()) +
                                    " skipped; the index was left as it was");
   }

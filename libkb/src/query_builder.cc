@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "stored.h"
@@ -151,19 +152,98 @@ bool HasOperators(std::string_view text) {
 Xapian::QueryParser::stem_strategy ParseStrategy(const std::string& s) {
   if (s == "none") return Xapian::QueryParser::STEM_NONE;
   if (s == "all") return Xapian::QueryParser::STEM_ALL;
+  if (s == "all_z") return Xapian::QueryParser::STEM_ALL_Z;
   return Xapian::QueryParser::STEM_SOME;
+}
+
+// The text as the QueryParser should see it. Lower- and sentence-case words are lowercased: Xapian leaves
+// capitalised words unstemmed, so "Refunds" at the start of a sentence would miss "refund". ALL-CAPS words
+// (codes, acronyms, AND/OR/NOT) stay as typed. In verbose text a hyphen joins two words rather than making a
+// phrase of them ("boundary-layer flow" should also find "boundary layers").
+std::string PrepareForParsing(const std::string& text, bool fold_case, bool split_hyphens) {
+  std::string out;
+  out.reserve(text.size());
+  std::string word;
+  auto flush = [&] {
+    bool lower = false;
+    for (Xapian::Utf8Iterator it(word); it != Xapian::Utf8Iterator() && !lower; ++it) {
+      lower = Xapian::Unicode::get_category(*it) == Xapian::Unicode::LOWERCASE_LETTER;
+    }
+    out += lower ? Xapian::Unicode::tolower(word) : word;
+    word.clear();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool joining_hyphen = split_hyphens && c == '-' && i > 0 && i + 1 < text.size() &&
+                                std::isalnum(static_cast<unsigned char>(text[i - 1])) &&
+                                std::isalnum(static_cast<unsigned char>(text[i + 1]));
+    if (IsSpace(c) || joining_hyphen) {
+      if (fold_case) flush();
+      out += joining_hyphen ? ' ' : c;
+    } else if (fold_case) {
+      word += c;
+    } else {
+      out += c;
+    }
+  }
+  if (fold_case) flush();
+  return out;
+}
+
+// The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
+// changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
+// pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
+// Field names, wildcards and the word being typed are left alone.
+std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial) {
+  constexpr int kMaxLookups = 8;  // each lookup scans the spelling table; a pasted log has many odd tokens
+  std::size_t typing = std::string::npos;  // where the word being typed starts
+  if (partial && !text.empty() && !IsSpace(text.back())) {
+    std::size_t space = text.find_last_of(" \t\n\r\f\v");
+    typing = space == std::string::npos ? 0 : space + 1;
+  }
+  auto is_word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  };
+  std::string out;
+  bool changed = false;
+  int lookups = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]))) ++end;
+    std::string word = AsciiLower(std::string_view(text).substr(i, end - i));
+    const bool field = end < text.size() && text[end] == ':';
+    const bool wildcard = end < text.size() && text[end] == '*';
+    const bool typed = i >= typing;
+    std::string suggestion;
+    if (!field && !wildcard && !typed && word.size() <= 64 && lookups < kMaxLookups && !db.term_exists(word)) {
+      ++lookups;
+      suggestion = db.get_spelling_suggestion(word);
+    }
+    if (!suggestion.empty() && suggestion != word) {
+      out += suggestion;
+      changed = true;
+    } else {
+      out.append(text, i, end - i);
+    }
+    i = end;
+  }
+  return changed ? out : std::string();
 }
 
 // Parses free text for one language. Falls back to plainer parsing when the syntax is broken (an unmatched
 // quote or bracket is normal while typing), so a query never fails just for its punctuation.
 Xapian::Query ParseText(const std::string& text, const std::string& lang, const QueryContext& ctx, bool partial,
-                        bool want_correction, std::string* corrected) {
+                        bool want_correction, std::string* corrected, bool verbose) {
   const RankingOptions& r = ctx.options->ranking;
   Xapian::QueryParser qp;
   qp.set_database(*ctx.local_db);
   qp.set_stemmer(MakeStemmer(lang));
   qp.set_stemming_strategy(ParseStrategy(r.stemming));
-  if (lang == "en") qp.set_stopper(EnglishStopper());
+  if (lang == "en" && r.stopwords) qp.set_stopper(EnglishStopper());
   qp.add_prefix("title", std::string(kPrefixTitle));
   qp.add_prefix("heading", std::string(kPrefixHeading));
   qp.add_prefix("alias", std::string(kPrefixAlias));
@@ -173,41 +253,54 @@ Xapian::Query ParseText(const std::string& text, const std::string& lang, const 
                        Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
   unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
-  // Xapian also "corrects" real words towards more frequent neighbours (print → printer), and looking up
-  // corrections is most of the cost of parsing: only ask when some word of the query is not in the index.
-  if (want_correction) {
-    want_correction = false;
-    for (const std::string& t : Tokens(text)) {
-      std::string w = AsciiLower(t);
-      if (w.find(':') == std::string::npos && w.find('*') == std::string::npos && !ctx.local_db->term_exists(w)) {
-        want_correction = true;
-        break;
-      }
-    }
-  }
-  if (want_correction) flags |= Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
   if (r.synonyms) flags |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
   if (partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
   Xapian::Query q;
   try {
-    q = qp.parse_query(text, flags);
+    q = qp.parse_query(PrepareForParsing(text, r.fold_case, verbose), flags);
   } catch (const Xapian::QueryParserError&) {
     std::string plain;
     for (char c : text) plain += (std::isalnum(static_cast<unsigned char>(c)) || c & 0x80 || c == '_') ? c : ' ';
     q = qp.parse_query(plain, flags & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
                                         Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD));
   }
-  if (want_correction && corrected) *corrected = qp.get_corrected_query_string();
+  if (want_correction && corrected) *corrected = CorrectSpelling(text, *ctx.local_db, partial);
   return q;
 }
 
-// For long pasted text: keep the query's most informative terms (Xapian's elite set picks them by weight).
-Xapian::Query ReduceLongQuery(const Xapian::Query& q, int words, int keep_min) {
+// For long pasted text: keep the `keep` parts of the parsed query (terms, phrases, synonym groups) that can
+// weigh most (Xapian's elite set). The parts are kept whole: flattening them into unique terms lost both the
+// phrases and the weight of words the text repeats, and measured worse (bench/README.md).
+Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep) {
+  if (keep <= 0 || q.get_type() != Xapian::Query::OP_OR || q.get_num_subqueries() <= static_cast<std::size_t>(keep)) {
+    return q;
+  }
+  std::vector<Xapian::Query> parts;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) parts.push_back(q.get_subquery(i));
+  return Xapian::Query(Xapian::Query::OP_ELITE_SET, parts.begin(), parts.end(), static_cast<Xapian::termcount>(keep));
+}
+
+// The query's words matched against titles alone: Zstem → ZSstem, word → Sword (TermGenerator's S-prefixed
+// title terms), each as often as the query has it.
+Xapian::Query TitleBoost(const Xapian::Query& text) {
+  std::map<std::string, Xapian::termcount> wqf;
+  for (auto it = text.get_terms_begin(); it != text.get_terms_end(); ++it) {
+    const std::string& t = *it;
+    const unsigned char c0 = static_cast<unsigned char>(t.empty() ? 0 : t[0]);
+    const unsigned char c1 = static_cast<unsigned char>(t.size() > 1 ? t[1] : 0);
+    std::string title_term("Z");
+    if (c0 == 'Z' && (std::islower(c1) || std::isdigit(c1) || c1 >= 0x80)) {
+      title_term.append(kPrefixTitle).append(t, 1, std::string::npos);
+    } else if (std::islower(c0) || std::isdigit(c0) || c0 >= 0x80) {
+      title_term.assign(kPrefixTitle).append(t);
+    } else {
+      continue;
+    }
+    ++wqf[title_term];
+  }
   std::vector<Xapian::Query> terms;
-  for (auto it = q.get_unique_terms_begin(); it != q.get_unique_terms_end(); ++it) terms.emplace_back(*it);
-  if (terms.empty()) return q;
-  Xapian::termcount keep = static_cast<Xapian::termcount>(std::max(keep_min, words / 4));
-  return Xapian::Query(Xapian::Query::OP_ELITE_SET, terms.begin(), terms.end(), keep);
+  for (const auto& [term, n] : wqf) terms.emplace_back(term, n);
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
 Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
@@ -312,17 +405,30 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
     out.long_query = out.words > r.long_query_words;
     std::vector<Xapian::Query> per_lang;
     for (std::size_t i = 0; i < langs.size(); ++i) {
-      Xapian::Query q = ParseText(out.free_text, langs[i], ctx, request.partial, i == 0, &out.corrected);
+      // No "did you mean" for a long pasted message: it never has too few results for one to be shown, and
+      // looking up its odd tokens cost more than the rest of the search.
+      Xapian::Query q = ParseText(out.free_text, langs[i], ctx, request.partial, i == 0 && !out.long_query,
+                                  &out.corrected, out.long_query);
       if (q.empty()) continue;
-      if (out.long_query) q = ReduceLongQuery(q, out.words, r.long_query_words);
+      if (out.long_query) q = ReduceLongQuery(q, r.long_query_max_terms);
       if (langs.size() > 1) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(kPrefixLang) + langs[i]));
       per_lang.push_back(q);
     }
     if (!per_lang.empty()) text = Xapian::Query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+    if (r.field_weights && r.title_boost > 0 && !out.long_query && !text.empty()) {
+      // Reorders the text's matches only (AND_MAYBE): a title word alone never makes an item match.
+      Xapian::Query titles(Xapian::Query::OP_SCALE_WEIGHT, TitleBoost(text), r.title_boost);
+      text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, titles);
+    }
     if (r.phrase_boost && !out.long_query && !text.empty() && tokens.size() >= 2 && tokens.size() <= 6 &&
         !HasOperators(out.free_text)) {
       Xapian::Query boost = PhraseBoost(tokens);
-      if (!boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
+      // The same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4 runs by testing the
+      // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
+      // is in every item); as OP_OR the boost is driven by its own rarest word.
+      if (!boost.empty()) {
+        text = Xapian::Query(Xapian::Query::OP_OR, text, Xapian::Query(Xapian::Query::OP_FILTER, boost, text));
+      }
     }
     if (r.exact_match_first) {
       out.exact_terms = FindExactTerms(tokens, *ctx.db);

@@ -41,6 +41,32 @@ int FacetSlot(std::string_view field) {
   return -1;
 }
 
+// What pseudo-relevance feedback may add to a query: stems of plain words (Z-terms), not stopwords, not
+// prefixed field or filter terms, not fragments.
+struct FeedbackTerms : Xapian::ExpandDecider {
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 4 || term.size() > 40 || term[0] != 'Z') return false;
+    const unsigned char c = static_cast<unsigned char>(term[1]);
+    return ((c >= 'a' && c <= 'z') || c >= 0x80) && !internal::IsStopword(std::string_view(term).substr(1));
+  }
+};
+
+// Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
+// terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
+// natural-language query names its topic in many words; the best first matches name it in the corpus's own.
+Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r) {
+  Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
+  if (top.empty()) return query;
+  Xapian::RSet rset;
+  for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+  const FeedbackTerms decider;
+  Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(r.feedback_terms), rset, &decider);
+  if (eset.empty()) return query;
+  Xapian::Query expansion(Xapian::Query::OP_OR, eset.begin(), eset.end());
+  expansion = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, r.feedback_weight);
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, expansion);
+}
+
 Result<Xapian::Database> OpenOne(const std::string& location, const SearcherOptions& options) {
   if (location.rfind("remote:", 0) == 0) {
     std::string rest = location.substr(7);
@@ -71,6 +97,7 @@ struct Searcher::Rep {
   Xapian::Database db;        // every shard
   Xapian::Database local_db;  // local shards only: spelling and synonyms are not served by remote ones
   std::vector<std::string> langs;
+  std::shared_ptr<const std::unordered_map<std::string, double>> popularity;
 
   void LoadLangs() {
     langs.clear();
@@ -154,8 +181,17 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
   const RankingOptions& r = options.ranking;
   Xapian::Enquire enquire(db);
   enquire.set_query(parsed->query);
-  enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+  // Pasted text (a whole message or log) is weighted with IneB2, a divergence-from-randomness model: on long
+  // queries it ranked clearly better than BM25, on short ones BM25 did (bench/README.md).
+  if (r.pasted_query_words > 0 && parsed->words >= r.pasted_query_words) {
+    enquire.set_weighting_scheme(Xapian::IneB2Weight(1.0));
+  } else {
+    enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
+  }
   const bool by_relevance = request.sort == "relevance";
+  if (by_relevance && parsed->long_query && r.feedback_docs > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
+    enquire.set_query(WithFeedback(enquire, parsed->query, r));
+  }
   if (request.sort == "verified") enquire.set_sort_by_value_then_relevance(internal::kSlotVerified, true);
   if (request.sort == "title") enquire.set_sort_by_value_then_relevance(internal::kSlotTitleSort, false);
 
@@ -165,12 +201,23 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
     enquire.add_matchspy(spies.back().get());
   }
   const int first = (request.page - 1) * request.size;
-  const bool rerank = by_relevance && (r.stale_factor != 1.0 || r.verified_factor != 1.0 || !parsed->exact_terms.empty());
+  const bool popular = r.popularity_boost > 0 && popularity && !popularity->empty();
+  const bool focus = r.section_scoring && r.section_weight > 0;
+  const bool rerank = by_relevance && (r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
+                                       !parsed->exact_terms.empty() || popular || focus);
   const int fetch_from = rerank ? 0 : first;
   const int fetch_count = rerank ? std::max(first + request.size, kRerankWindow) : request.size;
   Xapian::doccount check_at_least = 0;
   if (!spies.empty()) check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
   Xapian::MSet mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
+
+  std::string typing;
+  if (request.partial && !request.query.empty() && request.query.back() != ' ') {
+    std::size_t cut = request.query.find_last_of(" \t");
+    typing = request.query.substr(cut == std::string::npos ? 0 : cut + 1);
+    if (typing.find(':') != std::string::npos || typing.size() < 2) typing.clear();
+  }
+  const internal::QueryWords words = internal::CollectQueryWords(parsed->query, db, typing);
 
   // Order: exact matches first, then score with freshness applied.
   struct Ranked {
@@ -178,6 +225,23 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
     double score;
     bool exact;
   };
+  // The fetched documents that hold an exact code/id term: found by walking the terms' short posting lists in
+  // docid order (opening each document's whole term list instead was a quarter of an error-code search).
+  std::vector<Xapian::docid> exact_docs;
+  if (rerank && !parsed->exact_terms.empty()) {
+    std::vector<Xapian::docid> ids;
+    for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
+    std::sort(ids.begin(), ids.end());
+    for (const std::string& term : parsed->exact_terms) {
+      Xapian::PostingIterator p = db.postlist_begin(term);
+      for (Xapian::docid id : ids) {
+        p.skip_to(id);
+        if (p == db.postlist_end(term)) break;
+        if (*p == id) exact_docs.push_back(id);
+      }
+    }
+    std::sort(exact_docs.begin(), exact_docs.end());
+  }
   std::vector<Ranked> ranked;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Ranked x{it, it.get_weight(), false};
@@ -187,10 +251,16 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
       if (!stale_after.empty()) {
         x.score *= stale_after < internal::CompactDate(today) ? r.stale_factor : r.verified_factor;
       }
-      for (const std::string& term : parsed->exact_terms) {
-        Xapian::TermIterator t = doc.termlist_begin();
-        t.skip_to(term);
-        if (t != doc.termlist_end() && *t == term) x.exact = true;
+      if (popular) {
+        auto found = popularity->find(doc.get_value(internal::kSlotId));
+        if (found != popularity->end() && found->second > 0) x.score *= 1 + r.popularity_boost * std::log1p(found->second);
+      }
+      x.exact = std::binary_search(exact_docs.begin(), exact_docs.end(), *it);
+      if (focus) {
+        // The best section decides where the item ranks: matches scattered over several sections weigh less.
+        StoredItem stored = internal::DecodeStoredItem(doc, today);
+        const double share = internal::SectionFocus(stored.item, words, internal::MakeStemmer(stored.item.lang));
+        x.score *= 1 - r.section_weight + r.section_weight * share;
       }
     }
     ranked.push_back(x);
@@ -208,13 +278,6 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
   out.size = request.size;
   out.total = static_cast<int>(std::min<Xapian::doccount>(mset.get_matches_estimated(), 1u << 30));
   const std::size_t begin = rerank ? static_cast<std::size_t>(first) : 0;
-  std::string typing;
-  if (request.partial && !request.query.empty() && request.query.back() != ' ') {
-    std::size_t cut = request.query.find_last_of(" \t");
-    typing = request.query.substr(cut == std::string::npos ? 0 : cut + 1);
-    if (typing.find(':') != std::string::npos || typing.size() < 2) typing.clear();
-  }
-  const internal::QueryWords words = internal::CollectQueryWords(parsed->query, db, typing);
   for (std::size_t i = begin; i < ranked.size() && out.hits.size() < static_cast<std::size_t>(request.size); ++i) {
     SearchHit hit;
     hit.score = ranked[i].score;
@@ -359,6 +422,10 @@ Result<std::vector<SearchHit>> Searcher::Related(const std::string& id, int coun
     }
     return out;
   });
+}
+
+void Searcher::SetPopularity(std::shared_ptr<const std::unordered_map<std::string, double>> popularity) {
+  rep_->popularity = std::move(popularity);
 }
 
 Result<bool> Searcher::Reopen() {

@@ -12,6 +12,11 @@ bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+unsigned char LowerByte(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return (u >= 'A' && u <= 'Z') ? static_cast<unsigned char>(u - 'A' + 'a') : u;
+}
+
 struct Match {
   std::size_t begin, end;  // byte offsets of the word in the text
   std::string key;         // which query word it is (each counts once)
@@ -28,7 +33,9 @@ std::vector<Match> FindMatches(std::string_view text, const QueryWords& q, const
     const std::size_t start = i;
     while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) break;
-    word = AsciiLower(text.substr(start, i - start));
+    if (!q.first_bytes[LowerByte(text[start])]) continue;
+    word.assign(text, start, i - start);
+    for (char& c : word) c = static_cast<char>(LowerByte(c));
     if (auto e = q.exact.find(word); e != q.exact.end()) {
       out.push_back({start, i, e->first, e->second});
       continue;
@@ -62,6 +69,7 @@ std::size_t CharStart(std::string_view text, std::size_t pos) {
 QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix) {
   QueryWords q;
   q.prefix = AsciiLower(prefix);
+  if (!q.prefix.empty()) q.first_bytes.set(LowerByte(q.prefix[0]));
   const double n = std::max<double>(1.0, db.get_doccount());
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
     const std::string& term = *it;
@@ -72,9 +80,11 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
     double idf = std::log(1.0 + n / std::max<double>(1.0, db.get_termfreq(term)));
     if (plain) {
       q.exact.emplace(term, idf);
+      q.first_bytes.set(LowerByte(term[0]));
     } else {
       q.stems.emplace(term.substr(1), idf);
       q.stem_heads.insert(term.substr(1, 2));
+      q.first_bytes.set(LowerByte(term[1]));
     }
   }
   return q;
@@ -82,7 +92,7 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
 
 const Section* BestSection(const Item& item, const QueryWords& words, const Xapian::Stem& stem) {
   const Section* best = &item.sections.front();
-  if (words.empty()) return best;
+  if (words.empty() || item.sections.size() == 1) return best;
   double best_score = 0;
   for (const Section& s : item.sections) {
     // A query word in the heading counts twice: the heading says what the section is about.
@@ -95,6 +105,27 @@ const Section* BestSection(const Item& item, const QueryWords& words, const Xapi
     }
   }
   return best;
+}
+
+double SectionFocus(const Item& item, const QueryWords& words, const Xapian::Stem& stem) {
+  if (item.sections.size() < 2 || words.empty()) return 1.0;
+  std::unordered_set<std::string> in_title;
+  const double title = Score(FindMatches(item.title, words, stem), &in_title);
+  std::unordered_set<std::string> in_item = in_title;
+  double total = title;
+  double best = 0;
+  for (const Section& s : item.sections) {
+    std::unordered_set<std::string> in_section = in_title;
+    double score = title;
+    for (const std::string* text : {&s.title, &s.text}) {
+      if (text == &s.title && s.level == 0) continue;
+      std::vector<Match> matches = FindMatches(*text, words, stem);
+      score += Score(matches, &in_section);
+      total += Score(matches, &in_item);
+    }
+    best = std::max(best, score);
+  }
+  return total > 0 ? best / total : 1.0;
 }
 
 std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xapian::Stem& stem,

@@ -8,6 +8,7 @@
 
 #include <xapian.h>
 
+#include <bitset>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,6 +24,9 @@ struct QueryWords {
   std::unordered_map<std::string, double> stems;  // stem (without "Z") → idf
   std::unordered_set<std::string> stem_heads;     // first two bytes of each stem: gate for stemming
   std::string prefix;                             // the word being typed (as-you-type), "" if none
+  // Lowercased first bytes of all the above: most words of a text fail this test and are never copied,
+  // hashed or stemmed (section scoring and snippets scan every section of every hit).
+  std::bitset<256> first_bytes;
   bool empty() const { return exact.empty() && stems.empty() && prefix.empty(); }
 };
 
@@ -32,6 +36,11 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
 // Each section scores the idf of the query words it contains (twice for words in its heading); ties go to
 // the earlier section. REQUIRES: !item.sections.empty().
 const Section* BestSection(const Item& item, const QueryWords& words, const Xapian::Stem& stem);
+
+// The share of an item's match that its best section holds: the idf of the distinct query words in the item
+// title plus the best section (heading and text), over those in the title plus all sections. 1 when the item
+// has one section or matches no word; lower when the words are scattered over several sections.
+double SectionFocus(const Item& item, const QueryWords& words, const Xapian::Stem& stem);
 
 // Up to about `max_bytes` of `text` around its densest cluster of query words, HTML-escaped, matches wrapped
 // in <mark>…</mark>, "…" where text was cut.

@@ -121,7 +121,7 @@ Status ReadWholeFile(const std::string& path, std::uint64_t max_bytes, std::stri
 
 }  // namespace
 
-ParseOptions Source::parse_options() const {
+ParseOptions Source::ItemParseOptions() const {
   ParseOptions options;
   options.default_lang = config.lang;
   options.default_owner = config.owner;
@@ -132,8 +132,12 @@ ParseOptions Source::parse_options() const {
 std::string Source::DisplayPath(std::string_view relative_path) const {
   std::string base = root;
   while (base.size() > 1 && base.back() == '/') base.pop_back();
-  std::string out = (base.empty() || base == ".") ? std::string(relative_path)
-                                                  : base + "/" + std::string(relative_path);
+  std::string out(relative_path);
+  if (base == "/") {
+    out = base + out;
+  } else if (!base.empty() && base != ".") {
+    out = base + "/" + out;
+  }
   while (out.rfind("./", 0) == 0) out.erase(0, 2);
   return out;
 }

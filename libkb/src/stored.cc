@@ -151,7 +151,12 @@ std::string CompactDate(std::string_view ymd) {
   return out;
 }
 
-Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang) {
+Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
+                               bool field_weights) {
+  const unsigned wdf_title = field_weights ? kWdfTitle : kWdfBody;
+  const unsigned wdf_alias = field_weights ? kWdfAlias : kWdfBody;
+  const unsigned wdf_heading = field_weights ? kWdfHeading : kWdfBody;
+  const unsigned wdf_tag = field_weights ? kWdfTag : kWdfBody;
   const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
   Xapian::Document doc;
   tg.set_document(doc);
@@ -159,25 +164,25 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
 
   // Title, aliases, tags and headings get larger wdf increments than body text: BM25 then ranks a match
   // there above one in a paragraph. Each field also goes in under its own prefix for `title:` searches.
-  tg.index_text(item.title, kWdfTitle);
+  tg.index_text(item.title, wdf_title);
   tg.index_text(item.title, 1, std::string(kPrefixTitle));
   tg.increase_termpos();
   for (const std::string& alias : item.aliases) {
-    tg.index_text(alias, kWdfAlias);
+    tg.index_text(alias, wdf_alias);
     tg.index_text(alias, 1, std::string(kPrefixAlias));
     tg.increase_termpos();
   }
   for (const std::string& tag : item.tags) {
-    tg.index_text(tag, kWdfTag);
+    tg.index_text(tag, wdf_tag);
     tg.increase_termpos();
   }
   if (!item.summary.empty()) {
-    tg.index_text(item.summary, kWdfHeading);
+    tg.index_text(item.summary, wdf_heading);
     tg.increase_termpos();
   }
   for (const Section& section : item.sections) {
     if (section.level > 0) {
-      tg.index_text(section.title, kWdfHeading);
+      tg.index_text(section.title, wdf_heading);
       tg.index_text(section.title, 1, std::string(kPrefixHeading));
       tg.increase_termpos();
     }

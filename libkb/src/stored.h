@@ -20,8 +20,10 @@ std::string FilterTerm(std::string_view field, std::string_view value);
 // YYYY-MM-DD → YYYYMMDD (for value ranges and sorting); "" stays "".
 std::string CompactDate(std::string_view ymd);
 
-// Builds the Xapian document of an item. `tg` must have its database set when spelling is wanted.
-Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang);
+// Builds the Xapian document of an item. `tg` must have its database set when spelling is wanted. Without
+// `field_weights` every field is indexed like body text.
+Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
+                               bool field_weights = true);
 
 // Decodes a document's data back to an item (metadata, sections and, if asked, the Markdown body).
 StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body = false);

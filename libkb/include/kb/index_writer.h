@@ -39,6 +39,9 @@ struct WriterOptions {
   bool spelling = true;
   // Language used when an item has none. Default: "en".
   std::string default_lang = "en";
+  // Index titles, aliases, headings and tags with larger within-document frequencies than body text, so that
+  // BM25 ranks a match there higher (kb's field weights). Off only to measure them (bench/). Default: true.
+  bool field_weights = true;
   // Optional log sink (libkb never prints).
   std::function<void(const std::string&)> log;
 };

@@ -94,15 +94,18 @@ struct IndexSummary {
   std::vector<SourceSummary> sources;
   std::vector<std::string> removed_sources;  // sources in the database but not given: their items went
   std::uint64_t bytes = 0;    // bytes of the files read
-  bool committed = false;     // false when there was nothing to change (update) 
+  bool committed = false;     // false when there was nothing to change (update)
   double seconds = 0;
 };
 
-// Rebuilds the database at options.db_path from `sources` (creating it if missing). Fails with
-// InvalidArgument, leaving the database as it was, when no file at all could be indexed.
+// Rebuilds the database at options.db_path from `sources` (creating it if missing), in place and in one
+// transaction. Errors (the database is left as it was): NotFound when no file at all could be indexed,
+// Busy when another writer holds the database, InvalidArgument for duplicate source names or roots or no
+// db_path, IoError/Corruption/Internal from the database.
 Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const IndexerOptions& options);
 
-// Brings the database in line with `sources`, touching only what changed (creating it if missing).
+// Brings the database in line with `sources`, touching only what changed (creating it if missing). Errors
+// as for BuildIndex, plus InvalidArgument when the database has another schema version (rebuild it).
 Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options);
 
 struct IndexStats {

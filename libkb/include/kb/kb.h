@@ -12,10 +12,15 @@
 #define KB_KB_H_
 
 #include "kb/answer.h"
+#include "kb/check.h"
 #include "kb/index_writer.h"
+#include "kb/indexer.h"
+#include "kb/insights.h"
 #include "kb/item.h"
 #include "kb/options.h"
 #include "kb/searcher.h"
+#include "kb/source.h"
 #include "kb/status.h"
+#include "kb/usage_log.h"
 
 #endif  // KB_KB_H_

@@ -10,12 +10,17 @@
 namespace kb {
 
 struct RankingOptions {
-  // BM25 parameters. Default: Xapian's (k1 1.2... here tuned: see bench/README.md).
-  double bm25_k1 = 1.2;
+  // BM25 parameters (every query shorter than `pasted_query_words`). Default: k1 1.5, b 0.75 — measured on
+  // the labeled sets against Xapian's 1 / 0.5 and others (bench/README.md).
+  double bm25_k1 = 1.5;
   double bm25_b = 0.75;
-  // Field weights are applied at index time (title, headings, aliases, tags); this switch disables the
-  // query-time title boost. Default: true.
+  // Field weights: titles, aliases, headings and tags are indexed with larger within-document frequencies than
+  // body text (WriterOptions::field_weights). This switch governs the query-time part, `title_boost`.
+  // Default: true.
   bool field_weights = true;
+  // Queries of up to `long_query_words` words are also matched against titles alone, with this weight
+  // (S-prefixed terms). 0 = off. Default: 0 — it helped FAQ-style titles and hurt the other sets.
+  double title_boost = 0;
   // An exact error code or id in the query ranks its item first. Default: true.
   bool exact_match_first = true;
   // Multi-word queries boost items that contain the words as a phrase or near each other. Default: true.
@@ -24,16 +29,44 @@ struct RankingOptions {
   bool synonyms = true;
   // When a query finds nothing, search the spelling correction instead. Default: true.
   bool spelling_fallback = true;
-  // "some" (stem words, keep exact forms), "all" (stem everything), "none". Default: "some".
+  // "some" (stem words, keep exact forms), "all" (stem everything), "none"; "all_z" stems every query word,
+  // capitalised ones too, but breaks quoted phrases on kb's index (measurement only). Default: "some".
   std::string stemming = "some";
+  // English stopwords ("the", "how", "what") are dropped from queries (not from quoted phrases). Default: true.
+  bool stopwords = true;
+  // Words in lower or sentence case ("Refund", "Why") are lowercased before parsing, so that they are stemmed
+  // like the rest; ALL-CAPS words (codes, acronyms, AND/OR/NOT) are left as typed. Default: true.
+  bool fold_case = true;
   // Stale items' scores are multiplied by this (1 = no demotion). Default: 0.8.
   double stale_factor = 0.8;
   // Items verified within their interval get this multiplier. Default: 1.05.
   double verified_factor = 1.05;
-  // Long pasted queries (more than this many words) are reduced to their most informative terms.
+  // Verbose queries have more than this many words (a sentence, a pasted message, a log excerpt). They get no
+  // phrase boost, their hyphenated words are plain words (not phrases), they keep at most
+  // `long_query_max_terms` terms, and they get pseudo-relevance feedback. Default: 12.
   int long_query_words = 12;
+  // A verbose query keeps this many of its terms and phrases: those that can weigh most (Xapian's elite set),
+  // which bounds the cost of a 300-word paste. Error codes and ids found in it are kept apart. Default: 48.
+  int long_query_max_terms = 48;
+  // Pseudo-relevance feedback for verbose queries: the `feedback_terms` most informative terms (Xapian's ESet)
+  // of the first `feedback_docs` results are added with weight `feedback_weight`; they reorder the matches and
+  // never add any. 0 documents = off. Default: 3, 20, 0.5.
+  int feedback_docs = 3;
+  int feedback_terms = 20;
+  double feedback_weight = 0.5;
+  // Queries of at least this many words (pasted text) are weighted with the divergence-from-randomness model
+  // IneB2 instead of BM25: it ranked long queries better (bench/README.md). 0 = BM25 always. Default: 50.
+  int pasted_query_words = 50;
   // The best section of an item decides its anchor and snippet. Default: true.
   bool section_scoring = true;
+  // With section_scoring, the best section can also decide where the item ranks: within the rerank window its
+  // score is multiplied by (1 - section_weight + section_weight × focus), focus being the share of its
+  // query-word matches (by idf) that its best section holds — 1 for one-section items. Default: 0 (off): it
+  // changed no top-3 result on content/ and cost about 1 ms per query (bench/README.md).
+  double section_weight = 0;
+  // Items often opened or copied get score × (1 + popularity_boost × log1p(count)) within the rerank window;
+  // counts come from Searcher::SetPopularity (e.g. kb::UsageLog::Popularity). Default: 0 (off).
+  double popularity_boost = 0;
 };
 
 struct SearcherOptions {

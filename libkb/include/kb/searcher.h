@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kb/item.h"
@@ -123,6 +124,10 @@ class Searcher {
   Result<StoredItem> GetItem(const std::string& id);
   // Items like this one (more-like-this over its most informative terms).
   Result<std::vector<SearchHit>> Related(const std::string& id, int count = 5);
+
+  // Item id → popularity (opens + copies, e.g. from UsageLog::Popularity), used only when
+  // RankingOptions::popularity_boost > 0. Immutable and shared, so that every thread's Searcher can hold one map.
+  void SetPopularity(std::shared_ptr<const std::unordered_map<std::string, double>> popularity);
 
   // Moves to the newest committed revision. Returns true if it changed.
   Result<bool> Reopen();

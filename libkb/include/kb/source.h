@@ -67,7 +67,8 @@ struct Source {
   // when it changes, `update` re-parses every file of the source.
   std::string fingerprint;
 
-  ParseOptions parse_options() const;
+  // How this source's files become items: its default lang and owner, and its id prefix.
+  ParseOptions ItemParseOptions() const;
   // root/relative_path as shown to people ("content/payments/refunds.md"; no "./" prefix).
   std::string DisplayPath(std::string_view relative_path) const;
 };

@@ -1,0 +1,155 @@
+#include "report.h"
+
+#include <cstdio>
+
+namespace kb::eval {
+namespace {
+
+std::string Fixed(double v, int digits = 3) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string Signed(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.3f", v);
+  return buf;
+}
+
+std::string Ratio(double a, double b) { return b > 0 ? Fixed(a / b, 3) : "-"; }
+
+void Row(std::ostream& out, const std::string& label, const Scores& s, const Latency& l) {
+  out << "| " << label << " | " << Fixed(s.ndcg10) << " | " << Fixed(s.mrr10) << " | " << Fixed(s.recall100)
+      << " | " << Fixed(s.p1) << " | " << Fixed(l.p50_ms, 2) << " | " << Fixed(l.p99_ms, 2) << " |\n";
+}
+
+nlohmann::json ScoresJson(const Scores& s) {
+  return {{"ndcg10", s.ndcg10}, {"mrr10", s.mrr10}, {"recall100", s.recall100}, {"p1", s.p1}};
+}
+
+nlohmann::json RunJson(const RunResult& r) {
+  nlohmann::json j = ScoresJson(r.all);
+  j["queries"] = r.queries;
+  j["errors"] = r.errors;
+  j["latency_ms"] = {{"p50", r.latency.p50_ms}, {"p99", r.latency.p99_ms}, {"mean", r.latency.mean_ms}};
+  if (r.long_count > 0) {
+    j["long_queries"] = ScoresJson(r.long_queries);
+    j["long_queries"]["queries"] = r.long_count;
+    j["long_queries"]["latency_ms"] = {{"p50", r.long_latency.p50_ms}, {"p99", r.long_latency.p99_ms}};
+  }
+  return j;
+}
+
+}  // namespace
+
+void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>& baselines, std::ostream& out) {
+  for (const SetReport& s : sets) {
+    out << "\n### " << s.name << ": " << s.docs << " docs, " << s.kb.queries << " queries (" << s.kb.long_count
+        << " long), index build kb " << Fixed(s.kb_build_s, 2) << " s, reference " << Fixed(s.reference_build_s, 2)
+        << " s\n\n";
+    out << "| system | nDCG@10 | MRR@10 | R@100 | P@1 | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|\n";
+    Row(out, "kb", s.kb.all, s.kb.latency);
+    Row(out, "xapian reference", s.reference.all, s.reference.latency);
+    out << "| kb / reference | " << Ratio(s.kb.all.ndcg10, s.reference.all.ndcg10) << " | "
+        << Ratio(s.kb.all.mrr10, s.reference.all.mrr10) << " | " << Ratio(s.kb.all.recall100, s.reference.all.recall100)
+        << " | " << Ratio(s.kb.all.p1, s.reference.all.p1) << " | "
+        << Ratio(s.kb.latency.p50_ms, s.reference.latency.p50_ms) << " | "
+        << Ratio(s.kb.latency.p99_ms, s.reference.latency.p99_ms) << " |\n";
+    if (s.kb.long_count > 0) {
+      Row(out, "kb, long queries", s.kb.long_queries, s.kb.long_latency);
+      Row(out, "reference, long queries", s.reference.long_queries, s.reference.long_latency);
+    }
+    if (const Baseline* best = BestBaseline(baselines, s.name)) {
+      const Scores& b = best->by_set.at(s.name);
+      out << "| best cited: " << best->tool << " | " << Fixed(b.ndcg10) << " | " << Fixed(b.mrr10) << " | "
+          << Fixed(b.recall100) << " | | | |\n";
+      out << "| kb / best cited | " << Ratio(s.kb.all.ndcg10, b.ndcg10) << " | | | | | |\n";
+    }
+    if (s.variants.empty()) continue;
+    out << "\nAblations (one switch each; Δ = change of nDCG@10 against kb):\n\n";
+    out << "| variant | nDCG@10 | Δ | MRR@10 | R@100 | P@1 | p50 ms | p99 ms |"
+        << (s.kb.long_count ? " nDCG@10 long | Δ long |" : "") << "\n|---|---|---|---|---|---|---|---|"
+        << (s.kb.long_count ? "---|---|" : "") << "\n";
+    for (const auto& [label, r] : s.variants) {
+      out << "| " << label << " | " << Fixed(r.all.ndcg10) << " | " << Signed(r.all.ndcg10 - s.kb.all.ndcg10) << " | "
+          << Fixed(r.all.mrr10) << " | " << Fixed(r.all.recall100) << " | " << Fixed(r.all.p1) << " | "
+          << Fixed(r.latency.p50_ms, 2) << " | " << Fixed(r.latency.p99_ms, 2) << " |";
+      if (s.kb.long_count) {
+        out << " " << Fixed(r.long_queries.ndcg10) << " | " << Signed(r.long_queries.ndcg10 - s.kb.long_queries.ndcg10)
+            << " |";
+      }
+      out << "\n";
+    }
+  }
+
+  out << "\n### nDCG@10 summary (kb and the reference measured in this run; other tools cited from BASELINES.md)\n\n";
+  out << "| system |";
+  for (const SetReport& s : sets) out << " " << s.name << " |";
+  out << "\n|---|";
+  for (std::size_t i = 0; i < sets.size(); ++i) out << "---|";
+  out << "\n| **kb** |";
+  for (const SetReport& s : sets) out << " **" << Fixed(s.kb.all.ndcg10) << "** |";
+  out << "\n| xapian reference (this run) |";
+  for (const SetReport& s : sets) out << " " << Fixed(s.reference.all.ndcg10) << " |";
+  for (const Baseline& b : baselines) {
+    out << "\n| " << b.tool << " (cited) |";
+    for (const SetReport& s : sets) {
+      auto it = b.by_set.find(s.name);
+      out << " " << (it == b.by_set.end() ? "-" : Fixed(it->second.ndcg10)) << " |";
+    }
+  }
+  out << "\n| kb / reference |";
+  for (const SetReport& s : sets) out << " " << Ratio(s.kb.all.ndcg10, s.reference.all.ndcg10) << " |";
+  out << "\n| kb / best cited |";
+  for (const SetReport& s : sets) {
+    const Baseline* best = BestBaseline(baselines, s.name);
+    out << " " << (best ? Ratio(s.kb.all.ndcg10, best->by_set.at(s.name).ndcg10) : "-") << " |";
+  }
+  out << "\n";
+}
+
+nlohmann::json ReportJson(const std::vector<SetReport>& sets, const std::vector<Baseline>& baselines) {
+  nlohmann::json j;
+  j["ndcg10"] = nlohmann::json::object();
+  for (const SetReport& s : sets) {
+    nlohmann::json set;
+    set["docs"] = s.docs;
+    set["build_s"] = {{"kb", s.kb_build_s}, {"reference", s.reference_build_s}};
+    set["kb"] = RunJson(s.kb);
+    set["reference"] = RunJson(s.reference);
+    set["kb_over_reference_ndcg10"] = s.reference.all.ndcg10 > 0 ? s.kb.all.ndcg10 / s.reference.all.ndcg10 : 0.0;
+    if (const Baseline* best = BestBaseline(baselines, s.name)) {
+      double b = best->by_set.at(s.name).ndcg10;
+      set["best_cited"] = {{"tool", best->tool}, {"ndcg10", b}, {"kb_over_best", b > 0 ? s.kb.all.ndcg10 / b : 0.0}};
+    }
+    set["ablations"] = nlohmann::json::object();
+    for (const auto& [label, r] : s.variants) set["ablations"][label] = RunJson(r);
+    j["sets"][s.name] = set;
+    j["ndcg10"][s.name] = s.kb.all.ndcg10;
+  }
+  std::string why;
+  j["meets_targets"] = MeetsTargets(sets, baselines, &why);
+  return j;
+}
+
+bool MeetsTargets(const std::vector<SetReport>& sets, const std::vector<Baseline>& baselines, std::string* why) {
+  bool ok = true;
+  for (const SetReport& s : sets) {
+    if (s.kb.all.ndcg10 < s.reference.all.ndcg10) {
+      ok = false;
+      *why += s.name + ": kb nDCG@10 " + Fixed(s.kb.all.ndcg10) + " is below the reference " +
+              Fixed(s.reference.all.ndcg10) + "\n";
+    }
+    if (const Baseline* best = BestBaseline(baselines, s.name)) {
+      double b = best->by_set.at(s.name).ndcg10;
+      if (s.kb.all.ndcg10 <= b) {
+        ok = false;
+        *why += s.name + ": kb nDCG@10 " + Fixed(s.kb.all.ndcg10) + " is not above " + best->tool + " " + Fixed(b) + "\n";
+      }
+    }
+  }
+  return ok;
+}
+
+}  // namespace kb::eval

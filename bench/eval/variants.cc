@@ -1,0 +1,72 @@
+#include "variants.h"
+
+#include <utility>
+
+namespace kb::eval {
+namespace {
+
+using SearchChange = std::function<void(SearcherOptions&)>;
+
+Variant Query(std::string name, std::string what, SearchChange search) {
+  return Variant{std::move(name), std::move(what), std::move(search), nullptr, ""};
+}
+
+Variant Index(std::string name, std::string what, std::string key, std::function<void(WriterOptions&)> index) {
+  return Variant{std::move(name), std::move(what), nullptr, std::move(index), std::move(key)};
+}
+
+}  // namespace
+
+const std::vector<Variant>& Variants() {
+  static const std::vector<Variant> variants = {
+      Index("-field-weights", "titles, aliases, headings and tags indexed like body text (wdf 1)", "flat",
+            [](WriterOptions& o) { o.field_weights = false; }),
+      Query("+title-boost", "query also matched against titles alone (S terms), weight 0.5, queries <= 12 words",
+            [](SearcherOptions& o) { o.ranking.title_boost = 0.5; }),
+      Query("-exact", "exact error-code / id match first, off",
+            [](SearcherOptions& o) { o.ranking.exact_match_first = false; }),
+      Query("-phrase", "phrase / proximity boost (queries of 2-6 words), off",
+            [](SearcherOptions& o) { o.ranking.phrase_boost = false; }),
+      Query("-synonyms", "synonym expansion, off", [](SearcherOptions& o) { o.ranking.synonyms = false; }),
+      Query("-spelling", "spelling fallback, off", [](SearcherOptions& o) { o.ranking.spelling_fallback = false; }),
+      Query("-stopwords", "English stopwords kept in queries", [](SearcherOptions& o) { o.ranking.stopwords = false; }),
+      Query("stem=none", "no stemming", [](SearcherOptions& o) { o.ranking.stemming = "none"; }),
+      Query("stem=all_z", "every query word stemmed, capitalised ones too (Xapian STEM_ALL_Z)",
+            [](SearcherOptions& o) { o.ranking.stemming = "all_z"; }),
+      Query("-fold-case", "sentence-case words not lowercased (Xapian leaves them unstemmed)",
+            [](SearcherOptions& o) { o.ranking.fold_case = false; }),
+      Query("bm25 k1=1.2", "BM25 k1 1.2 (the previous default)", [](SearcherOptions& o) { o.ranking.bm25_k1 = 1.2; }),
+      Query("bm25 k1=2", "BM25 k1 2.0", [](SearcherOptions& o) { o.ranking.bm25_k1 = 2.0; }),
+      Query("bm25 b=0.5", "BM25 b 0.5", [](SearcherOptions& o) { o.ranking.bm25_b = 0.5; }),
+      Query("bm25 1/0.5", "BM25 k1 1, b 0.5 (Xapian's defaults)",
+            [](SearcherOptions& o) {
+              o.ranking.bm25_k1 = 1;
+              o.ranking.bm25_b = 0.5;
+            }),
+      Query("-freshness", "stale / verified factors 1 (no dates in labeled sets: tested on content/)",
+            [](SearcherOptions& o) {
+              o.ranking.stale_factor = 1;
+              o.ranking.verified_factor = 1;
+            }),
+      Query("-sections", "section scoring (anchor, snippet), off",
+            [](SearcherOptions& o) { o.ranking.section_scoring = false; }),
+      Query("+section-rank", "best section's share of the matches decides rank too (section_weight 0.3)",
+            [](SearcherOptions& o) { o.ranking.section_weight = 0.3; }),
+      Query("-verbose", "no verbose-query handling at all (no cap, no feedback, no hyphen split)",
+            [](SearcherOptions& o) { o.ranking.long_query_words = 1 << 20; }),
+      Query("-long-cap", "verbose queries keep all their terms", [](SearcherOptions& o) {
+        o.ranking.long_query_max_terms = 0;
+      }),
+      Query("long-cap=16", "verbose queries keep 16 terms", [](SearcherOptions& o) {
+        o.ranking.long_query_max_terms = 16;
+      }),
+      Query("-feedback", "pseudo-relevance feedback, off", [](SearcherOptions& o) { o.ranking.feedback_docs = 0; }),
+      Query("feedback=10", "feedback from 10 documents", [](SearcherOptions& o) { o.ranking.feedback_docs = 10; }),
+      Query("-pasted-ineb2", "BM25 for pasted (>= 50 words) queries too",
+            [](SearcherOptions& o) { o.ranking.pasted_query_words = 0; }),
+      Query("ineb2-all", "IneB2 for every query", [](SearcherOptions& o) { o.ranking.pasted_query_words = 1; }),
+  };
+  return variants;
+}
+
+}  // namespace kb::eval

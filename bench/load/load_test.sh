@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# HTTP load test of kb-server on loopback with wrk, and the ceiling: a trivial cpp-httplib endpoint
+# (kb-load-ceiling, configured like kb-server) driven the same way in the same run.
+#
+# For one database it starts kb-server on 127.0.0.1 and measures, with a mixed list of queries (every query of
+# bench/perf/queries.tsv, as-you-type ones with partial=true):
+#   search   /api/search, N connections: throughput (and latency under saturation)
+#   search1  /api/search, 1 connection: latency without queueing
+#   suggest1 /api/suggest (the as-you-type prefixes), 1 connection
+#   ceiling  /api/ping of kb-load-ceiling, N connections (with --ceiling)
+# then kb-server's resident memory (VmRSS, and the peak VmHWM) after the load. Each result is one JSON line
+# appended to --out. wrk's latencies are measured from request write to response read.
+#
+# Usage: load_test.sh --server PATH --db PATH --out FILE [--ceiling PATH] [--scale LABEL]
+#                     [--queries FILE] [--duration S] [--connections N]
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+server="" ceiling="" db="" out="" scale="db" duration=10 connections=8
+queries="$here/../perf/queries.tsv"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --server) server="$2"; shift 2 ;;
+    --ceiling) ceiling="$2"; shift 2 ;;
+    --db) db="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --scale) scale="$2"; shift 2 ;;
+    --queries) queries="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --connections) connections="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "load_test.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[ -x "$server" ] && [ -d "$db" ] && [ -n "$out" ] || { echo "load_test.sh: need --server, --db and --out (see --help)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "load_test.sh: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+command -v curl >/dev/null || { echo "load_test.sh: curl is not installed" >&2; exit 2; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/kb-load.XXXXXX")"
+pid=""
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+python3 - "$queries" "$work" <<'PY'
+import sys, urllib.parse
+queries, work = sys.argv[1], sys.argv[2]
+search, suggest = [], []
+for line in open(queries, encoding="utf-8"):
+    if line.startswith("#") or "\t" not in line:
+        continue
+    shape, q = line.rstrip("\n").split("\t", 1)
+    enc = urllib.parse.quote(q, safe="")
+    search.append(f"/api/search?q={enc}" + ("&partial=true" if shape == "prefix" else ""))
+    if shape == "prefix":
+        suggest.append(f"/api/suggest?q={enc}")
+open(f"{work}/search.txt", "w").write("\n".join(search) + "\n")
+open(f"{work}/suggest.txt", "w").write("\n".join(suggest) + "\n")
+open(f"{work}/ping.txt", "w").write("/api/ping\n")
+PY
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_ready() {  # URL
+  for _ in $(seq 1 300); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "load_test.sh: the server exited; its log:" >&2; cat "$work/server.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  echo "load_test.sh: $1 not ready after 60 s" >&2
+  exit 1
+}
+
+# run NAME CONNECTIONS BASE_URL PATHS_FILE: one wrk run, one JSON line.
+run() {
+  local name="$1" conns="$2" base="$3" paths="$4"
+  wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s -s "$here/mixed.lua" "$base" -- "$paths" >"$work/wrk.txt" 2>&1 ||
+    { cat "$work/wrk.txt" >&2; exit 1; }
+  local line
+  line="$(grep '^RESULT ' "$work/wrk.txt")" || { cat "$work/wrk.txt" >&2; exit 1; }
+  python3 - "$name" "$scale" "$conns" "$line" >>"$out" <<'PY'
+import json, sys
+name, scale, conns, line = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+f = dict(kv.split("=") for kv in line.split()[1:])
+n, us = int(f["requests"]), int(f["duration_us"])
+errors = sum(int(f[k]) for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
+print(json.dumps({"kind": "load", "scale": scale, "name": name, "connections": conns, "requests": n,
+                  "seconds": us / 1e6, "rps": n / (us / 1e6), "errors": errors,
+                  "p50_ms": int(f["p50_us"]) / 1e3, "p90_ms": int(f["p90_us"]) / 1e3, "p99_ms": int(f["p99_us"]) / 1e3,
+                  "p999_ms": int(f["p999_us"]) / 1e3, "max_ms": int(f["max_us"]) / 1e3,
+                  "mean_ms": float(f["mean_us"]) / 1e3}))
+PY
+  tail -n 1 "$out" >&2
+}
+
+port="$(free_port)"
+base="http://127.0.0.1:$port"
+"$server" --db "$db" --host 127.0.0.1 --port "$port" --access-log off --max-query-bytes 4096 >"$work/server.log" 2>&1 &
+pid=$!
+wait_ready "$base/healthz"
+# Every query must succeed before anything is timed.
+while read -r path; do
+  code="$(curl -sS -o /dev/null -w '%{http_code}' "$base$path")"
+  [ "$code" = 200 ] || { echo "load_test.sh: $path answered $code" >&2; exit 1; }
+done <"$work/search.txt"
+wrk -t1 -c"$connections" -d2s -s "$here/mixed.lua" "$base" -- "$work/search.txt" >/dev/null 2>&1  # warm-up
+run search "$connections" "$base" "$work/search.txt"
+run search1 1 "$base" "$work/search.txt"
+run suggest1 1 "$base" "$work/suggest.txt"
+rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
+hwm_kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")"
+index_bytes="$(du -sb "$db" | cut -f1)"
+printf '{"kind": "memory", "scale": "%s", "rss_mb": %.1f, "peak_rss_mb": %.1f, "index_mb": %.1f}\n' \
+  "$scale" "$(echo "$rss_kb / 1024" | bc -l)" "$(echo "$hwm_kb / 1024" | bc -l)" "$(echo "$index_bytes / 1048576" | bc -l)" >>"$out"
+tail -n 1 "$out" >&2
+kill "$pid"
+wait "$pid" 2>/dev/null || true
+pid=""
+
+if [ -n "$ceiling" ]; then
+  port="$(free_port)"
+  base="http://127.0.0.1:$port"
+  "$ceiling" --port "$port" >"$work/server.log" 2>&1 &
+  pid=$!
+  wait_ready "$base/api/ping"
+  wrk -t1 -c"$connections" -d2s -s "$here/mixed.lua" "$base" -- "$work/ping.txt" >/dev/null 2>&1
+  run ceiling "$connections" "$base" "$work/ping.txt"
+fi

@@ -1,0 +1,33 @@
+// kb-perf-bench: Google Benchmark programs for parsing, indexing and searching (bench/README.md,
+// "Performance"). The benchmarks are registered at run time from the command line:
+//   --db=PATH        a kb database: search benchmarks (libkb and the plain-Xapian floor) per query shape
+//   --queries=FILE   the query shapes (default: bench/perf/queries.tsv)
+//   --corpus=DIR     a Markdown tree: parse (MB/s) and index (items/s, commit batching) benchmarks
+//   --scale=LABEL    names the rows ("1k", "14k", "100k")
+//   --samples=N      timed queries per search row (default 300), after one untimed warm-up pass
+//   --index-items=N  items per index benchmark run (default 1000)
+//   --scratch=DIR    where index benchmarks create their databases (default: $TMPDIR or /tmp)
+#ifndef KB_BENCH_PERF_PERF_H_
+#define KB_BENCH_PERF_PERF_H_
+
+#include <string>
+
+namespace kb::perf {
+
+struct Config {
+  std::string db;
+  std::string queries;
+  std::string corpus;
+  std::string scale = "db";
+  std::string scratch;
+  int samples = 300;
+  int index_items = 1000;
+};
+
+// Both return false (after printing why) when their inputs cannot be opened.
+bool RegisterSearchBenchmarks(const Config& config);
+bool RegisterBuildBenchmarks(const Config& config);
+
+}  // namespace kb::perf
+
+#endif  // KB_BENCH_PERF_PERF_H_

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Prints the tables of bench/README.md ("Performance") from the results directory of bench/run_perf.sh, and
+checks every target of the performance issue against them.
+
+Usage: report.py RESULTS_DIR
+
+Latency targets are judged on wall-clock time (what a user waits); the thread-CPU figure next to it says what
+the query itself cost, which is what an idle machine would show when the wall-clock figure includes time
+spent waiting for a core that other processes held.
+"""
+import glob
+import json
+import os
+import sys
+
+SHAPES = ["one_word", "two_three_words", "phrase", "error_code", "filter_text", "prefix", "pasted"]
+SCALES = ["1k", "14k", "100k"]
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_bench(results):
+    """{(scale, shape, variant): benchmark row} for search, and the parse/index rows."""
+    search, build = {}, []
+    for path in sorted(glob.glob(os.path.join(results, "bench-*.json"))):
+        with open(path) as f:
+            data = json.load(f)
+        for b in data.get("benchmarks", []):
+            parts = b["name"].split("/")
+            if parts[0] == "search" and len(parts) >= 4:
+                search[(parts[1], parts[2], parts[3])] = b
+            elif parts[0] in ("parse", "index"):
+                build.append(b)
+    return search, build
+
+
+def fmt(x, digits=2):
+    if x is None:
+        return "—"
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.{digits}f}"
+
+
+def verdict(ok):
+    return "**met**" if ok else "**not met**"
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS_DIR")
+    results = sys.argv[1]
+    machine = read_lines(os.path.join(results, "machine.json"))
+    index = read_lines(os.path.join(results, "index.jsonl"))
+    load = read_lines(os.path.join(results, "load.jsonl"))
+    search, build = load_bench(results)
+    m = next((x for x in machine if x.get("kind") == "machine"), {})
+    end = next((x for x in machine if x.get("kind") == "end"), {})
+    scales = [s for s in SCALES if any(k[0] == s for k in search) or any(x.get("scale") == s for x in index)]
+
+    out = []
+    p = out.append
+    p(f"Run {m.get('date', '?')}, commit {m.get('commit', '?')}: `bench/run_perf.sh` "
+      f"(search rows: {m.get('samples', '?')} timed queries each; load runs: {m.get('duration_s', '?')} s each).")
+    p(f"Machine: {m.get('cores', '?')} cores ({m.get('cpu', '?')}), {m.get('mem_gb', '?')} GB; load average "
+      f"{m.get('load_start', '?')} at the start, {end.get('load_end', '?')} at the end; the suite took "
+      f"{end.get('seconds', '?')} s.")
+    p("")
+
+    # Items per scale, from the index steps.
+    items = {x["scale"]: x["items"] for x in index if x.get("kind") == "index" and "items" in x}
+
+    p("### Search latency per query, in process (ms)")
+    p("")
+    p("kb = libkb `Searcher::Search`, top 10; +s+f = snippets and the six facets kb-server asks for; bare = no "
+      "snippets, no facets. Xapian = the floor: plain `QueryParser`, `get_mset(0, 10)`, each hit's document data, "
+      "+snip = `MSet::snippet` on it. Wall-clock p50 / p99, thread-CPU p50 in brackets; ratio = kb / Xapian p50.")
+    p("")
+    p("| items | shape | kb +s+f p50 | kb +s+f p99 | Xapian +snip p50 | ratio | kb bare p50 | Xapian data p50 | "
+      "ratio | kb +snip p50 | matches |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|")
+
+    def row(scale, shape, variant):
+        return search.get((scale, shape, variant))
+
+    ratios_full, ratios_bare = [], []
+    for scale in scales:
+        for shape in SHAPES:
+            full, snip, bare = row(scale, shape, "kb:snippets+facets"), row(scale, shape, "kb:snippets"), \
+                row(scale, shape, "kb:none")
+            xs, xd = row(scale, shape, "xapian:snippets"), row(scale, shape, "xapian:data")
+            if not full or not xs:
+                continue
+            r_full = full["p50_ms"] / xs["p50_ms"] if xs["p50_ms"] else None
+            r_full_cpu = full["cpu_p50_ms"] / xs["cpu_p50_ms"] if xs["cpu_p50_ms"] else None
+            r_bare = bare["p50_ms"] / xd["p50_ms"] if bare and xd and xd["p50_ms"] else None
+            r_bare_cpu = bare["cpu_p50_ms"] / xd["cpu_p50_ms"] if bare and xd and xd["cpu_p50_ms"] else None
+            ratios_full.append((r_full, r_full_cpu, scale, shape))
+            ratios_bare.append((r_bare, r_bare_cpu, scale, shape))
+            p(f"| {scale} | {shape} | {fmt(full['p50_ms'])} ({fmt(full['cpu_p50_ms'])}) | {fmt(full['p99_ms'])} "
+              f"({fmt(full['cpu_p99_ms'])}) | {fmt(xs['p50_ms'])} ({fmt(xs['cpu_p50_ms'])}) | "
+              f"{fmt(r_full)} ({fmt(r_full_cpu)}) | "
+              f"{fmt(bare['p50_ms']) if bare else '—'} | {fmt(xd['p50_ms']) if xd else '—'} | "
+              f"{fmt(r_bare)} ({fmt(r_bare_cpu)}) | {fmt(snip['p50_ms']) if snip else '—'} | "
+              f"{full['matches']:.0f} |")
+    p("")
+
+    # Targets.
+    t = []
+    if ratios_full:
+        worst = max(ratios_full, key=lambda r: r[0] or 0)
+        worst_cpu = max(ratios_full, key=lambda r: r[1] or 0)
+        ok = all((r[0] or 0) <= 1.3 for r in ratios_full)
+        t.append(("libkb search with snippets and facets ≤ 1.3× plain Xapian (median, same query, same database)",
+                  f"worst {fmt(worst[0])}× ({worst[2]} {worst[3]}); on CPU time worst {fmt(worst_cpu[1])}× "
+                  f"({worst_cpu[2]} {worst_cpu[3]})", verdict(ok)))
+        worst_bare = max(ratios_bare, key=lambda r: r[0] or 0)
+        t.append(("(context, no target) libkb without snippets and facets vs Xapian reading document data",
+                  f"median of shapes {fmt(sorted(r[0] or 0 for r in ratios_bare)[len(ratios_bare) // 2])}×, "
+                  f"worst {fmt(worst_bare[0])}× ({worst_bare[2]} {worst_bare[3]})", "—"))
+    for scale, limit in (("14k", 5.0), ("100k", 10.0)):
+        rows = [(shape, row(scale, shape, "kb:snippets+facets")) for shape in SHAPES]
+        rows = [(shape, r) for shape, r in rows if r]
+        if not rows:
+            continue
+        normal = [(s, r) for s, r in rows if s != "pasted"]
+        worst = max(normal, key=lambda sr: sr[1]["p99_ms"])
+        worst_cpu = max(normal, key=lambda sr: sr[1]["cpu_p99_ms"])
+        ok = all(r["p99_ms"] <= limit for _, r in normal)
+        ok_cpu = all(r["cpu_p99_ms"] <= limit for _, r in normal)
+        t.append((f"p99 ≤ {limit:g} ms at {scale} items, every shape but the pasted message (kb, snippets+facets)",
+                  f"worst {fmt(worst[1]['p99_ms'])} ms ({worst[0]}); CPU time worst {fmt(worst_cpu[1]['cpu_p99_ms'])} "
+                  f"ms ({worst_cpu[0]})", verdict(ok) + ("" if ok == ok_cpu else f" (on CPU time: {verdict(ok_cpu)})")))
+        pasted = dict(rows).get("pasted")
+        if pasted:
+            t.append((f"pasted 200-word message p99 ≤ 50 ms at {scale}",
+                      f"{fmt(pasted['p99_ms'])} ms (CPU {fmt(pasted['cpu_p99_ms'])} ms)", verdict(pasted["p99_ms"] <= 50)))
+    ceiling = next((x for x in load if x.get("name") == "ceiling"), None)
+    for x in load:
+        if x.get("name") == "search" and ceiling:
+            r = x["rps"] / ceiling["rps"]
+            t.append((f"/api/search throughput ≥ 50 % of the trivial cpp-httplib endpoint ({x['scale']} items)",
+                      f"{x['rps']:.0f} req/s vs {ceiling['rps']:.0f} req/s = {100 * r:.1f} %", verdict(r >= 0.5)))
+    for x in load:
+        if x.get("name") == "suggest1":
+            ip = row(x["scale"], "prefix", "kb:suggest")
+            extra = f"; in process p99 {fmt(ip['p99_ms'])} ms (CPU {fmt(ip['cpu_p99_ms'])})" if ip else ""
+            t.append((f"/api/suggest p99 ≤ 5 ms ({x['scale']} items)", f"{fmt(x['p99_ms'])} ms over HTTP{extra}",
+                      verdict(x["p99_ms"] <= 5)))
+    steps = {(x["scale"], x["name"]): x for x in index if x.get("kind") == "index"}
+    kb_build, om = steps.get(("14k", "kb-index build")), steps.get(("14k", "omindex (xapian-omega)"))
+    if kb_build:
+        extra = f"; omindex {fmt(om['wall_s'])} s wall, {fmt(om['cpu_s'])} s CPU" if om else ""
+        t.append(("full build of the 14k tree ≤ 10 s",
+                  f"{fmt(kb_build['wall_s'])} s wall, {fmt(kb_build['cpu_s'])} s CPU{extra}",
+                  verdict(kb_build["wall_s"] <= 10) + ("" if (kb_build["wall_s"] <= 10) == (kb_build["cpu_s"] <= 10)
+                                                       else f" (on CPU time: {verdict(kb_build['cpu_s'] <= 10)})")))
+    for name, label in (("kb-index update (no change)", "no-change update of the 14k tree < 1 s"),
+                        ("kb-index update (1 file changed)", "update of the 14k tree with one changed file < 1 s")):
+        x = steps.get(("14k", name))
+        if x:
+            t.append((label, f"{fmt(x['wall_s'])} s wall, {fmt(x['cpu_s'])} s CPU",
+                      verdict(x["wall_s"] < 1) + ("" if (x["wall_s"] < 1) == (x["cpu_s"] < 1)
+                                                  else f" (on CPU time: {verdict(x['cpu_s'] < 1)})")))
+    mem = {x["scale"]: x for x in load if x.get("kind") == "memory"}
+    if "100k" in mem:
+        x = mem["100k"]
+        t.append(("kb-server RSS < 200 MB at 100k items", f"{fmt(x['rss_mb'])} MB after the load (peak {fmt(x['peak_rss_mb'])} MB)",
+                  verdict(x["peak_rss_mb"] < 200)))
+
+    p("### Targets")
+    p("")
+    p("| target | measured | |")
+    p("|---|---|---|")
+    for name, measured, ok in t:
+        p(f"| {name} | {measured} | {ok} |")
+    p("")
+
+    p("### Indexing, index size and server memory")
+    p("")
+    p("| items | step | wall s | CPU s | items/s (wall) | peak RSS MB |")
+    p("|---|---|---|---|---|---|")
+    for x in index:
+        if x.get("kind") != "index":
+            continue
+        note = " (built by an earlier run, reused)" if x.get("reused") else ""
+        rate = x["items"] / x["wall_s"] if x["wall_s"] else 0
+        p(f"| {x['scale']} | {x['name']}{note} | {fmt(x['wall_s'])} | {fmt(x['cpu_s'])} | {rate:.0f} | {fmt(x['max_rss_mb'])} |")
+    p("")
+    p("| items | kb index MB | omindex MB | kb-server RSS MB after load (peak) |")
+    p("|---|---|---|---|")
+    sizes = {(x["scale"], x["name"]): x["index_mb"] for x in index if x.get("kind") == "size"}
+    for scale in scales:
+        mm = mem.get(scale)
+        p(f"| {items.get(scale, scale)} | {fmt(sizes.get((scale, 'kb')))} | {fmt(sizes.get((scale, 'omindex')))} | "
+          f"{fmt(mm['rss_mb']) + ' (' + fmt(mm['peak_rss_mb']) + ')' if mm else '—'} |")
+    p("")
+
+    if load:
+        p("### HTTP load test (wrk on loopback, mixed query list)")
+        p("")
+        p("search = /api/search with every query of bench/perf/queries.tsv in turn (kb-server defaults: 10 results, "
+          "snippets, six facets); search1/suggest1 = one connection (no queueing); ceiling = kb-load-ceiling, "
+          "a cpp-httplib endpoint that does nothing, configured like kb-server.")
+        p("")
+        p("| items | run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
+        p("|---|---|---|---|---|---|---|---|---|")
+        for x in load:
+            if x.get("kind") == "load":
+                p(f"| {x['scale']} | {x['name']} | {x['connections']} | {x['rps']:.0f} | {fmt(x['p50_ms'])} | "
+                  f"{fmt(x['p90_ms'])} | {fmt(x['p99_ms'])} | {fmt(x['max_ms'])} | {x['errors']} |")
+        p("")
+
+    if build:
+        p("### Parse and index throughput (14k tree)")
+        p("")
+        p("| benchmark | result |")
+        p("|---|---|")
+        for b in build:
+            name = b["name"].replace("/iterations:1/real_time", "").replace("/min_time:2.000", "")
+            if name.startswith("parse"):
+                p(f"| {name} (front matter + CommonMark → item) | {b['bytes_per_second'] / 1e6:.1f} MB/s, "
+                  f"{b['items_per_second']:.0f} files/s |")
+            else:
+                p(f"| {name} (IndexWriter, {b.get('items', 0):.0f} parsed items, commit every `batch`) | "
+                  f"{b['items_per_second']:.0f} items/s |")
+        p("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# kb's performance suite: one command builds what it needs, measures, and prints the table of bench/README.md
+# ("Performance").
+#
+#   bench/run_perf.sh [--scales 1k,14k,100k] [--dir DIR] [--build DIR] [--rebuild] [--no-load]
+#                     [--samples N] [--duration S]
+#
+# 1. Builds kb-index, kb-server, kb-perf-bench and kb-load-ceiling (Release) in --build (default build-perf).
+# 2. Generates the test corpora in --dir (default ${TMPDIR:-/tmp}/kb-perf; never inside the repository) with
+#    bench/perf/make_corpus.py from ../shared/data/corpora: 1k (both corpora, evenly sampled), 14k (all of
+#    windows-driver-docs) and 100k (both corpora plus remixed items). Generated once, reused while unchanged.
+# 3. Indexes: the 14k tree is always rebuilt and timed (kb-index build; omindex on the same files; kb-index
+#    update with nothing changed; with one file changed). The 1k index is rebuilt each run; the 100k index
+#    is built once and reused while its corpus and kb's schema are unchanged (--rebuild forces it; its build
+#    time is reported from the run that built it).
+# 4. kb-perf-bench on each index (search: 7 query shapes x libkb / plain Xapian; parse and index on 14k),
+#    --benchmark_format=json into DIR/results/.
+# 5. bench/load/load_test.sh on each index (wrk against kb-server, and the cpp-httplib ceiling once).
+# 6. bench/perf/report.py prints the tables and checks the targets (also saved to DIR/results/report.md).
+#
+# Bounded: about 6 minutes with the 100k index already built, about 14 on a first run (the 100k build) on an
+# idle 2-core machine. Needs: the build dependencies, python3, curl, wrk and xapian-omega (omindex)
+# (scripts/install-deps.sh installs them).
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+scales="1k,14k,100k"
+dir="${TMPDIR:-/tmp}/kb-perf"
+build="$repo/build-perf"
+rebuild=0
+load=1
+samples=300
+duration=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scales) scales="$2"; shift 2 ;;
+    --dir) dir="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    --rebuild) rebuild=1; shift ;;
+    --no-load) load=0; shift ;;
+    --samples) samples="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run_perf.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+case "$dir" in "$repo"|"$repo"/*) echo "run_perf.sh: --dir must be outside the repository" >&2; exit 2 ;; esac
+corpora="$repo/../shared/data/corpora"
+[ -d "$corpora" ] || { echo "run_perf.sh: no corpora at $corpora" >&2; exit 2; }
+for tool in python3 curl wrk omindex bc /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "run_perf.sh: $tool is missing (scripts/install-deps.sh)" >&2; exit 2; }
+done
+
+started=$(date +%s)
+log() { printf '[run_perf %4ds] %s\n' "$(( $(date +%s) - started ))" "$*" >&2; }
+results="$dir/results"
+mkdir -p "$dir"
+rm -rf "$results"
+mkdir -p "$results"
+{
+  echo "{\"kind\": \"machine\", \"cores\": $(nproc), \"cpu\": \"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')\","
+  echo " \"mem_gb\": $(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo), \"load_start\": \"$(cut -d' ' -f1-3 /proc/loadavg)\","
+  echo " \"commit\": \"$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo" diff --quiet HEAD 2>/dev/null || echo +changes)\","
+  echo " \"date\": \"$(date -u +%Y-%m-%dT%H:%MZ)\", \"samples\": $samples, \"duration_s\": $duration}"
+} | tr -d '\n' >"$results/machine.json"
+echo >>"$results/machine.json"
+
+log "building in $build"
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  cmake -S "$repo" -B "$build" -DCMAKE_BUILD_TYPE=Release -DKB_BUILD_BENCHMARKS=ON >"$results/cmake.log" 2>&1 ||
+    { cat "$results/cmake.log" >&2; exit 1; }
+fi
+cmake --build "$build" -j"$(nproc)" --target kb-index kb-server kb-perf-bench kb-load-ceiling >"$results/build.log" 2>&1 ||
+  { tail -n 40 "$results/build.log" >&2; exit 1; }
+kb_index="$build/indexer/kb-index"
+kb_server="$build/server/kb-server"
+bench="$build/bench/perf/kb-perf-bench"
+ceiling="$build/bench/load/kb-load-ceiling"
+
+# timed NAME SCALE ITEMS CMD...: runs CMD under /usr/bin/time, appends one JSON line to index.jsonl.
+timed() {
+  local name="$1" scale="$2" items="$3"
+  shift 3
+  /usr/bin/time -f '%e %U %S %M' -o "$results/time.txt" "$@" >"$results/last.log" 2>&1 ||
+    { echo "run_perf.sh: failed: $*" >&2; tail -n 20 "$results/last.log" >&2; exit 1; }
+  read -r wall user sys rss < <(tail -n 1 "$results/time.txt")
+  printf '{"kind": "index", "scale": "%s", "name": "%s", "items": %s, "wall_s": %s, "cpu_s": %.2f, "max_rss_mb": %.1f}\n' \
+    "$scale" "$name" "$items" "$wall" "$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1024" | bc -l)" >>"$results/index.jsonl"
+  tail -n 1 "$results/index.jsonl" >&2
+}
+
+corpus_args() {
+  case "$1" in
+    1k) echo "--count 1000" ;;
+    14k) echo "--count 14386 --only windows-driver-docs" ;;
+    100k) echo "--count 100000" ;;
+    *) echo "run_perf.sh: unknown scale '$1' (1k, 14k, 100k)" >&2; exit 2 ;;
+  esac
+}
+
+IFS=',' read -r -a scale_list <<<"$scales"
+for scale in "${scale_list[@]}"; do
+  corpus="$dir/corpus-$scale"
+  db="$dir/db-$scale"
+  log "corpus $scale"
+  # shellcheck disable=SC2046
+  python3 "$repo/bench/perf/make_corpus.py" $(corpus_args "$scale") --corpora "$corpora" --out "$corpus" --replace >&2
+  items="$(find "$corpus" -name '*.md' | wc -l)"
+  case "$scale" in
+    14k)
+      log "index $scale: kb-index build, omindex, updates"
+      rm -rf "$db" "$dir/omega-$scale"
+      timed "kb-index build" "$scale" "$items" "$kb_index" build "$corpus" --db "$db" --progress never
+      timed "omindex (xapian-omega)" "$scale" "$items" omindex -Mmd:text/plain --db "$dir/omega-$scale" --url / "$corpus"
+      printf '{"kind": "size", "scale": "%s", "name": "omindex", "index_mb": %.1f}\n' "$scale" \
+        "$(echo "$(du -sb "$dir/omega-$scale" | cut -f1) / 1048576" | bc -l)" >>"$results/index.jsonl"
+      rm -rf "$dir/omega-$scale"
+      timed "kb-index update (no change)" "$scale" "$items" "$kb_index" update "$corpus" --db "$db" --progress never
+      edit="$(find "$corpus" -name '*.md' | sort | sed -n "$((items / 2))p")"
+      cp "$edit" "$results/edited.orig"
+      printf '\nEdited by run_perf.sh at %s.\n' "$(date +%s%N)" >>"$edit"
+      timed "kb-index update (1 file changed)" "$scale" "$items" "$kb_index" update "$corpus" --db "$db" --progress never
+      grep -q ' 1 parsed' "$results/last.log" || { echo "run_perf.sh: the edit was not picked up" >&2; cat "$results/last.log" >&2; exit 1; }
+      cp "$results/edited.orig" "$edit"
+      "$kb_index" update "$corpus" --db "$db" --progress never >/dev/null
+      ;;
+    *)
+      # The index is reused while its corpus and kb's schema ("kb-index --version") are the same.
+      stamp="$(cat "$corpus/.kb-corpus-stamp"); $("$kb_index" --version | head -n 1)"
+      if [ "$scale" = 1k ] || [ "$rebuild" = 1 ] || [ "$(cat "$dir/build-$scale.stamp" 2>/dev/null)" != "$stamp" ] ||
+         [ ! -f "$dir/build-$scale.json" ] || [ ! -d "$db" ]; then
+        log "index $scale: kb-index build"
+        rm -rf "$db" "$dir/build-$scale.stamp"
+        timed "kb-index build" "$scale" "$items" "$kb_index" build "$corpus" --db "$db" --progress never
+        tail -n 1 "$results/index.jsonl" >"$dir/build-$scale.json"
+        echo "$stamp" >"$dir/build-$scale.stamp"
+      else
+        log "index $scale: reusing $db (built earlier; --rebuild to rebuild)"
+        sed 's/"name": "kb-index build"/"name": "kb-index build", "reused": true/' "$dir/build-$scale.json" >>"$results/index.jsonl"
+      fi
+      ;;
+  esac
+  printf '{"kind": "size", "scale": "%s", "name": "kb", "index_mb": %.1f}\n' "$scale" \
+    "$(echo "$(du -sb "$db" | cut -f1) / 1048576" | bc -l)" >>"$results/index.jsonl"
+
+  log "benchmarks $scale"
+  extra=()
+  [ "$scale" = 14k ] && extra=(--corpus="$corpus" --index-items=1000 --scratch="$dir")
+  "$bench" --db="$db" --scale="$scale" --samples="$samples" "${extra[@]}" \
+    --benchmark_out="$results/bench-$scale.json" --benchmark_out_format=json >"$results/bench-$scale.txt" 2>&1 ||
+    { tail -n 20 "$results/bench-$scale.txt" >&2; exit 1; }
+
+  if [ "$load" = 1 ]; then
+    log "load test $scale"
+    ceiling_args=()
+    [ "$scale" = "${scale_list[0]}" ] && ceiling_args=(--ceiling "$ceiling")
+    "$repo/bench/load/load_test.sh" --server "$kb_server" --db "$db" --scale "$scale" --out "$results/load.jsonl" \
+      --duration "$duration" "${ceiling_args[@]}" 2>>"$results/load.log"
+  fi
+done
+
+printf '{"kind": "end", "load_end": "%s", "seconds": %d}\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(( $(date +%s) - started ))" >>"$results/machine.json"
+log "report"
+python3 "$repo/bench/perf/report.py" "$results" | tee "$results/report.md"

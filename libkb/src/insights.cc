@@ -1,0 +1,278 @@
+// ComputeInsights and UsageLog::Popularity: the readers of the usage log (own read-only connection each).
+#include "kb/insights.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "insights_items.h"
+#include "usage_log_db.h"
+#include "xapian_util.h"
+
+namespace kb {
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr const char* kReports = "type IN ('not_helpful','kb_lacks')";
+
+struct Window {
+  std::int64_t since_ms = 0;
+  std::int64_t until_ms = 0;
+};
+
+// Runs `sql` with ?1 = since, ?2 = until, ?3 = limit, ?4 = `key`, calling `row` for each row.
+template <typename F>
+Status Query(internal::SqliteDb& db, const std::string& sql, const Window& w, std::int64_t limit,
+             const std::string& key, F&& row) {
+  Result<internal::SqliteStmt> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  stmt->Bind(1, w.since_ms).Bind(2, w.until_ms).Bind(3, limit).Bind(4, key);
+  while (stmt->Step()) row(*stmt);
+  return stmt->status();
+}
+
+const std::string kInWindow = " time_ms BETWEEN ?1 AND ?2 ";
+
+Status Totals(internal::SqliteDb& db, const Window& w, Insights* out) {
+  Status s = Query(db,
+                   "SELECT count(*), coalesce(sum(result_count=0),0), count(DISTINCT nullif(query_key,'')) "
+                   "FROM searches WHERE" + kInWindow, w, 0, "", [&](internal::SqliteStmt& r) {
+                     out->searches = static_cast<int>(r.Int(0));
+                     out->no_result_searches = static_cast<int>(r.Int(1));
+                     out->distinct_queries = static_cast<int>(r.Int(2));
+                   });
+  if (!s.ok()) return s;
+  return Query(db, "SELECT type, count(*) FROM feedback WHERE" + kInWindow + "GROUP BY type", w, 0, "",
+               [&](internal::SqliteStmt& r) {
+                 FeedbackType type;
+                 if (!ParseFeedbackType(r.Text(0), &type)) return;
+                 const int n = static_cast<int>(r.Int(1));
+                 if (type == FeedbackType::kOpen) out->opens = n;
+                 if (type == FeedbackType::kCopy) out->copies = n;
+                 if (type == FeedbackType::kNotHelpful) out->not_helpful = n;
+                 if (type == FeedbackType::kKbLacks) out->kb_lacks = n;
+               });
+}
+
+// Groups from `sql` (columns: key, searches, no_result, last time), then each group's clicks and examples.
+// `examples_sql` lists raw forms (?4 = key); `comments_sql`, if any, the latest comments.
+Status Groups(internal::SqliteDb& db, const Window& w, const InsightsOptions& o, const std::string& sql,
+              const std::string& examples_sql, const std::string& comments_sql, std::vector<QueryGroup>* out) {
+  Status s = Query(db, sql, w, o.limit, "", [&](internal::SqliteStmt& r) {
+    QueryGroup g;
+    g.key = r.Text(0);
+    g.searches = static_cast<int>(r.Int(1));
+    g.no_result = static_cast<int>(r.Int(2));
+    g.last_seen = internal::DayOf(r.Int(3));
+    out->push_back(std::move(g));
+  });
+  for (QueryGroup& g : *out) {
+    if (!s.ok()) break;
+    s = Query(db, "SELECT count(*) FROM feedback WHERE query_key=?4 AND type IN ('open','copy') AND" + kInWindow,
+              w, 0, g.key, [&](internal::SqliteStmt& r) { g.clicks = static_cast<int>(r.Int(0)); });
+    if (s.ok()) {
+      s = Query(db, examples_sql, w, o.examples, g.key, [&](internal::SqliteStmt& r) {
+        g.examples.push_back({r.Text(0), static_cast<int>(r.Int(1))});
+      });
+    }
+    if (s.ok() && !comments_sql.empty()) {
+      s = Query(db, comments_sql, w, o.examples, g.key,
+                [&](internal::SqliteStmt& r) { g.comments.push_back(r.Text(0)); });
+    }
+    if (!g.examples.empty()) g.query = g.examples.front().query;
+  }
+  return s;
+}
+
+Status QueryLists(internal::SqliteDb& db, const Window& w, const InsightsOptions& o, Insights* out) {
+  const std::string select = "SELECT query_key, count(*) AS n, sum(result_count=0), max(time_ms) FROM searches "
+                             "WHERE" + kInWindow + "AND query_key<>'' GROUP BY query_key ";
+  const std::string examples = "SELECT query, count(*) AS n FROM searches WHERE query_key=?4 AND" + kInWindow;
+  const std::string by_count = "GROUP BY query ORDER BY n DESC, query LIMIT ?3";
+  Status s = Groups(db, w, o, select + "ORDER BY n DESC, query_key LIMIT ?3", examples + by_count, "",
+                    &out->top_queries);
+  if (s.ok()) {
+    s = Groups(db, w, o,
+               select + "HAVING sum(result_count=0)>0 ORDER BY sum(result_count=0) DESC, n DESC, query_key LIMIT ?3",
+               examples + "AND result_count=0 " + by_count, "", &out->no_result_queries);
+  }
+  if (s.ok()) {
+    s = Groups(db, w, o,
+               select + "HAVING sum(result_count>0)>0 AND NOT EXISTS (SELECT 1 FROM feedback f WHERE "
+                        "f.query_key=searches.query_key AND f.type IN ('open','copy') AND f.time_ms BETWEEN ?1 AND ?2) "
+                        "ORDER BY sum(result_count>0) DESC, query_key LIMIT ?3",
+               examples + "AND result_count>0 " + by_count, "", &out->no_click_queries);
+  }
+  if (s.ok()) {
+    const std::string gap = std::string(" item_id='' AND ") + kReports + " AND" + kInWindow;
+    s = Groups(db, w, o,
+               "SELECT query_key, count(*) AS n, 0, max(time_ms) FROM feedback WHERE" + gap +
+                   "GROUP BY query_key ORDER BY n DESC, query_key LIMIT ?3",
+               "SELECT query, count(*) AS n FROM feedback WHERE query_key=?4 AND" + gap + by_count,
+               "SELECT comment FROM feedback WHERE query_key=?4 AND comment<>'' AND" + gap +
+                   "ORDER BY time_ms DESC, id DESC LIMIT ?3",
+               &out->gap_reports);
+  }
+  return s;
+}
+
+Status ReportedItems(internal::SqliteDb& db, const Window& w, const InsightsOptions& o, Insights* out) {
+  const std::string where = std::string(" ") + kReports + " AND" + kInWindow;
+  Status s = Query(db,
+                   "SELECT item_id, sum(type='not_helpful'), sum(type='kb_lacks'), count(*) AS n FROM feedback "
+                   "WHERE item_id<>'' AND" + where + "GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?3",
+                   w, o.limit, "", [&](internal::SqliteStmt& r) {
+                     out->most_reported_items.push_back(
+                         {r.Text(0), "", "", static_cast<int>(r.Int(1)), static_cast<int>(r.Int(2)), {}, {}});
+                   });
+  for (ReportedItem& item : out->most_reported_items) {
+    if (!s.ok()) break;
+    s = Query(db, "SELECT comment FROM feedback WHERE item_id=?4 AND comment<>'' AND" + where +
+                      "ORDER BY time_ms DESC, id DESC LIMIT ?3",
+              w, o.examples, item.id, [&](internal::SqliteStmt& r) { item.comments.push_back(r.Text(0)); });
+    if (s.ok()) {
+      s = Query(db, "SELECT query, count(*) AS n FROM feedback WHERE item_id=?4 AND query<>'' AND" + where +
+                        "GROUP BY query ORDER BY n DESC, query LIMIT ?3",
+                w, o.examples, item.id,
+                [&](internal::SqliteStmt& r) { item.queries.push_back({r.Text(0), static_cast<int>(r.Int(1))}); });
+    }
+  }
+  return s;
+}
+
+// Every day of the window; `db` null = a log without tables yet (zero days).
+Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
+  std::map<std::int64_t, TrendDay> days;
+  for (std::int64_t d = w.since_ms / kDayMs; d <= w.until_ms / kDayMs; ++d) days[d].day = internal::DayOf(d * kDayMs);
+  Status s;
+  if (db) {
+    s = Query(*db, "SELECT time_ms / 86400000, count(*), sum(result_count=0) FROM searches WHERE" + kInWindow +
+                           "GROUP BY 1",
+                   w, 0, "", [&](internal::SqliteStmt& r) {
+                     TrendDay& day = days[r.Int(0)];
+                     day.searches = static_cast<int>(r.Int(1));
+                     day.no_result = static_cast<int>(r.Int(2));
+                   });
+  }
+  if (s.ok() && db) {
+    s = Query(*db, "SELECT time_ms / 86400000, type, count(*) FROM feedback WHERE" + kInWindow + "GROUP BY 1, 2", w, 0,
+              "", [&](internal::SqliteStmt& r) {
+                TrendDay& day = days[r.Int(0)];
+                const std::string type = r.Text(1);
+                const int n = static_cast<int>(r.Int(2));
+                if (type == "open") day.opens += n;
+                if (type == "copy") day.copies += n;
+                if (type == "not_helpful" || type == "kb_lacks") day.reports += n;
+              });
+  }
+  for (auto& [index, day] : days) {
+    if (day.searches > 0) day.no_result_share = static_cast<double>(day.no_result) / day.searches;
+    out->trend.push_back(std::move(day));
+  }
+  return s;
+}
+
+// The index side: titles of reported items, never-shown items, stale items by owner.
+Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o,
+                Insights* out) {
+  const std::string today = internal::DayOf(w.until_ms);
+  Result<internal::ItemListing> listing = internal::ListAllItems(searcher, today);
+  if (!listing.ok()) return listing.status();
+  out->items = static_cast<int>(listing->items.size());
+  out->items_complete = listing->complete;
+  std::set<std::string> shown;
+  if (db) {
+    Status s = Query(*db, "SELECT item_id FROM shown WHERE last_ms >= ?1", w, 0, "",
+                     [&](internal::SqliteStmt& r) { shown.insert(r.Text(0)); });
+    if (!s.ok()) return s;
+  }
+  std::map<std::string, const SearchHit*> by_id;
+  std::map<std::string, OwnerItems> stale;
+  for (const SearchHit& hit : listing->items) {
+    by_id[hit.id] = &hit;
+    if (!shown.count(hit.id) && out->never_shown_total++ < o.limit) {
+      out->never_shown_items.push_back(internal::MakeItemRef(hit, today));
+    }
+    if (hit.stale) {
+      ++out->stale_total;
+      stale[hit.owner].owner = hit.owner;
+      stale[hit.owner].items.push_back(internal::MakeItemRef(hit, today));
+    }
+  }
+  for (ReportedItem& item : out->most_reported_items) {
+    auto found = by_id.find(item.id);
+    if (found == by_id.end()) continue;
+    item.title = found->second->title;
+    item.owner = found->second->owner;
+  }
+  for (auto& [owner, team] : stale) {
+    std::sort(team.items.begin(), team.items.end(), [](const ItemRef& a, const ItemRef& b) {
+      return a.days_overdue != b.days_overdue ? a.days_overdue > b.days_overdue : a.id < b.id;
+    });
+    if (team.items.size() > static_cast<std::size_t>(o.limit)) {
+      team.more = static_cast<int>(team.items.size()) - o.limit;
+      team.items.resize(o.limit);
+    }
+    out->stale_by_owner.push_back(std::move(team));
+  }
+  std::stable_sort(out->stale_by_owner.begin(), out->stale_by_owner.end(), [](const OwnerItems& a, const OwnerItems& b) {
+    return a.items.size() + a.more > b.items.size() + b.more;
+  });
+  return Status::Ok();
+}
+
+Result<Insights> Compute(const UsageLog& log, Searcher* searcher, const InsightsOptions& o) {
+  if (o.days < 1 || o.days > 3650) return Status::InvalidArgument("days must be between 1 and 3650");
+  if (o.limit < 1 || o.limit > 1000) return Status::InvalidArgument("limit must be between 1 and 1000");
+  if (o.examples < 0 || o.examples > 100) return Status::InvalidArgument("examples must be between 0 and 100");
+  Window w;
+  w.until_ms = o.now_ms ? o.now_ms : internal::NowMs();
+  w.since_ms = (w.until_ms / kDayMs - (o.days - 1)) * kDayMs;
+  Insights out;
+  out.days = o.days;
+  out.since = internal::DayOf(w.since_ms);
+  out.until = internal::DayOf(w.until_ms);
+  Result<std::unique_ptr<internal::SqliteDb>> db = internal::SqliteDb::Open(log.path(), /*writable=*/false);
+  if (!db.ok()) return db.status();
+  Result<std::int64_t> version = internal::SchemaVersion(**db);
+  if (!version.ok()) return version.status();
+  internal::SqliteDb* tables = *version == 0 ? nullptr : db->get();  // a new, still empty log
+  Status s = internal::CheckSchema(**db);
+  if (s.ok() && tables) s = Totals(*tables, w, &out);
+  if (s.ok() && tables) s = QueryLists(*tables, w, o, &out);
+  if (s.ok() && tables) s = ReportedItems(*tables, w, o, &out);
+  if (s.ok()) s = Trend(tables, w, &out);
+  if (s.ok() && searcher) s = AddItems(*searcher, tables, w, o, &out);
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+Result<Insights> ComputeInsights(const UsageLog& log, Searcher* searcher, const InsightsOptions& options) {
+  return internal::Guard("computing insights", [&] { return Compute(log, searcher, options); });
+}
+
+Result<std::unordered_map<std::string, double>> UsageLog::Popularity(int days, std::int64_t now_ms) const {
+  return internal::Guard("reading popularity", [&]() -> Result<std::unordered_map<std::string, double>> {
+    if (days < 1) return Status::InvalidArgument("days must be 1 or more");
+    Result<std::unique_ptr<internal::SqliteDb>> db = internal::SqliteDb::Open(path(), /*writable=*/false);
+    if (!db.ok()) return db.status();
+    Result<std::int64_t> version = internal::SchemaVersion(**db);
+    if (!version.ok()) return version.status();
+    std::unordered_map<std::string, double> out;
+    if (*version == 0) return out;
+    Window w;
+    w.until_ms = now_ms ? now_ms : internal::NowMs();
+    w.since_ms = w.until_ms - days * kDayMs;
+    Status s = Query(**db,
+                     "SELECT item_id, count(*) FROM feedback WHERE type IN ('open','copy') AND item_id<>'' AND" +
+                         kInWindow + "GROUP BY item_id",
+                     w, 0, "", [&](internal::SqliteStmt& r) { out[r.Text(0)] = static_cast<double>(r.Int(1)); });
+    if (!s.ok()) return s;
+    return out;
+  });
+}
+
+}  // namespace kb

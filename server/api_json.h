@@ -1,0 +1,34 @@
+// JSON shapes of the kb-server API (see API.md and openapi.json): libkb values in, nlohmann::json out.
+//
+// Thread-safety: pure functions.
+#ifndef KB_SERVER_API_JSON_H_
+#define KB_SERVER_API_JSON_H_
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "kb/searcher.h"
+
+namespace kb::server {
+
+// One search result: {"id","title","kind","section":{"title","anchor"},"snippet","owner","tier",...}.
+nlohmann::json HitJson(const SearchHit& hit);
+// The /api/search response.
+nlohmann::json SearchJson(const SearchResponse& res);
+// The /api/items/{id} response: metadata, sections, the body as safe HTML and, for scripted answers,
+// the text to send with its placeholders.
+nlohmann::json ItemJson(const StoredItem& stored);
+
+// The part of a scripted answer that goes to the customer: the Markdown under a heading named "Answer"
+// (any level, up to the next heading of the same or a higher level); without one, the body minus a
+// leading `# Title`.
+std::string AnswerText(const Item& item);
+
+// Serialises for a response body; invalid UTF-8 is replaced rather than thrown on.
+std::string Dump(const nlohmann::json& j);
+
+}  // namespace kb::server
+
+#endif  // KB_SERVER_API_JSON_H_

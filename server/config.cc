@@ -1,0 +1,309 @@
+#include "config.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <system_error>
+
+#include <unistd.h>
+
+#ifndef KB_WEB_ROOT
+#define KB_WEB_ROOT "web"
+#endif
+#ifndef KB_WEB_ROOT_FROM_BIN
+#define KB_WEB_ROOT_FROM_BIN "../share/kb/web"
+#endif
+
+namespace kb::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One setting as written somewhere, with where that was (for messages).
+struct Entry {
+  std::string key;
+  std::string value;
+  std::string origin;  // "--port", "env KB_PORT", "kb.conf:3"
+};
+
+struct Setting {
+  const char* key;   // flag name without "--" and config-file key
+  const char* env;   // environment variable
+  bool is_switch;    // a flag that takes no value (--allow-public)
+};
+
+constexpr Setting kSettings[] = {
+    {"db", "KB_DB", false},
+    {"host", "KB_HOST", false},
+    {"port", "KB_PORT", false},
+    {"token", "KB_TOKEN", false},
+    {"threads", "KB_THREADS", false},
+    {"web-root", "KB_WEB_ROOT", false},
+    {"config", "KB_CONFIG", false},
+    {"allow-public", "KB_ALLOW_PUBLIC", true},
+    {"access-log", "KB_ACCESS_LOG", false},
+    {"max-query-bytes", "KB_MAX_QUERY_BYTES", false},
+    {"max-body-bytes", "KB_MAX_BODY_BYTES", false},
+    {"request-timeout", "KB_REQUEST_TIMEOUT", false},
+    {"keep-alive", "KB_KEEP_ALIVE", false},
+    {"reload-interval-ms", "KB_RELOAD_INTERVAL_MS", false},
+    {"rate-limit", "KB_RATE_LIMIT", false},
+    {"rate-burst", "KB_RATE_BURST", false},
+};
+
+const Setting* FindSetting(const std::string& key) {
+  for (const Setting& s : kSettings) {
+    if (key == s.key) return &s;
+  }
+  return nullptr;
+}
+
+std::string Trim(const std::string& s) {
+  const char* ws = " \t\r\n";
+  std::size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+Status Bad(const Entry& e, const std::string& what) {
+  return Status::InvalidArgument(e.origin + ": " + what);
+}
+
+template <typename T>
+Status ParseNumber(const Entry& e, T min, T max, T* out) {
+  T v{};
+  const char* end = e.value.data() + e.value.size();
+  auto [ptr, ec] = std::from_chars(e.value.data(), end, v);
+  if (ec != std::errc() || ptr != end || e.value.empty() || v < min || v > max) {
+    std::ostringstream msg;
+    msg << "'" << e.value << "' is not a number between " << min << " and " << max;
+    return Bad(e, msg.str());
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status ParseBool(const Entry& e, bool* out) {
+  if (e.value == "" || e.value == "1" || e.value == "true" || e.value == "yes" || e.value == "on") {
+    *out = true;
+  } else if (e.value == "0" || e.value == "false" || e.value == "no" || e.value == "off") {
+    *out = false;
+  } else {
+    return Bad(e, "'" + e.value + "' is not a boolean (true or false)");
+  }
+  return Status::Ok();
+}
+
+// Applies one entry. `db_owner` remembers which source set the database list, so that a later source
+// replaces the list instead of adding to it, while repeated --db flags accumulate.
+Status Apply(const Entry& e, const std::string& source, std::string* db_owner, Config* c) {
+  const std::string& k = e.key;
+  if (k == "db") {
+    if (*db_owner != source) c->dbs.clear();
+    *db_owner = source;
+    // The environment holds a list in one variable; commas separate (paths and remote:HOST:PORT use ':').
+    std::stringstream in(e.value);
+    for (std::string part; std::getline(in, part, source == "env" ? ',' : '\0');) {
+      part = Trim(part);
+      if (part.empty()) return Bad(e, "empty database path");
+      c->dbs.push_back(part);
+    }
+    return Status::Ok();
+  }
+  if (k == "host") {
+    if (e.value.empty()) return Bad(e, "empty host");
+    c->host = e.value;
+    return Status::Ok();
+  }
+  if (k == "port") return ParseNumber(e, 0, 65535, &c->port);
+  if (k == "token") {
+    c->token = e.value;
+    return Status::Ok();
+  }
+  if (k == "threads") return ParseNumber(e, 1, 256, &c->threads);
+  if (k == "web-root") {
+    c->web_root = e.value;
+    return Status::Ok();
+  }
+  if (k == "config") {
+    c->config_file = e.value;
+    return Status::Ok();
+  }
+  if (k == "allow-public") return ParseBool(e, &c->allow_public);
+  if (k == "access-log") {
+    if (e.value.empty()) return Bad(e, "empty access log; use -, off or a file path");
+    c->access_log = e.value;
+    return Status::Ok();
+  }
+  if (k == "max-query-bytes") return ParseNumber<std::size_t>(e, 16, 4096, &c->max_query_bytes);
+  if (k == "max-body-bytes") return ParseNumber<std::size_t>(e, 1024, 64u << 20, &c->max_body_bytes);
+  if (k == "request-timeout") return ParseNumber(e, 1, 300, &c->request_timeout_s);
+  if (k == "keep-alive") return ParseNumber(e, 1, 60, &c->keep_alive_s);
+  if (k == "reload-interval-ms") return ParseNumber(e, 10, 60000, &c->reload_interval_ms);
+  if (k == "rate-limit") return ParseNumber(e, 0.0, 1e6, &c->rate_limit);
+  if (k == "rate-burst") return ParseNumber(e, 1, 1000000, &c->rate_burst);
+  return Bad(e, "unknown setting '" + k + "'");
+}
+
+Result<std::vector<Entry>> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::InvalidArgument("cannot read config file '" + path + "'");
+  std::vector<Entry> out;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    std::string t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    std::size_t eq = t.find('=');
+    std::string origin = path + ":" + std::to_string(n);
+    if (eq == std::string::npos) {
+      return Status::InvalidArgument(origin + ": expected 'key = value', got '" + t + "'");
+    }
+    Entry e{Trim(t.substr(0, eq)), Trim(t.substr(eq + 1)), origin};
+    if (e.key == "config" || FindSetting(e.key) == nullptr) {
+      return Status::InvalidArgument(origin + ": unknown setting '" + e.key + "' (see kb-server --help)");
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status Validate(const Config& c) {
+  if (c.dbs.empty()) {
+    return Status::InvalidArgument("no database given; pass --db PATH (or KB_DB, or 'db = PATH' in --config)");
+  }
+  for (const std::string& db : c.dbs) {
+    if (db.rfind("remote:", 0) == 0) continue;
+    std::error_code ec;
+    if (!fs::exists(db, ec)) {
+      return Status::InvalidArgument("database '" + db + "' does not exist; build it with: kb-index build SOURCE --db " + db);
+    }
+  }
+  std::error_code ec;
+  if (!fs::is_directory(c.web_root, ec) || !fs::is_regular_file(fs::path(c.web_root) / "index.html", ec)) {
+    return Status::InvalidArgument("web root '" + c.web_root + "' is not a directory with index.html; pass --web-root DIR");
+  }
+  if (!c.token.empty()) {
+    if (c.token.size() < 16) return Status::InvalidArgument("token is too short: use at least 16 characters");
+    for (char ch : c.token) {
+      if (ch <= ' ' || ch > '~') return Status::InvalidArgument("token must be printable ASCII without spaces");
+    }
+  }
+  if (!IsLoopback(c.host) && c.token.empty() && !c.allow_public) {
+    return Status::InvalidArgument("refusing to listen on " + c.host +
+                                   " without a token: set --token (or KB_TOKEN), or pass --allow-public "
+                                   "to let anyone who can reach this address search the index");
+  }
+  return Status::Ok();
+}
+
+// The installed page next to an installed binary, else the source tree's (compiled in).
+std::string DefaultWebRoot() {
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::error_code ec;
+    fs::path installed = fs::path(std::string(exe, static_cast<std::size_t>(n))).parent_path() / KB_WEB_ROOT_FROM_BIN;
+    if (fs::is_regular_file(installed / "index.html", ec)) return installed.lexically_normal().string();
+  }
+  return KB_WEB_ROOT;
+}
+
+}  // namespace
+
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
+std::string Usage() {
+  return R"(Usage: kb-server --db PATH [--db PATH2 ...] [options]
+
+Serves the knowledge base: a JSON API under /api, a web page at /, and /healthz, /readyz, /metrics.
+
+Options (environment variable in brackets; precedence: flags > config file > environment > default):
+  --db PATH               database to search; repeat to search several as one        [KB_DB, comma-separated]
+  --host ADDR             address to bind (default 127.0.0.1)                         [KB_HOST]
+  --port N                TCP port, 0 = any free port (default 8080)                  [KB_PORT]
+  --token T               require 'Authorization: Bearer T' on /api (>= 16 chars)     [KB_TOKEN]
+  --threads N             worker threads, each with its own index handle (default 16) [KB_THREADS]
+  --web-root DIR          directory of the web page (default: the installed one)      [KB_WEB_ROOT]
+  --config FILE           read 'key = value' lines; keys are the flag names            [KB_CONFIG]
+  --allow-public          allow a non-loopback --host without a token                  [KB_ALLOW_PUBLIC]
+  --access-log DEST       JSON-lines access log: - (stderr), off, or a file (default -) [KB_ACCESS_LOG]
+  --max-query-bytes N     longest accepted query (default 1024)                        [KB_MAX_QUERY_BYTES]
+  --max-body-bytes N      largest accepted request body (default 65536)                [KB_MAX_BODY_BYTES]
+  --request-timeout S     read/write timeout per request, seconds (default 10)         [KB_REQUEST_TIMEOUT]
+  --keep-alive S          idle keep-alive timeout, seconds (default 2)                 [KB_KEEP_ALIVE]
+  --reload-interval-ms N  how often workers check for a new index revision (default 200) [KB_RELOAD_INTERVAL_MS]
+  --rate-limit R          requests/second per client address on /api, 0 = off (default 0) [KB_RATE_LIMIT]
+  --rate-burst N          burst above --rate-limit (default 20)                        [KB_RATE_BURST]
+  --help, --version
+
+SIGTERM or SIGINT stops accepting connections and lets requests in flight finish.
+)";
+}
+
+Result<Invocation> LoadConfig(int argc, const char* const* argv,
+                              const std::function<std::optional<std::string>(const char*)>& getenv) {
+  Invocation inv;
+  inv.config.web_root = DefaultWebRoot();
+  std::vector<Entry> flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      inv.action = Invocation::Action::kHelp;
+      return inv;
+    }
+    if (arg == "--version") {
+      inv.action = Invocation::Action::kVersion;
+      return inv;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      return Status::InvalidArgument("unexpected argument '" + arg + "' (see kb-server --help)");
+    }
+    std::string key = arg.substr(2), value;
+    std::size_t eq = key.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) {
+      value = key.substr(eq + 1);
+      key.resize(eq);
+    }
+    const Setting* s = FindSetting(key);
+    if (s == nullptr) return Status::InvalidArgument("unknown option '--" + key + "' (see kb-server --help)");
+    if (!inline_value && !s->is_switch) {
+      if (i + 1 >= argc) return Status::InvalidArgument("--" + key + " needs a value");
+      value = argv[++i];
+    }
+    flags.push_back({key, value, "--" + key});
+  }
+
+  Config& c = inv.config;
+  std::string db_owner;
+  for (const Setting& s : kSettings) {
+    if (std::optional<std::string> v = getenv(s.env)) {
+      Status st = Apply({s.key, *v, std::string("env ") + s.env}, "env", &db_owner, &c);
+      if (!st.ok()) return st;
+    }
+  }
+  for (const Entry& e : flags) {
+    if (e.key == "config") c.config_file = e.value;
+  }
+  if (!c.config_file.empty()) {
+    Result<std::vector<Entry>> file = ReadFile(c.config_file);
+    if (!file.ok()) return file.status();
+    for (const Entry& e : *file) {
+      Status st = Apply(e, "file", &db_owner, &c);
+      if (!st.ok()) return st;
+    }
+  }
+  for (const Entry& e : flags) {
+    Status st = Apply(e, "flags", &db_owner, &c);
+    if (!st.ok()) return st;
+  }
+  Status st = Validate(c);
+  if (!st.ok()) return st;
+  return inv;
+}
+
+}  // namespace kb::server

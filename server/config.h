@@ -1,0 +1,75 @@
+// kb-server configuration: defaults, then environment (KB_*), then an optional file, then flags (flags win).
+//
+// Every value is validated before the server starts; a problem is reported as one line that names the
+// setting, where it came from (flag, env KB_X, file:line) and what is accepted.
+//
+// Thread-safety: Config is a plain value, read-only once the server runs.
+#ifndef KB_SERVER_CONFIG_H_
+#define KB_SERVER_CONFIG_H_
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kb/status.h"
+
+namespace kb::server {
+
+struct Config {
+  // Databases searched as one (local paths or remote:HOST:PORT). At least one.
+  std::vector<std::string> dbs;
+  // Address to bind. Default: 127.0.0.1 (a non-loopback address needs a token or allow_public).
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (logged at start). Default: 8080.
+  int port = 8080;
+  // Bearer token required on every /api route when non-empty. Default: none.
+  std::string token;
+  // Worker threads, each with its own index handle. Size for connections, not cores. Default: 16.
+  int threads = 16;
+  // Directory of the web page (index.html, app.js, style.css). Default: compiled-in KB_WEB_ROOT.
+  std::string web_root;
+  // Optional config file (key = value lines). Default: none.
+  std::string config_file;
+  // Allow binding a non-loopback address without a token. Default: false.
+  bool allow_public = false;
+  // Access log: "-" (stderr), "off", or a file path (appended). Default: "-".
+  std::string access_log = "-";
+  // Longest accepted `q`, bytes. Default: 1024.
+  std::size_t max_query_bytes = 1024;
+  // Largest accepted request body, bytes. Default: 65536.
+  std::size_t max_body_bytes = 65536;
+  // Read and write timeout for one request, seconds. Default: 10.
+  int request_timeout_s = 10;
+  // Idle keep-alive connections are closed after this many seconds (also bounds shutdown). Default: 2.
+  int keep_alive_s = 2;
+  // How often each worker checks whether the index changed, milliseconds. Default: 200.
+  int reload_interval_ms = 200;
+  // Requests per second allowed per client address on /api; 0 = no limit. Default: 0.
+  double rate_limit = 0;
+  // Burst allowed above rate_limit. Default: 20.
+  int rate_burst = 20;
+};
+
+// What the command line asked for.
+struct Invocation {
+  enum class Action { kRun, kHelp, kVersion };
+  Action action = Action::kRun;
+  Config config;
+};
+
+// Reads env (through `getenv`, injectable for tests), the config file and argv; validates the result.
+// Errors are InvalidArgument with a message fit to print after "kb-server: ".
+Result<Invocation> LoadConfig(int argc, const char* const* argv,
+                              const std::function<std::optional<std::string>(const char*)>& getenv);
+
+// Usage text for --help.
+std::string Usage();
+
+// True for 127.0.0.0/8, ::1 and "localhost".
+bool IsLoopback(const std::string& host);
+
+}  // namespace kb::server
+
+#endif  // KB_SERVER_CONFIG_H_

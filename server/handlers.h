@@ -1,0 +1,68 @@
+// kb-server route handlers: one function per route, named verb_action, each a thin map from HTTP to libkb.
+//
+// Handlers parse and validate parameters, call the worker thread's Searcher (through LiveIndex) and write
+// JSON. Errors are {"error":{"code","message"}} with the status from HttpStatus(), the one place a
+// kb::StatusCode becomes an HTTP status.
+//
+// Thread-safety: handlers run concurrently on the server's worker threads; ServerState is shared.
+#ifndef KB_SERVER_HANDLERS_H_
+#define KB_SERVER_HANDLERS_H_
+
+#include <httplib.h>
+
+#include <atomic>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "config.h"
+#include "kb/status.h"
+#include "live_index.h"
+#include "log.h"
+#include "metrics.h"
+#include "web_files.h"
+
+namespace kb::server {
+
+struct ServerState {
+  const Config& config;
+  LiveIndex& index;
+  Metrics& metrics;
+  const WebFiles& web;
+  LogSink& log;          // server messages (stderr)
+  LogSink& access_log;   // one line per request
+  std::atomic<bool> draining{false};
+};
+
+// kb::StatusCode → HTTP status.
+int HttpStatus(StatusCode code);
+
+void SendJson(httplib::Response& res, const nlohmann::json& body, int status = 200);
+void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
+
+// GET /api/search?q=&page=&size=&sort=&facets=&partial=&tag=&owner=&kind=&tier=&product=&lang=&code=
+void get_search(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/suggest?q=&completions=&hits=
+void get_suggest(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/items/{id}
+void get_item(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/items/{id}/related?count=
+void get_related(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /api/answers/{id}/render  {"values":{"name":"value"}}
+void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /api/feedback  {"kind":"no_answer","query":"...","filters":{...},"item":"...","comment":"..."}
+void post_feedback(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /healthz: the process is up.
+void get_healthz(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /readyz: the index is open and the server is not shutting down.
+void get_readyz(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /metrics: Prometheus text.
+void get_metrics(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /openapi.json
+void get_openapi(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET anything else: the web page's files.
+void get_static(ServerState& s, const httplib::Request& req, httplib::Response& res);
+
+}  // namespace kb::server
+
+#endif  // KB_SERVER_HANDLERS_H_

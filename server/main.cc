@@ -1,0 +1,122 @@
+// kb-server: configuration, the index, the routes, and a clean stop on SIGTERM/SIGINT.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "config.h"
+#include "kb/index_writer.h"
+#include "handlers.h"
+#include "live_index.h"
+#include "log.h"
+#include "metrics.h"
+#include "server.h"
+#include "web_files.h"
+
+#ifndef KB_VERSION
+#define KB_VERSION "unknown"
+#endif
+
+namespace {
+
+using kb::server::Config;
+
+int Fail(const std::string& message, int code) {
+  std::fprintf(stderr, "kb-server: %s\n", message.c_str());
+  return code;
+}
+
+std::optional<std::string> GetEnv(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kb::Result<kb::server::Invocation> inv = kb::server::LoadConfig(argc, argv, GetEnv);
+  if (!inv.ok()) return Fail(inv.status().message(), 2);
+  if (inv->action == kb::server::Invocation::Action::kHelp) {
+    std::fputs(kb::server::Usage().c_str(), stdout);
+    return 0;
+  }
+  if (inv->action == kb::server::Invocation::Action::kVersion) {
+    std::printf("kb-server %s\n", KB_VERSION);
+    return 0;
+  }
+  const Config& config = inv->config;
+  auto log = kb::server::LogSink::Open("-");
+  auto access_log = kb::server::LogSink::Open(config.access_log);
+  if (!access_log.ok()) return Fail(access_log.status().message(), 2);
+  auto web = kb::server::WebFiles::Load(config.web_root);
+  if (!web.ok()) return Fail(web.status().message(), 2);
+
+  kb::server::Metrics metrics;
+  kb::SearcherOptions options;
+  options.max_query_bytes = config.max_query_bytes;
+  kb::server::LiveIndex index(config.dbs, options, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
+                              [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
+  // Open once up front so that a wrong --db fails at start with libkb's message, not at the first request.
+  kb::Result<kb::Searcher*> first = index.Acquire();
+  if (!first.ok()) return Fail(first.status().message(), 1);
+  const std::size_t documents = (*first)->DocCount();
+  const std::string schema = (*first)->GetMetadata("kb:schema");
+  if (!schema.empty() && schema != std::to_string(kb::kSchemaVersion)) {
+    return Fail("the index has schema " + schema + " but this kb-server reads schema " +
+                    std::to_string(kb::kSchemaVersion) + "; rebuild it with kb-index build",
+                1);
+  }
+
+  kb::server::ServerState state{config, index, metrics, **web, **log, **access_log};
+
+  // Every thread started from here on inherits the blocked signals; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::unique_ptr<httplib::Server> svr = kb::server::MakeServer(state);
+  std::string host = config.host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const int port = kb::server::Bind(*svr, host, config.port);
+  if (port <= 0) {
+    return Fail("cannot listen on " + config.host + ":" + std::to_string(config.port) +
+                    " (address in use, not local, or not permitted)", 1);
+  }
+  (*log)->Write({{"level", "info"},
+                 {"msg", "listening"},
+                 {"host", config.host},
+                 {"port", port},
+                 {"threads", config.threads},
+                 {"documents", documents},
+                 {"auth", config.token.empty() ? "none" : "bearer"},
+                 {"web_root", config.web_root},
+                 {"version", KB_VERSION}});
+
+  std::atomic<bool> done{false};
+  std::thread waiter([&] {
+    const timespec tick{0, 200 * 1000 * 1000};
+    while (!done.load()) {
+      const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig != SIGTERM && sig != SIGINT) continue;
+      (*log)->Write({{"level", "info"}, {"msg", "stopping: finishing requests in flight"}, {"signal", sig}});
+      state.draining = true;
+      // stop() is a no-op until the accept loop runs.
+      while (!svr->is_running() && !done.load()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      svr->stop();
+      return;
+    }
+  });
+  const bool clean = svr->listen_after_bind();
+  done = true;
+  waiter.join();
+  (*log)->Message("info", "stopped");
+  return clean || state.draining ? 0 : 1;
+}

@@ -1,0 +1,614 @@
+// kb web page: search as you type, facets, item view with scripted-answer panel. No build step, no
+// dependencies. Everything from the server is inserted as text, except snippets (only <mark> kept) and item
+// HTML (already safe from cmark, filtered again here through an allowlist).
+'use strict';
+
+const FACET_FIELDS = ['kind', 'tier', 'owner', 'product', 'tag', 'lang'];
+const FILTER_FIELDS = [...FACET_FIELDS, 'code'];
+const PAGE_SIZE = 20;
+
+const $ = (id) => document.getElementById(id);
+const els = {};
+const state = {
+  q: '', filters: {}, page: 1, results: [], selected: -1, searchKey: null, seq: 0,
+  item: null, renderSeq: 0, renderDone: Promise.resolve(),
+};
+
+// ---- helpers -------------------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) if (c != null) node.append(c);
+  return node;
+}
+
+function debounce(fn, ms) {
+  let t = 0;
+  return (...args) => { clearTimeout(t); t = setTimeout(() => fn(...args), ms); };
+}
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(path, options = {}, retried = false) {
+  const headers = { Accept: 'application/json', ...(options.headers || {}) };
+  const token = sessionStorage.getItem('kb-token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401 && !retried) {
+    await askToken();
+    return api(path, options, true);
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, (body && body.error && body.error.message) || res.statusText);
+  return body;
+}
+
+function askToken() {
+  return new Promise((resolve) => {
+    const dialog = els.tokenDialog;
+    els.tokenForm.onsubmit = () => {
+      sessionStorage.setItem('kb-token', els.token.value.trim());
+      resolve();
+    };
+    if (!dialog.open) dialog.showModal();
+    els.token.focus();
+  });
+}
+
+// Snippets are HTML-escaped text with <mark>…</mark>: build nodes, never assign the string as HTML.
+function decodeEntities(text) {
+  return new DOMParser().parseFromString('<!doctype html><body>' + text, 'text/html').body.textContent;
+}
+
+function snippetNodes(snippet) {
+  const frag = document.createDocumentFragment();
+  let target = frag;
+  for (const part of String(snippet || '').split(/(<\/?mark>)/)) {
+    if (part === '<mark>') target = frag.appendChild(el('mark'));
+    else if (part === '</mark>') target = frag;
+    else if (part) target.append(decodeEntities(part));
+  }
+  return frag;
+}
+
+// Item bodies come from cmark in safe mode; keep only known elements and attributes anyway.
+const ALLOWED_TAGS = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'UL', 'OL', 'LI', 'A', 'EM', 'STRONG', 'CODE',
+  'PRE', 'BLOCKQUOTE', 'HR', 'BR', 'IMG', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'DEL', 'SPAN']);
+const SAFE_URL = /^(https?:|mailto:|#|\/(?!\/)|[^:/?#]*([/?#]|$))/i;
+
+function sanitizedBody(html) {
+  const doc = new DOMParser().parseFromString('<!doctype html><body>' + html, 'text/html');
+  const walk = (node) => {
+    for (const child of [...node.children]) {
+      if (!ALLOWED_TAGS.has(child.tagName)) {
+        child.remove();
+        continue;
+      }
+      for (const attr of [...child.attributes]) {
+        const name = attr.name.toLowerCase();
+        const ok = name === 'id' || name === 'alt' || name === 'title' || name === 'start' ||
+          (name === 'class' && /^language-[\w-]+$/.test(attr.value)) ||
+          ((name === 'href' || name === 'src') && SAFE_URL.test(attr.value.trim()));
+        if (!ok) child.removeAttribute(attr.name);
+      }
+      walk(child);
+    }
+  };
+  walk(doc.body);
+  return [...document.importNode(doc.body, true).childNodes];
+}
+
+function badge(cls, text, title) {
+  return el('span', { class: 'badge ' + cls, text, ...(title ? { title } : {}) });
+}
+
+function freshness(it) {
+  if (it.stale) {
+    return badge('stale', `Stale since ${it.stale_after} · ${it.owner || 'its owner'} should verify`,
+      'Past its verification date; check with the owning team before relying on it');
+  }
+  if (it.verified) return badge('fresh', `Verified ${it.verified}`);
+  return badge('unverified', 'Not verified');
+}
+
+function badges(it) {
+  const wrap = el('div', { class: 'badges' });
+  wrap.append(badge('kind kind-' + it.kind, it.kind === 'answer' ? 'Scripted answer' : 'Article'));
+  if (it.tier) wrap.append(badge('tier tier-' + it.tier, it.tier));
+  if (it.owner) wrap.append(badge('owner', it.owner, 'Owning team: escalate here'));
+  wrap.append(freshness(it));
+  return wrap;
+}
+
+// ---- URL state ------------------------------------------------------------------------------------
+
+function searchParams() {
+  const p = new URLSearchParams();
+  if (state.q) p.set('q', state.q);
+  for (const f of FILTER_FIELDS) for (const v of state.filters[f] || []) p.append(f, v);
+  if (state.page > 1) p.set('page', String(state.page));
+  return p;
+}
+
+function itemHash(id, anchor) {
+  const p = searchParams();
+  p.set('item', id);
+  if (anchor) p.set('s', anchor);
+  return '#' + p.toString();
+}
+
+function listHash() {
+  return '#' + searchParams().toString();
+}
+
+function readHash() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  state.q = p.get('q') || '';
+  state.page = Math.max(1, parseInt(p.get('page') || '1', 10) || 1);
+  state.filters = {};
+  for (const f of FILTER_FIELDS) {
+    const values = p.getAll(f).filter(Boolean);
+    if (values.length) state.filters[f] = values;
+  }
+  return { item: p.get('item'), section: p.get('s') || '' };
+}
+
+function route() {
+  const { item, section } = readHash();
+  if (els.q.value !== state.q) els.q.value = state.q;
+  search(false);
+  if (item) showItem(item, section);
+  else showList();
+}
+
+// ---- search ---------------------------------------------------------------------------------------
+
+function filterQuery(p) {
+  for (const f of FILTER_FIELDS) for (const v of state.filters[f] || []) p.append(f, v);
+}
+
+async function search(partial) {
+  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE) });
+  if (partial && state.q && !/\s$/.test(state.q)) p.set('partial', 'true');
+  filterQuery(p);
+  const key = p.toString();
+  if (key === state.searchKey) return;
+  state.searchKey = key;
+  const seq = ++state.seq;
+  try {
+    let res = await api('/api/search?' + key);
+    if (seq !== state.seq) return;  // a newer search is on its way
+    if (res.total === 0 && p.has('partial')) {
+      // Spelling correction skips a word still being typed: ask again with the word as complete.
+      p.delete('partial');
+      res = await api('/api/search?' + p);
+      if (seq !== state.seq) return;
+    }
+    renderResults(res);
+  } catch (e) {
+    if (seq !== state.seq) return;
+    state.searchKey = null;
+    els.status.textContent = e.status === 414 ? 'That query is too long.' : 'Search failed: ' + e.message;
+    els.results.replaceChildren();
+  }
+}
+
+const searchSoon = debounce(() => search(true), 120);
+const suggestSoon = debounce(suggest, 120);
+
+async function suggest() {
+  const q = state.q;
+  if (!q || /\s$/.test(q)) {
+    els.completions.hidden = true;
+    return;
+  }
+  try {
+    const res = await api('/api/suggest?' + new URLSearchParams({ q, hits: '0', completions: '6' }));
+    if (q !== state.q) return;
+    const items = res.completions.filter((c) => c.text.toLowerCase() !== q.toLowerCase());
+    els.completions.replaceChildren(...items.map((c) =>
+      el('button', { type: 'button', class: 'completion', text: c.text, onclick: () => setQuery(c.text + ' ') })));
+    els.completions.hidden = items.length === 0;
+  } catch (e) {
+    els.completions.hidden = true;
+  }
+}
+
+function setQuery(q) {
+  state.q = q;
+  state.page = 1;
+  els.q.value = q;
+  els.q.focus();
+  history.replaceState(null, '', listHash());
+  search(false);
+  suggest();
+}
+
+function renderResults(res) {
+  state.results = res.results;
+  state.selected = -1;
+  const n = res.total;
+  els.status.textContent = n === 0 ? '' :
+    `${n} result${n === 1 ? '' : 's'}${res.page > 1 ? `, page ${res.page}` : ''} · ${res.took_ms.toFixed(1)} ms`;
+
+  els.didYouMean.replaceChildren();
+  if (res.corrected_query) {
+    els.didYouMean.append('Showing results for ', el('strong', { text: res.corrected_query }), '. ',
+      el('button', { type: 'button', class: 'link', text: `Search for “${res.query}” instead`,
+        onclick: () => setQuery(res.query + ' ') }));
+  } else if (res.suggestion) {
+    els.didYouMean.append('Did you mean ', el('button', { type: 'button', class: 'link', id: 'suggestion',
+      text: res.suggestion, onclick: () => setQuery(res.suggestion) }), '?');
+  }
+  els.didYouMean.hidden = !els.didYouMean.hasChildNodes();
+
+  els.results.replaceChildren(...res.results.map(resultItem));
+  els.results.dataset.query = res.query;
+  renderFacets(res.facets);
+  renderPager(res);
+  renderEmpty(res);
+}
+
+function resultItem(hit, i) {
+  const anchor = hit.section && hit.section.anchor;
+  const li = el('li', { id: 'r' + i, class: 'result', role: 'option', 'aria-selected': 'false', tabindex: '-1',
+    'data-id': hit.id });
+  const link = el('a', { class: 'result-title', href: itemHash(hit.id, anchor), text: hit.title, tabindex: '-1' });
+  li.append(el('div', { class: 'result-head' }, link,
+    anchor ? el('span', { class: 'section', text: '› ' + hit.section.title }) : null));
+  li.append(badges(hit));
+  if (hit.snippet) li.append(el('p', { class: 'snippet' }, snippetNodes(hit.snippet)));
+  if (hit.tags && hit.tags.length) li.append(el('p', { class: 'tags', text: hit.tags.map((t) => '#' + t).join(' ') }));
+  li.addEventListener('click', (e) => {
+    if (e.target.closest('a')) return;
+    openResult(i);
+  });
+  return li;
+}
+
+function select(i) {
+  const items = els.results.children;
+  if (!items.length) return;
+  state.selected = Math.max(-1, Math.min(items.length - 1, i));
+  for (const [k, li] of [...items].entries()) li.setAttribute('aria-selected', String(k === state.selected));
+  if (state.selected >= 0) {
+    items[state.selected].scrollIntoView({ block: 'nearest' });
+    els.q.setAttribute('aria-activedescendant', items[state.selected].id);
+  } else {
+    els.q.removeAttribute('aria-activedescendant');
+  }
+}
+
+function openResult(i) {
+  const hit = state.results[i];
+  if (!hit) return;
+  location.hash = itemHash(hit.id, hit.section && hit.section.anchor);
+}
+
+function renderFacets(facets) {
+  els.activeFilters.replaceChildren();
+  for (const f of FILTER_FIELDS) {
+    for (const v of state.filters[f] || []) {
+      els.activeFilters.append(el('button', { type: 'button', class: 'chip', text: `${f}: ${v} ✕`,
+        'aria-label': `Remove filter ${f} ${v}`, onclick: () => toggleFilter(f, v) }));
+    }
+  }
+  const groups = [];
+  for (const f of FACET_FIELDS) {
+    const values = [...((facets && facets[f]) || [])];
+    for (const v of state.filters[f] || []) if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0 });
+    if (!values.length) continue;
+    const list = el('ul');
+    for (const { value, count } of values.slice(0, 12)) {
+      const id = `facet-${f}-${value}`.replace(/[^\w-]/g, '_');
+      const box = el('input', { type: 'checkbox', id, 'data-field': f, 'data-value': value });
+      box.checked = (state.filters[f] || []).includes(value);
+      box.addEventListener('change', () => toggleFilter(f, value));
+      list.append(el('li', {}, box, el('label', { for: id }, value, el('span', { class: 'count', text: ` ${count}` }))));
+    }
+    groups.push(el('fieldset', { class: 'facet' }, el('legend', { text: f }), list));
+  }
+  els.facets.replaceChildren(...groups);
+}
+
+function toggleFilter(field, value) {
+  const current = state.filters[field] || [];
+  state.filters[field] = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
+  if (!state.filters[field].length) delete state.filters[field];
+  state.page = 1;
+  history.replaceState(null, '', listHash());
+  search(false);
+}
+
+function renderPager(res) {
+  els.pager.replaceChildren();
+  const pages = Math.ceil(res.total / res.size);
+  if (pages <= 1) return;
+  const go = (page) => () => {
+    state.page = page;
+    history.replaceState(null, '', listHash());
+    search(false);
+    els.q.focus();
+  };
+  if (res.page > 1) els.pager.append(el('button', { type: 'button', text: '← Previous', onclick: go(res.page - 1) }));
+  els.pager.append(el('span', { text: ` Page ${res.page} of ${pages} ` }));
+  if (res.page < pages) els.pager.append(el('button', { type: 'button', text: 'Next →', onclick: go(res.page + 1) }));
+}
+
+// Nothing found: say who owns the area being searched and offer to record the gap.
+async function renderEmpty(res) {
+  const empty = res.total === 0 && (state.q || Object.keys(state.filters).length);
+  els.empty.hidden = !empty;
+  if (!empty) return;
+  els.emptyQuery.textContent = state.q ? `No item matches “${state.q}”.` : 'No item matches these filters.';
+  els.reportGap.disabled = false;
+  els.reportStatus.textContent = '';
+  let owners = state.filters.owner || [];
+  if (!owners.length && Object.keys(state.filters).length) {
+    const p = new URLSearchParams({ q: '', size: '1', facets: 'owner' });
+    filterQuery(p);
+    try {
+      const scope = await api('/api/search?' + p);
+      owners = (scope.facets.owner || []).slice(0, 2).map((v) => v.value);
+    } catch (e) { owners = []; }
+  }
+  els.emptyOwner.hidden = owners.length === 0;
+  els.emptyOwner.textContent = owners.length ?
+    `Ask the team that owns this area: ${owners.join(' or ')}.` : '';
+}
+
+async function reportGap() {
+  els.reportGap.disabled = true;
+  try {
+    await api('/api/feedback', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'no_answer', query: state.q, filters: state.filters }),
+    });
+    els.reportStatus.textContent = 'Recorded. Thank you — the owners will see this gap.';
+  } catch (e) {
+    els.reportGap.disabled = false;
+    els.reportStatus.textContent = 'Could not record it: ' + e.message;
+  }
+}
+
+// ---- item view ------------------------------------------------------------------------------------
+
+function showList() {
+  state.item = null;
+  els.item.hidden = true;
+  els.list.hidden = false;
+  els.filters.hidden = false;
+}
+
+async function showItem(id, section) {
+  els.list.hidden = true;
+  els.filters.hidden = true;
+  els.completions.hidden = true;
+  els.item.hidden = false;
+  if (!state.item || state.item.id !== id) {
+    els.itemHead.replaceChildren(el('p', { text: 'Loading…' }));
+    els.itemBody.replaceChildren();
+    els.answerPanel.hidden = true;
+    els.related.hidden = true;
+    let it;
+    try {
+      it = await api('/api/items/' + encodeURIComponent(id));
+    } catch (e) {
+      els.itemHead.replaceChildren(el('h1', { text: e.status === 404 ? 'No such item' : 'Could not load the item' }),
+        el('p', { text: e.message }));
+      return;
+    }
+    state.item = it;
+    renderItem(it);
+  }
+  // Scripted answers open on their fields; articles at the matching section.
+  const first = state.item.answer && els.answerFields.querySelector('input');
+  const target = !first && section && els.itemBody.querySelector(`[id="${CSS.escape(section)}"]`);
+  for (const old of els.itemBody.querySelectorAll('.target')) old.classList.remove('target');
+  if (first) {
+    window.scrollTo(0, 0);
+    first.focus();
+  } else if (target) {
+    target.classList.add('target');
+    target.scrollIntoView({ block: 'start' });
+    els.itemHead.querySelector('h1').focus({ preventScroll: true });
+  } else {
+    window.scrollTo(0, 0);
+    els.itemHead.querySelector('h1').focus({ preventScroll: true });
+  }
+}
+
+function renderItem(it) {
+  const title = el('h1', { id: 'item-title', tabindex: '-1', text: it.title });
+  const meta = el('p', { class: 'meta' });
+  if (it.product) meta.append(`Product: ${it.product} · `);
+  meta.append(`Owner: ${it.owner || 'unknown'}`);
+  if (it.tier === 'L2') meta.append(' · L2: involve the owning team');
+  if (it.stale) meta.append(el('strong', { class: 'warn', text: ` · Stale: ${it.owner || 'the owner'} should verify it` }));
+  els.itemHead.replaceChildren(title, badges(it), meta,
+    it.tags && it.tags.length ? el('p', { class: 'tags', text: it.tags.map((t) => '#' + t).join(' ') }) : null);
+  els.itemBody.replaceChildren(...sanitizedBody(it.html));
+  for (const a of els.itemBody.querySelectorAll('a[href]')) {
+    if (/^https?:/i.test(a.getAttribute('href'))) {
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+    }
+  }
+  renderAnswerPanel(it);
+  loadRelated(it.id);
+}
+
+// Links between items are written as relative Markdown paths ("refund-timing.md#section").
+function onBodyClick(e) {
+  const a = e.target.closest('a[href]');
+  if (!a || !state.item) return;
+  const href = a.getAttribute('href');
+  if (href.startsWith('#')) {
+    e.preventDefault();
+    location.hash = itemHash(state.item.id, href.slice(1));
+    return;
+  }
+  const m = /^([^:?#]+)\.md(?:#(.*))?$/.exec(href);
+  if (!m) return;
+  e.preventDefault();
+  const base = (state.item.path || state.item.id).split('/').slice(0, -1);
+  for (const part of m[1].split('/')) {
+    if (part === '..') base.pop();
+    else if (part !== '.') base.push(part);
+  }
+  location.hash = itemHash(base.join('/'), m[2] || '');
+}
+
+async function loadRelated(id) {
+  try {
+    const res = await api(`/api/items/${encodeURIComponent(id)}/related?count=5`);
+    if (!state.item || state.item.id !== id) return;
+    els.relatedList.replaceChildren(...res.results.map((h) =>
+      el('li', {}, el('a', { href: itemHash(h.id, ''), text: h.title }), ' ', freshness(h))));
+    els.related.hidden = res.results.length === 0;
+  } catch (e) {
+    els.related.hidden = true;
+  }
+}
+
+function humanize(name) {
+  return name.replace(/[_.]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+function renderAnswerPanel(it) {
+  els.answerPanel.hidden = !it.answer;
+  els.copyStatus.textContent = '';
+  if (!it.answer) return;
+  els.answerFields.replaceChildren(...it.answer.placeholders.map((name) => {
+    const id = 'ph-' + name.replace(/[^\w-]/g, '_');
+    return el('div', { class: 'field' }, el('label', { for: id, text: humanize(name) }),
+      el('input', { id, type: 'text', 'data-name': name, autocomplete: 'off', oninput: renderAnswerSoon }));
+  }));
+  els.answerText.value = it.answer.text;
+  showMissing(it.answer.placeholders);
+  renderAnswer();
+}
+
+function answerValues() {
+  const values = {};
+  for (const input of els.answerFields.querySelectorAll('input[data-name]')) values[input.dataset.name] = input.value;
+  return values;
+}
+
+function renderAnswer() {
+  const it = state.item;
+  if (!it || !it.answer) return Promise.resolve();
+  const seq = ++state.renderSeq;
+  state.renderDone = api(`/api/answers/${encodeURIComponent(it.id)}/render`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ values: answerValues() }),
+  }).then((res) => {
+    if (seq !== state.renderSeq) return;
+    els.answerText.value = res.text;
+    showMissing(res.missing);
+  }).catch((e) => {
+    els.copyStatus.textContent = 'Could not fill the answer: ' + e.message;
+  });
+  return state.renderDone;
+}
+const renderAnswerSoon = debounce(renderAnswer, 150);
+
+function showMissing(missing) {
+  els.answerMissing.hidden = missing.length === 0;
+  els.answerMissing.textContent = missing.length ? 'Still to fill: ' + missing.map(humanize).join(', ') : '';
+}
+
+async function copyAnswer() {
+  await renderAnswer();
+  const text = els.answerText.value;
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch (e) {
+    els.answerText.focus();
+    els.answerText.select();
+    ok = document.execCommand('copy');
+  }
+  const missing = els.answerMissing.hidden ? '' : ' ' + els.answerMissing.textContent;
+  els.copyStatus.textContent = ok ? 'Copied.' + missing : 'Copy failed: select the text and copy it yourself.';
+  els.copy.dataset.copied = ok ? 'true' : 'false';
+}
+
+// ---- keyboard -------------------------------------------------------------------------------------
+
+function onKeyDown(e) {
+  const typing = e.target.matches('input, textarea, select');
+  if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+    e.preventDefault();
+    if (!els.item.hidden) location.hash = listHash();
+    els.q.focus();
+    els.q.select();
+    return;
+  }
+  if (e.key === 'Escape' && !els.item.hidden && !els.tokenDialog.open) {
+    e.preventDefault();
+    location.hash = listHash();
+    els.q.focus();
+    return;
+  }
+  if (!els.list.hidden && (e.target === els.q || e.target.closest('#results'))) {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      select(state.selected + 1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      select(state.selected - 1);
+      if (state.selected < 0) els.q.focus();
+    } else if (e.key === 'Enter' && state.selected >= 0) {
+      e.preventDefault();
+      openResult(state.selected);
+    }
+  }
+}
+
+function onSubmit(e) {
+  e.preventDefault();
+  els.completions.hidden = true;
+  search(false).then(() => select(Math.max(0, state.selected)));
+}
+
+function onInput() {
+  state.q = els.q.value;
+  state.page = 1;
+  history.replaceState(null, '', listHash());
+  if (!els.item.hidden) showList();
+  searchSoon();
+  suggestSoon();
+}
+
+function init() {
+  for (const id of ['q', 'results', 'status', 'facets', 'pager', 'empty', 'item', 'list', 'filters', 'completions',
+    'related', 'copy', 'back', 'token', 'search-form', 'did-you-mean', 'active-filters', 'empty-query', 'empty-owner',
+    'report-gap', 'report-status', 'item-head', 'item-body', 'answer-panel', 'answer-fields', 'answer-text',
+    'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form']) {
+    els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
+  }
+  els.q.addEventListener('input', onInput);
+  els.searchForm.addEventListener('submit', onSubmit);
+  els.copy.addEventListener('click', copyAnswer);
+  els.back.addEventListener('click', () => { location.hash = listHash(); els.q.focus(); });
+  els.reportGap.addEventListener('click', reportGap);
+  els.itemBody.addEventListener('click', onBodyClick);
+  document.addEventListener('keydown', onKeyDown);
+  window.addEventListener('hashchange', route);
+  route();
+  if (els.item.hidden) els.q.focus();
+}
+
+document.addEventListener('DOMContentLoaded', init);

@@ -1,0 +1,85 @@
+// Fuzzes scripted-answer placeholders: kb::ListPlaceholders, FindPlaceholderProblems and RenderAnswer,
+// checking the contracts in answer.h.
+//
+// Input: the answer text, then (after the first 0x00 byte, if any) `name=value` pairs separated by 0x01.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "fuzz_util.h"
+#include "kb/answer.h"
+
+namespace {
+
+bool IsNameStart(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9') || c == '.'; }
+
+bool IsValidName(std::string_view name) {
+  return !name.empty() && IsNameStart(name[0]) && std::all_of(name.begin(), name.end(), IsNameChar);
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using kb::fuzz::Require;
+  std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::size_t nul = input.find('\0');
+  const std::string_view text = input.substr(0, nul);
+  std::map<std::string, std::string> values;
+  if (nul != std::string_view::npos) {
+    std::string_view rest = input.substr(nul + 1);
+    while (!rest.empty()) {
+      const std::size_t end = rest.find('\x01');
+      const std::string_view pair = rest.substr(0, end);
+      const std::size_t eq = pair.find('=');
+      values[std::string(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+      rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+    }
+  }
+
+  const std::vector<std::string> names = kb::ListPlaceholders(text);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Require(IsValidName(names[i]), "listed names are valid");
+    Require(std::find(names.begin(), names.begin() + i, names[i]) == names.begin() + i, "names are unique");
+    Require(text.find(names[i]) != std::string_view::npos, "names come from the text");
+  }
+
+  int lines = 1;
+  for (char c : text) lines += c == '\n';
+  int last_line = 1;
+  for (const kb::PlaceholderProblem& p : kb::FindPlaceholderProblems(text)) {
+    Require(p.line >= last_line && p.line <= lines, "problems are in text order, on lines of the text");
+    Require(p.column >= 1 && static_cast<std::size_t>(p.column) <= text.size(), "columns are positive");
+    Require(!p.message.empty() && p.message.size() < 400, "messages are short and say something");
+    last_line = p.line;
+  }
+
+  // Without values nothing changes and everything is missing.
+  const kb::RenderedAnswer bare = kb::RenderAnswer(text, {});
+  Require(bare.text == text, "no values leave the text as it is");
+  Require(bare.missing == names, "no values: every placeholder is missing, in order of first use");
+
+  // With the fuzzed values: exactly the names without a non-empty value are missing.
+  const kb::RenderedAnswer rendered = kb::RenderAnswer(text, values);
+  for (const std::string& name : names) {
+    const auto it = values.find(name);
+    const bool has_value = it != values.end() && !it->second.empty();
+    Require(Contains(rendered.missing, name) != has_value, "missing lists exactly the names without a value");
+  }
+  Require(rendered.missing.size() <= names.size(), "missing names are placeholders");
+
+  // With a value for every name the answer is complete and no valid placeholder survives.
+  std::map<std::string, std::string> all;
+  for (const std::string& name : names) all[name] = "<" + name + ">";
+  const kb::RenderedAnswer full = kb::RenderAnswer(text, all);
+  Require(full.complete(), "every name given: complete");
+  if (text.find('{') == std::string_view::npos) Require(full.text == text, "nothing to replace: text unchanged");
+  return 0;
+}

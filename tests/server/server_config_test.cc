@@ -1,0 +1,96 @@
+// LoadConfig without a process: precedence, list handling and the public-address rule (which the process
+// tests cannot exercise, as they only ever bind loopback).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "config.h"
+#include "server_test_util.h"
+
+namespace kb::server {
+namespace {
+
+using kb::testing::TempDir;
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(dir_.Sub("db1"));
+    std::filesystem::create_directories(dir_.Sub("db2"));
+  }
+
+  Result<Invocation> Load(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    std::vector<const char*> argv = {"kb-server"};
+    for (const std::string& a : args) argv.push_back(a.c_str());
+    return LoadConfig(static_cast<int>(argv.size()), argv.data(), [&](const char* name) -> std::optional<std::string> {
+      auto it = env.find(name);
+      if (it == env.end()) return std::nullopt;
+      return it->second;
+    });
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(ConfigTest, DefaultsAreSafe) {
+  auto inv = Load({"--db", dir_.Sub("db1")});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  const Config& c = inv->config;
+  EXPECT_EQ(c.host, "127.0.0.1");
+  EXPECT_EQ(c.port, 8080);
+  EXPECT_TRUE(c.token.empty());
+  EXPECT_FALSE(c.allow_public);
+  EXPECT_EQ(c.max_query_bytes, 1024u);
+  EXPECT_EQ(c.max_body_bytes, 65536u);
+  EXPECT_EQ(c.reload_interval_ms, 200);
+  EXPECT_TRUE(std::filesystem::exists(c.web_root + "/index.html")) << c.web_root;
+}
+
+TEST_F(ConfigTest, RepeatedDbFlagsAccumulateAndReplaceOtherSources) {
+  auto inv = Load({"--db", dir_.Sub("db1"), "--db=" + dir_.Sub("db2")}, {{"KB_DB", dir_.Sub("missing")}});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->config.dbs, (std::vector<std::string>{dir_.Sub("db1"), dir_.Sub("db2")}));
+  auto from_env = Load({}, {{"KB_DB", dir_.Sub("db1") + "," + dir_.Sub("db2") + ",remote:127.0.0.1:33333"}});
+  ASSERT_TRUE(from_env.ok()) << from_env.status().ToString();
+  EXPECT_EQ(from_env->config.dbs.size(), 3u);
+}
+
+TEST_F(ConfigTest, PublicAddressNeedsATokenOrAllowPublic) {
+  auto refused = Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("--allow-public"), std::string::npos);
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--host", "10.1.2.3"}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0", "--token", "0123456789abcdef"}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0"}, {{"KB_TOKEN", "0123456789abcdef"}}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0", "--allow-public"}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "::1"}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "localhost"}).ok());
+  EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "127.0.0.2"}).ok());
+}
+
+TEST_F(ConfigTest, LimitsAreRangeChecked) {
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-query-bytes", "100000"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-body-bytes", "1"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--request-timeout", "0"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--rate-limit", "-1"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--threads", "2x"}).ok());
+  auto ok = Load({"--db", dir_.Sub("db1"), "--rate-limit", "2.5", "--max-query-bytes", "200"});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_DOUBLE_EQ(ok->config.rate_limit, 2.5);
+  EXPECT_EQ(ok->config.max_query_bytes, 200u);
+}
+
+TEST_F(ConfigTest, FileSettingsWithLineNumbers) {
+  kb::testing::WriteFile(dir_.Sub("kb.conf"), "# kb\n\ndb = " + dir_.Sub("db1") + "\nport=9090\n  token = 0123456789abcdef  \n");
+  auto inv = Load({"--config", dir_.Sub("kb.conf")});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->config.port, 9090);
+  EXPECT_EQ(inv->config.token, "0123456789abcdef");
+  kb::testing::WriteFile(dir_.Sub("bad.conf"), "db = " + dir_.Sub("db1") + "\nport 9090\n");
+  auto bad = Load({"--config", dir_.Sub("bad.conf")});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.conf:2: expected 'key = value'"), std::string::npos) << bad.status().message();
+}
+
+}  // namespace
+}  // namespace kb::server

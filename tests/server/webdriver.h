@@ -1,0 +1,172 @@
+// A minimal W3C WebDriver client for tests: drives headless Chromium through /usr/bin/chromedriver on
+// 127.0.0.1 with httplib and nlohmann::json. Keys are typed with the Actions API, so the page receives real
+// keydown/keypress/input/keyup events, as from a keyboard.
+#ifndef KB_TESTS_SERVER_WEBDRIVER_H_
+#define KB_TESTS_SERVER_WEBDRIVER_H_
+
+#include <httplib.h>
+
+#include <chrono>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kb::testing {
+
+// WebDriver key codes (the Private Use Area characters of the spec).
+inline constexpr const char* kKeyTab = "\xEE\x80\x84";        // U+E004
+inline constexpr const char* kKeyEnter = "\xEE\x80\x87";      // U+E007
+inline constexpr const char* kKeyEscape = "\xEE\x80\x8C";     // U+E00C
+inline constexpr const char* kKeyArrowUp = "\xEE\x80\x93";    // U+E013
+inline constexpr const char* kKeyArrowDown = "\xEE\x80\x95";  // U+E015
+
+inline std::string Base64Decode(const std::string& in) {
+  std::string out;
+  unsigned value = 0;
+  int bits = -8;
+  for (char c : in) {
+    int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
+          : c == '+' ? 62 : c == '/' ? 63 : -1;
+    if (d < 0) continue;
+    value = (value << 6) | static_cast<unsigned>(d);
+    bits += 6;
+    if (bits >= 0) {
+      out += static_cast<char>((value >> bits) & 0xFF);
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+class WebDriver {
+ public:
+  explicit WebDriver(int port) : http_("127.0.0.1", port) {
+    http_.set_connection_timeout(5);
+    http_.set_read_timeout(60);
+  }
+  ~WebDriver() { Quit(); }
+  WebDriver(const WebDriver&) = delete;
+  WebDriver& operator=(const WebDriver&) = delete;
+
+  // Waits for chromedriver to answer /status.
+  bool WaitReady(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto res = http_.Get("/status");
+      if (res && res->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // Starts headless Chromium. Returns "" or an error message.
+  std::string NewSession(const std::string& chromium, const std::vector<std::string>& args) {
+    nlohmann::json caps = {
+        {"capabilities",
+         {{"alwaysMatch",
+           {{"browserName", "chrome"},
+            {"goog:chromeOptions", {{"binary", chromium}, {"args", args}}},
+            {"goog:loggingPrefs", {{"browser", "ALL"}}},
+            {"unhandledPromptBehavior", "ignore"}}}}}};
+    nlohmann::json res = Call("POST", "/session", caps);
+    if (!error_.empty()) return error_;
+    session_ = res.value("sessionId", "");
+    return session_.empty() ? "no session id in " + res.dump() : "";
+  }
+
+  void Quit() {
+    if (!session_.empty()) {
+      (void)http_.Delete(("/session/" + session_).c_str());
+      session_.clear();
+    }
+  }
+
+  // Runs a Chrome DevTools Protocol command through chromedriver.
+  nlohmann::json Cdp(const std::string& cmd, const nlohmann::json& params) {
+    return Session("POST", "/goog/cdp/execute", {{"cmd", cmd}, {"params", params}});
+  }
+
+  void Navigate(const std::string& url) { Session("POST", "/url", {{"url", url}}); }
+
+  // Runs `script` (a function body; `arguments` available) in the page and returns its value.
+  nlohmann::json Eval(const std::string& script, const nlohmann::json& args = nlohmann::json::array()) {
+    return Session("POST", "/execute/sync", {{"script", script}, {"args", args}});
+  }
+  // As Eval, for scripts that call arguments[arguments.length - 1](result) when done.
+  nlohmann::json EvalAsync(const std::string& script, const nlohmann::json& args = nlohmann::json::array()) {
+    return Session("POST", "/execute/async", {{"script", script}, {"args", args}});
+  }
+
+  // Types `text` into whatever has focus, one key at a time (UTF-8; WebDriver key codes allowed).
+  void Type(const std::string& text) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (std::size_t i = 0; i < text.size();) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      const std::string key = text.substr(i, len);
+      actions.push_back({{"type", "keyDown"}, {"value", key}});
+      actions.push_back({{"type", "keyUp"}, {"value", key}});
+      i += len;
+    }
+    Session("POST", "/actions", {{"actions", {{{"type", "key"}, {"id", "keyboard"}, {"actions", actions}}}}});
+  }
+
+  // Polls the JavaScript expression until it is truthy; returns its last value.
+  nlohmann::json WaitFor(const std::string& expression, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    nlohmann::json v;
+    while (true) {
+      v = Eval("return (" + expression + ");");
+      const bool truthy = !v.is_null() && v != false && v != 0 && v != "";
+      if (truthy || std::chrono::steady_clock::now() > deadline) return truthy ? v : nlohmann::json();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // Browser console entries since the last call.
+  nlohmann::json ConsoleLog() { return Session("POST", "/se/log", {{"type", "browser"}}); }
+
+  // PNG bytes of the viewport.
+  std::string Screenshot() {
+    nlohmann::json v = Session("GET", "/screenshot", nullptr);
+    return v.is_string() ? Base64Decode(v.get<std::string>()) : "";
+  }
+
+  // The last WebDriver error ("" if the last call succeeded).
+  const std::string& error() const { return error_; }
+
+ private:
+  nlohmann::json Session(const std::string& method, const std::string& path, const nlohmann::json& body) {
+    return Call(method, "/session/" + session_ + path, body);
+  }
+
+  nlohmann::json Call(const std::string& method, const std::string& path, const nlohmann::json& body) {
+    error_.clear();
+    httplib::Result res = method == "GET" ? http_.Get(path.c_str())
+                                          : http_.Post(path.c_str(), body.dump(), "application/json");
+    if (!res) {
+      error_ = method + " " + path + ": " + httplib::to_string(res.error());
+      return nullptr;
+    }
+    nlohmann::json j = nlohmann::json::parse(res->body, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      error_ = method + " " + path + ": not JSON: " + res->body.substr(0, 200);
+      return nullptr;
+    }
+    if (res->status != 200) {
+      error_ = method + " " + path + ": " + j["value"].value("error", "") + ": " + j["value"].value("message", "");
+      return nullptr;
+    }
+    return j["value"];
+  }
+
+  httplib::Client http_;
+  std::string session_;
+  std::string error_;
+};
+
+}  // namespace kb::testing
+
+#endif  // KB_TESTS_SERVER_WEBDRIVER_H_
