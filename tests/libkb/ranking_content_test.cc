@@ -1,0 +1,255 @@
+// Guards kb's ranking behaviours on the real starter knowledge base (content/): error codes first, phrases
+// first, stale below verified, and the answering section's anchor. bench/kb-eval measures quality on labeled
+// sets; this test pins down what a support engineer relies on, with the default RankingOptions.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kb/kb.h"
+#include "kb/source.h"
+#include "test_util.h"
+
+namespace kb {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Ids;
+using testing::MustParse;
+using testing::TempDir;
+
+constexpr char kToday[] = "2026-11-23";
+
+// Two items with the same text that differ only in freshness: one verified within its interval, one long
+// overdue. Their words appear nowhere in content/, so they are each other's only competition.
+constexpr char kFreshItem[] = R"(---
+title: Ledger reconciliation drift
+kind: article
+owner: finance-ops
+tier: L2
+verified: 2026-11-01
+verify_every: 90d
+---
+# Ledger reconciliation drift
+
+When the nightly ledger reconciliation shows drift, compare the settlement batch totals first.
+)";
+constexpr char kStaleItem[] = R"(---
+title: Ledger reconciliation drift
+kind: article
+owner: finance-ops
+tier: L2
+verified: 2025-01-10
+verify_every: 90d
+---
+# Ledger reconciliation drift
+
+When the nightly ledger reconciliation shows drift, compare the settlement batch totals first.
+)";
+
+std::string ContentDir() { return std::string(KB_SOURCE_DIR) + "/content"; }
+
+// Lowercase words separated by single spaces, for "does this text contain the phrase" checks.
+std::string Words(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      out += static_cast<char>(std::tolower(u));
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  return " " + out + " ";
+}
+
+class RankingContentTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    items_ = new std::vector<Item>();
+    auto writer = IndexWriter::Open(dir_->Sub("db"), {});
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    for (const auto& entry : fs::recursive_directory_iterator(ContentDir())) {
+      if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
+      Result<Item> item = ParseFile(ContentDir(), fs::relative(entry.path(), ContentDir()).string());
+      ASSERT_TRUE(item.ok()) << item.status().ToString();
+      item->source = "content";
+      ASSERT_TRUE((*writer)->Upsert(*item).ok()) << entry.path();
+      items_->push_back(std::move(*item));
+    }
+    ASSERT_GT(items_->size(), 40u);
+    // The stale twin goes in first: on equal scores Xapian would rank it first (lower document id).
+    ASSERT_TRUE((*writer)->Upsert(MustParse("synthetic/ledger-stale.md", kStaleItem)).ok());
+    ASSERT_TRUE((*writer)->Upsert(MustParse("synthetic/ledger-fresh.md", kFreshItem)).ok());
+    std::ifstream synonyms(ContentDir() + "/" + kSynonymsFile);
+    std::stringstream text;
+    text << synonyms.rdbuf();
+    ASSERT_TRUE((*writer)->SetSynonyms(ParseSynonyms(text.str())).ok());
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  static void TearDownTestSuite() {
+    delete items_;
+    items_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override {
+    auto s = Searcher::Open({dir_->Sub("db")});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    searcher_ = std::move(*s);
+  }
+  SearchResponse Run(const std::string& query, int size = 10) {
+    auto res = searcher_->Search({.query = query, .size = size, .today = kToday});
+    EXPECT_TRUE(res.ok()) << query << ": " << res.status().ToString();
+    return res.ok() ? *res : SearchResponse{};
+  }
+  // The title, aliases and all section headings and text of an item, as Words().
+  std::string ItemWords(const std::string& id) {
+    auto stored = searcher_->GetItem(id);
+    EXPECT_TRUE(stored.ok()) << id;
+    if (!stored.ok()) return "";
+    std::string all = stored->item.title;
+    for (const std::string& alias : stored->item.aliases) all += " . " + alias;
+    for (const Section& s : stored->item.sections) all += " . " + s.title + " . " + s.text;
+    return Words(all);
+  }
+
+  static TempDir* dir_;
+  static std::vector<Item>* items_;
+  std::unique_ptr<Searcher> searcher_;
+};
+TempDir* RankingContentTest::dir_ = nullptr;
+std::vector<Item>* RankingContentTest::items_ = nullptr;
+
+TEST_F(RankingContentTest, ErrorCodeFromFrontMatterReturnsItsArticleFirst) {
+  struct Case {
+    const char* query;
+    const char* id;
+  };
+  for (const Case& c : {Case{"ERR_CARD_DECLINED", "payments/declined-cards"},
+                        Case{"err_card_declined", "payments/declined-cards"},
+                        Case{"customer sees ERR_CARD_DECLINED at checkout", "payments/declined-cards"},
+                        Case{"HTTP 502", "payments/api-server-errors"},
+                        Case{"http 502", "payments/api-server-errors"},
+                        Case{"we get HTTP 502 from the API since this morning", "payments/api-server-errors"}}) {
+    SearchResponse res = Run(c.query);
+    ASSERT_FALSE(res.hits.empty()) << c.query;
+    EXPECT_EQ(res.hits[0].id, c.id) << c.query;
+    EXPECT_TRUE(res.hits[0].exact) << c.query;
+  }
+}
+
+TEST_F(RankingContentTest, EveryFrontMatterErrorCodeRanksAnItemClaimingItFirst) {
+  int codes = 0;
+  for (const Item& item : *items_) {
+    for (const std::string& code : item.error_codes) {
+      ++codes;
+      SearchResponse res = Run(code);
+      ASSERT_FALSE(res.hits.empty()) << code;
+      const std::vector<std::string>& claimed = res.hits[0].error_codes;
+      EXPECT_NE(std::find(claimed.begin(), claimed.end(), code), claimed.end())
+          << code << " (claimed by " << item.id << ") ranked " << res.hits[0].id << " first";
+      EXPECT_TRUE(res.hits[0].exact) << code;
+    }
+  }
+  EXPECT_GT(codes, 30);
+}
+
+TEST_F(RankingContentTest, PhraseQueryRanksAnItemContainingThePhraseFirst) {
+  // Each phrase is in a few items, while its words also occur apart in more items. Without the phrase boost,
+  // an item with the words apart ranks first for the first three.
+  for (const char* phrase : {"account number", "arrival date", "bank account numbers", "first response",
+                             "card number", "request id", "bank statement", "exponential backoff"}) {
+    SearchResponse res = Run(phrase);
+    ASSERT_FALSE(res.hits.empty()) << phrase;
+    const std::string needle = Words(phrase);
+    EXPECT_NE(ItemWords(res.hits[0].id).find(needle), std::string::npos)
+        << phrase << ": first hit " << res.hits[0].id << " does not contain the phrase";
+    SearchResponse quoted = Run("\"" + std::string(phrase) + "\"", 100);
+    ASSERT_FALSE(quoted.hits.empty()) << phrase;
+    for (const SearchHit& hit : quoted.hits) {
+      EXPECT_NE(ItemWords(hit.id).find(needle), std::string::npos) << "\"" << phrase << "\" matched " << hit.id;
+    }
+  }
+}
+
+TEST_F(RankingContentTest, StaleRanksBelowVerifiedForEqualText) {
+  SearchResponse res = Run("ledger reconciliation drift settlement batch");
+  std::vector<std::string> ids = Ids(res);
+  ASSERT_GE(ids.size(), 2u);
+  EXPECT_EQ(ids[0], "synthetic/ledger-fresh");
+  EXPECT_EQ(ids[1], "synthetic/ledger-stale");
+  EXPECT_FALSE(res.hits[0].stale);
+  EXPECT_TRUE(res.hits[1].stale);
+  EXPECT_GT(res.hits[0].score, res.hits[1].score);
+}
+
+TEST_F(RankingContentTest, AnsweringSectionAnchorIsReturned) {
+  struct Case {
+    const char* query;
+    const char* id;
+    const char* anchor;
+  };
+  for (const Case& c : {Case{"how long do refunds take", "payments/refund-timing", "how-long-refunds-take"},
+                        Case{"why are cards declined", "payments/declined-cards", "why-cards-are-declined"},
+                        Case{"webhook signature verification fails", "payments/webhook-signatures",
+                             "why-signatures-fail"}}) {
+    SearchResponse res = Run(c.query);
+    ASSERT_FALSE(res.hits.empty()) << c.query;
+    EXPECT_EQ(res.hits[0].id, c.id) << c.query;
+    EXPECT_EQ(res.hits[0].section_anchor, c.anchor) << c.query;
+  }
+}
+
+TEST_F(RankingContentTest, PastedCustomerMessageFindsTheArticle) {
+  // A whole customer email, as an engineer pastes it: the code in it decides the first result.
+  const std::string email =
+      "Hello support team, since yesterday afternoon a good number of our customers cannot complete their "
+      "purchases in our web shop. They fill in the checkout form, press pay, and after a few seconds they see a "
+      "message that the payment did not go through. Our developer looked at the logs and says the API answered "
+      "with ERR_CARD_DECLINED for most of them, although several customers insist their cards work fine in "
+      "other shops and they have enough money on the account. Is something wrong on your side? We are losing "
+      "sales every hour this goes on, so please tell us what we should do or what we should tell our customers.";
+  SearchResponse res = Run(email);
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/declined-cards");
+  EXPECT_TRUE(res.hits[0].exact);
+
+  // The same kind of message without any code: the topic words must still find the right area.
+  const std::string no_code =
+      "Hi, we set up the endpoint for your notifications last week following the guide, and events were "
+      "arriving fine at first. Since we rotated our secrets on Monday every webhook event we receive fails our "
+      "signature check, the computed value never matches the header you send. We did not change anything "
+      "else in the code. Could the timestamp tolerance be the problem, or do we need to do something in the "
+      "dashboard after rotating the webhook signing secret? Thanks for any help with this.";
+  res = Run(no_code);
+  ASSERT_FALSE(res.hits.empty());
+  std::vector<std::string> top3 = Ids(res);
+  top3.resize(std::min<std::size_t>(3, top3.size()));
+  EXPECT_NE(std::find(top3.begin(), top3.end(), "payments/webhook-signatures"), top3.end())
+      << "top 3: " << ::testing::PrintToString(top3);
+}
+
+TEST_F(RankingContentTest, PastedLogExcerptOfThreeHundredWordsIsAnswered) {
+  // A log excerpt with noise (ids, timestamps, repeated lines) around one error code.
+  std::string log;
+  for (int i = 0; i < 30; ++i) {
+    log += "2026-11-20T10:" + std::to_string(10 + i) + ":02Z worker-" + std::to_string(i % 4) +
+           " INFO request req_" + std::to_string(7000 + i) + " POST /v1/payouts accepted queued ";
+  }
+  log += "2026-11-20T10:41:07Z worker-2 ERROR payout po_8812 failed ERR_PAYOUT_FAILED bank rejected account";
+  ASSERT_LE(log.size(), 4096u);
+  SearchResponse res = Run(log);
+  ASSERT_FALSE(res.hits.empty());
+  EXPECT_EQ(res.hits[0].id, "payments/failed-payouts");
+  EXPECT_TRUE(res.hits[0].exact);
+}
+
+}  // namespace
+}  // namespace kb
