@@ -9,7 +9,8 @@
 #   suggest1 /api/suggest (the as-you-type prefixes), 1 connection
 #   ceiling  /api/ping of kb-load-ceiling, N connections (with --ceiling)
 # then kb-server's resident memory (VmRSS, and the peak VmHWM) after the load. Each result is one JSON line
-# appended to --out. wrk's latencies are measured from request write to response read.
+# appended to --out, with the server's CPU time per request (from /proc/PID/stat: unlike req/s, it does not
+# depend on what else the machine runs). wrk's latencies are measured from request write to response read.
 #
 # Usage: load_test.sh --server PATH --db PATH --out FILE [--ceiling PATH] [--scale LABEL]
 #                     [--queries FILE] [--duration S] [--connections N]
@@ -73,16 +74,23 @@ wait_ready() {  # URL
   exit 1
 }
 
+# CPU time (user + system, clock ticks) the server process has used so far.
+server_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+
 # run NAME CONNECTIONS BASE_URL PATHS_FILE: one wrk run, one JSON line.
 run() {
   local name="$1" conns="$2" base="$3" paths="$4"
+  local ticks_before ticks_after
+  ticks_before="$(server_ticks)"
   wrk -t1 -c"$conns" -d"${duration}s" --timeout 10s -s "$here/mixed.lua" "$base" -- "$paths" >"$work/wrk.txt" 2>&1 ||
     { cat "$work/wrk.txt" >&2; exit 1; }
   local line
+  ticks_after="$(server_ticks)"
   line="$(grep '^RESULT ' "$work/wrk.txt")" || { cat "$work/wrk.txt" >&2; exit 1; }
-  python3 - "$name" "$scale" "$conns" "$line" >>"$out" <<'PY'
+  python3 - "$name" "$scale" "$conns" "$line" "$((ticks_after - ticks_before))" "$(getconf CLK_TCK)" >>"$out" <<'PY'
 import json, sys
 name, scale, conns, line = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+server_cpu_s = int(sys.argv[5]) / int(sys.argv[6])
 f = dict(kv.split("=") for kv in line.split()[1:])
 n, us = int(f["requests"]), int(f["duration_us"])
 errors = sum(int(f[k]) for k in ("status_errors", "connect_errors", "read_errors", "write_errors", "timeouts"))
@@ -90,7 +98,7 @@ print(json.dumps({"kind": "load", "scale": scale, "name": name, "connections": c
                   "seconds": us / 1e6, "rps": n / (us / 1e6), "errors": errors,
                   "p50_ms": int(f["p50_us"]) / 1e3, "p90_ms": int(f["p90_us"]) / 1e3, "p99_ms": int(f["p99_us"]) / 1e3,
                   "p999_ms": int(f["p999_us"]) / 1e3, "max_ms": int(f["max_us"]) / 1e3,
-                  "mean_ms": float(f["mean_us"]) / 1e3}))
+                  "mean_ms": float(f["mean_us"]) / 1e3, "server_cpu_ms_per_request": 1e3 * server_cpu_s / max(n, 1)}))
 PY
   tail -n 1 "$out" >&2
 }

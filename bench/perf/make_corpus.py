@@ -9,7 +9,7 @@ gets front matter derived from its own fields and text:
   tier, kind  L1/L2 alternating by a hash of the path; every 20th item is a scripted answer
   verified    ms.date as YYYY-MM-DD, with verify_every 1y (so older items are stale, as in a real KB)
   error_codes up to 3 identifiers found in the text (0x0000007E, STATUS_*, ERROR_*, E_*, *_ERROR)
-N <= number of real files: N real files, evenly spaced over both corpora (sorted by path).
+N <= number of real files: N real files, evenly spaced over both corpora (or the --only one), sorted by path.
 N > number of real files: every real file, then N - F "remixed" items gen/NNN/NNNNNN.md, each the front
 matter and lead of one real file (title extended by a second file's title) with its sections interleaved
 with those of a second real file; so the vocabulary and section structure stay real while no two items

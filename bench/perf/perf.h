@@ -5,6 +5,7 @@
 //   --corpus=DIR     a Markdown tree: parse (MB/s) and index (items/s, commit batching) benchmarks
 //   --scale=LABEL    names the rows ("1k", "14k", "100k")
 //   --samples=N      timed queries per search row (default 300), after one untimed warm-up pass
+//   --row-seconds=S  fewer samples when a search row would take longer (default 15)
 //   --index-items=N  items per index benchmark run (default 1000)
 //   --scratch=DIR    where index benchmarks create their databases (default: $TMPDIR or /tmp)
 #ifndef KB_BENCH_PERF_PERF_H_
@@ -21,6 +22,7 @@ struct Config {
   std::string scale = "db";
   std::string scratch;
   int samples = 300;
+  double row_seconds = 15;
   int index_items = 1000;
 };
 

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     else if (name == "--scratch") config.scratch = value;
     else if (name == "--samples") config.samples = std::atoi(value.c_str());
     else if (name == "--index-items") config.index_items = std::atoi(value.c_str());
+    else if (name == "--row-seconds") config.row_seconds = std::atof(value.c_str());
     else {
       std::fprintf(stderr, "kb-perf-bench: unknown argument '%s' (see bench/perf/perf.h)\n", argv[i]);
       return 2;
@@ -36,11 +37,11 @@ int main(int argc, char** argv) {
   }
   if (config.db.empty() && config.corpus.empty()) {
     std::fprintf(stderr, "usage: kb-perf-bench [--db=PATH] [--corpus=DIR] [--scale=LABEL] [--samples=N] "
-                         "[--index-items=N] [--queries=FILE] [--scratch=DIR] [--benchmark_...]\n");
+                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--scratch=DIR] [--benchmark_...]\n");
     return 2;
   }
-  if (config.samples < 1 || config.index_items < 1) {
-    std::fprintf(stderr, "kb-perf-bench: --samples and --index-items must be positive\n");
+  if (config.samples < 1 || config.index_items < 1 || !(config.row_seconds > 0)) {
+    std::fprintf(stderr, "kb-perf-bench: --samples, --index-items and --row-seconds must be positive\n");
     return 2;
   }
   if (!config.db.empty() && !kb::perf::RegisterSearchBenchmarks(config)) return 1;

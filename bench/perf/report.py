@@ -90,6 +90,13 @@ def main():
     def row(scale, shape, variant):
         return search.get((scale, shape, variant))
 
+    def in_process_mix(scale):
+        """Mean CPU ms per query of libkb (snippets+facets) over the load test's mix (every query once)."""
+        rows = [row(scale, shape, "kb:snippets+facets") for shape in SHAPES]
+        rows = [r for r in rows if r and "cpu_mean_ms" in r]
+        n = sum(r["queries"] for r in rows)
+        return sum(r["cpu_mean_ms"] * r["queries"] for r in rows) / n if n else None
+
     ratios_full, ratios_bare = [], []
     for scale in scales:
         for shape in SHAPES:
@@ -146,8 +153,16 @@ def main():
     for x in load:
         if x.get("name") == "search" and ceiling:
             r = x["rps"] / ceiling["rps"]
+            cpu = ""
+            if x.get("server_cpu_ms_per_request") and ceiling.get("server_cpu_ms_per_request"):
+                cpu = (f"; server CPU per request {fmt(x['server_cpu_ms_per_request'], 3)} ms vs "
+                       f"{fmt(ceiling['server_cpu_ms_per_request'], 3)} ms = "
+                       f"{100 * ceiling['server_cpu_ms_per_request'] / x['server_cpu_ms_per_request']:.1f} %")
+                mix = in_process_mix(x["scale"])
+                if mix:
+                    cpu += f" (libkb alone, same mix in process: {fmt(mix, 3)} ms)"
             t.append((f"/api/search throughput ≥ 50 % of the trivial cpp-httplib endpoint ({x['scale']} items)",
-                      f"{x['rps']:.0f} req/s vs {ceiling['rps']:.0f} req/s = {100 * r:.1f} %", verdict(r >= 0.5)))
+                      f"{x['rps']:.0f} req/s vs {ceiling['rps']:.0f} req/s = {100 * r:.1f} %{cpu}", verdict(r >= 0.5)))
     for x in load:
         if x.get("name") == "suggest1":
             ip = row(x["scale"], "prefix", "kb:suggest")
@@ -210,12 +225,13 @@ def main():
           "snippets, six facets); search1/suggest1 = one connection (no queueing); ceiling = kb-load-ceiling, "
           "a cpp-httplib endpoint that does nothing, configured like kb-server.")
         p("")
-        p("| items | run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
-        p("|---|---|---|---|---|---|---|---|---|")
+        p("| items | run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | errors | server CPU ms/request |")
+        p("|---|---|---|---|---|---|---|---|---|---|")
         for x in load:
             if x.get("kind") == "load":
                 p(f"| {x['scale']} | {x['name']} | {x['connections']} | {x['rps']:.0f} | {fmt(x['p50_ms'])} | "
-                  f"{fmt(x['p90_ms'])} | {fmt(x['p99_ms'])} | {fmt(x['max_ms'])} | {x['errors']} |")
+                  f"{fmt(x['p90_ms'])} | {fmt(x['p99_ms'])} | {fmt(x['max_ms'])} | {x['errors']} | "
+                  f"{fmt(x.get('server_cpu_ms_per_request'), 3)} |")
         p("")
 
     if build:

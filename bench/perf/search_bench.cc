@@ -1,9 +1,10 @@
 // Search benchmarks: every query shape through libkb (snippets and facets off / snippets on / both on, and
 // the suggest call) and through plain Xapian on the same database (the floor, plain_xapian.h).
 //
-// One benchmark iteration runs every query of the shape once; each query is timed on its own, so the rows
-// carry per-query latency percentiles (p50_ms, p90_ms, p99_ms, max_ms) besides Google Benchmark's time per
-// pass. One untimed pass warms the caches first.
+// Each row runs the shape's queries in passes (--samples queries in all, fewer if the row would take longer than
+// --row-seconds) after one untimed warm-up pass; each query is timed on its own, on the wall clock and on the
+// thread's CPU clock, so the rows carry per-query percentiles (p50_ms, p99_ms, cpu_p50_ms, ...); Google
+// Benchmark's time is the mean time of one pass.
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -36,41 +37,58 @@ double ThreadCpuMs() {
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
-void RunShape(benchmark::State& state, const std::vector<Query>& queries, const Runner& run) {
+// Runs `passes` passes over the shape's queries (fewer if they would take more than `budget_s`), timing each
+// query. Google Benchmark sees one iteration whose manual time is the mean time of a pass.
+void RunShape(benchmark::State& state, const std::vector<Query>& queries, const Runner& run, std::size_t passes,
+              double budget_s) {
   std::size_t total = 0;
+  const auto warm_start = std::chrono::steady_clock::now();
   try {
     for (const Query& q : queries) total += run(q);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return;
   }
+  const double warm_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - warm_start).count();
+  if (warm_s * static_cast<double>(passes) > budget_s) {
+    passes = std::max<std::size_t>(2, static_cast<std::size_t>(budget_s / std::max(warm_s, 1e-9)));
+  }
   std::vector<double> ms, cpu_ms;
-  ms.reserve(static_cast<std::size_t>(state.max_iterations) * queries.size());
+  ms.reserve(passes * queries.size());
   cpu_ms.reserve(ms.capacity());
   total = 0;
   for (auto _ : state) {
-    for (const Query& q : queries) {
-      const double cpu_start = ThreadCpuMs();
-      const auto start = std::chrono::steady_clock::now();
-      total += run(q);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-      cpu_ms.push_back(ThreadCpuMs() - cpu_start);
+    const auto loop_start = std::chrono::steady_clock::now();
+    for (std::size_t pass = 0; pass < passes; ++pass) {
+      for (const Query& q : queries) {
+        const double cpu_start = ThreadCpuMs();
+        const auto start = std::chrono::steady_clock::now();
+        total += run(q);
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        cpu_ms.push_back(ThreadCpuMs() - cpu_start);
+      }
     }
+    const double loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+    state.SetIterationTime(loop_s / static_cast<double>(passes));
   }
   std::sort(ms.begin(), ms.end());
   std::sort(cpu_ms.begin(), cpu_ms.end());
-  double sum = 0;
+  double sum = 0, cpu_sum = 0;
   for (double x : ms) sum += x;
+  for (double x : cpu_ms) cpu_sum += x;
+  const double n = static_cast<double>(std::max<std::size_t>(1, ms.size()));
   state.counters["p50_ms"] = Percentile(ms, 0.50);
   state.counters["p90_ms"] = Percentile(ms, 0.90);
   state.counters["p99_ms"] = Percentile(ms, 0.99);
   state.counters["max_ms"] = ms.empty() ? 0 : ms.back();
-  state.counters["mean_ms"] = ms.empty() ? 0 : sum / static_cast<double>(ms.size());
+  state.counters["mean_ms"] = sum / n;
   // The same on the thread's CPU clock: what the query cost, whatever else the machine was running.
   state.counters["cpu_p50_ms"] = Percentile(cpu_ms, 0.50);
   state.counters["cpu_p99_ms"] = Percentile(cpu_ms, 0.99);
-  state.counters["matches"] = ms.empty() ? 0 : static_cast<double>(total) / static_cast<double>(ms.size());
-  state.SetItemsProcessed(static_cast<int64_t>(ms.size()));
+  state.counters["cpu_mean_ms"] = cpu_sum / n;
+  state.counters["samples"] = static_cast<double>(ms.size());
+  state.counters["queries"] = static_cast<double>(queries.size());
+  state.counters["matches"] = static_cast<double>(total) / n;
 }
 
 struct Shared {
@@ -143,14 +161,16 @@ bool RegisterSearchBenchmarks(const Config& config) {
     auto found = s.shapes.find(shape);
     if (found == s.shapes.end()) continue;
     const std::vector<Query>* queries = &found->second;
-    const auto passes = static_cast<benchmark::IterationCount>(
-        (static_cast<std::size_t>(config.samples) + queries->size() - 1) / queries->size());
+    const std::size_t passes = (static_cast<std::size_t>(config.samples) + queries->size() - 1) / queries->size();
+    const double budget_s = config.row_seconds;
     auto add = [&](const std::string& variant, const Runner& run) {
       std::string name = "search/" + config.scale + "/" + shape + "/" + variant;
-      benchmark::RegisterBenchmark(name.c_str(), [queries, run](benchmark::State& st) { RunShape(st, *queries, run); })
-          ->Iterations(passes)
-          ->Unit(benchmark::kMillisecond)
-          ->UseRealTime();
+      benchmark::RegisterBenchmark(name.c_str(), [queries, run, passes, budget_s](benchmark::State& st) {
+        RunShape(st, *queries, run, passes, budget_s);
+      })
+          ->Iterations(1)
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond);
     };
     for (const auto& [variant, run] : variants) add(variant, run);
     if (shape == "prefix") add("kb:suggest", SuggestRunner());
