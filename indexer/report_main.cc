@@ -46,8 +46,8 @@ struct Args {
 };
 
 bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
-  static const std::map<std::string, std::string_view> kAllowed = {
-      {"insights", " log db days limit today format "}, {"verify", " db owner within limit today format "}};
+  static const std::map<std::string, std::string_view> kAllowed = {{"insights", " log db days limit today format "},
+                                                                   {"verify", " db owner within limit today format "}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--help" || arg == "-h" || arg == "help") {

@@ -9,4 +9,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev \
   libsqlite3-dev \
   libbenchmark-dev libgtest-dev libgmock-dev \
+  wrk xapian-omega bc time \
   chromium chromium-driver >/dev/null

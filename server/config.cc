@@ -51,6 +51,9 @@ constexpr Setting kSettings[] = {
     {"reload-interval-ms", "KB_RELOAD_INTERVAL_MS", false},
     {"rate-limit", "KB_RATE_LIMIT", false},
     {"rate-burst", "KB_RATE_BURST", false},
+    {"usage-log", "KB_USAGE_LOG", false},
+    {"usage-retention-days", "KB_USAGE_RETENTION_DAYS", false},
+    {"popularity-boost", "KB_POPULARITY_BOOST", false},
 };
 
 const Setting* FindSetting(const std::string& key) {
@@ -144,6 +147,13 @@ Status Apply(const Entry& e, const std::string& source, std::string* db_owner, C
   if (k == "reload-interval-ms") return ParseNumber(e, 10, 60000, &c->reload_interval_ms);
   if (k == "rate-limit") return ParseNumber(e, 0.0, 1e6, &c->rate_limit);
   if (k == "rate-burst") return ParseNumber(e, 1, 1000000, &c->rate_burst);
+  if (k == "usage-log") {
+    if (e.value.empty()) return Bad(e, "empty usage log; use off or a file path");
+    c->usage_log = e.value;
+    return Status::Ok();
+  }
+  if (k == "usage-retention-days") return ParseNumber(e, 1, 3650, &c->usage_retention_days);
+  if (k == "popularity-boost") return ParseNumber(e, 0.0, 10.0, &c->popularity_boost);
   return Bad(e, "unknown setting '" + k + "'");
 }
 
@@ -238,6 +248,9 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --reload-interval-ms N  how often workers check for a new index revision (default 200) [KB_RELOAD_INTERVAL_MS]
   --rate-limit R          requests/second per client address on /api, 0 = off (default 0) [KB_RATE_LIMIT]
   --rate-burst N          burst above --rate-limit (default 20)                        [KB_RATE_BURST]
+  --usage-log PATH|off    usage log for /api/insights (default: kb-usage.sqlite next to the first --db) [KB_USAGE_LOG]
+  --usage-retention-days N  days the usage log keeps events (default 90)               [KB_USAGE_RETENTION_DAYS]
+  --popularity-boost X    rank often opened/copied items higher, 0 = off (default 0)   [KB_POPULARITY_BOOST]
   --help, --version
 
 SIGTERM or SIGINT stops accepting connections and lets requests in flight finish.

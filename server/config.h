@@ -50,6 +50,13 @@ struct Config {
   double rate_limit = 0;
   // Burst allowed above rate_limit. Default: 20.
   int rate_burst = 20;
+  // Usage log (searches, opens, copies, reports) for /api/insights: a file path, "off", or "" for
+  // kb-usage.sqlite next to the first local database. Default: "".
+  std::string usage_log;
+  // Days the usage log keeps events. Default: 90.
+  int usage_retention_days = 90;
+  // Ranking boost for items often opened or copied (RankingOptions::popularity_boost). Default: 0 (off).
+  double popularity_boost = 0;
 };
 
 // What the command line asked for.

@@ -9,6 +9,7 @@
 #include "api_json.h"
 #include "kb/answer.h"
 #include "kb/searcher.h"
+#include "usage.h"
 
 namespace kb::server {
 
@@ -192,8 +193,12 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
       sr.filters[field].push_back(std::move(v));
     }
   }
-  Result<SearchResponse> r = WithSearcher(s, [&](Searcher& x) { return x.Search(sr); });
+  Result<SearchResponse> r = WithSearcher(s, [&](Searcher& x) {
+    if (s.usage) s.usage->ApplyPopularity(x);
+    return x.Search(sr);
+  });
   if (!r.ok()) return SendStatus(s, res, r.status());
+  if (s.usage) s.usage->RecordSearch(req, sr, *r);
   SendJson(res, SearchJson(*r));
 }
 
@@ -282,6 +287,11 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
     filters = *f;
   }
   const std::uint64_t count = s.metrics.Feedback(kind);
+  // The web page's "lacked this answer" button posts here: keep it in the usage log for /api/insights.
+  if (s.usage && s.usage->log() && kind != "helpful") {
+    s.usage->log()->RecordFeedback({.type = kind == "no_answer" ? FeedbackType::kKbLacks : FeedbackType::kNotHelpful,
+                                    .query = query, .item_id = item, .comment = comment, .user = UsageTracker::UserOf(req)});
+  }
   // Until feedback has a store of its own, the log line is the record.
   s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", query}, {"filters", filters},
                {"item", item}, {"comment", comment}});
@@ -308,7 +318,8 @@ void get_metrics(ServerState& s, const httplib::Request&, httplib::Response& res
   gauges.ready = searcher.ok() && !s.draining.load();
   gauges.age_seconds = s.index.AgeSeconds();
   res.set_header("Cache-Control", "no-store");
-  res.set_content(s.metrics.Render(gauges), "text/plain; version=0.0.4; charset=utf-8");
+  res.set_content(s.metrics.Render(gauges) + (s.usage ? s.usage->MetricsText() : ""),
+                  "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void get_openapi(ServerState&, const httplib::Request&, httplib::Response& res) {

@@ -24,6 +24,8 @@
 
 namespace kb::server {
 
+class UsageTracker;
+
 struct ServerState {
   const Config& config;
   LiveIndex& index;
@@ -32,6 +34,7 @@ struct ServerState {
   LogSink& log;          // server messages (stderr)
   LogSink& access_log;   // one line per request
   std::atomic<bool> draining{false};
+  UsageTracker* usage = nullptr;  // the usage log and popularity map (usage.h); null in tests that do not need it
 };
 
 // kb::StatusCode → HTTP status.
@@ -52,6 +55,12 @@ void get_related(ServerState& s, const httplib::Request& req, httplib::Response&
 void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // POST /api/feedback  {"kind":"no_answer","query":"...","filters":{...},"item":"...","comment":"..."}
 void post_feedback(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /api/events  {"type":"open|copy|not_helpful|kb_lacks","query","item_id","position","comment","user"}
+void post_events(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/insights?days=&limit=&format=json|markdown: knowledge gaps from the usage log.
+void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/verification?owner=&within=&limit=&format=json|markdown: per owner, what to verify next.
+void get_verification(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /healthz: the process is up.
 void get_healthz(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /readyz: the index is open and the server is not shutting down.

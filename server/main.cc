@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
+#include "usage.h"
 #include "web_files.h"
 
 #ifndef KB_VERSION
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   kb::server::Metrics metrics;
   kb::SearcherOptions options;
   options.max_query_bytes = config.max_query_bytes;
+  options.ranking.popularity_boost = config.popularity_boost;
   kb::server::LiveIndex index(config.dbs, options, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
                               [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
   // Open once up front so that a wrong --db fails at start with libkb's message, not at the first request.
@@ -81,6 +83,11 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // The usage log's threads start after the mask, so that SIGTERM reaches the waiter and not them.
+  std::unique_ptr<kb::server::UsageTracker> usage = kb::server::UsageTracker::Start(
+      config, [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
+  state.usage = usage.get();
 
   std::unique_ptr<httplib::Server> svr = kb::server::MakeServer(state);
   std::string host = config.host;

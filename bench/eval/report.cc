@@ -83,28 +83,40 @@ void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>
     }
   }
 
+  // Columns: every set, then the long-query subset of the sets that have one (peers publish no such split).
+  struct Column {
+    const SetReport* set;
+    bool long_only;
+  };
+  std::vector<Column> columns;
+  for (const SetReport& s : sets) columns.push_back({&s, false});
+  for (const SetReport& s : sets) {
+    if (s.kb.long_count > 0) columns.push_back({&s, true});
+  }
+  auto kb_of = [](const Column& c) { return c.long_only ? c.set->kb.long_queries : c.set->kb.all; };
+  auto ref_of = [](const Column& c) { return c.long_only ? c.set->reference.long_queries : c.set->reference.all; };
   out << "\n### nDCG@10 summary (kb and the reference measured in this run; other tools cited from BASELINES.md)\n\n";
   out << "| system |";
-  for (const SetReport& s : sets) out << " " << s.name << " |";
+  for (const Column& c : columns) out << " " << c.set->name << (c.long_only ? " (long queries)" : "") << " |";
   out << "\n|---|";
-  for (std::size_t i = 0; i < sets.size(); ++i) out << "---|";
+  for (std::size_t i = 0; i < columns.size(); ++i) out << "---|";
   out << "\n| **kb** |";
-  for (const SetReport& s : sets) out << " **" << Fixed(s.kb.all.ndcg10) << "** |";
+  for (const Column& c : columns) out << " **" << Fixed(kb_of(c).ndcg10) << "** |";
   out << "\n| xapian reference (this run) |";
-  for (const SetReport& s : sets) out << " " << Fixed(s.reference.all.ndcg10) << " |";
+  for (const Column& c : columns) out << " " << Fixed(ref_of(c).ndcg10) << " |";
   for (const Baseline& b : baselines) {
     out << "\n| " << b.tool << " (cited) |";
-    for (const SetReport& s : sets) {
-      auto it = b.by_set.find(s.name);
-      out << " " << (it == b.by_set.end() ? "-" : Fixed(it->second.ndcg10)) << " |";
+    for (const Column& c : columns) {
+      auto it = b.by_set.find(c.set->name);
+      out << " " << (c.long_only || it == b.by_set.end() ? "-" : Fixed(it->second.ndcg10)) << " |";
     }
   }
   out << "\n| kb / reference |";
-  for (const SetReport& s : sets) out << " " << Ratio(s.kb.all.ndcg10, s.reference.all.ndcg10) << " |";
+  for (const Column& c : columns) out << " " << Ratio(kb_of(c).ndcg10, ref_of(c).ndcg10) << " |";
   out << "\n| kb / best cited |";
-  for (const SetReport& s : sets) {
-    const Baseline* best = BestBaseline(baselines, s.name);
-    out << " " << (best ? Ratio(s.kb.all.ndcg10, best->by_set.at(s.name).ndcg10) : "-") << " |";
+  for (const Column& c : columns) {
+    const Baseline* best = c.long_only ? nullptr : BestBaseline(baselines, c.set->name);
+    out << " " << (best ? Ratio(kb_of(c).ndcg10, best->by_set.at(c.set->name).ndcg10) : "-") << " |";
   }
   out << "\n";
 }

@@ -54,11 +54,15 @@ const std::vector<Variant>& Variants() {
             [](SearcherOptions& o) { o.ranking.section_weight = 0.3; }),
       Query("-verbose", "no verbose-query handling at all (no cap, no feedback, no hyphen split)",
             [](SearcherOptions& o) { o.ranking.long_query_words = 1 << 20; }),
-      Query("-long-cap", "verbose queries keep all their terms", [](SearcherOptions& o) {
+      Query("-long-cap", "verbose queries keep all their terms (default: the 32 most informative)",
+            [](SearcherOptions& o) {
         o.ranking.long_query_max_terms = 0;
       }),
       Query("long-cap=16", "verbose queries keep 16 terms", [](SearcherOptions& o) {
         o.ranking.long_query_max_terms = 16;
+      }),
+      Query("long-cap=64", "verbose queries keep 64 terms", [](SearcherOptions& o) {
+        o.ranking.long_query_max_terms = 64;
       }),
       Query("-feedback", "pseudo-relevance feedback, off", [](SearcherOptions& o) { o.ranking.feedback_docs = 0; }),
       Query("feedback=10", "feedback from 10 documents", [](SearcherOptions& o) { o.ranking.feedback_docs = 10; }),

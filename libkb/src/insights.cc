@@ -37,7 +37,9 @@ const std::string kInWindow = " time_ms BETWEEN ?1 AND ?2 ";
 Status Totals(internal::SqliteDb& db, const Window& w, Insights* out) {
   Status s = Query(db,
                    "SELECT count(*), coalesce(sum(result_count=0),0), count(DISTINCT nullif(query_key,'')) "
-                   "FROM searches WHERE" + kInWindow, w, 0, "", [&](internal::SqliteStmt& r) {
+                   "FROM searches WHERE" +
+                       kInWindow,
+                   w, 0, "", [&](internal::SqliteStmt& r) {
                      out->searches = static_cast<int>(r.Int(0));
                      out->no_result_searches = static_cast<int>(r.Int(1));
                      out->distinct_queries = static_cast<int>(r.Int(2));
@@ -69,8 +71,8 @@ Status Groups(internal::SqliteDb& db, const Window& w, const InsightsOptions& o,
   });
   for (QueryGroup& g : *out) {
     if (!s.ok()) break;
-    s = Query(db, "SELECT count(*) FROM feedback WHERE query_key=?4 AND type IN ('open','copy') AND" + kInWindow,
-              w, 0, g.key, [&](internal::SqliteStmt& r) { g.clicks = static_cast<int>(r.Int(0)); });
+    s = Query(db, "SELECT count(*) FROM feedback WHERE query_key=?4 AND type IN ('open','copy') AND" + kInWindow, w, 0,
+              g.key, [&](internal::SqliteStmt& r) { g.clicks = static_cast<int>(r.Int(0)); });
     if (s.ok()) {
       s = Query(db, examples_sql, w, o.examples, g.key, [&](internal::SqliteStmt& r) {
         g.examples.push_back({r.Text(0), static_cast<int>(r.Int(1))});
@@ -86,12 +88,14 @@ Status Groups(internal::SqliteDb& db, const Window& w, const InsightsOptions& o,
 }
 
 Status QueryLists(internal::SqliteDb& db, const Window& w, const InsightsOptions& o, Insights* out) {
-  const std::string select = "SELECT query_key, count(*) AS n, sum(result_count=0), max(time_ms) FROM searches "
-                             "WHERE" + kInWindow + "AND query_key<>'' GROUP BY query_key ";
+  const std::string select =
+      "SELECT query_key, count(*) AS n, sum(result_count=0), max(time_ms) FROM searches "
+      "WHERE" +
+      kInWindow + "AND query_key<>'' GROUP BY query_key ";
   const std::string examples = "SELECT query, count(*) AS n FROM searches WHERE query_key=?4 AND" + kInWindow;
   const std::string by_count = "GROUP BY query ORDER BY n DESC, query LIMIT ?3";
-  Status s = Groups(db, w, o, select + "ORDER BY n DESC, query_key LIMIT ?3", examples + by_count, "",
-                    &out->top_queries);
+  Status s =
+      Groups(db, w, o, select + "ORDER BY n DESC, query_key LIMIT ?3", examples + by_count, "", &out->top_queries);
   if (s.ok()) {
     s = Groups(db, w, o,
                select + "HAVING sum(result_count=0)>0 ORDER BY sum(result_count=0) DESC, n DESC, query_key LIMIT ?3",
@@ -99,9 +103,10 @@ Status QueryLists(internal::SqliteDb& db, const Window& w, const InsightsOptions
   }
   if (s.ok()) {
     s = Groups(db, w, o,
-               select + "HAVING sum(result_count>0)>0 AND NOT EXISTS (SELECT 1 FROM feedback f WHERE "
-                        "f.query_key=searches.query_key AND f.type IN ('open','copy') AND f.time_ms BETWEEN ?1 AND ?2) "
-                        "ORDER BY sum(result_count>0) DESC, query_key LIMIT ?3",
+               select +
+                   "HAVING sum(result_count>0)>0 AND NOT EXISTS (SELECT 1 FROM feedback f WHERE "
+                   "f.query_key=searches.query_key AND f.type IN ('open','copy') AND f.time_ms BETWEEN ?1 AND ?2) "
+                   "ORDER BY sum(result_count>0) DESC, query_key LIMIT ?3",
                examples + "AND result_count>0 " + by_count, "", &out->no_click_queries);
   }
   if (s.ok()) {
@@ -121,21 +126,25 @@ Status ReportedItems(internal::SqliteDb& db, const Window& w, const InsightsOpti
   const std::string where = std::string(" ") + kReports + " AND" + kInWindow;
   Status s = Query(db,
                    "SELECT item_id, sum(type='not_helpful'), sum(type='kb_lacks'), count(*) AS n FROM feedback "
-                   "WHERE item_id<>'' AND" + where + "GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?3",
+                   "WHERE item_id<>'' AND" +
+                       where + "GROUP BY item_id ORDER BY n DESC, item_id LIMIT ?3",
                    w, o.limit, "", [&](internal::SqliteStmt& r) {
                      out->most_reported_items.push_back(
                          {r.Text(0), "", "", static_cast<int>(r.Int(1)), static_cast<int>(r.Int(2)), {}, {}});
                    });
   for (ReportedItem& item : out->most_reported_items) {
     if (!s.ok()) break;
-    s = Query(db, "SELECT comment FROM feedback WHERE item_id=?4 AND comment<>'' AND" + where +
-                      "ORDER BY time_ms DESC, id DESC LIMIT ?3",
+    s = Query(db,
+              "SELECT comment FROM feedback WHERE item_id=?4 AND comment<>'' AND" + where +
+                  "ORDER BY time_ms DESC, id DESC LIMIT ?3",
               w, o.examples, item.id, [&](internal::SqliteStmt& r) { item.comments.push_back(r.Text(0)); });
     if (s.ok()) {
-      s = Query(db, "SELECT query, count(*) AS n FROM feedback WHERE item_id=?4 AND query<>'' AND" + where +
-                        "GROUP BY query ORDER BY n DESC, query LIMIT ?3",
-                w, o.examples, item.id,
-                [&](internal::SqliteStmt& r) { item.queries.push_back({r.Text(0), static_cast<int>(r.Int(1))}); });
+      s = Query(db,
+                "SELECT query, count(*) AS n FROM feedback WHERE item_id=?4 AND query<>'' AND" + where +
+                    "GROUP BY query ORDER BY n DESC, query LIMIT ?3",
+                w, o.examples, item.id, [&](internal::SqliteStmt& r) {
+                  item.queries.push_back({r.Text(0), static_cast<int>(r.Int(1))});
+                });
     }
   }
   return s;
@@ -147,13 +156,13 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
   for (std::int64_t d = w.since_ms / kDayMs; d <= w.until_ms / kDayMs; ++d) days[d].day = internal::DayOf(d * kDayMs);
   Status s;
   if (db) {
-    s = Query(*db, "SELECT time_ms / 86400000, count(*), sum(result_count=0) FROM searches WHERE" + kInWindow +
-                           "GROUP BY 1",
-                   w, 0, "", [&](internal::SqliteStmt& r) {
-                     TrendDay& day = days[r.Int(0)];
-                     day.searches = static_cast<int>(r.Int(1));
-                     day.no_result = static_cast<int>(r.Int(2));
-                   });
+    s = Query(*db,
+              "SELECT time_ms / 86400000, count(*), sum(result_count=0) FROM searches WHERE" + kInWindow + "GROUP BY 1",
+              w, 0, "", [&](internal::SqliteStmt& r) {
+                TrendDay& day = days[r.Int(0)];
+                day.searches = static_cast<int>(r.Int(1));
+                day.no_result = static_cast<int>(r.Int(2));
+              });
   }
   if (s.ok() && db) {
     s = Query(*db, "SELECT time_ms / 86400000, type, count(*) FROM feedback WHERE" + kInWindow + "GROUP BY 1, 2", w, 0,
@@ -174,8 +183,7 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
 }
 
 // The index side: titles of reported items, never-shown items, stale items by owner.
-Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o,
-                Insights* out) {
+Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o, Insights* out) {
   const std::string today = internal::DayOf(w.until_ms);
   Result<internal::ItemListing> listing = internal::ListAllItems(searcher, today);
   if (!listing.ok()) return listing.status();
@@ -216,9 +224,9 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
     }
     out->stale_by_owner.push_back(std::move(team));
   }
-  std::stable_sort(out->stale_by_owner.begin(), out->stale_by_owner.end(), [](const OwnerItems& a, const OwnerItems& b) {
-    return a.items.size() + a.more > b.items.size() + b.more;
-  });
+  std::stable_sort(
+      out->stale_by_owner.begin(), out->stale_by_owner.end(),
+      [](const OwnerItems& a, const OwnerItems& b) { return a.items.size() + a.more > b.items.size() + b.more; });
   return Status::Ok();
 }
 

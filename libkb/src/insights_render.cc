@@ -2,9 +2,8 @@
 //
 // Queries and comments are typed by users: in Markdown they go into code spans or are escaped, so that a
 // query cannot format the post or mention a channel.
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "kb/insights.h"
@@ -47,6 +46,9 @@ std::string Escaped(const std::string& s, std::size_t max = 300) {
 
 std::string Percent(double share) { return std::to_string(static_cast<int>(std::lround(share * 100))) + "%"; }
 
+// "1 search", "2 searches".
+std::string Count(int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
 std::string Owner(const std::string& owner) { return owner.empty() ? "(no owner)" : Escaped(owner); }
 
 std::string ItemLabel(const std::string& id, const std::string& title) {
@@ -59,12 +61,11 @@ std::string Quotes(const std::vector<std::string>& comments) {
   return out;
 }
 
-void GroupList(const std::vector<QueryGroup>& groups, const char* unit, std::string* md) {
+void GroupList(const std::vector<QueryGroup>& groups, const char* one, const char* many, std::string* md) {
   if (groups.empty()) *md += "_none_\n";
   int n = 0;
   for (const QueryGroup& g : groups) {
-    *md += std::to_string(++n) + ". " + Code(g.query.empty() ? g.key : g.query) + " — " +
-           std::to_string(g.searches) + " " + unit;
+    *md += std::to_string(++n) + ". " + Code(g.query.empty() ? g.key : g.query) + " — " + Count(g.searches, one, many);
     if (g.examples.size() > 1) {
       *md += " (as";
       for (std::size_t i = 0; i < g.examples.size(); ++i) {
@@ -81,16 +82,25 @@ json GroupJson(const std::vector<QueryGroup>& groups) {
   for (const QueryGroup& g : groups) {
     json examples = json::array();
     for (const QueryCount& e : g.examples) examples.push_back({{"query", e.query}, {"count", e.count}});
-    out.push_back({{"key", g.key}, {"query", g.query}, {"searches", g.searches}, {"no_result", g.no_result},
-                   {"clicks", g.clicks}, {"examples", examples}, {"comments", g.comments}, {"last_seen", g.last_seen}});
+    out.push_back({{"key", g.key},
+                   {"query", g.query},
+                   {"searches", g.searches},
+                   {"no_result", g.no_result},
+                   {"clicks", g.clicks},
+                   {"examples", examples},
+                   {"comments", g.comments},
+                   {"last_seen", g.last_seen}});
   }
   return out;
 }
 
 json ItemJson(const ItemRef& item) {
-  return {{"id", item.id},           {"title", item.title},
-          {"owner", item.owner},     {"path", item.path},
-          {"verified", item.verified}, {"stale_after", item.stale_after},
+  return {{"id", item.id},
+          {"title", item.title},
+          {"owner", item.owner},
+          {"path", item.path},
+          {"verified", item.verified},
+          {"stale_after", item.stale_after},
           {"days_overdue", item.days_overdue}};
 }
 
@@ -99,17 +109,17 @@ std::string Dump(const json& j) { return j.dump(2, ' ', false, json::error_handl
 }  // namespace
 
 std::string InsightsToMarkdown(const Insights& in) {
-  std::string md = "# Knowledge gaps " + in.since + " to " + in.until + " (" + std::to_string(in.days) + " days)\n\n";
+  std::string md = "# Knowledge gaps " + in.since + " to " + in.until + " (" + Count(in.days, "day", "days") + ")\n\n";
   const double share = in.searches ? static_cast<double>(in.no_result_searches) / in.searches : 0;
-  md += "**" + std::to_string(in.searches) + "** searches, **" + Percent(share) + "** found nothing; " +
-        std::to_string(in.opens) + " results opened, " + std::to_string(in.copies) + " answers copied; " +
+  md += "**" + Count(in.searches, "search", "searches") + "**, **" + Percent(share) + "** found nothing; " +
+        Count(in.opens, "result", "results") + " opened, " + Count(in.copies, "answer", "answers") + " copied; " +
         std::to_string(in.not_helpful) + " “did not help”, " + std::to_string(in.kb_lacks) + " “the KB lacks this”.\n";
   md += "\n## Searched for, found nothing\n";
-  GroupList(in.no_result_queries, "searches", &md);
+  GroupList(in.no_result_queries, "search", "searches", &md);
   md += "\n## Found results, none opened\n";
-  GroupList(in.no_click_queries, "searches", &md);
+  GroupList(in.no_click_queries, "search", "searches", &md);
   md += "\n## Reported as missing from the KB\n";
-  GroupList(in.gap_reports, "reports", &md);
+  GroupList(in.gap_reports, "report", "reports", &md);
   md += "\n## Most reported items\n";
   if (in.most_reported_items.empty()) md += "_none_\n";
   for (std::size_t i = 0; i < in.most_reported_items.size(); ++i) {
@@ -122,7 +132,7 @@ std::string InsightsToMarkdown(const Insights& in) {
   if (in.top_queries.empty()) md += "_none_\n";
   for (std::size_t i = 0; i < in.top_queries.size(); ++i) {
     const QueryGroup& g = in.top_queries[i];
-    md += std::to_string(i + 1) + ". " + Code(g.query) + " — " + std::to_string(g.searches) + " searches, " +
+    md += std::to_string(i + 1) + ". " + Code(g.query) + " — " + Count(g.searches, "search", "searches") + ", " +
           std::to_string(g.no_result) + " found nothing, " + std::to_string(g.clicks) + " opened or copied\n";
   }
   md += "\n## Stale items by owner (" + std::to_string(in.stale_total) + ")\n";
@@ -130,7 +140,7 @@ std::string InsightsToMarkdown(const Insights& in) {
   for (const OwnerItems& team : in.stale_by_owner) {
     md += "- **" + Owner(team.owner) + "** (" + std::to_string(team.items.size() + team.more) + ")\n";
     for (const ItemRef& item : team.items) {
-      md += "  - " + ItemLabel(item.id, item.title) + " — " + std::to_string(item.days_overdue) + " days overdue\n";
+      md += "  - " + ItemLabel(item.id, item.title) + " — " + Count(item.days_overdue, "day", "days") + " overdue\n";
     }
     if (team.more > 0) md += "  - and " + std::to_string(team.more) + " more\n";
   }
@@ -154,15 +164,23 @@ std::string InsightsToJson(const Insights& in) {
   for (const ReportedItem& item : in.most_reported_items) {
     json queries = json::array();
     for (const QueryCount& q : item.queries) queries.push_back({{"query", q.query}, {"count", q.count}});
-    reported.push_back({{"id", item.id}, {"title", item.title}, {"owner", item.owner},
-                        {"not_helpful", item.not_helpful}, {"kb_lacks", item.kb_lacks},
-                        {"reports", item.not_helpful + item.kb_lacks}, {"comments", item.comments},
+    reported.push_back({{"id", item.id},
+                        {"title", item.title},
+                        {"owner", item.owner},
+                        {"not_helpful", item.not_helpful},
+                        {"kb_lacks", item.kb_lacks},
+                        {"reports", item.not_helpful + item.kb_lacks},
+                        {"comments", item.comments},
                         {"queries", queries}});
   }
   json trend = json::array();
   for (const TrendDay& d : in.trend) {
-    trend.push_back({{"day", d.day}, {"searches", d.searches}, {"no_result", d.no_result},
-                     {"no_result_share", d.no_result_share}, {"opens", d.opens}, {"copies", d.copies},
+    trend.push_back({{"day", d.day},
+                     {"searches", d.searches},
+                     {"no_result", d.no_result},
+                     {"no_result_share", d.no_result_share},
+                     {"opens", d.opens},
+                     {"copies", d.copies},
                      {"reports", d.reports}});
   }
   json never = json::array();
@@ -171,17 +189,33 @@ std::string InsightsToJson(const Insights& in) {
   for (const OwnerItems& team : in.stale_by_owner) {
     json items = json::array();
     for (const ItemRef& item : team.items) items.push_back(ItemJson(item));
-    stale.push_back({{"owner", team.owner}, {"count", static_cast<int>(team.items.size()) + team.more},
-                     {"items", items}, {"more", team.more}});
+    stale.push_back({{"owner", team.owner},
+                     {"count", static_cast<int>(team.items.size()) + team.more},
+                     {"items", items},
+                     {"more", team.more}});
   }
-  json j = {{"days", in.days}, {"since", in.since}, {"until", in.until}, {"searches", in.searches},
-            {"no_result_searches", in.no_result_searches}, {"distinct_queries", in.distinct_queries},
-            {"opens", in.opens}, {"copies", in.copies}, {"not_helpful", in.not_helpful}, {"kb_lacks", in.kb_lacks},
-            {"top_queries", GroupJson(in.top_queries)}, {"no_result_queries", GroupJson(in.no_result_queries)},
-            {"no_click_queries", GroupJson(in.no_click_queries)}, {"gap_reports", GroupJson(in.gap_reports)},
-            {"most_reported_items", reported}, {"trend", trend}, {"items", in.items},
-            {"items_complete", in.items_complete}, {"never_shown_items", never},
-            {"never_shown_total", in.never_shown_total}, {"stale_by_owner", stale}, {"stale_total", in.stale_total}};
+  json j = {{"days", in.days},
+            {"since", in.since},
+            {"until", in.until},
+            {"searches", in.searches},
+            {"no_result_searches", in.no_result_searches},
+            {"distinct_queries", in.distinct_queries},
+            {"opens", in.opens},
+            {"copies", in.copies},
+            {"not_helpful", in.not_helpful},
+            {"kb_lacks", in.kb_lacks},
+            {"top_queries", GroupJson(in.top_queries)},
+            {"no_result_queries", GroupJson(in.no_result_queries)},
+            {"no_click_queries", GroupJson(in.no_click_queries)},
+            {"gap_reports", GroupJson(in.gap_reports)},
+            {"most_reported_items", reported},
+            {"trend", trend},
+            {"items", in.items},
+            {"items_complete", in.items_complete},
+            {"never_shown_items", never},
+            {"never_shown_total", in.never_shown_total},
+            {"stale_by_owner", stale},
+            {"stale_total", in.stale_total}};
   return Dump(j);
 }
 
@@ -197,9 +231,11 @@ std::string VerificationToMarkdown(const VerificationPlan& plan) {
       md += "- [ ] " + ItemLabel(item.id, item.title);
       if (!item.path.empty()) md.append(" ").append(Code(item.path));
       if (item.days_overdue > 0) {
-        md += " — **overdue by " + std::to_string(item.days_overdue) + " days** (stale since " + item.stale_after;
+        md += " — **overdue by " + Count(item.days_overdue, "day", "days") + "** (stale since " + item.stale_after;
       } else {
-        md += " — due in " + std::to_string(-item.days_overdue) + " days (" + item.stale_after;
+        md += " — due " +
+              (item.days_overdue == 0 ? std::string("today") : "in " + Count(-item.days_overdue, "day", "days")) +
+              " (" + item.stale_after;
       }
       md += item.verified.empty() ? ")\n" : ", verified " + item.verified + ")\n";
     }
@@ -214,10 +250,15 @@ std::string VerificationToJson(const VerificationPlan& plan) {
   for (const OwnerVerification& team : plan.owners) {
     json items = json::array();
     for (const ItemRef& item : team.items) items.push_back(ItemJson(item));
-    owners.push_back({{"owner", team.owner}, {"overdue", team.overdue}, {"due_soon", team.due_soon},
-                      {"items", items}, {"more", team.more}});
+    owners.push_back({{"owner", team.owner},
+                      {"overdue", team.overdue},
+                      {"due_soon", team.due_soon},
+                      {"items", items},
+                      {"more", team.more}});
   }
-  return Dump({{"today", plan.today}, {"horizon_days", plan.horizon_days}, {"owners", owners},
+  return Dump({{"today", plan.today},
+               {"horizon_days", plan.horizon_days},
+               {"owners", owners},
                {"items_complete", plan.items_complete}});
 }
 

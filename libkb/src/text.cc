@@ -3,6 +3,10 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 namespace kb::internal {
 
@@ -202,6 +206,58 @@ void Compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
   h[7] += k;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same compression with the x86 SHA extensions (SHA-NI), when the CPU has them: hashing every file is most
+// of a no-change `kb-index update`, and this is about ten times faster than the portable code above.
+bool HasShaExtensions() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3)) return false;
+  return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+
+__attribute__((target("sha,sse4.1,ssse3"))) void CompressShaNi(std::array<std::uint32_t, 8>& h,
+                                                                const unsigned char* data, std::size_t blocks) {
+  const __m128i kByteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  // The state as the instructions want it: ABEF and CDGH.
+  __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0])), 0xB1);
+  __m128i state1 = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4])), 0x1B);
+  __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);
+  state1 = _mm_blend_epi16(state1, tmp, 0xF0);
+  for (std::size_t n = 0; n < blocks; ++n, data += 64) {
+    const __m128i abef = state0, cdgh = state1;
+    __m128i w[4];  // message words t-16 .. t-1, four per register, rolling
+    for (int i = 0; i < 16; ++i) {
+      if (i < 4) {
+        w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * i)), kByteSwap);
+      } else {
+        __m128i x = _mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]);
+        x = _mm_add_epi32(x, _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+        w[i % 4] = _mm_sha256msg2_epu32(x, w[(i + 3) % 4]);
+      }
+      __m128i msg = _mm_add_epi32(w[i % 4], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&kK[4 * i])));
+      state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
+      state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(msg, 0x0E));
+    }
+    state0 = _mm_add_epi32(state0, abef);
+    state1 = _mm_add_epi32(state1, cdgh);
+  }
+  tmp = _mm_shuffle_epi32(state0, 0x1B);     // FEBA
+  state1 = _mm_shuffle_epi32(state1, 0xB1);  // DCHG
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), _mm_blend_epi16(tmp, state1, 0xF0));  // DCBA
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), _mm_alignr_epi8(state1, tmp, 8));    // HGFE
+}
+
+void CompressBlocks(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks) {
+  static const bool sha_ni = HasShaExtensions();
+  if (sha_ni) return CompressShaNi(h, data, blocks);
+  for (std::size_t n = 0; n < blocks; ++n) Compress(h, data + 64 * n);
+}
+#else
+void CompressBlocks(std::array<std::uint32_t, 8>& h, const unsigned char* data, std::size_t blocks) {
+  for (std::size_t n = 0; n < blocks; ++n) Compress(h, data + 64 * n);
+}
+#endif
+
 }  // namespace
 
 std::string ContentHash(std::string_view bytes) {
@@ -209,7 +265,7 @@ std::string ContentHash(std::string_view bytes) {
                                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   std::size_t full = bytes.size() / 64 * 64;
-  for (std::size_t i = 0; i < full; i += 64) Compress(h, p + i);
+  CompressBlocks(h, p, full / 64);
 
   // Final one or two blocks: the tail, the 0x80 marker, zero padding and the 64-bit bit length.
   unsigned char tail[128] = {};
@@ -219,7 +275,7 @@ std::string ContentHash(std::string_view bytes) {
   const std::size_t tail_len = rest < 56 ? 64 : 128;
   const std::uint64_t bits = static_cast<std::uint64_t>(bytes.size()) * 8;
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t i = 0; i < tail_len; i += 64) Compress(h, tail + i);
+  CompressBlocks(h, tail, tail_len / 64);
 
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

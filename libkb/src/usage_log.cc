@@ -83,10 +83,14 @@ std::size_t UsageLog::Rep::Write(std::vector<internal::LoggedEvent>& batch, bool
   if (batch.empty()) return 0;
   const std::int64_t now = internal::NowMs();
   if (!db && !give_up && now >= next_open_ms) (void)TryOpen();
-  Status s = give_up ? Status::Unavailable(path + ": the usage log closed before this event was written")
-                     : Status::Ok();
+  Status s =
+      give_up ? Status::Unavailable(path + ": the usage log closed before this event was written") : Status::Ok();
   if (s.ok() && db) {
     for (internal::LoggedEvent& e : batch) {
+      if (options.redact) {
+        std::visit([](auto& ev) { ev.query = RedactPersonalData(ev.query); }, e.event);
+        if (auto* f = std::get_if<FeedbackEvent>(&e.event)) f->comment = RedactPersonalData(f->comment);
+      }
       const std::string& query = std::visit([](const auto& ev) -> const std::string& { return ev.query; }, e.event);
       e.query_key = NormalizeQuery(query);
     }
@@ -173,10 +177,11 @@ UsageLog::~UsageLog() {
 Result<std::unique_ptr<UsageLog>> UsageLog::Open(const std::string& path, const UsageLogOptions& options) {
   if (path.empty()) return Status::InvalidArgument("usage log path is empty");
   if (options.retention_days < 1) return Status::InvalidArgument("usage log retention_days must be 1 or more");
-  if (options.max_events < 1 || options.max_queue < 1 || options.max_batch < 1 ||
-      options.prune_interval_seconds < 1 || options.reopen_interval_ms < 0) {
-    return Status::InvalidArgument("usage log options max_events, max_queue, max_batch and prune_interval_seconds "
-                                   "must be 1 or more");
+  if (options.max_events < 1 || options.max_queue < 1 || options.max_batch < 1 || options.prune_interval_seconds < 1 ||
+      options.reopen_interval_ms < 0) {
+    return Status::InvalidArgument(
+        "usage log options max_events, max_queue, max_batch and prune_interval_seconds "
+        "must be 1 or more");
   }
   auto rep = std::make_unique<Rep>();
   rep->path = path;
@@ -210,8 +215,7 @@ void UsageLog::RecordFeedback(FeedbackEvent event) {
 Status UsageLog::Flush(int timeout_ms) {
   std::unique_lock<std::mutex> lock(rep_->mu);
   const std::uint64_t target = rep_->enqueued;
-  if (!rep_->done.wait_for(lock, std::chrono::milliseconds(timeout_ms),
-                           [&] { return rep_->processed >= target; })) {
+  if (!rep_->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return rep_->processed >= target; })) {
     return Status::Unavailable(rep_->path + ": the usage log writer did not catch up within " +
                                std::to_string(timeout_ms) + " ms");
   }

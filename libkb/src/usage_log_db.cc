@@ -18,8 +18,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool w
   const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
   if (rc != SQLITE_OK) {
-    return Status::IoError(path + ": cannot open the usage log: " +
-                           (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+    return Status::IoError(path + ": cannot open the usage log: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
   }
   // SQLite quietly falls back to read-only for a write-protected file; a writer must not.
   if (writable && sqlite3_db_readonly(raw, "main") == 1) {

@@ -90,7 +90,8 @@ Status PrepareForWriting(SqliteDb& db) {
     if (wal->Step()) mode = wal->Text(0);
     if (!wal->status().ok()) return wal->status();
   }
-  if (mode != "wal") return Status::IoError(db.path() + ": cannot switch the usage log to WAL mode (got '" + mode + "')");
+  if (mode != "wal")
+    return Status::IoError(db.path() + ": cannot switch the usage log to WAL mode (got '" + mode + "')");
   if (!(s = db.Exec("PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=16777216")).ok()) return s;
   if (*version == kUsageLogSchemaVersion) return Status::Ok();
   if (!(s = db.Exec("BEGIN IMMEDIATE")).ok()) return s;
@@ -124,15 +125,27 @@ Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
       std::string top;
       const std::size_t n = std::min(q->top_ids.size(), kMaxTopIds);
       for (std::size_t k = 0; k < n; ++k) top += (k ? "\n" : "") + q->top_ids[k];
-      s = search->Bind(1, q->time_ms).Bind(2, Cut(q->query, kMaxText)).Bind(3, e.query_key)
-              .Bind(4, Cut(JoinFilters(q->filters), kMaxText)).Bind(5, static_cast<std::int64_t>(q->result_count))
-              .Bind(6, top).Bind(7, q->latency_ms).Bind(8, Cut(q->user, 200)).Run();
+      s = search->Bind(1, q->time_ms)
+              .Bind(2, Cut(q->query, kMaxText))
+              .Bind(3, e.query_key)
+              .Bind(4, Cut(JoinFilters(q->filters), kMaxText))
+              .Bind(5, static_cast<std::int64_t>(q->result_count))
+              .Bind(6, top)
+              .Bind(7, q->latency_ms)
+              .Bind(8, Cut(q->user, 200))
+              .Run();
       for (std::size_t k = 0; s.ok() && k < n; ++k) s = shown->Bind(1, q->top_ids[k]).Bind(2, q->time_ms).Run();
     } else {
       const auto& f = std::get<FeedbackEvent>(e.event);
-      s = feedback->Bind(1, f.time_ms).Bind(2, FeedbackTypeName(f.type)).Bind(3, Cut(f.query, kMaxText))
-              .Bind(4, e.query_key).Bind(5, Cut(f.item_id, kMaxText)).Bind(6, static_cast<std::int64_t>(f.position))
-              .Bind(7, Cut(f.comment, kMaxComment)).Bind(8, Cut(f.user, 200)).Run();
+      s = feedback->Bind(1, f.time_ms)
+              .Bind(2, FeedbackTypeName(f.type))
+              .Bind(3, Cut(f.query, kMaxText))
+              .Bind(4, e.query_key)
+              .Bind(5, Cut(f.item_id, kMaxText))
+              .Bind(6, static_cast<std::int64_t>(f.position))
+              .Bind(7, Cut(f.comment, kMaxComment))
+              .Bind(8, Cut(f.user, 200))
+              .Run();
     }
   }
   if (s.ok()) s = db.Exec("COMMIT");

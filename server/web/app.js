@@ -1,4 +1,5 @@
-// kb web page: search as you type, facets, item view with scripted-answer panel. No build step, no
+// kb web page: search as you type, facets, item view with scripted-answer panel, knowledge-gap insights
+// (#view=insights). Opens, copies and "did not help" reports go to the usage log (POST /api/events). No build step, no
 // dependencies. Everything from the server is inserted as text, except snippets (only <mark> kept) and item
 // HTML (already safe from cmark, filtered again here through an allowlist).
 'use strict';
@@ -11,7 +12,7 @@ const $ = (id) => document.getElementById(id);
 const els = {};
 const state = {
   q: '', filters: {}, page: 1, results: [], selected: -1, searchKey: null, seq: 0,
-  item: null, renderSeq: 0, renderDone: Promise.resolve(),
+  item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null,
 };
 
 // ---- helpers -------------------------------------------------------------------------------------
@@ -158,11 +159,15 @@ function readHash() {
     const values = p.getAll(f).filter(Boolean);
     if (values.length) state.filters[f] = values;
   }
-  return { item: p.get('item'), section: p.get('s') || '' };
+  return { item: p.get('item'), section: p.get('s') || '', view: p.get('view') || '' };
 }
 
 function route() {
-  const { item, section } = readHash();
+  const { item, section, view } = readHash();
+  if (view === 'insights') {
+    showInsights();
+    return;
+  }
   if (els.q.value !== state.q) els.q.value = state.q;
   search(false);
   if (item) showItem(item, section);
@@ -186,11 +191,13 @@ async function search(partial) {
   try {
     let res = await api('/api/search?' + key);
     if (seq !== state.seq) return;  // a newer search is on its way
+    if (!p.has('partial')) state.loggedKey = logKey();
     if (res.total === 0 && p.has('partial')) {
       // Spelling correction skips a word still being typed: ask again with the word as complete.
       p.delete('partial');
       res = await api('/api/search?' + p);
       if (seq !== state.seq) return;
+      state.loggedKey = logKey();
     }
     renderResults(res);
   } catch (e) {
@@ -202,6 +209,7 @@ async function search(partial) {
 }
 
 const searchSoon = debounce(() => search(true), 120);
+const logSearchSoon = debounce(logSettledSearch, 1500);
 const suggestSoon = debounce(suggest, 120);
 
 async function suggest() {
@@ -261,7 +269,8 @@ function resultItem(hit, i) {
   const anchor = hit.section && hit.section.anchor;
   const li = el('li', { id: 'r' + i, class: 'result', role: 'option', 'aria-selected': 'false', tabindex: '-1',
     'data-id': hit.id });
-  const link = el('a', { class: 'result-title', href: itemHash(hit.id, anchor), text: hit.title, tabindex: '-1' });
+  const link = el('a', { class: 'result-title', href: itemHash(hit.id, anchor), text: hit.title, tabindex: '-1',
+    onclick: () => recordOpen(i) });
   li.append(el('div', { class: 'result-head' }, link,
     anchor ? el('span', { class: 'section', text: '› ' + hit.section.title }) : null));
   li.append(badges(hit));
@@ -290,6 +299,7 @@ function select(i) {
 function openResult(i) {
   const hit = state.results[i];
   if (!hit) return;
+  recordOpen(i);
   location.hash = itemHash(hit.id, hit.section && hit.section.anchor);
 }
 
@@ -384,12 +394,14 @@ async function reportGap() {
 
 function showList() {
   state.item = null;
+  els.insights.hidden = true;
   els.item.hidden = true;
   els.list.hidden = false;
   els.filters.hidden = false;
 }
 
 async function showItem(id, section) {
+  els.insights.hidden = true;
   els.list.hidden = true;
   els.filters.hidden = true;
   els.completions.hidden = true;
@@ -409,6 +421,9 @@ async function showItem(id, section) {
     }
     state.item = it;
     renderItem(it);
+    els.notHelpful.disabled = false;
+    els.notHelpfulComment.value = '';
+    els.notHelpfulStatus.textContent = '';
   }
   // Scripted answers open on their fields; articles at the matching section.
   const first = state.item.answer && els.answerFields.querySelector('input');
@@ -543,6 +558,146 @@ async function copyAnswer() {
   const missing = els.answerMissing.hidden ? '' : ' ' + els.answerMissing.textContent;
   els.copyStatus.textContent = ok ? 'Copied.' + missing : 'Copy failed: select the text and copy it yourself.';
   els.copy.dataset.copied = ok ? 'true' : 'false';
+  if (ok && state.item) sendEvent({ type: 'copy', query: state.q, item_id: state.item.id });
+}
+
+// ---- usage events and insights -------------------------------------------------------------------
+
+// Best effort: the usage log never stands in the way of the page (503 when the server runs without one).
+function sendEvent(event) {
+  return api('/api/events', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(event),
+  }).catch(() => null);
+}
+
+function recordOpen(i) {
+  const hit = state.results[i];
+  if (hit) sendEvent({ type: 'open', query: state.q, item_id: hit.id, position: hit.rank || i + 1 });
+}
+
+function logKey() {
+  const p = new URLSearchParams({ q: state.q });
+  filterQuery(p);
+  return p.toString();
+}
+
+// As-you-type searches are not logged; once typing has settled, log the query as a complete search.
+function logSettledSearch() {
+  if (!state.q.trim() || els.list.hidden || state.loggedKey === logKey()) return;
+  state.loggedKey = logKey();
+  const p = new URLSearchParams({ q: state.q, size: String(PAGE_SIZE), facets: '' });
+  filterQuery(p);
+  api('/api/search?' + p).catch(() => null);
+}
+
+async function reportNotHelpful() {
+  if (!state.item) return;
+  els.notHelpful.disabled = true;
+  const res = await sendEvent({ type: 'not_helpful', query: state.q, item_id: state.item.id,
+    comment: els.notHelpfulComment.value.trim() });
+  els.notHelpfulStatus.textContent = res ? 'Recorded. The owners will see it in the knowledge-gap report.' :
+    'Could not record it.';
+  if (!res) els.notHelpful.disabled = false;
+}
+
+function showInsights() {
+  els.list.hidden = true;
+  els.filters.hidden = true;
+  els.item.hidden = true;
+  els.completions.hidden = true;
+  els.insights.hidden = false;
+  loadInsights();
+}
+
+async function loadInsights() {
+  els.insightsStatus.textContent = 'Loading…';
+  let res;
+  try {
+    res = await api('/api/insights?' + new URLSearchParams({ days: els.insightsDays.value, limit: '20' }));
+  } catch (e) {
+    els.insightsStatus.textContent = e.status === 503 ? 'The server keeps no usage log (--usage-log off).' :
+      'Could not load the insights: ' + e.message;
+    els.insightsBody.replaceChildren();
+    return;
+  }
+  const share = res.searches ? Math.round(100 * res.no_result_searches / res.searches) : 0;
+  els.insightsStatus.textContent = `${res.since} to ${res.until}: ${res.searches} searches, ${share}% found nothing, ` +
+    `${res.opens} opened, ${res.copies} copied, ${res.not_helpful} “did not help”, ${res.kb_lacks} “lacked this”.`;
+  els.insightsBody.replaceChildren(
+    querySection('Searched for, found nothing', res.no_result_queries, (g) => `${g.no_result} of ${g.searches}`),
+    querySection('Found results, none opened', res.no_click_queries, (g) => String(g.searches)),
+    querySection('Reported as missing from the knowledge base', res.gap_reports, (g) => String(g.searches)),
+    reportedSection(res.most_reported_items),
+    querySection('Top queries', res.top_queries, (g) => `${g.searches} (${g.clicks} opened)`),
+    staleSection(res.stale_by_owner, res.stale_total),
+    neverShownSection(res),
+    trendSection(res.trend));
+  els.insightsTitle.focus({ preventScroll: true });
+}
+
+function insightsTable(title, headers, rows) {
+  const section = el('section', { class: 'insight' }, el('h2', { text: title }));
+  if (!rows.length) {
+    section.append(el('p', { class: 'muted', text: 'None.' }));
+    return section;
+  }
+  const table = el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))));
+  table.append(el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
+  section.append(table);
+  return section;
+}
+
+function queryLink(q) {
+  return el('button', { type: 'button', class: 'link', text: q || '(empty)', onclick: () => {
+    location.hash = '#' + new URLSearchParams({ q }).toString();
+  } });
+}
+
+function querySection(title, groups, count) {
+  return insightsTable(title, ['query', 'count', 'typed as', 'comments'], groups.map((g) => [
+    queryLink(g.query || g.key), count(g),
+    g.examples.map((e) => `${e.query} ×${e.count}`).join(' · '), g.comments.join(' · ')]));
+}
+
+function itemLink(id, title) {
+  return el('a', { href: itemHash(id, ''), text: title || id });
+}
+
+function reportedSection(items) {
+  return insightsTable('Most reported items', ['item', 'owner', 'did not help', 'lacked this', 'comments'],
+    items.map((it) => [itemLink(it.id, it.title), it.owner, String(it.not_helpful), String(it.kb_lacks),
+      it.comments.join(' · ')]));
+}
+
+function staleSection(owners, total) {
+  const rows = [];
+  for (const team of owners) {
+    for (const it of team.items) rows.push([team.owner || '(no owner)', itemLink(it.id, it.title), it.stale_after,
+      String(it.days_overdue)]);
+    if (team.more) rows.push([team.owner || '(no owner)', `and ${team.more} more`, '', '']);
+  }
+  return insightsTable(`Stale items by owner (${total})`, ['owner', 'item', 'stale since', 'days overdue'], rows);
+}
+
+function neverShownSection(res) {
+  const rows = res.never_shown_items.map((it) => [itemLink(it.id, it.title), it.owner]);
+  if (res.never_shown_total > rows.length) rows.push([`and ${res.never_shown_total - rows.length} more`, '']);
+  return insightsTable(`Never shown in a result (${res.never_shown_total} of ${res.items} items)`, ['item', 'owner'],
+    rows);
+}
+
+function trendSection(days) {
+  const most = Math.max(1, ...days.map((d) => d.searches));
+  const bar = (n) => {
+    const b = el('span', { class: 'bar' });
+    b.style.width = `${Math.round(60 * n / most)}px`;  // a style property, not an attribute: the CSP allows it
+    return el('span', {}, b, ` ${n}`);
+  };
+  return insightsTable('Trend', ['day', 'searches', 'found nothing', 'opened', 'copied', 'reports'], days.map((d) => [
+    d.day, bar(d.searches),
+    `${d.no_result} (${Math.round(100 * d.no_result_share)}%)`, String(d.opens), String(d.copies), String(d.reports)]));
 }
 
 // ---- keyboard -------------------------------------------------------------------------------------
@@ -587,16 +742,18 @@ function onInput() {
   state.q = els.q.value;
   state.page = 1;
   history.replaceState(null, '', listHash());
-  if (!els.item.hidden) showList();
+  if (!els.item.hidden || !els.insights.hidden) showList();
   searchSoon();
   suggestSoon();
+  logSearchSoon();
 }
 
 function init() {
   for (const id of ['q', 'results', 'status', 'facets', 'pager', 'empty', 'item', 'list', 'filters', 'completions',
     'related', 'copy', 'back', 'token', 'search-form', 'did-you-mean', 'active-filters', 'empty-query', 'empty-owner',
     'report-gap', 'report-status', 'item-head', 'item-body', 'answer-panel', 'answer-fields', 'answer-text',
-    'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form']) {
+    'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form', 'insights', 'insights-title',
+    'insights-days', 'insights-status', 'insights-body', 'not-helpful', 'not-helpful-comment', 'not-helpful-status']) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }
   els.q.addEventListener('input', onInput);
@@ -604,6 +761,8 @@ function init() {
   els.copy.addEventListener('click', copyAnswer);
   els.back.addEventListener('click', () => { location.hash = listHash(); els.q.focus(); });
   els.reportGap.addEventListener('click', reportGap);
+  els.notHelpful.addEventListener('click', reportNotHelpful);
+  els.insightsDays.addEventListener('change', loadInsights);
   els.itemBody.addEventListener('click', onBodyClick);
   document.addEventListener('keydown', onKeyDown);
   window.addEventListener('hashchange', route);

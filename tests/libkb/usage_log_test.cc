@@ -91,6 +91,28 @@ TEST(NormalizeQueryTest, KeepsFiltersStopwordOnlyQueriesAndCodes) {
   EXPECT_EQ(NormalizeQuery("Überweisung"), NormalizeQuery("überweisung"));
 }
 
+TEST(RedactTest, MasksEmailsAndLongNumbersOnly) {
+  EXPECT_EQ(RedactPersonalData("refund for jane.doe@example.com please"), "refund for <email> please");
+  EXPECT_EQ(RedactPersonalData("card 4111 1111 1111 1111 declined"), "card <number> declined");
+  EXPECT_EQ(RedactPersonalData("call +49 30 1234567"), "call +<number>");
+  EXPECT_EQ(RedactPersonalData("E1042 HTTP 502 on 2026-11-23 order 1234"), "E1042 HTTP 502 on 2026-11-23 order 1234");
+  EXPECT_EQ(RedactPersonalData("@channel user@localhost"), "@channel user@localhost");
+}
+
+TEST(UsageLogTest, StoresRedactedQueriesAndComments) {
+  TempDir dir;
+  auto log = MustOpen(dir.Sub("usage.sqlite"));
+  ASSERT_TRUE(log);
+  log->RecordSearch(Search("refund 4111111111111111", 0, {}, 0));
+  log->RecordFeedback(Feedback(FeedbackType::kKbLacks, "refund", "", "ask bob@example.org", 0));
+  ASSERT_TRUE(log->Flush().ok());
+  std::string text;
+  SqlInt(log->path(), "SELECT query FROM searches", &text);
+  EXPECT_EQ(text, "refund <number>");
+  SqlInt(log->path(), "SELECT comment FROM feedback", &text);
+  EXPECT_EQ(text, "ask <email>");
+}
+
 TEST(UsageLogTest, CreatesVersionedWalDatabaseAndRecords) {
   TempDir dir;
   const std::string path = dir.Sub("usage.sqlite");
@@ -213,8 +235,9 @@ TEST(UsageLogTest, RecoversWhenTheDatabaseBecomesAvailable) {
 TEST(UsageLogTest, RetentionPrunesOnOpenAndCapsEvents) {
   TempDir dir;
   const std::string path = dir.Sub("usage.sqlite");
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   {
     auto log = MustOpen(path, {.retention_days = 365});
     ASSERT_TRUE(log);
@@ -304,14 +327,18 @@ TEST(UsageLogTest, SurvivesSigkillMidWrite) {
 // Items for the insights and verification tests. Today is 2026-11-23.
 const Files& Items() {
   static const Files files = {
-      {"refunds.md", "---\ntitle: Refunds\nowner: payments\nverified: 2026-06-01\nverify_every: 90d\n---\n"
-                     "# Refunds\n\nHow to refund a payment.\n"},
-      {"chargebacks.md", "---\ntitle: Chargebacks\nowner: payments\nverified: 2026-09-01\nverify_every: 90d\n---\n"
-                         "# Chargebacks\n\nDisputes and chargebacks.\n"},
-      {"login.md", "---\ntitle: Login problems\nowner: identity\nverified: 2026-01-01\nverify_every: 180d\n---\n"
-                   "# Login problems\n\nPassword resets and locked accounts.\n"},
-      {"invoices.md", "---\ntitle: Invoices\nowner: billing\nverified: 2026-11-01\nverify_every: 365d\n---\n"
-                      "# Invoices\n\nWhere invoices are.\n"},
+      {"refunds.md",
+       "---\ntitle: Refunds\nowner: payments\nverified: 2026-06-01\nverify_every: 90d\n---\n"
+       "# Refunds\n\nHow to refund a payment.\n"},
+      {"chargebacks.md",
+       "---\ntitle: Chargebacks\nowner: payments\nverified: 2026-09-01\nverify_every: 90d\n---\n"
+       "# Chargebacks\n\nDisputes and chargebacks.\n"},
+      {"login.md",
+       "---\ntitle: Login problems\nowner: identity\nverified: 2026-01-01\nverify_every: 180d\n---\n"
+       "# Login problems\n\nPassword resets and locked accounts.\n"},
+      {"invoices.md",
+       "---\ntitle: Invoices\nowner: billing\nverified: 2026-11-01\nverify_every: 365d\n---\n"
+       "# Invoices\n\nWhere invoices are.\n"},
       {"sso.md", "---\ntitle: Single sign-on\nowner: identity\n---\n# Single sign-on\n\nSAML setup.\n"},
   };
   return files;
@@ -450,9 +477,9 @@ TEST(VerificationTest, ListsOverdueFirstPerOwner) {
 TEST(PopularityTest, CountsOpensAndCopiesAndBoostsOnlyWhenEnabled) {
   TempDir dir;
   BuildDb(dir.Sub("db"), {
-      {"a.md", "---\ntitle: Alpha guide\n---\nwidget setup steps\n"},
-      {"b.md", "---\ntitle: Beta guide\n---\nwidget setup steps\n"},
-  });
+                             {"a.md", "---\ntitle: Alpha guide\n---\nwidget setup steps\n"},
+                             {"b.md", "---\ntitle: Beta guide\n---\nwidget setup steps\n"},
+                         });
   auto log = MustOpen(dir.Sub("usage.sqlite"));
   ASSERT_TRUE(log);
   for (int i = 0; i < 20; ++i) log->RecordFeedback(Feedback(FeedbackType::kCopy, "widget", "b", "", 0));

@@ -247,3 +247,32 @@ TEST_F(WebPageTest, HostileContentAndQueriesDoNotRun) {
 
 }  // namespace
 }  // namespace kb::testing
+
+namespace kb::testing {
+namespace {
+
+// Searches, an opened result and a "did not help" report made on the page show up on its knowledge-gap view.
+TEST_F(WebPageTest, OpensAndReportsReachTheKnowledgeGapView) {
+  Open();
+  TypeQuery("teleport quantum widgets");
+  driver_->Type(kKeyEnter);  // a complete search: as-you-type requests are not logged
+  Await("!document.getElementById('empty').hidden", "nothing found");
+
+  Open("#q=refund");
+  Await("document.getElementById('results').dataset.query === 'refund'", "results for 'refund'");
+  OpenResultWithKeyboard("payments/refunds");
+  Js("(document.getElementById('not-helpful-comment').value = 'no partial refunds', "
+     "document.getElementById('not-helpful').click(), true)");
+  Await("document.getElementById('not-helpful-status').textContent.startsWith('Recorded')", "the report to be stored");
+
+  driver_->Navigate(server_.url() + "/#view=insights");
+  Await("!document.getElementById('insights').hidden && "
+        "document.getElementById('insights-body').innerText.includes('teleport quantum widgets')",
+        "the no-result query on the insights view");
+  const std::string text = Js("document.getElementById('insights-body').innerText");
+  EXPECT_NE(text.find("no partial refunds"), std::string::npos) << text;
+  EXPECT_NE(Js("document.getElementById('insights-status').textContent").find("searches"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kb::testing

@@ -94,7 +94,7 @@ struct ItemRef {
 struct OwnerItems {
   std::string owner;  // "" = items without an owner
   std::vector<ItemRef> items;
-  int more = 0;       // items left out by a limit
+  int more = 0;  // items left out by a limit
 };
 
 struct Insights {
@@ -113,12 +113,12 @@ struct Insights {
   std::vector<QueryGroup> no_click_queries;   // found results, never opened or copied
   std::vector<QueryGroup> gap_reports;        // "the KB lacks this" / "did not help" about a query, no item
   std::vector<ReportedItem> most_reported_items;
-  std::vector<TrendDay> trend;                // every day of the window, oldest first
-  int items = 0;                              // items in the index (0 without a Searcher)
-  bool items_complete = true;                 // false if some items could not be listed
-  std::vector<ItemRef> never_shown_items;     // in no result list within the window (first `limit`)
+  std::vector<TrendDay> trend;             // every day of the window, oldest first
+  int items = 0;                           // items in the index (0 without a Searcher)
+  bool items_complete = true;              // false if some items could not be listed
+  std::vector<ItemRef> never_shown_items;  // in no result list within the window (first `limit`)
   int never_shown_total = 0;
-  std::vector<OwnerItems> stale_by_owner;     // most stale items first; within, most overdue first
+  std::vector<OwnerItems> stale_by_owner;  // most stale items first; within, most overdue first
   int stale_total = 0;
 };
 

@@ -45,9 +45,10 @@ struct RankingOptions {
   // phrase boost, their hyphenated words are plain words (not phrases), they keep at most
   // `long_query_max_terms` terms, and they get pseudo-relevance feedback. Default: 12.
   int long_query_words = 12;
-  // A verbose query keeps this many of its terms and phrases: those that can weigh most (Xapian's elite set),
-  // which bounds the cost of a 300-word paste. Error codes and ids found in it are kept apart. Default: 48.
-  int long_query_max_terms = 48;
+  // A verbose query keeps at most this many terms (and phrases): the most informative, by repetitions × idf,
+  // which bounds the cost of a 300-word paste. Error codes and ids found in it are kept apart. 0 = no limit.
+  // Default: 32.
+  int long_query_max_terms = 32;
   // Pseudo-relevance feedback for verbose queries: the `feedback_terms` most informative terms (Xapian's ESet)
   // of the first `feedback_docs` results are added with weight `feedback_weight`; they reorder the matches and
   // never add any. 0 documents = off. Default: 3, 20, 0.5.

@@ -84,7 +84,8 @@ struct SearchResponse {
   int page = 1;
   int size = 10;
   std::vector<SearchHit> hits;
-  std::map<std::string, std::vector<FacetValue>> facets;  // field → values by descending count
+  // Field → values by descending count. Exact up to 1,000 matches; beyond, estimated from a sample of them.
+  std::map<std::string, std::vector<FacetValue>> facets;
   std::string suggestion;      // "did you mean" query, "" if none
   std::string corrected_query; // set when there were no results and the suggestion was searched instead
   bool partial_results = false;  // some shard did not answer (only with SearcherOptions::allow_partial)

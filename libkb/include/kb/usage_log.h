@@ -17,7 +17,8 @@
 // Retention: events older than retention_days, and the oldest beyond max_events, are deleted when the log
 // opens and then every prune_interval_seconds, so the file does not grow without bound.
 //
-// Personal data: no IP addresses or headers; only the optional caller-supplied `user` string.
+// Personal data: no IP addresses or headers; only the optional caller-supplied `user` string. E-mail
+// addresses and long numbers typed into queries and comments are masked before they are stored.
 //
 // Thread-safety: a UsageLog is thread-safe. Record*(), Flush(), Counters() and the readers (Insights(),
 // Popularity() in kb/insights.h) may be called from any number of threads at once. Readers use their own
@@ -56,6 +57,9 @@ struct UsageLogOptions {
   // Open an existing log for reading only (reports): no writer thread, no pruning, Record*() drops.
   // Open fails with kNotFound when the file does not exist. Default: false.
   bool read_only = false;
+  // Mask e-mail addresses and long numbers (cards, phones, accounts) in queries and comments before they
+  // are stored (RedactPersonalData). Default: true.
+  bool redact = true;
 };
 
 struct SearchEvent {
@@ -65,8 +69,8 @@ struct SearchEvent {
   int result_count = 0;
   std::vector<std::string> top_ids;  // ids of the results shown first; at most 10 are kept
   double latency_ms = 0;
-  std::string user;                  // optional caller-supplied id; "" = anonymous
-  std::int64_t time_ms = 0;          // Unix time in milliseconds; 0 = now
+  std::string user;          // optional caller-supplied id; "" = anonymous
+  std::int64_t time_ms = 0;  // Unix time in milliseconds; 0 = now
 };
 
 enum class FeedbackType {
@@ -102,6 +106,10 @@ struct UsageLogCounters {
 // (English), words sorted and de-duplicated. "Refund failed!" and "refunds failing" give "fail refund".
 // Field filters (tag:x) are kept whole. A query of stopwords only keeps its words unstemmed.
 std::string NormalizeQuery(std::string_view query);
+
+// `text` with e-mail addresses replaced by "<email>" and runs of 9 or more digits (spaces and dashes between
+// them allowed, as in "4111 1111 1111 1111") by "<number>". Error codes, dates and short numbers stay.
+std::string RedactPersonalData(std::string_view text);
 
 class UsageLog {
  public:
