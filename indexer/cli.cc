@@ -27,8 +27,8 @@ constexpr char kSourceHelp[] = R"(Sources:
 constexpr char kOverview[] = R"(kb-index: build, update and check a kb knowledge-base index.
 
 Usage:
-  kb-index build  SOURCE... --db PATH [--wait] [-q|-v] [--progress auto|always|never]
-  kb-index update SOURCE... --db PATH [--wait] [-q|-v] [--progress auto|always|never]
+  kb-index build  SOURCE... --db PATH [--shards N] [--wait] [-q|-v] [--progress auto|always|never]
+  kb-index update SOURCE... --db PATH [--shards N] [--wait] [-q|-v] [--progress auto|always|never]
   kb-index check  [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
   kb-index stats  --db PATH [--format text|json] [--today YYYY-MM-DD]
   kb-index help [COMMAND] | COMMAND --help | --version
@@ -59,7 +59,16 @@ fresh build (freed pages are reused by later commits); build into a new path for
 
 Options:
   --db PATH         the database directory (created if missing)
+  --shards N        write N shards: PATH/shard-0 .. shard-N-1, each item in shard FNV-1a(id) mod N, and
+                    PATH/XAPIANDB listing them, so readers open PATH as one database; serve one shard
+                    with xapian-tcpsrv PATH/shard-K. Default: as PATH already is (1 when new); another
+                    count than PATH has is a usage error (build into a new path to reshard). Each shard
+                    commits atomically; a run killed between shard commits is completed by the next.
   --wait            wait for another kb-index run on the same database instead of failing (exit 4)
+  --max-file-bytes N  skip (and list as skipped, with size and limit) files larger than N bytes
+                    (default 4194304)
+  --max-items N     fail (exit 2, nothing written) when the sources hold more than N files
+                    (default 1000000)
   --progress MODE   auto (default: a live progress line when stderr is a terminal, plain phase lines
                     otherwise), always, never
   -q, --quiet       print only errors
@@ -105,7 +114,8 @@ Safe to run while an indexer writes the database.
 )";
 
 bool TakesValue(const std::string& option) {
-  static const std::set<std::string> kWithValue = {"--db", "--format", "--today", "--progress"};
+  static const std::set<std::string> kWithValue = {"--db", "--format", "--today", "--progress", "--shards",
+                                                     "--max-file-bytes", "--max-items"};
   return kWithValue.count(option) != 0;
 }
 
@@ -179,6 +189,28 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
     else if (arg == "--strict" && args->command == "check") args->strict = true;
     else if (arg == "--wait" && (args->command == "build" || args->command == "update")) args->wait = true;
     else if (arg == "--db" && args->command != "check") args->db = value;
+    else if (arg == "--shards" && (args->command == "build" || args->command == "update")) {
+      int n = 0;
+      for (char c : value) n = (c >= '0' && c <= '9' && n < 10000) ? n * 10 + (c - '0') : 100000;
+      if (value.empty() || n < 1 || n > 256) {
+        *error = "--shards must be a number from 1 to 256, not '" + value + "'";
+        return false;
+      }
+      args->shards = n;
+    }
+    else if ((arg == "--max-file-bytes" || arg == "--max-items") && (args->command == "build" || args->command == "update")) {
+      std::size_t n = 0;
+      bool ok = !value.empty() && value.size() <= 12;
+      for (char c : value) {
+        ok = ok && c >= '0' && c <= '9';
+        n = n * 10 + static_cast<std::size_t>(c - '0');
+      }
+      if (!ok || n < 1) {
+        *error = arg + " must be a positive number, not '" + value + "'";
+        return false;
+      }
+      (arg == "--max-items" ? args->max_items : args->max_file_bytes) = n;
+    }
     else if (arg == "--today" && (args->command == "check" || args->command == "stats")) args->today = value;
     else if (arg == "--progress" && (args->command == "build" || args->command == "update")) args->progress = value;
     else if (arg == "--format" && (args->command == "check" || args->command == "stats")) args->format = value;

@@ -2,6 +2,7 @@
 #ifndef KB_INDEXER_CLI_H_
 #define KB_INDEXER_CLI_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct Args {
   std::string help_topic;           // `kb-index help CMD`
   Verbosity verbosity = Verbosity::kNormal;
   std::string progress = "auto";    // auto|always|never
+  int shards = 0;                   // build/update: --shards N (0 = as the database is)
+  std::size_t max_file_bytes = 0;   // build/update: --max-file-bytes N (0 = libkb's default, 4 MiB)
+  std::size_t max_items = 1000000;  // build/update: --max-items N
 };
 
 // Parses argv. On a usage error returns false with `error` set.

@@ -1,5 +1,6 @@
 // kb-index: parse arguments → libkb (LoadSource, BuildIndex/UpdateIndex, Check, ReadIndexStats) → output
 // and exit code. All logic lives in libkb; this file only wires it to a terminal.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -56,6 +57,9 @@ int RunIndex(const Args& args, const std::vector<Source>& sources) {
   IndexerOptions options;
   options.db_path = args.db;
   options.wait_for_lock = args.wait;
+  options.shards = args.shards;
+  options.max_file_bytes = args.max_file_bytes;
+  options.max_items = args.max_items;
   options.progress = [&](const IndexProgress& p) { progress.Update(p); };
   // Skipped files are kept for the failure message when nothing at all could be indexed.
   std::vector<SkippedFile> skipped;
@@ -84,6 +88,12 @@ int RunIndex(const Args& args, const std::vector<Source>& sources) {
     if (s.code() == StatusCode::kBusy) {
       return Fail(s, "\n  another kb-index run is writing " + args.db +
                          "; try again when it has finished, or pass --wait to queue behind it");
+    }
+    if (s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption) {
+      // Nothing was committed: say so, and where, since the message may only name the file being indexed.
+      return Fail(s, "\n  nothing was committed to " + args.db + (s.code() == StatusCode::kCorruption
+                         ? "; the database is damaged: move it away and run kb-index build"
+                         : "; the previous index is unchanged. Check free space and permissions, then run again"));
     }
     return Fail(s);
   }
@@ -138,6 +148,9 @@ int Main(int argc, char** argv) {
 }  // namespace kb::cli
 
 int main(int argc, char** argv) {
+  // Past a file-size limit (ulimit -f) a write fails with EFBIG, reported like a full disk, instead of
+  // the default SIGXFSZ killing the run without a word.
+  ::signal(SIGXFSZ, SIG_IGN);
   try {
     return kb::cli::Main(argc, argv);
   } catch (const std::exception& e) {

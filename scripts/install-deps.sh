@@ -10,4 +10,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \
+  clang-14 libclang-rt-14-dev \
   chromium chromium-driver >/dev/null

@@ -96,6 +96,9 @@ json SearchJson(const SearchResponse& res) {
       {"suggestion", res.suggestion},
       {"corrected_query", res.corrected_query},
       {"partial_results", res.partial_results},
+      // `partial` is the short name the scale-out docs use; `partial_results` stays for existing clients.
+      {"partial", res.partial_results},
+      {"failed_shards", res.failed_shards},
       {"took_ms", res.elapsed_ms},
   };
 }

@@ -54,6 +54,11 @@ constexpr Setting kSettings[] = {
     {"usage-log", "KB_USAGE_LOG", false},
     {"usage-retention-days", "KB_USAGE_RETENTION_DAYS", false},
     {"popularity-boost", "KB_POPULARITY_BOOST", false},
+    {"max-queue", "KB_MAX_QUEUE", false},
+    {"header-timeout", "KB_HEADER_TIMEOUT", false},
+    {"max-query-terms", "KB_MAX_QUERY_TERMS", false},
+    {"remote-timeout-ms", "KB_REMOTE_TIMEOUT_MS", false},
+    {"allow-partial", "KB_ALLOW_PARTIAL", true},
 };
 
 const Setting* FindSetting(const std::string& key) {
@@ -154,6 +159,11 @@ Status Apply(const Entry& e, const std::string& source, std::string* db_owner, C
   }
   if (k == "usage-retention-days") return ParseNumber(e, 1, 3650, &c->usage_retention_days);
   if (k == "popularity-boost") return ParseNumber(e, 0.0, 10.0, &c->popularity_boost);
+  if (k == "max-queue") return ParseNumber(e, 0, 100000, &c->max_queue);
+  if (k == "header-timeout") return ParseNumber(e, 1, 300, &c->header_timeout_s);
+  if (k == "max-query-terms") return ParseNumber(e, 10, 100000, &c->max_query_terms);
+  if (k == "remote-timeout-ms") return ParseNumber(e, 10, 600000, &c->remote_timeout_ms);
+  if (k == "allow-partial") return ParseBool(e, &c->allow_partial);
   return Bad(e, "unknown setting '" + k + "'");
 }
 
@@ -251,6 +261,11 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --usage-log PATH|off    usage log for /api/insights (default: kb-usage.sqlite next to the first --db) [KB_USAGE_LOG]
   --usage-retention-days N  days the usage log keeps events (default 90)               [KB_USAGE_RETENTION_DAYS]
   --popularity-boost X    rank often opened/copied items higher, 0 = off (default 0)   [KB_POPULARITY_BOOST]
+  --max-queue N           requests that may wait for a busy worker; more get 503 at once (default 64) [KB_MAX_QUEUE]
+  --header-timeout S      close a connection whose request has not fully arrived in S seconds (default 5) [KB_HEADER_TIMEOUT]
+  --max-query-terms N     400 for a search of more terms after expansion; a wildcard counts 50 (default 1000) [KB_MAX_QUERY_TERMS]
+  --remote-timeout-ms N   connect/reply timeout for remote:HOST:PORT shards (default 10000) [KB_REMOTE_TIMEOUT_MS]
+  --allow-partial         a remote shard down: answer from the others, "partial": true (default: 503) [KB_ALLOW_PARTIAL]
   --help, --version
 
 SIGTERM or SIGINT stops accepting connections and lets requests in flight finish.

@@ -57,6 +57,24 @@ struct Config {
   int usage_retention_days = 90;
   // Ranking boost for items often opened or copied (RankingOptions::popularity_boost). Default: 0 (off).
   double popularity_boost = 0;
+
+  // Overload protection (http_server.h).
+  // Requests (their head read) that may wait for a busy worker; more get an immediate 503 with Retry-After.
+  // Default: 64.
+  int max_queue = 64;
+  // A request's head and body must arrive within this many seconds (from the accept for a connection's
+  // first request, from the first byte for later ones), or the connection is closed. Default: 5.
+  int header_timeout_s = 5;
+  // A search whose terms after expansion (synonyms; each wildcard counts as up to 50) exceed this is
+  // answered 400 (SearcherOptions::max_query_terms). Default: 1000.
+  int max_query_terms = 1000;
+
+  // Scale-out over remote shards (remote:HOST:PORT databases).
+  // Timeout for connecting to a remote shard and for each of its replies, milliseconds. Default: 10000.
+  int remote_timeout_ms = 10000;
+  // When a remote shard does not answer, answer from the others with "partial": true instead of 503.
+  // Default: false.
+  bool allow_partial = false;
 };
 
 // What the command line asked for.

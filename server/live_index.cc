@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <utility>
+#include <vector>
 
 #include "metrics.h"
 
@@ -30,6 +31,42 @@ std::string StatKey(const std::string& path, bool with_time) {
                   static_cast<std::uintmax_t>(st.st_ino));
   }
   return buf;
+}
+
+// A directory holding a XAPIANDB file is a stub: the sharded layout of kb-index --shards, or a replica made
+// by xapian-replicate, whose stub names the copy in use ("auto replica_1") and is rewritten when a full copy
+// replaces it. Returns the stub's lines ("" when `db` is not a stub).
+std::string ReadStub(const std::string& db) {
+  std::FILE* f = std::fopen((db + "/XAPIANDB").c_str(), "r");
+  if (f == nullptr) return "";
+  std::string out;
+  char buf[512];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && out.size() < 65536) out.append(buf, n);
+  std::fclose(f);
+  return out.empty() ? "\n" : out;
+}
+
+// The version file (iamglass) of every database a stub names with "auto PATH" (relative to its directory).
+std::vector<std::string> StubVersionFiles(const std::string& db, const std::string& stub) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < stub.size()) {
+    std::size_t end = stub.find('\n', pos);
+    if (end == std::string::npos) end = stub.size();
+    const std::string line = stub.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.rfind("auto ", 0) != 0) continue;
+    const std::string path = line.substr(5);
+    out.push_back((!path.empty() && path[0] == '/' ? path : db + "/" + path) + "/iamglass");
+  }
+  return out;
+}
+
+std::string StubVersion(const std::string& db, const std::string& stub) {
+  std::string out;
+  for (const std::string& file : StubVersionFiles(db, stub)) out += StatKey(file, true) + ",";
+  return out;
 }
 
 }  // namespace
@@ -71,6 +108,10 @@ std::string LiveIndex::Fingerprint() const {
   std::string out;
   for (const std::string& db : dbs_) {
     if (IsRemote(db)) continue;
+    if (const std::string stub = ReadStub(db); !stub.empty()) {
+      out += StatKey(db, false) + "|" + stub + "|" + StubVersion(db, stub) + ";";
+      continue;
+    }
     out += StatKey(db, false) + "|" + StatKey(db + "/iamglass", true) + ";";
   }
   return out;
@@ -85,7 +126,17 @@ Result<Searcher*> LiveIndex::Acquire() {
   // Stat before reopening: a commit landing in between is seen by the reopen and by the next check.
   std::string version = Fingerprint();
   std::string identity;
-  for (const std::string& db : dbs_) identity += IsRemote(db) ? db : StatKey(db, false) + ";";
+  for (const std::string& db : dbs_) {
+    if (IsRemote(db)) {
+      identity += db;
+    } else if (const std::string stub = ReadStub(db); !stub.empty()) {
+      // Xapian's replication docs: readers of a replica close and reopen it rather than reopen() in place,
+      // since the stub may switch to a new copy; any change to a stub's databases opens afresh.
+      identity += StatKey(db, false) + "|" + stub + "|" + StubVersion(db, stub) + ";";
+    } else {
+      identity += StatKey(db, false) + ";";
+    }
+  }
   if (w.searcher && version == w.version && !has_remote_) return w.searcher.get();
 
   if (!w.searcher || identity != w.identity) {
@@ -133,9 +184,14 @@ double LiveIndex::AgeSeconds() const {
   double newest = -1;
   for (const std::string& db : dbs_) {
     struct stat st {};
-    if (IsRemote(db) || ::stat((db + "/iamglass").c_str(), &st) != 0) continue;
-    const double t = static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec / 1e9;
-    if (t > newest) newest = t;
+    if (IsRemote(db)) continue;
+    std::vector<std::string> version_files = {db + "/iamglass"};
+    if (const std::string stub = ReadStub(db); !stub.empty()) version_files = StubVersionFiles(db, stub);
+    for (const std::string& file : version_files) {
+      if (::stat(file.c_str(), &st) != 0) continue;
+      const double t = static_cast<double>(st.st_mtim.tv_sec) + st.st_mtim.tv_nsec / 1e9;
+      if (t > newest) newest = t;
+    }
   }
   if (newest < 0) return -1;
   timespec now{};

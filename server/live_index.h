@@ -5,7 +5,9 @@
 // version file a commit rewrites); when that fingerprint changed it calls Reopen(), or opens afresh when the
 // directory itself was replaced. If reopening fails the worker keeps serving the revision it has, counts the
 // failure and tries again at the next interval. Remote shards have no file to stat and are reopened every
-// interval.
+// interval. A stub directory (a XAPIANDB file: kb-index --shards, or a replica kept by xapian-replicate) is
+// fingerprinted through the databases it names, and any change to it opens afresh (close and reopen, as
+// Xapian's replication docs ask of replica readers).
 //
 // Thread-safety: Acquire() may be called from any number of threads; each gets its own Searcher, which it
 // must use only on that thread and only while the LiveIndex lives.

@@ -60,7 +60,10 @@ int main(int argc, char** argv) {
   kb::server::Metrics metrics;
   kb::SearcherOptions options;
   options.max_query_bytes = config.max_query_bytes;
+  options.max_query_terms = config.max_query_terms;
   options.ranking.popularity_boost = config.popularity_boost;
+  options.remote_timeout_ms = config.remote_timeout_ms;
+  options.allow_partial = config.allow_partial;
   kb::server::LiveIndex index(config.dbs, options, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
                               [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
   // Open once up front so that a wrong --db fails at start with libkb's message, not at the first request.

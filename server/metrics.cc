@@ -77,6 +77,12 @@ std::string Metrics::Render(const IndexGauges& index) const {
   out << "kb_index_reloads_total " << reloads_.load(std::memory_order_relaxed) << '\n';
   Header(out, "kb_index_reload_errors_total", "counter", "Failed reopen attempts (the old revision kept serving).");
   out << "kb_index_reload_errors_total " << reload_errors_.load(std::memory_order_relaxed) << '\n';
+  Header(out, "kb_http_connections_rejected_total", "counter",
+         "Connections answered 503 at once: all workers busy and --max-queue requests waiting.");
+  out << "kb_http_connections_rejected_total " << rejected_.load(std::memory_order_relaxed) << '\n';
+  Header(out, "kb_http_connections_cut_total", "counter",
+         "Connections closed because a request head or body did not arrive within --header-timeout.");
+  out << "kb_http_connections_cut_total " << cut_.load(std::memory_order_relaxed) << '\n';
   Header(out, "kb_process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch.");
   out << "kb_process_start_time_seconds " << Num(start_time_) << '\n';
   return out.str();

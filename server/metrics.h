@@ -32,6 +32,10 @@ class Metrics {
   void ObserveRequest(const std::string& route, const std::string& method, int status, double seconds);
   void IndexReloaded() { reloads_.fetch_add(1, std::memory_order_relaxed); }
   void IndexReloadFailed() { reload_errors_.fetch_add(1, std::memory_order_relaxed); }
+  // A connection answered 503 at once because every worker was busy and the queue full.
+  void ConnectionRejected() { rejected_.fetch_add(1, std::memory_order_relaxed); }
+  // A connection closed because its request did not arrive within the deadline (slow or idle client).
+  void ConnectionCut() { cut_.fetch_add(1, std::memory_order_relaxed); }
   // Returns the new total for `kind`.
   std::uint64_t Feedback(const std::string& kind);
 
@@ -52,6 +56,8 @@ class Metrics {
   std::map<std::string, std::uint64_t> feedback_;                                // kind
   std::atomic<std::uint64_t> reloads_{0};
   std::atomic<std::uint64_t> reload_errors_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> cut_{0};
   const double start_time_;
 };
 

@@ -12,6 +12,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "http_server.h"
+
 namespace kb::server {
 namespace {
 
@@ -50,6 +52,9 @@ const std::vector<std::regex>& RouteRegexes() {
   }();
   return compiled;
 }
+
+// Longest path any route can match: "/api/answers/" + a 240-byte id + "/render", percent-decoded, with room.
+constexpr std::size_t kMaxPathBytes = 1024;
 
 bool IsApi(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 
@@ -196,9 +201,11 @@ void SetOptions(socket_t sock) {
 
 std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
   const Config& config = state.config;
-  auto svr = std::make_unique<httplib::Server>();
-  const int threads = config.threads;
-  svr->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  AdmissionLimits limits;
+  limits.threads = static_cast<std::size_t>(config.threads);
+  limits.max_queue = static_cast<std::size_t>(config.max_queue);
+  limits.request_deadline = std::chrono::seconds(config.header_timeout_s);
+  auto svr = std::make_unique<HttpServer>(limits, &state.metrics);
   svr->set_read_timeout(config.request_timeout_s, 0);
   svr->set_write_timeout(config.request_timeout_s, 0);
   svr->set_keep_alive_timeout(config.keep_alive_s);
@@ -220,6 +227,14 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
 
   svr->set_pre_routing_handler([&state, limiter](const httplib::Request& req, httplib::Response& res) {
     static std::atomic<unsigned long long> counter{0};
+    // Routes are std::regex patterns, and libstdc++'s matcher recurses once per character of the path: an
+    // 8 KiB path overflowed a worker's stack under AddressSanitizer. No route is longer than a prefix, an
+    // id (at most 240 bytes) and a suffix, so a longer path is refused before any regex sees it.
+    if (req.path.size() > kMaxPathBytes) {
+      t_request = {true, Clock::now(), "invalid", std::to_string(++counter), 0};
+      res.set_header("X-Request-Id", t_request.id);
+      return Reject(req, res, 414, "the path is longer than any kb route (" + std::to_string(kMaxPathBytes) + " bytes)");
+    }
     const Match m = MatchPath(state, req.path);
     t_request = {true, Clock::now(), m.label, std::to_string(++counter), 0};
     res.set_header("X-Request-Id", t_request.id);

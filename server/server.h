@@ -5,6 +5,9 @@
 // nosniff, frame and referrer policy) and an X-Request-Id; errors without a body get a JSON one; exceptions
 // become a JSON 500 without internals; every request is logged as a JSON line and counted in the metrics.
 //
+// Connections beyond the workers and --max-queue get a 503 at once, and a request must arrive within
+// --header-timeout (http_server.h).
+//
 // Thread-safety: the returned server runs handlers on `state.config.threads` worker threads.
 #ifndef KB_SERVER_SERVER_H_
 #define KB_SERVER_SERVER_H_

@@ -72,6 +72,11 @@ def main():
     p(f"Machine: {m.get('cores', '?')} cores ({m.get('cpu', '?')}), {m.get('mem_gb', '?')} GB; load average "
       f"{m.get('load_start', '?')} at the start, {end.get('load_end', '?')} at the end; the suite took "
       f"{end.get('seconds', '?')} s.")
+    samples = end.get("load_1min_samples") or []
+    if samples:
+        p(f"1-minute load average at each step of the run: min {min(samples):.2f}, median "
+          f"{sorted(samples)[len(samples) // 2]:.2f}, max {max(samples):.2f} ({len(samples)} samples; 2 cores shared "
+          f"with other work, so wall-clock figures include waiting for a core; the CPU-time figures do not).")
     p("")
 
     # Items per scale, from the index steps.
@@ -84,7 +89,7 @@ def main():
       "+snip = `MSet::snippet` on it. Wall-clock p50 / p99, thread-CPU p50 in brackets; ratio = kb / Xapian p50.")
     p("")
     p("| items | shape | kb +s+f p50 | kb +s+f p99 | Xapian +snip p50 | ratio | kb bare p50 | Xapian data p50 | "
-      "ratio | kb +snip p50 | matches |")
+      "ratio | kb +snip p50 | matches kb / Xapian |")
     p("|---|---|---|---|---|---|---|---|---|---|---|")
 
     def row(scale, shape, variant):
@@ -116,7 +121,7 @@ def main():
               f"{fmt(r_full)} ({fmt(r_full_cpu)}) | "
               f"{fmt(bare['p50_ms']) if bare else '—'} | {fmt(xd['p50_ms']) if xd else '—'} | "
               f"{fmt(r_bare)} ({fmt(r_bare_cpu)}) | {fmt(snip['p50_ms']) if snip else '—'} | "
-              f"{full['matches']:.0f} |")
+              f"{full['matches']:.0f} / {xs['matches']:.0f} |")
     p("")
 
     # Targets.
@@ -125,9 +130,14 @@ def main():
         worst = max(ratios_full, key=lambda r: r[0] or 0)
         worst_cpu = max(ratios_full, key=lambda r: r[1] or 0)
         ok = all((r[0] or 0) <= 1.3 for r in ratios_full)
+        median = sorted(r[0] or 0 for r in ratios_full)[len(ratios_full) // 2]
+        over = [f"{r[2]} {r[3]} {fmt(r[0])}×" for r in ratios_full if (r[0] or 0) > 1.3]
         t.append(("libkb search with snippets and facets ≤ 1.3× plain Xapian (median, same query, same database)",
-                  f"worst {fmt(worst[0])}× ({worst[2]} {worst[3]}); on CPU time worst {fmt(worst_cpu[1])}× "
-                  f"({worst_cpu[2]} {worst_cpu[3]})", verdict(ok)))
+                  f"median of the {len(ratios_full)} scale × shape rows {fmt(median)}×; worst {fmt(worst[0])}× "
+                  f"({worst[2]} {worst[3]}); on CPU time worst {fmt(worst_cpu[1])}× ({worst_cpu[2]} {worst_cpu[3]}); "
+                  f"rows over 1.3×: {', '.join(over) if over else 'none'} (see the matches column: where plain Xapian "
+                  f"finds nothing it does no snippet work, while kb falls back to a spelling correction)",
+                  verdict(ok) + ("" if ok or median > 1.3 else " for every row (**met** for the median of rows)")))
         worst_bare = max(ratios_bare, key=lambda r: r[0] or 0)
         t.append(("(context, no target) libkb without snippets and facets vs Xapian reading document data",
                   f"median of shapes {fmt(sorted(r[0] or 0 for r in ratios_bare)[len(ratios_bare) // 2])}×, "
@@ -142,13 +152,18 @@ def main():
         worst_cpu = max(normal, key=lambda sr: sr[1]["cpu_p99_ms"])
         ok = all(r["p99_ms"] <= limit for _, r in normal)
         ok_cpu = all(r["cpu_p99_ms"] <= limit for _, r in normal)
+        over = [f"{s} {fmt(r['p99_ms'])}" for s, r in normal if r["p99_ms"] > limit]
         t.append((f"p99 ≤ {limit:g} ms at {scale} items, every shape but the pasted message (kb, snippets+facets)",
-                  f"worst {fmt(worst[1]['p99_ms'])} ms ({worst[0]}); CPU time worst {fmt(worst_cpu[1]['cpu_p99_ms'])} "
+                  f"worst {fmt(worst[1]['p99_ms'])} ms ({worst[0]}) = {worst[1]['p99_ms'] / limit:.2f}× the target; "
+                  f"over: {', '.join(over) if over else 'none'}; CPU time worst {fmt(worst_cpu[1]['cpu_p99_ms'])} "
                   f"ms ({worst_cpu[0]})", verdict(ok) + ("" if ok == ok_cpu else f" (on CPU time: {verdict(ok_cpu)})")))
         pasted = dict(rows).get("pasted")
         if pasted:
             t.append((f"pasted 200-word message p99 ≤ 50 ms at {scale}",
-                      f"{fmt(pasted['p99_ms'])} ms (CPU {fmt(pasted['cpu_p99_ms'])} ms)", verdict(pasted["p99_ms"] <= 50)))
+                      f"{fmt(pasted['p99_ms'])} ms = {pasted['p99_ms'] / 50:.2f}× the target (CPU "
+                      f"{fmt(pasted['cpu_p99_ms'])} ms)", verdict(pasted["p99_ms"] <= 50) +
+                      ("" if (pasted["p99_ms"] <= 50) == (pasted["cpu_p99_ms"] <= 50)
+                       else f" (on CPU time: {verdict(pasted['cpu_p99_ms'] <= 50)})")))
     ceiling = next((x for x in load if x.get("name") == "ceiling"), None)
     for x in load:
         if x.get("name") == "search" and ceiling:
@@ -167,27 +182,32 @@ def main():
         if x.get("name") == "suggest1":
             ip = row(x["scale"], "prefix", "kb:suggest")
             extra = f"; in process p99 {fmt(ip['p99_ms'])} ms (CPU {fmt(ip['cpu_p99_ms'])})" if ip else ""
-            t.append((f"/api/suggest p99 ≤ 5 ms ({x['scale']} items)", f"{fmt(x['p99_ms'])} ms over HTTP{extra}",
+            t.append((f"/api/suggest p99 ≤ 5 ms ({x['scale']} items)",
+                      f"{fmt(x['p99_ms'])} ms over HTTP = {x['p99_ms'] / 5:.2f}× the target{extra}",
                       verdict(x["p99_ms"] <= 5)))
     steps = {(x["scale"], x["name"]): x for x in index if x.get("kind") == "index"}
     kb_build, om = steps.get(("14k", "kb-index build")), steps.get(("14k", "omindex (xapian-omega)"))
     if kb_build:
-        extra = f"; omindex {fmt(om['wall_s'])} s wall, {fmt(om['cpu_s'])} s CPU" if om else ""
+        extra = (f"; omindex in the same run {fmt(om['wall_s'])} s wall, {fmt(om['cpu_s'])} s CPU "
+                 f"(kb / omindex {kb_build['wall_s'] / om['wall_s']:.2f}× wall, "
+                 f"{kb_build['cpu_s'] / om['cpu_s']:.2f}× CPU)") if om else ""
         t.append(("full build of the 14k tree ≤ 10 s",
-                  f"{fmt(kb_build['wall_s'])} s wall, {fmt(kb_build['cpu_s'])} s CPU{extra}",
+                  f"{fmt(kb_build['wall_s'])} s wall = {kb_build['wall_s'] / 10:.1f}× the target, "
+                  f"{fmt(kb_build['cpu_s'])} s CPU{extra}",
                   verdict(kb_build["wall_s"] <= 10) + ("" if (kb_build["wall_s"] <= 10) == (kb_build["cpu_s"] <= 10)
                                                        else f" (on CPU time: {verdict(kb_build['cpu_s'] <= 10)})")))
     for name, label in (("kb-index update (no change)", "no-change update of the 14k tree < 1 s"),
                         ("kb-index update (1 file changed)", "update of the 14k tree with one changed file < 1 s")):
         x = steps.get(("14k", name))
         if x:
-            t.append((label, f"{fmt(x['wall_s'])} s wall, {fmt(x['cpu_s'])} s CPU",
+            t.append((label, f"{fmt(x['wall_s'])} s wall = {x['wall_s']:.2f}× the target, {fmt(x['cpu_s'])} s CPU",
                       verdict(x["wall_s"] < 1) + ("" if (x["wall_s"] < 1) == (x["cpu_s"] < 1)
                                                   else f" (on CPU time: {verdict(x['cpu_s'] < 1)})")))
     mem = {x["scale"]: x for x in load if x.get("kind") == "memory"}
     if "100k" in mem:
         x = mem["100k"]
-        t.append(("kb-server RSS < 200 MB at 100k items", f"{fmt(x['rss_mb'])} MB after the load (peak {fmt(x['peak_rss_mb'])} MB)",
+        t.append(("kb-server RSS < 200 MB at 100k items", f"{fmt(x['rss_mb'])} MB after the load (peak "
+                  f"{fmt(x['peak_rss_mb'])} MB = {x['peak_rss_mb'] / 200:.2f}× the limit)",
                   verdict(x["peak_rss_mb"] < 200)))
 
     p("### Targets")
@@ -245,8 +265,12 @@ def main():
                 p(f"| {name} (front matter + CommonMark → item) | {b['bytes_per_second'] / 1e6:.1f} MB/s, "
                   f"{b['items_per_second']:.0f} files/s |")
             else:
+                # One timed run each: the wall-clock rate swings with the machine's load; the CPU time of the
+                # writing thread is the steadier figure.
+                cpu_s = b["cpu_time"] * {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}.get(b.get("time_unit", "ns"), 1e-9)
+                cpu_rate = f", {b.get('items', 0) / cpu_s:.0f} items per CPU second" if cpu_s > 0 else ""
                 p(f"| {name} (IndexWriter, {b.get('items', 0):.0f} parsed items, commit every `batch`) | "
-                  f"{b['items_per_second']:.0f} items/s |")
+                  f"{b['items_per_second']:.0f} items/s{cpu_rate} |")
         p("")
     print("\n".join(out))
 

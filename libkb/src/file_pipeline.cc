@@ -11,8 +11,8 @@ constexpr std::size_t kQueueDepth = 64;
 }  // namespace
 
 FilePipeline::FilePipeline(const std::vector<Source>& sources, const std::vector<std::vector<SourceFile>>& files,
-                           NeedsParse needs_parse)
-    : sources_(sources), files_(files), needs_parse_(std::move(needs_parse)) {
+                           NeedsParse needs_parse, std::size_t max_file_bytes)
+    : sources_(sources), files_(files), needs_parse_(std::move(needs_parse)), max_file_bytes_(max_file_bytes) {
   worker_ = std::thread([this] { Work(); });
 }
 
@@ -28,7 +28,8 @@ FilePipeline::~FilePipeline() {
 void FilePipeline::Work() {
   for (std::size_t s = 0; s < sources_.size(); ++s) {
     const Source& source = sources_[s];
-    const ParseOptions options = source.ItemParseOptions();
+    ParseOptions options = source.ItemParseOptions();
+    if (max_file_bytes_ > 0) options.max_file_bytes = max_file_bytes_;
     for (const SourceFile& file : files_[s]) {
       PreparedFile out;
       out.source_index = s;

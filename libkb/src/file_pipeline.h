@@ -39,7 +39,7 @@ class FilePipeline {
   using NeedsParse = std::function<bool(std::size_t, const SourceFile&, const std::string&)>;
 
   FilePipeline(const std::vector<Source>& sources, const std::vector<std::vector<SourceFile>>& files,
-               NeedsParse needs_parse);
+               NeedsParse needs_parse, std::size_t max_file_bytes = 0);  // 0: ParseOptions' default
   ~FilePipeline();  // stops and joins the worker
   FilePipeline(const FilePipeline&) = delete;
   FilePipeline& operator=(const FilePipeline&) = delete;
@@ -53,6 +53,7 @@ class FilePipeline {
   const std::vector<Source>& sources_;
   const std::vector<std::vector<SourceFile>>& files_;
   NeedsParse needs_parse_;
+  const std::size_t max_file_bytes_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<PreparedFile> queue_;

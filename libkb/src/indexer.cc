@@ -4,6 +4,8 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -20,6 +22,53 @@ namespace {
 
 constexpr char kMetaSources[] = "sources";
 constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
+// Xapian opens a directory holding this file as the databases it lists ("auto PATH" lines, relative to it).
+constexpr char kStubFile[] = "XAPIANDB";
+constexpr int kMaxShards = 256;
+
+std::string ShardDir(int k) { return "shard-" + std::to_string(k); }
+
+// What is at `path` already: 1 for a plain database, N for kb-index's shard layout, 0 for nothing.
+Result<int> ExistingShards(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(path) / "iamglass", ec)) return 1;
+  std::ifstream in(std::filesystem::path(path) / kStubFile);
+  if (!in) return 0;
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (line != "auto " + ShardDir(n)) {
+      return Status::InvalidArgument(path + "/" + kStubFile + " is not a kb-index shard list (line '" + line +
+                                     "'); pass another --db");
+    }
+    ++n;
+  }
+  if (n < 2) return Status::InvalidArgument(path + "/" + kStubFile + " lists fewer than 2 shards; pass another --db");
+  return n;
+}
+
+// Writes the stub that makes `path` open as its N shards; replaced atomically (rename), never half-written.
+Status WriteStub(const std::string& path, int n) {
+  std::string text;
+  for (int k = 0; k < n; ++k) text += "auto " + ShardDir(k) + "\n";
+  const std::filesystem::path stub = std::filesystem::path(path) / kStubFile;
+  {
+    std::ifstream in(stub);
+    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (old == text) return Status::Ok();
+  }
+  const std::filesystem::path tmp = stub.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::IoError(tmp.string() + ": cannot write the shard list");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, stub, ec);
+  if (ec) return Status::IoError(stub.string() + ": " + ec.message());
+  return Status::Ok();
+}
 
 std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
 
@@ -82,12 +131,13 @@ class Run {
   const std::vector<Source>& sources_;
   const IndexerOptions& options_;
   const bool rebuild_;
-  std::unique_ptr<IndexWriter> writer_;
+  std::vector<std::unique_ptr<IndexWriter>> writers_;  // one per shard; item → writers_[ShardOf(id, n)]
   IndexSummary summary_;
   IndexProgress progress_;
   std::vector<std::vector<SourceFile>> files_;
   std::vector<bool> reparse_all_;                             // per source: its fingerprint changed
   std::unordered_map<std::string, IndexedItem> existing_;     // by id
+  std::unordered_map<std::string, std::size_t> existing_shard_;  // id → shard that holds it
   std::unordered_map<std::string, std::string> existing_by_path_;  // Key(source, path) → id
   std::unordered_set<std::string> scanned_paths_;             // Key(source, path) of every selected file
   std::unordered_map<std::string, std::string> claimed_;      // id → "source:path" of the file that has it
@@ -96,25 +146,57 @@ class Run {
 };
 
 Status Run::Open() {
+  if (options_.shards < 0 || options_.shards > kMaxShards) {
+    return Status::InvalidArgument("shards must be between 1 and " + std::to_string(kMaxShards));
+  }
+  Result<int> existing = ExistingShards(options_.db_path);
+  if (!existing.ok()) return existing.status();
+  const int n = options_.shards > 0 ? options_.shards : std::max(*existing, 1);
+  if (*existing != 0 && *existing != n) {
+    return Status::InvalidArgument(
+        options_.db_path + " holds " + (*existing == 1 ? std::string("one unsharded database") : std::to_string(*existing) + " shards") +
+        ", not " + std::to_string(n) + "; build into a new --db path to change the shard count");
+  }
+  std::vector<std::string> paths;
+  if (n == 1) {
+    paths.push_back(options_.db_path);
+  } else {
+    std::error_code ec;
+    std::filesystem::create_directories(options_.db_path, ec);
+    if (ec) return Status::IoError(options_.db_path + ": " + ec.message());
+    for (int k = 0; k < n; ++k) paths.push_back(options_.db_path + "/" + ShardDir(k));
+  }
   WriterOptions wo;
   wo.overwrite = rebuild_;
   wo.wait_for_lock = options_.wait_for_lock;
   wo.spelling = options_.spelling;
-  Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(options_.db_path, wo);
-  if (!writer.ok()) return writer.status();
-  writer_ = std::move(writer).value();
+  // Always locked in shard order, so two runs never each hold a shard the other waits for.
+  for (const std::string& path : paths) {
+    Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
+    if (!writer.ok()) return writer.status();
+    writers_.push_back(std::move(writer).value());
+  }
+  if (n > 1) {
+    if (Status s = WriteStub(options_.db_path, n); !s.ok()) return s;
+  }
   if (options_.on_locked) options_.on_locked();
   if (rebuild_) return Status::Ok();  // the rebuild starts from an empty database
-  Result<std::vector<IndexedItem>> items = writer_->ListItems();
-  if (!items.ok()) return items.status();
-  for (IndexedItem& item : *items) {
-    existing_by_path_[Key(item.source, item.path)] = item.id;
-    existing_.emplace(item.id, std::move(item));
+  for (std::size_t k = 0; k < writers_.size(); ++k) {
+    Result<std::vector<IndexedItem>> items = writers_[k]->ListItems();
+    if (!items.ok()) return items.status();
+    for (IndexedItem& item : *items) {
+      existing_by_path_[Key(item.source, item.path)] = item.id;
+      existing_shard_[item.id] = k;
+      existing_.emplace(item.id, std::move(item));
+    }
   }
   for (const Source& s : sources_) {
-    Result<std::string> fingerprint = writer_->GetMetadata(SourceKey(s.name, "fingerprint"));
-    if (!fingerprint.ok()) return fingerprint.status();
-    reparse_all_[&s - sources_.data()] = *fingerprint != s.fingerprint;
+    // Any shard with another fingerprint (a run killed between shard commits) reparses the source.
+    for (const auto& writer : writers_) {
+      Result<std::string> fingerprint = writer->GetMetadata(SourceKey(s.name, "fingerprint"));
+      if (!fingerprint.ok()) return fingerprint.status();
+      if (*fingerprint != s.fingerprint) reparse_all_[&s - sources_.data()] = true;
+    }
   }
   return Status::Ok();
 }
@@ -135,6 +217,11 @@ Status Run::Scan() {
     files_.push_back(std::move(scan->files));
   }
   progress_.files_total = summary_.files;
+  if (options_.max_items > 0 && summary_.files > options_.max_items) {
+    return Status::InvalidArgument("the sources hold " + std::to_string(summary_.files) + " files, over the limit of " +
+                                   std::to_string(options_.max_items) + " items per run; nothing was written "
+                                   "(raise --max-items, or split the sources)");
+  }
   return Status::Ok();
 }
 
@@ -152,7 +239,7 @@ Status Run::IndexFiles() {
     auto by_path = existing_by_path_.find(Key(sources_[s].name, file.path));
     return by_path == existing_by_path_.end() || existing_.at(by_path->second).content_hash != hash;
   };
-  internal::FilePipeline pipeline(sources_, files_, needs_parse);
+  internal::FilePipeline pipeline(sources_, files_, needs_parse, options_.max_file_bytes);
   while (std::optional<internal::PreparedFile> prepared = pipeline.Next()) {
     const Source& source = sources_[prepared->source_index];
     const std::string& path = prepared->file->path;
@@ -191,12 +278,17 @@ Status Run::IndexFiles() {
       Progress(IndexProgress::Phase::kIndexing);
       continue;
     }
-    if (Status s = writer_->Upsert(item); !s.ok()) {
+    const std::size_t shard = static_cast<std::size_t>(ShardOf(item.id, static_cast<int>(writers_.size())));
+    if (Status s = writers_[shard]->Upsert(item); !s.ok()) {
       if (s.code() != StatusCode::kInvalidArgument) return s;  // the database failed: abandon the run
       claimed_.erase(item.id);
       Skip(source.name, path, Reason(path, s));
       Progress(IndexProgress::Phase::kIndexing);
       continue;
+    }
+    if (auto held = existing_shard_.find(item.id); held != existing_shard_.end() && held->second != shard) {
+      if (Status s = writers_[held->second]->Remove(item.id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
+      held->second = shard;
     }
     auto old = existing_.find(item.id);
     if (old != existing_.end()) {
@@ -225,7 +317,7 @@ Status Run::IndexFiles() {
 Status Run::RemoveStale() {
   for (const auto& [id, item] : existing_) {
     if (claimed_.count(id)) continue;
-    if (Status s = writer_->Remove(id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
+    if (Status s = writers_[existing_shard_.at(id)]->Remove(id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
     if (!moved_away_.count(id)) {
       ++summary_.removed;
       Event(FileAction::kRemoved, item.source, item.path, id);
@@ -235,14 +327,18 @@ Status Run::RemoveStale() {
 }
 
 Status Run::WriteMetadata() {
+  // Every shard carries the same metadata, so that any one of them describes the index.
   auto set = [this](const std::string& key, const std::string& value) -> Status {
-    Result<std::string> old = writer_->GetMetadata(key);
-    if (!old.ok()) return old.status();
-    if (*old == value) return Status::Ok();
-    metadata_changed_ = true;
-    return writer_->SetMetadata(key, value);
+    for (const auto& writer : writers_) {
+      Result<std::string> old = writer->GetMetadata(key);
+      if (!old.ok()) return old.status();
+      if (*old == value) continue;
+      metadata_changed_ = true;
+      if (Status s = writer->SetMetadata(key, value); !s.ok()) return s;
+    }
+    return Status::Ok();
   };
-  Result<std::string> old_sources = writer_->GetMetadata(kMetaSources);
+  Result<std::string> old_sources = writers_[0]->GetMetadata(kMetaSources);
   if (!old_sources.ok()) return old_sources.status();
   std::set<std::string> current;
   std::string names;
@@ -272,10 +368,17 @@ Status Run::WriteMetadata() {
     }
   }
   const std::string fingerprint = HashBytes(flat);
-  Result<std::string> old_fingerprint = writer_->GetMetadata(kMetaSynonyms);
-  if (!old_fingerprint.ok()) return old_fingerprint.status();
-  if (rebuild_ || *old_fingerprint != fingerprint) {
-    if (Status st = writer_->SetSynonyms(synonyms); !st.ok()) return st;
+  bool synonyms_changed = rebuild_;
+  for (const auto& writer : writers_) {
+    Result<std::string> old_fingerprint = writer->GetMetadata(kMetaSynonyms);
+    if (!old_fingerprint.ok()) return old_fingerprint.status();
+    synonyms_changed = synonyms_changed || *old_fingerprint != fingerprint;
+  }
+  if (synonyms_changed) {
+    // Each shard holds every synonym: a search host may have only some shards locally.
+    for (const auto& writer : writers_) {
+      if (Status st = writer->SetSynonyms(synonyms); !st.ok()) return st;
+    }
     if (Status st = set(kMetaSynonyms, fingerprint); !st.ok()) return st;
     metadata_changed_ = true;
   }
@@ -302,11 +405,13 @@ Result<IndexSummary> Run::Execute() {
                                                             summary_.removed > 0;
   if (changed) {
     Progress(IndexProgress::Phase::kCommitting);
-    if (Status s = writer_->Commit(); !s.ok()) return s;
+    for (const auto& writer : writers_) {
+      if (Status s = writer->Commit(); !s.ok()) return s;
+    }
     summary_.committed = true;
   }
-  summary_.items = writer_->DocCount();
-  writer_.reset();  // releases the lock before the read below
+  for (const auto& writer : writers_) summary_.items += writer->DocCount();
+  writers_.clear();  // releases the locks before the read below
 
   Status counted = internal::Guard("counting items", [&]() -> Status {
     Xapian::Database db(options_.db_path);
@@ -321,6 +426,16 @@ Result<IndexSummary> Run::Execute() {
 }
 
 }  // namespace
+
+int ShardOf(const std::string& id, int shards) {
+  if (shards <= 1) return 0;
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a offset basis and prime: fixed, so shards are stable
+  for (unsigned char c : id) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int>(hash % static_cast<std::uint64_t>(shards));
+}
 
 const char* FileActionName(FileAction action) {
   switch (action) {

@@ -275,6 +275,16 @@ Xapian::Query ParseText(const std::string& text, const std::string& lang, const 
   return q;
 }
 
+// Terms a query can match: leaves, with each wildcard counted as its expansion limit (Xapian expands
+// wildcards only when the match runs, so this is the bound known before running it).
+std::size_t ExpandedTerms(const Xapian::Query& q, std::size_t wildcard_terms) {
+  if (q.get_type() == Xapian::Query::OP_WILDCARD) return wildcard_terms;
+  if (q.get_type() == Xapian::Query::LEAF_TERM) return 1;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) n += ExpandedTerms(q.get_subquery(i), wildcard_terms);
+  return n;
+}
+
 // QueryParser returns a long text as ORs nested by clause: its parts are the leaves of that OR tree (terms,
 // phrases, synonym groups, wildcards).
 void CollectParts(const Xapian::Query& q, std::vector<Xapian::Query>* parts) {
@@ -453,6 +463,15 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
       per_lang.push_back(q);
     }
     if (!per_lang.empty()) text = Xapian::Query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
+    if (opt.max_query_terms > 0 && !text.empty()) {
+      const std::size_t wildcard_terms = static_cast<std::size_t>(std::max(1, opt.max_wildcard_expansion));
+      const std::size_t terms = ExpandedTerms(text, wildcard_terms);
+      if (terms > static_cast<std::size_t>(opt.max_query_terms)) {
+        return Status::InvalidArgument("query expands to up to " + std::to_string(terms) + " terms (each wildcard " +
+                                       "counts as " + std::to_string(wildcard_terms) + "); the limit is " +
+                                       std::to_string(opt.max_query_terms) + ": use fewer words or wildcards");
+      }
+    }
     if (r.field_weights && r.title_boost > 0 && !out.long_query && !text.empty()) {
       // Reorders the text's matches only (AND_MAYBE): a title word alone never makes an item match.
       Xapian::Query titles(Xapian::Query::OP_SCALE_WEIGHT, TitleBoost(text), r.title_boost);

@@ -7,19 +7,37 @@
 
 namespace kb::internal {
 
+namespace {
+
+// Xapian's message plus the system error behind it, which get_msg() leaves out ("Error writing block 3" alone
+// does not say that the disk is full).
+std::string Detail(const Xapian::Error& e) {
+  const char* sys = e.get_error_string();
+  if (sys == nullptr || *sys == '\0' || e.get_msg().find(sys) != std::string::npos) return e.get_msg();
+  return e.get_msg() + " (" + sys + ")";
+}
+
+}  // namespace
+
 Status StatusFromCurrentException(std::string_view context) {
   std::string where(context);
   if (!where.empty()) where += ": ";
   try {
     throw;
   } catch (const Xapian::DatabaseLockError& e) {
+    // Only "already locked" means another writer; failing to create the lock file is a permission or
+    // read-only file system problem, which waiting would not cure.
+    if (e.get_msg().find("already locked") == std::string::npos) {
+      return Status::IoError(where + "cannot lock the database (" + Detail(e) +
+                             "); check that the directory is writable");
+    }
     return Status::Busy(where + "the database is locked by another writer (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseNotFoundError& e) {
     return Status::NotFound(where + "no kb database there (" + e.get_msg() + "); build one with kb-index build");
   } catch (const Xapian::DatabaseCorruptError& e) {
-    return Status::Corruption(where + "the database is corrupt (" + e.get_msg() + "); rebuild it");
+    return Status::Corruption(where + "the database is corrupt (" + Detail(e) + "); rebuild it");
   } catch (const Xapian::DatabaseOpeningError& e) {
-    return Status::IoError(where + "cannot open the database (" + e.get_msg() + ")");
+    return Status::IoError(where + "cannot open the database (" + Detail(e) + ")");
   } catch (const Xapian::NetworkTimeoutError& e) {
     return Status::Unavailable(where + "a remote shard timed out (" + e.get_msg() + ")");
   } catch (const Xapian::NetworkError& e) {
@@ -27,7 +45,7 @@ Status StatusFromCurrentException(std::string_view context) {
   } catch (const Xapian::DatabaseModifiedError& e) {
     return Status::Unavailable(where + "the index changed while reading; retry (" + e.get_msg() + ")");
   } catch (const Xapian::DatabaseError& e) {
-    return Status::IoError(where + e.get_type() + ": " + e.get_msg());
+    return Status::IoError(where + e.get_type() + ": " + Detail(e));
   } catch (const Xapian::InvalidArgumentError& e) {
     return Status::InvalidArgument(where + e.get_msg());
   } catch (const Xapian::QueryParserError& e) {

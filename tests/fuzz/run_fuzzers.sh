@@ -6,12 +6,15 @@
 #
 #   tests/fuzz/run_fuzzers.sh SECONDS [TARGET...]     e.g. tests/fuzz/run_fuzzers.sh 60 fuzz_search
 #
-# Targets: fuzz_parse_item fuzz_render_html fuzz_search fuzz_answer fuzz_source_config (default: all).
+# Targets: fuzz_parse_item fuzz_render_html fuzz_search fuzz_answer fuzz_source_config fuzz_server_request
+# (default: all).
 # Environment:
 #   KB_FUZZ_BUILD_DIR  build directory (default: build-fuzz); configured with clang-14, ASan+UBSan and
 #                      -DKB_BUILD_FUZZERS=ON if it has no CMakeCache.txt, and rebuilt incrementally always
 #   KB_FUZZ_CC, KB_FUZZ_CXX  the compilers (default: clang-14, clang++-14)
 #   KB_FUZZ_JOBS       targets run at the same time (default: 1); each uses one core
+#   KB_FUZZ_TIMEOUT    seconds one input may take before it counts as a hang (default: 1); raise it only
+#                      when the targets share a busy machine (e.g. niced long runs beside builds)
 #   KB_FUZZ_CORPORA    extra Markdown trees to take seed files from (default: /work/shared/data/corpora;
 #                      skipped if absent)
 #   KB_JOBS            build parallelism (default: 2)
@@ -29,7 +32,7 @@ if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
 fi
 SECONDS_PER_TARGET=$1
 shift
-ALL_TARGETS=(fuzz_parse_item fuzz_render_html fuzz_search fuzz_answer fuzz_source_config)
+ALL_TARGETS=(fuzz_parse_item fuzz_render_html fuzz_search fuzz_answer fuzz_source_config fuzz_server_request)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL_TARGETS[@]}")
 for t in "${TARGETS[@]}"; do
@@ -41,6 +44,7 @@ done
 
 BUILD_DIR=${KB_FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${KB_FUZZ_JOBS:-1}
+TIMEOUT=${KB_FUZZ_TIMEOUT:-1}
 CORPORA=${KB_FUZZ_CORPORA:-/work/shared/data/corpora}
 OUT=$BUILD_DIR/fuzz
 
@@ -52,7 +56,7 @@ fi
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   CC=${KB_FUZZ_CC:-clang-14} CXX=${KB_FUZZ_CXX:-clang++-14} cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DKB_BUILD_FUZZERS=ON -DKB_SANITIZE=address \
-    -DKB_BUILD_TESTS=OFF -DKB_BUILD_BENCHMARKS=OFF -DKB_BUILD_SERVER=OFF >/dev/null
+    -DKB_BUILD_TESTS=OFF -DKB_BUILD_BENCHMARKS=OFF -DKB_BUILD_SERVER=ON >/dev/null
 fi
 cmake --build "$BUILD_DIR" --target fuzzers -j "${KB_JOBS:-2}" >/dev/null
 
@@ -100,6 +104,15 @@ awk -v dir="$OUT/seeds/fuzz_source_config" \
   tests/fuzz/seeds/source_configs.txt
 [ -f content/synonyms.txt ] && cp content/synonyms.txt "$OUT/seeds/fuzz_source_config/synonyms"
 
+# Server requests: a route byte, the query string, a newline, the path id, a newline, the body
+# (see server_request_fuzzer.cc). One line of seeds/server_requests.txt each: ROUTE|QUERY|ID|BODY.
+n=0
+while IFS='|' read -r route query id body; do
+  n=$((n + 1))
+  { printf "\\$(printf '%03o' "$route")"; printf '%s\n%s\n%s' "$query" "$id" "$body"; } \
+    >"$OUT/seeds/fuzz_server_request/request-$n"
+done <tests/fuzz/seeds/server_requests.txt
+
 # --- run ---------------------------------------------------------------------------------------------
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
@@ -113,7 +126,7 @@ run_one() {
   local log=$OUT/logs/$t.log
   local rc=0
   "$BUILD_DIR/tests/fuzz/$t" "$OUT/corpus/$t" "$OUT/seeds/$t" \
-    -max_total_time="$SECONDS_PER_TARGET" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
+    -max_total_time="$SECONDS_PER_TARGET" -timeout="$TIMEOUT" -rss_limit_mb=2048 -max_len=65536 \
     -dict="$(dict_of "$t")" -artifact_prefix="$OUT/artifacts/$t/" -print_final_stats=1 >"$log" 2>&1 || rc=$?
   echo "$rc" >"$OUT/logs/$t.rc"
 }
@@ -139,7 +152,7 @@ timeout_is_flaky() {
   local t=$1 input
   for input in $2; do
     for _ in 1 2 3; do
-      "$BUILD_DIR/tests/fuzz/$t" -timeout=1 -rss_limit_mb=2048 "$input" >/dev/null 2>&1 || return 1
+      "$BUILD_DIR/tests/fuzz/$t" -timeout="$TIMEOUT" -rss_limit_mb=2048 "$input" >/dev/null 2>&1 || return 1
     done
   done
 }

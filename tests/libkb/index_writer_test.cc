@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "kb/searcher.h"
 #include "test_util.h"
 
@@ -169,6 +172,32 @@ TEST_F(IndexWriterTest, ItemWithoutIdIsRejected) {
   Item item;
   item.path = "x.md";
   EXPECT_EQ((*w)->Upsert(item).code(), StatusCode::kInvalidArgument);
+}
+
+void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// A first build killed while Xapian was creating the tables leaves them without the version file (iamglass).
+TEST_F(IndexWriterTest, InterruptedCreationIsStartedAgain) {
+  std::filesystem::create_directories(Db());
+  WriteFile(Db() + "/postlist.glass", std::string(8192, '\0'));
+  WriteFile(Db() + "/flintlock", "");
+  auto w = IndexWriter::Open(Db(), {});
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  ASSERT_TRUE((*w)->Upsert(MustParse("refunds.md", kRefund)).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ(SearchCount("refund"), 1u);
+}
+
+TEST_F(IndexWriterTest, DirectoryWithOtherFilesIsNeverCleared) {
+  std::filesystem::create_directories(Db());
+  WriteFile(Db() + "/postlist.glass", std::string(8192, '\0'));
+  WriteFile(Db() + "/notes.txt", "mine");
+  auto w = IndexWriter::Open(Db(), {});
+  EXPECT_FALSE(w.ok());
+  EXPECT_TRUE(std::filesystem::exists(Db() + "/notes.txt"));
+  EXPECT_TRUE(std::filesystem::exists(Db() + "/postlist.glass"));
 }
 
 TEST(SearcherOpenTest, MissingDatabaseGivesClearError) {

@@ -80,6 +80,22 @@ TEST_F(ConfigTest, LimitsAreRangeChecked) {
   EXPECT_EQ(ok->config.max_query_bytes, 200u);
 }
 
+TEST_F(ConfigTest, OverloadSettingsAreRangeChecked) {
+  auto defaults = Load({"--db", dir_.Sub("db1")});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
+  EXPECT_EQ(defaults->config.max_queue, 64);
+  EXPECT_EQ(defaults->config.header_timeout_s, 5);
+  EXPECT_EQ(defaults->config.max_query_terms, 1000);
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-queue", "-1"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--header-timeout", "0"}).ok());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-query-terms", "5"}).ok());
+  auto ok = Load({"--db", dir_.Sub("db1"), "--max-queue", "0", "--header-timeout", "30", "--max-query-terms", "200"});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->config.max_queue, 0);
+  EXPECT_EQ(ok->config.header_timeout_s, 30);
+  EXPECT_EQ(ok->config.max_query_terms, 200);
+}
+
 TEST_F(ConfigTest, FileSettingsWithLineNumbers) {
   kb::testing::WriteFile(dir_.Sub("kb.conf"), "# kb\n\ndb = " + dir_.Sub("db1") + "\nport=9090\n  token = 0123456789abcdef  \n");
   auto inv = Load({"--config", dir_.Sub("kb.conf")});

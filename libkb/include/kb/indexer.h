@@ -61,10 +61,23 @@ struct FileEvent {
 
 struct IndexerOptions {
   std::string db_path;
+  // Number of shards. 1: one database at db_path. N > 1: N databases db_path/shard-0 .. shard-N-1, each
+  // item in shard ShardOf(id, N), and a Xapian stub file db_path/XAPIANDB naming them all, so that readers
+  // (kb-server --db db_path, kb-index stats) open db_path as one database; serve a shard alone with
+  // xapian-tcpsrv db_path/shard-K. 0: as the database already is (1 when new). A count other than the
+  // existing one is InvalidArgument (build into a new path to reshard). Each shard commits atomically, in
+  // order: a run killed between two shard commits leaves some shards at the new revision and the rest at
+  // the old, never an item twice or lost, and the next run completes it. Default: 0.
+  int shards = 0;
   // Wait for another writer's lock instead of failing with kBusy. Default: false.
   bool wait_for_lock = false;
   // Record spelling data for "did you mean". Default: true.
   bool spelling = true;
+  // Input limits. A file larger than max_file_bytes is not indexed and is listed in IndexSummary::skipped
+  // with its size and the limit; 0 = ParseOptions' default (4 MiB). A run that selects more than max_items
+  // files fails with InvalidArgument before it writes anything; 0 = no limit. Default: 0, 1000000.
+  std::size_t max_file_bytes = 0;
+  std::size_t max_items = 1000000;
   // Called after each file and at phase changes; keep it cheap (the caller throttles its output).
   std::function<void(const IndexProgress&)> progress;
   // Called for every added/updated/moved/removed/skipped item (and unchanged ones, if `report_unchanged`).
@@ -121,6 +134,10 @@ struct IndexStats {
   };
   std::vector<SourceInfo> sources;
 };
+
+// The shard (0..shards-1) that holds the item with this id: FNV-1a (64-bit) of the id's bytes modulo
+// `shards`. Stable across runs, machines and sources, so an item that moves to another source stays put.
+int ShardOf(const std::string& id, int shards);
 
 // Reads statistics from the database at `db_path` (read-only; safe while an indexer runs).
 // `today` (YYYY-MM-DD) decides staleness; "" = today.

@@ -72,12 +72,25 @@ struct RankingOptions {
 
 struct SearcherOptions {
   RankingOptions ranking;
-  // Timeout for remote shards, milliseconds. Default: 10000.
+  // Timeout for remote shards (connecting, and each reply), milliseconds. A search with a hung shard fails
+  // after about this long, and the next one (which reconnects to learn which shard hangs) once more; then
+  // searches fail at once until remote_retry_ms. With allow_partial the first search answers from the
+  // others after at most about twice this (the failed search, then reconnecting). Default: 10000.
   int remote_timeout_ms = 10000;
-  // When a shard does not answer, answer from the others and flag the response. Default: false (fail).
+  // When a remote shard does not answer, answer from the others and flag the response
+  // (SearchResponse::partial_results, failed_shards). Otherwise the search fails with Unavailable naming the
+  // shard. Local shards never count as partial: their failure is always an error. Default: false (fail).
   bool allow_partial = false;
-  // Cap on wildcard / partial-word expansion. Default: 50.
+  // A remote shard that failed is not tried again for this long, so that searches meanwhile answer (or fail)
+  // at once instead of each waiting for the timeout. Default: 5000.
+  int remote_retry_ms = 5000;
+  // Cap on wildcard / partial-word expansion: each wildcard matches at most this many terms, the most
+  // frequent ones. Default: 50.
   int max_wildcard_expansion = 50;
+  // A query whose terms after expansion (synonyms, each wildcard counted as max_wildcard_expansion terms,
+  // every query language) exceed this is rejected with InvalidArgument, so that no query costs more than
+  // about this many posting lists. 0 = no limit. Default: 1000.
+  int max_query_terms = 1000;
   // Queries longer than this many bytes are rejected. Default: 4096.
   std::size_t max_query_bytes = 4096;
   // Language for query parsing when the index has several and the query sets none: all present languages

@@ -89,6 +89,7 @@ struct SearchResponse {
   std::string suggestion;      // "did you mean" query, "" if none
   std::string corrected_query; // set when there were no results and the suggestion was searched instead
   bool partial_results = false;  // some shard did not answer (only with SearcherOptions::allow_partial)
+  std::vector<std::string> failed_shards;  // with partial_results: "remote:HOST:PORT (reason)" of each
   double elapsed_ms = 0;
 };
 
@@ -111,7 +112,13 @@ struct StoredItem {
 
 class Searcher {
  public:
-  // `databases`: local paths and/or "remote:HOST:PORT" (xapian-tcpsrv). At least one.
+  // `databases`: local paths and/or "remote:HOST:PORT" (xapian-tcpsrv), searched as one database: the same
+  // items split over shards rank, page, filter and facet as they would in one. Synonyms and spelling come
+  // from the local shards, since xapian-tcpsrv serves neither: keep at least one shard local (kb-index
+  // --shards gives every shard all synonyms; spelling covers the words of the local shards' items). With
+  // only remote shards a search works but offers no "did you mean" and expands no synonyms.
+  // A remote shard that does not answer makes Open fail with Unavailable, unless options.allow_partial.
+  // At least one.
   static Result<std::unique_ptr<Searcher>> Open(const std::vector<std::string>& databases,
                                                 const SearcherOptions& options);
   static Result<std::unique_ptr<Searcher>> Open(const std::vector<std::string>& databases);

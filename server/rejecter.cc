@@ -1,0 +1,103 @@
+#include "rejecter.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+namespace kb::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxPending = 256;
+constexpr auto kLinger = std::chrono::seconds(1);
+
+}  // namespace
+
+Waker::Waker() {
+  if (::pipe2(fds_, O_CLOEXEC | O_NONBLOCK) != 0) fds_[0] = fds_[1] = -1;
+}
+
+Waker::~Waker() {
+  for (int fd : fds_) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+void Waker::Wake() {
+  if (fds_[1] >= 0) (void)!::write(fds_[1], "x", 1);
+}
+
+void Waker::Drain() {
+  char buf[256];
+  while (::read(fds_[0], buf, sizeof buf) > 0) {
+  }
+}
+
+Rejecter::Rejecter(std::string response) : response_(std::move(response)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Rejecter::~Rejecter() {
+  stop_ = true;
+  waker_.Wake();
+  thread_.join();
+  for (int fd : incoming_) ::close(fd);
+}
+
+void Rejecter::Reject(int sock) {
+  // A fresh socket has an empty send buffer, so a short response fits without waiting.
+  (void)::send(sock, response_.data(), response_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::shutdown(sock, SHUT_WR);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (incoming_.size() + count_.load() < kMaxPending) {
+      incoming_.push_back(sock);
+      waker_.Wake();
+      return;
+    }
+  }
+  ::close(sock);
+}
+
+void Rejecter::Run() {
+  struct Pending {
+    int fd;
+    Clock::time_point until;
+  };
+  std::vector<Pending> pending;
+  std::vector<pollfd> fds;
+  char scratch[4096];
+  while (!stop_) {
+    fds.assign(1, pollfd{waker_.fd(), POLLIN, 0});
+    for (const Pending& p : pending) fds.push_back({p.fd, POLLIN, 0});
+    (void)::poll(fds.data(), fds.size(), 100);
+    if (fds[0].revents) waker_.Drain();
+    const auto now = Clock::now();
+    std::vector<Pending> keep;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      bool done = now >= pending[i].until;
+      if (!done && fds[i + 1].revents) {
+        const ssize_t n = ::recv(pending[i].fd, scratch, sizeof scratch, MSG_DONTWAIT);
+        done = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+      }
+      if (done) {
+        ::close(pending[i].fd);
+      } else {
+        keep.push_back(pending[i]);
+      }
+    }
+    pending.swap(keep);
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int fd : incoming_) pending.push_back({fd, now + kLinger});
+    incoming_.clear();
+    count_ = pending.size();
+  }
+  for (const Pending& p : pending) ::close(p.fd);
+}
+
+}  // namespace kb::server
