@@ -113,20 +113,6 @@ bool JsonBody(const httplib::Request& req, httplib::Response& res, json* out) {
   return true;
 }
 
-// A string member of `obj` of at most `limit` bytes ("" if absent), or answers 400.
-bool StringField(const json& obj, const char* key, std::size_t limit, httplib::Response& res, std::string* out) {
-  out->clear();
-  auto it = obj.find(key);
-  if (it == obj.end() || it->is_null()) return true;
-  if (!it->is_string() || it->get_ref<const std::string&>().size() > limit) {
-    SendError(res, 400, "invalid_argument",
-              std::string(key) + " must be a string of at most " + std::to_string(limit) + " bytes");
-    return false;
-  }
-  *out = it->get<std::string>();
-  return true;
-}
-
 }  // namespace
 
 int HttpStatus(StatusCode code) {
@@ -156,6 +142,19 @@ void SendJson(httplib::Response& res, const json& body, int status) {
 
 void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message) {
   SendJson(res, {{"error", {{"code", code}, {"message", message}}}}, status);
+}
+
+bool StringField(const json& obj, const char* key, std::size_t limit, httplib::Response& res, std::string* out) {
+  out->clear();
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return true;
+  if (!it->is_string() || it->get_ref<const std::string&>().size() > limit) {
+    SendError(res, 400, "invalid_argument",
+              std::string(key) + " must be a string of at most " + std::to_string(limit) + " bytes");
+    return false;
+  }
+  *out = it->get<std::string>();
+  return true;
 }
 
 void get_search(ServerState& s, const httplib::Request& req, httplib::Response& res) {

@@ -42,6 +42,10 @@ int HttpStatus(StatusCode code);
 
 void SendJson(httplib::Response& res, const nlohmann::json& body, int status = 200);
 void SendError(httplib::Response& res, int status, std::string_view code, std::string_view message);
+// Reads the string member `key` of a JSON body into `out` ("" when absent or null); a non-string or one over
+// `limit` bytes answers 400 and returns false.
+bool StringField(const nlohmann::json& obj, const char* key, std::size_t limit, httplib::Response& res,
+                 std::string* out);
 
 // GET /api/search?q=&page=&size=&sort=&facets=&partial=&tag=&owner=&kind=&tier=&product=&lang=&code=
 void get_search(ServerState& s, const httplib::Request& req, httplib::Response& res);

@@ -44,18 +44,6 @@ bool FormatParam(const httplib::Request& req, httplib::Response& res, std::strin
   return false;
 }
 
-bool StringField(const json& body, const char* key, std::size_t limit, httplib::Response& res, std::string* out) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return true;
-  if (!it->is_string() || it->get_ref<const std::string&>().size() > limit) {
-    SendError(res, 400, "invalid_argument",
-              std::string(key) + " must be a string of at most " + std::to_string(limit) + " bytes");
-    return false;
-  }
-  *out = it->get<std::string>();
-  return true;
-}
-
 void SendText(httplib::Response& res, const std::string& body, const std::string& format) {
   res.set_header("Cache-Control", "no-store");
   res.set_content(body, format == "json" ? "application/json" : "text/markdown; charset=utf-8");
