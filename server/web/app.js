@@ -246,6 +246,12 @@ function renderResults(res) {
   const n = res.total;
   els.status.textContent = n === 0 ? '' :
     `${n} result${n === 1 ? '' : 's'}${res.page > 1 ? `, page ${res.page}` : ''} · ${res.took_ms.toFixed(1)} ms`;
+  if (res.partial) {
+    // A remote shard did not answer (kb-server --allow-partial): say so, or a missing article looks like a gap.
+    const k = (res.failed_shards || []).length;
+    els.status.append(' ', el('span', { class: 'warn', id: 'partial-warning',
+      text: `· incomplete: ${k || 'some'} part${k === 1 ? '' : 's'} of the knowledge base did not answer` }));
+  }
 
   els.didYouMean.replaceChildren();
   if (res.corrected_query) {
