@@ -26,10 +26,12 @@ struct IndexWriter::Rep {
   Xapian::WritableDatabase db;
   Xapian::TermGenerator tg;
   bool in_transaction = false;
-  // Spelling words of the uncommitted documents with their summed frequencies, added to Xapian once per word at
-  // Commit. TermGenerator's FLAG_SPELLING calls add_spelling for every word occurrence, code and number; with
-  // this the 14k-file build went from 30 to 21 s of CPU (bench/README.md, "Performance").
-  std::unordered_map<std::string, Xapian::termcount> spelling;
+  // Spelling changes of the uncommitted documents, applied to Xapian once per word at Commit: + for the words
+  // of added documents, - for those of replaced and removed ones (Xapian never drops a word on its own, so
+  // "did you mean" would keep offering words of deleted articles). TermGenerator's FLAG_SPELLING calls
+  // add_spelling for every word occurrence, code and number; with this the 14k-file build went from 30 to 21 s
+  // of CPU (bench/README.md, "Performance").
+  std::unordered_map<std::string, long long> spelling;
 };
 
 IndexWriter::IndexWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -67,15 +69,29 @@ bool SpellingWord(std::string_view word) {
   return true;
 }
 
-// Adds the spelling words of a built document: its unprefixed terms, which TermGenerator gives positions
-// (unstemmed words of the text), counted once per occurrence as FLAG_SPELLING did.
-void CollectSpelling(const Xapian::Document& doc, std::unordered_map<std::string, Xapian::termcount>& out) {
+// Adds (sign +1) or takes back (sign -1) the spelling words of a document: its unprefixed terms, which
+// TermGenerator gives positions (unstemmed words of the text), counted once per occurrence as FLAG_SPELLING did.
+void CollectSpelling(const Xapian::Document& doc, int sign, std::unordered_map<std::string, long long>& out) {
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
     const std::string& term = *it;
     if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || !SpellingWord(term)) continue;
     Xapian::termcount occurrences = it.positionlist_count();
-    if (occurrences > 0) out[term] += occurrences;
+    if (occurrences > 0) out[term] += sign * static_cast<long long>(occurrences);
   }
+}
+
+// Takes back the spelling words of the document stored under `key`, if there is one.
+void UncollectStored(const Xapian::WritableDatabase& db, const std::string& key,
+                     std::unordered_map<std::string, long long>& out) {
+  Xapian::PostingIterator p = db.postlist_begin(key);
+  if (p != db.postlist_end(key)) CollectSpelling(db.get_document(*p), -1, out);
+}
+
+// Empties the spelling dictionary (a rebuild adds every word again).
+void ClearSpelling(Xapian::WritableDatabase& db) {
+  std::vector<std::pair<std::string, Xapian::termcount>> words;
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) words.emplace_back(*it, it.get_termfreq());
+  for (const auto& [word, freq] : words) db.remove_spelling(word, freq);
 }
 
 // Xapian creates a glass database's table files before its version file (iamglass) and then refuses to open a
@@ -134,7 +150,10 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
     rep->tg.set_database(rep->db);
     rep->db.begin_transaction(true);
     rep->in_transaction = true;
-    if (options.overwrite) DeleteAll(rep->db);
+    if (options.overwrite) {
+      DeleteAll(rep->db);
+      ClearSpelling(rep->db);
+    }
     return std::unique_ptr<IndexWriter>(new IndexWriter(std::move(rep)));
   });
 }
@@ -146,8 +165,11 @@ Status IndexWriter::Upsert(const Item& item) {
     if (key.size() > 240) return Status::InvalidArgument(item.path + ": id is longer than 239 bytes");
     Xapian::Document doc = internal::BuildDocument(item, rep_->tg, rep_->options.default_lang,
                                                    rep_->options.field_weights);
+    if (rep_->options.spelling) {
+      UncollectStored(rep_->db, key, rep_->spelling);
+      CollectSpelling(doc, +1, rep_->spelling);
+    }
     rep_->db.replace_document(key, doc);
-    if (rep_->options.spelling) CollectSpelling(doc, rep_->spelling);
     return Status::Ok();
   });
 }
@@ -156,6 +178,7 @@ Status IndexWriter::Remove(const std::string& id) {
   return Guard("removing " + id, [&]() -> Status {
     std::string key = std::string(internal::kPrefixId) + id;
     if (!rep_->db.term_exists(key)) return Status::NotFound("no item with id '" + id + "'");
+    if (rep_->options.spelling) UncollectStored(rep_->db, key, rep_->spelling);
     rep_->db.delete_document(key);
     return Status::Ok();
   });
@@ -231,7 +254,10 @@ Result<std::string> IndexWriter::GetMetadata(const std::string& key) const {
 
 Status IndexWriter::Commit() {
   return Guard("committing " + rep_->path, [&]() -> Status {
-    for (const auto& [word, freq] : rep_->spelling) rep_->db.add_spelling(word, freq);
+    for (const auto& [word, delta] : rep_->spelling) {
+      if (delta > 0) rep_->db.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      if (delta < 0) rep_->db.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    }
     rep_->spelling.clear();
     rep_->db.set_metadata(std::string(internal::kMetaSchema), std::to_string(kSchemaVersion));
     rep_->db.set_metadata(std::string(internal::kMetaUpdated), NowIso());
