@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "indexer_test_util.h"
@@ -155,6 +156,35 @@ TEST_F(CrashSafetyTest, SigkillDuringRebuildAtTimedPointsKeepsThePreviousIndex) 
   }
   EXPECT_GE(interrupted_, 2);  // timing varies with machine load; at least the early kills land mid-run
   FinishAndVerify("build");
+}
+
+// A sharded run commits its shards one after another; a kill between two commits leaves the first shard new
+// and the rest old. The next run must see that (per-shard source fingerprints) and complete it. The state is
+// made exactly, by putting back a copy of shard 1 from before the run, because no kill lands reliably in the
+// microseconds between two commits.
+TEST_F(CrashSafetyTest, ShardedRunKilledBetweenShardCommitsIsCompletedByTheNextRun) {
+  namespace fs = std::filesystem;
+  auto sharded = [&](const std::string& command, const std::string& tree) {
+    std::vector<std::string> args = Args(command, tree);
+    args.insert(args.end(), {"--shards", "2"});
+    return args;
+  };
+  ProcessResult built = RunKbIndex(sharded("build", TreeA()));
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  ASSERT_EQ(Current(), kStateA);  // the stub opens both shards as one
+  const std::string shard1 = Db() + "/shard-1", saved = dir_.Sub("shard-1-before");
+  fs::copy(shard1, saved, fs::copy_options::recursive);
+
+  ProcessResult updated = RunKbIndex(Args("update", TreeB()));
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  ASSERT_EQ(Current(), kStateB);
+  fs::remove_all(shard1);
+  fs::copy(saved, shard1, fs::copy_options::recursive);
+  const State mixed = Current();
+  ASSERT_NE(mixed, kStateA);
+  ASSERT_NE(mixed, kStateB) << "shard 1 should hold version A again";
+
+  FinishAndVerify("update");
 }
 
 TEST_F(CrashSafetyTest, SigkillDuringTheFirstBuildThenTheNextRunCompletes) {
