@@ -24,7 +24,6 @@ constexpr const char* kFacetFields[] = {"tag", "owner", "kind", "tier", "product
 constexpr const char* kFeedbackKinds[] = {"no_answer", "not_helpful", "helpful", "wrong"};
 constexpr std::size_t kMaxFilterValues = 50;
 constexpr std::size_t kMaxValueBytes = 256;
-constexpr std::size_t kMaxIdBytes = 240;
 
 template <typename T, std::size_t N>
 bool OneOf(const std::string& v, const T (&list)[N]) {

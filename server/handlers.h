@@ -37,6 +37,9 @@ struct ServerState {
   UsageTracker* usage = nullptr;  // the usage log and popularity map (usage.h); null in tests that do not need it
 };
 
+// Longest item id a request may name (Xapian's term limit, as IndexWriter enforces it).
+inline constexpr std::size_t kMaxIdBytes = 240;
+
 // kb::StatusCode → HTTP status.
 int HttpStatus(StatusCode code);
 

@@ -53,8 +53,9 @@ const std::vector<std::regex>& RouteRegexes() {
   return compiled;
 }
 
-// Longest path any route can match: "/api/answers/" + a 240-byte id + "/render", percent-decoded, with room.
+// Longest path any route can match ("/api/answers/" + a kMaxIdBytes id + "/render", decoded), with room.
 constexpr std::size_t kMaxPathBytes = 1024;
+static_assert(kMaxPathBytes > sizeof("/api/answers//render") + kMaxIdBytes);
 
 bool IsApi(const std::string& path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 

@@ -11,7 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxIdBytes = 240;
 constexpr std::size_t kMaxCommentBytes = 2000;
 constexpr std::size_t kMaxUserBytes = 64;
 // How long an event or report request waits for the usage log to catch up.

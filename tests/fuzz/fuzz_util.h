@@ -4,7 +4,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "kb/kb.h"
 
 namespace kb::fuzz {
 
@@ -53,6 +58,29 @@ inline bool IsUtf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+// A fuzz target without its fixture would report nothing useful: setup failures abort with the reason.
+inline void SetupFailed(const char* what, const kb::Status& status) {
+  std::fprintf(stderr, "kb fuzz: setup failed: %s: %s\n", what, status.ToString().c_str());
+  std::abort();
+}
+
+// Indexes `items` ({path, Markdown}) as source "fuzz", with `synonyms`, into a new database at `db`.
+inline void BuildFixtureIndex(const std::string& db, const std::vector<std::pair<const char*, const char*>>& items,
+                              const std::vector<std::vector<std::string>>& synonyms = {}) {
+  auto writer = kb::IndexWriter::Open(db, {});
+  if (!writer.ok()) SetupFailed("open writer", writer.status());
+  for (const auto& [path, text] : items) {
+    kb::Result<kb::Item> item = kb::ParseItem(path, text);
+    if (!item.ok()) SetupFailed(path, item.status());
+    item->source = "fuzz";
+    if (kb::Status s = (*writer)->Upsert(*item); !s.ok()) SetupFailed("upsert", s);
+  }
+  if (!synonyms.empty()) {
+    if (kb::Status s = (*writer)->SetSynonyms(synonyms); !s.ok()) SetupFailed("synonyms", s);
+  }
+  if (kb::Status s = (*writer)->Commit(); !s.ok()) SetupFailed("commit", s);
 }
 
 }  // namespace kb::fuzz

@@ -118,32 +118,17 @@ void RemoveDb() {
   if (g_db_dir != nullptr) std::filesystem::remove_all(*g_db_dir, ec);
 }
 
-void Fail(const char* what, const kb::Status& status) {
-  std::fprintf(stderr, "kb fuzz: setup failed: %s: %s\n", what, status.ToString().c_str());
-  std::abort();
-}
-
 void BuildIndex() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "kb-fuzz-search-XXXXXX").string();
   if (mkdtemp(tmpl.data()) == nullptr) std::abort();
   g_db_dir = new std::string(tmpl);
   std::atexit(RemoveDb);
   const std::string db = *g_db_dir + "/db";
-  auto writer = kb::IndexWriter::Open(db, {});
-  if (!writer.ok()) Fail("open writer", writer.status());
-  for (const auto& [path, text] : kItems) {
-    kb::Result<kb::Item> item = kb::ParseItem(path, text);
-    if (!item.ok()) Fail(path, item.status());
-    item->source = "fuzz";
-    if (kb::Status s = (*writer)->Upsert(*item); !s.ok()) Fail("upsert", s);
-  }
-  if (kb::Status s = (*writer)->SetSynonyms({{"refund", "chargeback"}, {"declined", "refused", "rejected"}}); !s.ok()) {
-    Fail("synonyms", s);
-  }
-  if (kb::Status s = (*writer)->Commit(); !s.ok()) Fail("commit", s);
-  writer->reset();
+  std::vector<std::pair<const char*, const char*>> items;
+  for (const auto& [path, text] : kItems) items.emplace_back(path, text);
+  kb::fuzz::BuildFixtureIndex(db, items, {{"refund", "chargeback"}, {"declined", "refused", "rejected"}});
   auto searcher = kb::Searcher::Open({db});
-  if (!searcher.ok()) Fail("open searcher", searcher.status());
+  if (!searcher.ok()) kb::fuzz::SetupFailed("open searcher", searcher.status());
   g_searcher = searcher->release();
 }
 

@@ -81,11 +81,6 @@ struct World {
 };
 World* g_world = nullptr;
 
-void Fail(const char* what, const kb::Status& status) {
-  std::fprintf(stderr, "kb fuzz: setup failed: %s: %s\n", what, status.ToString().c_str());
-  std::abort();
-}
-
 void TearDown() {
   if (g_world == nullptr) return;
   const std::string dir = g_world->dir;
@@ -102,17 +97,9 @@ void Setup() {
   World& w = *g_world;
   w.dir = tmpl;
   const std::string db = w.dir + "/db";
-  {
-    auto writer = kb::IndexWriter::Open(db, {});
-    if (!writer.ok()) Fail("open writer", writer.status());
-    for (const auto& [path, text] : kItems) {
-      kb::Result<kb::Item> item = kb::ParseItem(path, text);
-      if (!item.ok()) Fail(path, item.status());
-      item->source = "fuzz";
-      if (kb::Status s = (*writer)->Upsert(*item); !s.ok()) Fail("upsert", s);
-    }
-    if (kb::Status s = (*writer)->Commit(); !s.ok()) Fail("commit", s);
-  }
+  std::vector<std::pair<const char*, const char*>> items;
+  for (const auto& [path, text] : kItems) items.emplace_back(path, text);
+  kb::fuzz::BuildFixtureIndex(db, items);
   w.config.dbs = {db};
   w.config.threads = 1;
   w.config.usage_log = w.dir + "/usage.sqlite";
@@ -120,7 +107,7 @@ void Setup() {
                                                     std::chrono::milliseconds(200), &w.metrics,
                                                     [](const std::string&, const std::string&) {});
   auto web = kb::server::WebFiles::Load(KB_FUZZ_WEB_ROOT);
-  if (!web.ok()) Fail("web files", web.status());
+  if (!web.ok()) kb::fuzz::SetupFailed("web files", web.status());
   w.web = std::move(*web);
   auto log = kb::server::LogSink::Open("off");
   auto access = kb::server::LogSink::Open("off");

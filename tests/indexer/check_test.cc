@@ -13,28 +13,8 @@ using testing::Fixture;
 using testing::TempDir;
 using testing::WriteFile;
 
-// (path relative to the fixture root, line, column, severity, rule)
-using Expected = std::tuple<std::string, int, int, std::string, std::string>;
-
-// One finding per problem file of tests/data/check (see its README.md), in report order.
-const std::vector<Expected>& ExpectedFixtureFindings() {
-  static const std::vector<Expected> kExpected = {
-      {"answers/bad-placeholder.md", 11, 55, "error", "placeholder"},
-      {"broken-anchor.md", 10, 21, "error", "broken-anchor"},
-      {"broken-link.md", 11, 30, "error", "broken-link"},
-      {"duplicate-code.md", 8, 5, "error", "duplicate-code"},
-      {"duplicate-id.md", 6, 5, "error", "duplicate-id"},
-      {"empty-body.md", 7, 1, "error", "empty-body"},
-      {"future-verified.md", 6, 11, "error", "future-verified"},
-      {"missing-owner.md", 1, 1, "error", "missing-field"},
-      {"stale.md", 6, 11, "warning", "stale"},
-      {"unknown-field.md", 6, 1, "error", "unknown-field"},
-      {"unknown-kind.md", 3, 7, "error", "unknown-kind"},
-      {"unknown-tier.md", 5, 7, "error", "unknown-tier"},
-      {"yaml-error.md", 6, 7, "error", "front-matter"},
-  };
-  return kExpected;
-}
+using testing::Expected;
+using testing::ExpectedFixtureFindings;
 
 std::vector<Expected> Actual(const CheckReport& report, const std::string& root) {
   std::vector<Expected> out;

@@ -12,6 +12,9 @@
 namespace kb {
 namespace {
 
+using testing::Expected;
+using testing::ExpectedFixtureFindings;
+
 using testing::Article;
 using testing::Child;
 using testing::CopyTree;
@@ -95,21 +98,7 @@ std::vector<std::tuple<std::string, int, int, std::string, std::string>> ParseTe
 class CheckCliTest : public ::testing::Test {
  protected:
   const std::string root_ = Fixture("check");
-  const std::vector<std::tuple<std::string, int, int, std::string, std::string>> expected_ = {
-      {"answers/bad-placeholder.md", 11, 55, "error", "placeholder"},
-      {"broken-anchor.md", 10, 21, "error", "broken-anchor"},
-      {"broken-link.md", 11, 30, "error", "broken-link"},
-      {"duplicate-code.md", 8, 5, "error", "duplicate-code"},
-      {"duplicate-id.md", 6, 5, "error", "duplicate-id"},
-      {"empty-body.md", 7, 1, "error", "empty-body"},
-      {"future-verified.md", 6, 11, "error", "future-verified"},
-      {"missing-owner.md", 1, 1, "error", "missing-field"},
-      {"stale.md", 6, 11, "warning", "stale"},
-      {"unknown-field.md", 6, 1, "error", "unknown-field"},
-      {"unknown-kind.md", 3, 7, "error", "unknown-kind"},
-      {"unknown-tier.md", 5, 7, "error", "unknown-tier"},
-      {"yaml-error.md", 6, 7, "error", "front-matter"},
-  };
+  const std::vector<Expected>& expected_ = ExpectedFixtureFindings();
 };
 
 TEST_F(CheckCliTest, TextFormatReportsEveryProblemWithItsPositionAndExitsOne) {

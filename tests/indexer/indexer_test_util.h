@@ -14,48 +14,16 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "../test_support.h"
+
 namespace kb::testing {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under the system temp dir, removed (with everything in it) with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kb-indexer-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) std::abort();
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline void WriteFile(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  ASSERT_TRUE(out.good()) << path;
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // Copies a fixture tree (tests/data/...) into `to`, which must not exist yet.
 inline void CopyTree(const std::string& from, const std::string& to) {
@@ -63,6 +31,30 @@ inline void CopyTree(const std::string& from, const std::string& to) {
 }
 
 inline std::string Fixture(const std::string& relative) { return std::string(KB_TEST_DATA) + "/" + relative; }
+
+// (path relative to the fixture root, line, column, severity, rule)
+using Expected = std::tuple<std::string, int, int, std::string, std::string>;
+
+// What `kb-index check` finds in tests/data/check: one finding per problem file (see its README.md), in
+// report order. The library test and the CLI test both check against it.
+inline const std::vector<Expected>& ExpectedFixtureFindings() {
+  static const std::vector<Expected> kExpected = {
+      {"answers/bad-placeholder.md", 11, 55, "error", "placeholder"},
+      {"broken-anchor.md", 10, 21, "error", "broken-anchor"},
+      {"broken-link.md", 11, 30, "error", "broken-link"},
+      {"duplicate-code.md", 8, 5, "error", "duplicate-code"},
+      {"duplicate-id.md", 6, 5, "error", "duplicate-id"},
+      {"empty-body.md", 7, 1, "error", "empty-body"},
+      {"future-verified.md", 6, 11, "error", "future-verified"},
+      {"missing-owner.md", 1, 1, "error", "missing-field"},
+      {"stale.md", 6, 11, "warning", "stale"},
+      {"unknown-field.md", 6, 1, "error", "unknown-field"},
+      {"unknown-kind.md", 3, 7, "error", "unknown-kind"},
+      {"unknown-tier.md", 5, 7, "error", "unknown-tier"},
+      {"yaml-error.md", 6, 7, "error", "front-matter"},
+  };
+  return kExpected;
+}
 
 // A small valid article; `marker` ends up in the body so that tests can search for it.
 inline std::string Article(const std::string& title, const std::string& marker, const std::string& extra = "") {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "kb/searcher.h"
 #include "test_util.h"
@@ -13,6 +12,7 @@ namespace {
 
 using testing::MustParse;
 using testing::TempDir;
+using testing::WriteFile;
 
 constexpr char kRefund[] = R"(---
 title: Refunds
@@ -172,10 +172,6 @@ TEST_F(IndexWriterTest, ItemWithoutIdIsRejected) {
   Item item;
   item.path = "x.md";
   EXPECT_EQ((*w)->Upsert(item).code(), StatusCode::kInvalidArgument);
-}
-
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
 }
 
 // A first build killed while Xapian was creating the tables leaves them without the version file (iamglass).

@@ -9,27 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "../test_support.h"
 #include "kb/kb.h"
 
 namespace kb::testing {
-
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kbtest-XXXXXX").string();
-    path_ = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // (relative path, Markdown bytes)
 using Files = std::vector<std::pair<std::string, std::string>>;

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "../test_support.h"
+
 namespace kb::testing {
 
 // A process in its own process group: xapian-tcpsrv and xapian-replicate-server fork one child per
@@ -66,22 +68,6 @@ class ChildProcess {
  private:
   pid_t pid_ = -1;
 };
-
-// A port that was free a moment ago (the kernel's choice for port 0).
-inline int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 inline bool Accepts(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

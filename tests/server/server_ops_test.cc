@@ -182,8 +182,8 @@ TEST_F(ServerOpsTest, AccessLogToAFile) {
   ASSERT_TRUE(cli->Get("/api/search?q=refund"));
   ASSERT_TRUE(cli->Get("/api/items/nope"));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  std::vector<json> lines = LogLines(ReadAll(access));
-  ASSERT_EQ(lines.size(), 2u) << ReadAll(access);
+  std::vector<json> lines = LogLines(ReadFile(access));
+  ASSERT_EQ(lines.size(), 2u) << ReadFile(access);
   // Each line is written after its response, by the worker that served it: the order may differ.
   std::map<std::string, int> status;
   for (const json& line : lines) status[line["route"]] = line["status"];

@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "../test_support.h"
 #include "kb/kb.h"
 
 namespace kb::testing {
@@ -34,38 +35,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 inline std::string FixtureDir() { return std::string(KB_TEST_DATA) + "/server"; }
-
-// A fresh directory under the system temp dir, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "kbsrv-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-inline std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-inline void WriteFile(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 inline Item MustParse(const std::string& path, const std::string& text) {
   Result<Item> item = ParseItem(path, text);
@@ -82,7 +51,7 @@ inline void BuildDbFromDir(const std::string& db, const std::string& root) {
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
     const std::string rel = fs::relative(entry.path(), root).generic_string();
-    Item item = MustParse(rel, ReadAll(entry.path().string()));
+    Item item = MustParse(rel, ReadFile(entry.path().string()));
     ASSERT_FALSE(item.id.empty()) << rel;
     ASSERT_TRUE((*writer)->Upsert(item).ok()) << rel;
   }
@@ -167,7 +136,7 @@ class Child {
   }
 
   pid_t pid() const { return pid_; }
-  std::string Log() const { return ReadAll(log_path_); }
+  std::string Log() const { return ReadFile(log_path_); }
 
  private:
   pid_t pid_ = -1;
