@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Relevance evaluation (bench/README.md): builds kb-eval and runs it over every labeled set in
-# ../shared/data/labeled/, printing kb, the plain-Xapian reference, the cited peers and one ablation row per
-# ranking feature. Writes the JSON to $KB_BUILD_DIR/eval.json. Exits 1 if kb misses its targets (kb above the
-# best cited baseline and not below the reference on every set). Extra arguments go to kb-eval
-# (e.g. --set cisi, --no-ablations, --per-query FILE).
+# ../shared/data/labeled/ and over the support query set bench/support/ against content/, printing kb, plain
+# Xapian, SQLite FTS5, the cited peers and one ablation row per ranking feature. Writes the JSON to
+# $KB_BUILD_DIR/eval.json. Exits 1 if kb misses a target (labeled sets: above the best cited baseline and not
+# below the reference; support: success@1, nDCG@10 over the better peer, no Turkish item in an English query's
+# top 3). Extra arguments go to kb-eval (e.g. --set cisi, --set support, --no-ablations, --per-query FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${KB_BUILD_DIR:-build-rel}

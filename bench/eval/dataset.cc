@@ -48,6 +48,25 @@ int CountWords(const std::string& text) {
   return n;
 }
 
+Status LoadQrels(const std::string& path, Qrels* qrels, int max_grade) {
+  return ForEachLine(path, [&](const std::string& line, int) {
+    std::istringstream in(line);
+    std::string qid, did, grade;
+    if (!(in >> qid >> did >> grade)) return Status::Corruption("expected query_id<TAB>doc_id<TAB>grade");
+    int g = 0;
+    try {
+      g = std::stoi(grade);
+    } catch (...) {
+      return Status::Corruption("grade '" + grade + "' is not a number");
+    }
+    if (g < 0 || (max_grade > 0 && g > max_grade)) {
+      return Status::Corruption("grade " + grade + " is outside 0.." + std::to_string(max_grade));
+    }
+    if (g > 0) (*qrels)[qid][did] = g;
+    return Status::Ok();
+  });
+}
+
 Result<LabeledSet> LoadLabeledSet(const std::string& dir) {
   LabeledSet set;
   set.name = fs::path(dir).filename().string();
@@ -59,24 +78,18 @@ Result<LabeledSet> LoadLabeledSet(const std::string& dir) {
     return st;
   });
   if (!s.ok()) return s;
-  s = ForEachLine(fs::path(dir) / "qrels.tsv", [&](const std::string& line, int) {
-    std::istringstream in(line);
-    std::string qid, did, grade;
-    if (!(in >> qid >> did >> grade)) return Status::Corruption("expected query_id<TAB>doc_id<TAB>grade");
-    int g = 0;
-    try {
-      g = std::stoi(grade);
-    } catch (...) {
-      return Status::Corruption("grade '" + grade + "' is not a number");
-    }
-    if (g > 0) set.qrels[qid][did] = g;
-    return Status::Ok();
-  });
+  s = LoadQrels((fs::path(dir) / "qrels.tsv").string(), &set.qrels);
   if (!s.ok()) return s;
   s = ForEachLine(fs::path(dir) / "queries.jsonl", [&](const std::string& line, int) {
     std::map<std::string, std::string> o;
     Status st = ParseObject(line, &o);
-    if (st.ok() && set.qrels.count(o["id"])) set.queries.push_back({o["id"], o["text"], CountWords(o["text"])});
+    if (st.ok() && set.qrels.count(o["id"])) {
+      Query q;
+      q.id = o["id"];
+      q.text = o["text"];
+      q.words = CountWords(q.text);
+      set.queries.push_back(std::move(q));
+    }
     return st;
   });
   if (!s.ok()) return s;

@@ -53,6 +53,20 @@ Scores Mean(const std::vector<Scores>& per_query) {
   return m;
 }
 
+double SuccessAt1(const std::vector<std::string>& ranked, const std::map<std::string, int>& relevant,
+                  int answer_grade) {
+  if (ranked.empty()) return 0;
+  auto it = relevant.find(ranked.front());
+  return it != relevant.end() && it->second >= answer_grade ? 1 : 0;
+}
+
+bool OtherLanguageInTop(const std::vector<std::string>& result_langs, const std::string& query_lang, int k) {
+  for (std::size_t i = 0; i < result_langs.size() && i < static_cast<std::size_t>(k); ++i) {
+    if (result_langs[i] != query_lang) return true;
+  }
+  return false;
+}
+
 Latency Summarize(std::vector<double> millis) {
   Latency l;
   if (millis.empty()) return l;

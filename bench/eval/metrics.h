@@ -21,6 +21,16 @@ Scores ScoreRanking(const std::vector<std::string>& ranked, const std::map<std::
 // Mean of each metric.
 Scores Mean(const std::vector<Scores>& per_query);
 
+// The support set's grade for "the item that answers the query" (bench/support/qrels.tsv: 1-3).
+inline constexpr int kAnswerGrade = 3;
+
+// success@1: 1 if the first ranked id has at least `answer_grade` in `relevant`, else 0.
+double SuccessAt1(const std::vector<std::string>& ranked, const std::map<std::string, int>& relevant,
+                  int answer_grade = kAnswerGrade);
+
+// True if one of the first `k` results' languages differs from the query's language (xlang@3 with k = 3).
+bool OtherLanguageInTop(const std::vector<std::string>& result_langs, const std::string& query_lang, int k = 3);
+
 struct Latency {
   double p50_ms = 0;
   double p99_ms = 0;

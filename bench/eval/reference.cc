@@ -1,24 +1,18 @@
 #include <xapian.h>
 
-#include <cctype>
+#include <map>
 #include <memory>
 
+#include "normalize.h"
 #include "systems.h"
 
 namespace kb::eval {
 namespace {
 
-// BASELINES.md: "lowercased, ASCII-folded, alphanumeric tokens".
-std::string Normalize(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) out += std::isalnum(c) ? static_cast<char>(std::tolower(c)) : ' ';
-  return out;
-}
-
 class ReferenceSystem : public RankingSystem {
  public:
-  explicit ReferenceSystem(Xapian::Database db) : db_(std::move(db)), enquire_(db_) {
+  ReferenceSystem(Xapian::Database db, std::map<std::string, std::string> langs)
+      : db_(std::move(db)), enquire_(db_), langs_(std::move(langs)) {
     qp_.set_database(db_);
     qp_.set_stemmer(Xapian::Stem("english"));
     qp_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -26,13 +20,16 @@ class ReferenceSystem : public RankingSystem {
     enquire_.set_weighting_scheme(Xapian::BM25Weight());
   }
 
-  Result<std::vector<std::string>> Rank(const std::string& query, int depth) override {
+  Result<std::vector<Hit>> Rank(const Query& query, int depth) override {
     try {
-      enquire_.set_query(qp_.parse_query(Normalize(query)));
+      enquire_.set_query(qp_.parse_query(QueryTokens(query.text)));
       Xapian::MSet mset = enquire_.get_mset(0, static_cast<Xapian::doccount>(depth));
-      std::vector<std::string> ids;
-      for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(it.get_document().get_data());
-      return ids;
+      std::vector<Hit> hits;
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        std::string id = it.get_document().get_data();
+        hits.push_back({id, langs_[id]});
+      }
+      return hits;
     } catch (const Xapian::Error& e) {
       return Status::Internal("reference: " + e.get_description());
     }
@@ -42,6 +39,7 @@ class ReferenceSystem : public RankingSystem {
   Xapian::Database db_;
   Xapian::Enquire enquire_;
   Xapian::QueryParser qp_;
+  std::map<std::string, std::string> langs_;  // doc id → language
 };
 
 }  // namespace
@@ -55,15 +53,17 @@ Result<std::unique_ptr<RankingSystem>> BuildReference(const LabeledSet& set, con
       for (const Doc& d : set.docs) {
         Xapian::Document doc;
         tg.set_document(doc);
-        tg.index_text(d.title);
+        tg.index_text(FoldToAscii(d.title));
         tg.increase_termpos();
-        tg.index_text(d.text);
+        tg.index_text(FoldToAscii(d.text));
         doc.set_data(d.id);
         wdb.add_document(doc);
       }
       wdb.commit();
     }
-    return std::unique_ptr<RankingSystem>(new ReferenceSystem(Xapian::Database(db_path)));
+    std::map<std::string, std::string> langs;
+    for (const Doc& d : set.docs) langs[d.id] = d.lang;
+    return std::unique_ptr<RankingSystem>(new ReferenceSystem(Xapian::Database(db_path), std::move(langs)));
   } catch (const Xapian::Error& e) {
     return Status::Internal("reference index: " + e.get_description());
   }

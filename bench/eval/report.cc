@@ -1,23 +1,11 @@
 #include "report.h"
 
-#include <cstdio>
+#include <algorithm>
+
+#include "format.h"
 
 namespace kb::eval {
 namespace {
-
-std::string Fixed(double v, int digits = 3) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
-
-std::string Signed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.3f", v);
-  return buf;
-}
-
-std::string Ratio(double a, double b) { return b > 0 ? Fixed(a / b, 3) : "-"; }
 
 void Row(std::ostream& out, const std::string& label, const Scores& s, const Latency& l) {
   out << "| " << label << " | " << Fixed(s.ndcg10) << " | " << Fixed(s.mrr10) << " | " << Fixed(s.recall100)
@@ -27,6 +15,8 @@ void Row(std::ostream& out, const std::string& label, const Scores& s, const Lat
 nlohmann::json ScoresJson(const Scores& s) {
   return {{"ndcg10", s.ndcg10}, {"mrr10", s.mrr10}, {"recall100", s.recall100}, {"p1", s.p1}};
 }
+
+}  // namespace
 
 nlohmann::json RunJson(const RunResult& r) {
   nlohmann::json j = ScoresJson(r.all);
@@ -41,24 +31,27 @@ nlohmann::json RunJson(const RunResult& r) {
   return j;
 }
 
-}  // namespace
+double BestPeerNdcg(const SetReport& s) { return std::max(s.reference.all.ndcg10, s.fts5.all.ndcg10); }
 
 void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>& baselines, std::ostream& out) {
   for (const SetReport& s : sets) {
     out << "\n### " << s.name << ": " << s.docs << " docs, " << s.kb.queries << " queries (" << s.kb.long_count
         << " long), index build kb " << Fixed(s.kb_build_s, 2) << " s, reference " << Fixed(s.reference_build_s, 2)
-        << " s\n\n";
+        << " s, FTS5 " << Fixed(s.fts5_build_s, 2) << " s\n\n";
     out << "| system | nDCG@10 | MRR@10 | R@100 | P@1 | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|\n";
     Row(out, "kb", s.kb.all, s.kb.latency);
     Row(out, "xapian reference", s.reference.all, s.reference.latency);
+    Row(out, "SQLite FTS5 bm25()", s.fts5.all, s.fts5.latency);
     out << "| kb / reference | " << Ratio(s.kb.all.ndcg10, s.reference.all.ndcg10) << " | "
         << Ratio(s.kb.all.mrr10, s.reference.all.mrr10) << " | " << Ratio(s.kb.all.recall100, s.reference.all.recall100)
         << " | " << Ratio(s.kb.all.p1, s.reference.all.p1) << " | "
         << Ratio(s.kb.latency.p50_ms, s.reference.latency.p50_ms) << " | "
         << Ratio(s.kb.latency.p99_ms, s.reference.latency.p99_ms) << " |\n";
+    out << "| kb / best peer in this run | " << Ratio(s.kb.all.ndcg10, BestPeerNdcg(s)) << " | | | | | |\n";
     if (s.kb.long_count > 0) {
       Row(out, "kb, long queries", s.kb.long_queries, s.kb.long_latency);
       Row(out, "reference, long queries", s.reference.long_queries, s.reference.long_latency);
+      Row(out, "FTS5, long queries", s.fts5.long_queries, s.fts5.long_latency);
     }
     if (const Baseline* best = BestBaseline(baselines, s.name)) {
       const Scores& b = best->by_set.at(s.name);
@@ -95,7 +88,9 @@ void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>
   }
   auto kb_of = [](const Column& c) { return c.long_only ? c.set->kb.long_queries : c.set->kb.all; };
   auto ref_of = [](const Column& c) { return c.long_only ? c.set->reference.long_queries : c.set->reference.all; };
-  out << "\n### nDCG@10 summary (kb and the reference measured in this run; other tools cited from BASELINES.md)\n\n";
+  auto fts_of = [](const Column& c) { return c.long_only ? c.set->fts5.long_queries : c.set->fts5.all; };
+  out << "\n### nDCG@10 summary (kb, the reference and FTS5 measured in this run; other tools cited from "
+         "BASELINES.md)\n\n";
   out << "| system |";
   for (const Column& c : columns) out << " " << c.set->name << (c.long_only ? " (long queries)" : "") << " |";
   out << "\n|---|";
@@ -104,6 +99,8 @@ void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>
   for (const Column& c : columns) out << " **" << Fixed(kb_of(c).ndcg10) << "** |";
   out << "\n| xapian reference (this run) |";
   for (const Column& c : columns) out << " " << Fixed(ref_of(c).ndcg10) << " |";
+  out << "\n| SQLite FTS5 bm25() (this run) |";
+  for (const Column& c : columns) out << " " << Fixed(fts_of(c).ndcg10) << " |";
   for (const Baseline& b : baselines) {
     out << "\n| " << b.tool << " (cited) |";
     for (const Column& c : columns) {
@@ -113,6 +110,10 @@ void PrintReport(const std::vector<SetReport>& sets, const std::vector<Baseline>
   }
   out << "\n| kb / reference |";
   for (const Column& c : columns) out << " " << Ratio(kb_of(c).ndcg10, ref_of(c).ndcg10) << " |";
+  out << "\n| kb / best peer in this run |";
+  for (const Column& c : columns) {
+    out << " " << Ratio(kb_of(c).ndcg10, std::max(ref_of(c).ndcg10, fts_of(c).ndcg10)) << " |";
+  }
   out << "\n| kb / best cited |";
   for (const Column& c : columns) {
     const Baseline* best = c.long_only ? nullptr : BestBaseline(baselines, c.set->name);
@@ -127,10 +128,12 @@ nlohmann::json ReportJson(const std::vector<SetReport>& sets, const std::vector<
   for (const SetReport& s : sets) {
     nlohmann::json set;
     set["docs"] = s.docs;
-    set["build_s"] = {{"kb", s.kb_build_s}, {"reference", s.reference_build_s}};
+    set["build_s"] = {{"kb", s.kb_build_s}, {"reference", s.reference_build_s}, {"fts5", s.fts5_build_s}};
     set["kb"] = RunJson(s.kb);
     set["reference"] = RunJson(s.reference);
+    set["fts5"] = RunJson(s.fts5);
     set["kb_over_reference_ndcg10"] = s.reference.all.ndcg10 > 0 ? s.kb.all.ndcg10 / s.reference.all.ndcg10 : 0.0;
+    set["kb_over_best_peer_ndcg10"] = BestPeerNdcg(s) > 0 ? s.kb.all.ndcg10 / BestPeerNdcg(s) : 0.0;
     if (const Baseline* best = BestBaseline(baselines, s.name)) {
       double b = best->by_set.at(s.name).ndcg10;
       set["best_cited"] = {{"tool", best->tool}, {"ndcg10", b}, {"kb_over_best", b > 0 ? s.kb.all.ndcg10 / b : 0.0}};

@@ -17,7 +17,7 @@ double MedianOf(std::vector<double> v) {
 RunResult RunSet(RankingSystem& system, const LabeledSet& set, const RunOptions& options) {
   RunResult out;
   out.queries = static_cast<int>(set.queries.size());
-  std::vector<std::vector<std::string>> rankings(set.queries.size());
+  std::vector<std::vector<Hit>> rankings(set.queries.size());
   // Pass 0 warms the caches and gives the rankings (quality does not vary between passes).
   std::vector<Latency> all_passes, long_passes;
   for (int pass = 0; pass <= std::max(1, options.timed_runs); ++pass) {
@@ -25,13 +25,13 @@ RunResult RunSet(RankingSystem& system, const LabeledSet& set, const RunOptions&
     for (std::size_t i = 0; i < set.queries.size(); ++i) {
       const Query& q = set.queries[i];
       const auto start = std::chrono::steady_clock::now();
-      Result<std::vector<std::string>> ranked = system.Rank(q.text, options.depth);
+      Result<std::vector<Hit>> ranked = system.Rank(q, options.depth);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       all_ms.push_back(ms);
       if (q.words >= options.long_words) long_ms.push_back(ms);
       if (pass == 0) {
         if (ranked.ok()) rankings[i] = std::move(*ranked);
-        else ++out.errors;
+        else if (++out.errors == 1) out.first_error = q.id + ": " + ranked.status().ToString();
       }
     }
     if (pass > 0) {
@@ -54,8 +54,13 @@ RunResult RunSet(RankingSystem& system, const LabeledSet& set, const RunOptions&
   std::vector<Scores> long_scores;
   for (std::size_t i = 0; i < set.queries.size(); ++i) {
     const Query& q = set.queries[i];
-    Scores s = ScoreRanking(rankings[i], set.qrels.at(q.id));
+    std::vector<std::string> ids;
+    ids.reserve(rankings[i].size());
+    for (const Hit& h : rankings[i]) ids.push_back(h.id);
+    Scores s = ScoreRanking(ids, set.qrels.at(q.id));
     out.per_query.push_back(s);
+    rankings[i].resize(std::min(rankings[i].size(), static_cast<std::size_t>(std::max(0, options.keep_top))));
+    out.top.push_back(std::move(rankings[i]));
     if (q.words >= options.long_words) long_scores.push_back(s);
   }
   out.all = Mean(out.per_query);
