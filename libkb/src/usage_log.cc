@@ -24,6 +24,7 @@ constexpr std::int64_t kCloseDeadlineMs = 3000;
 struct UsageLog::Rep {
   std::string path;
   UsageLogOptions options;
+  Redactor redactor;
 
   mutable std::mutex mu;
   std::condition_variable wake;  // the writer waits for events or stop
@@ -88,8 +89,8 @@ std::size_t UsageLog::Rep::Write(std::vector<internal::LoggedEvent>& batch, bool
   if (s.ok() && db) {
     for (internal::LoggedEvent& e : batch) {
       if (options.redact) {
-        std::visit([](auto& ev) { ev.query = RedactPersonalData(ev.query); }, e.event);
-        if (auto* f = std::get_if<FeedbackEvent>(&e.event)) f->comment = RedactPersonalData(f->comment);
+        std::visit([this](auto& ev) { ev.query = redactor.Redact(ev.query); }, e.event);
+        if (auto* f = std::get_if<FeedbackEvent>(&e.event)) f->comment = redactor.Redact(f->comment);
       }
       const std::string& query = std::visit([](const auto& ev) -> const std::string& { return ev.query; }, e.event);
       e.query_key = NormalizeQuery(query);
@@ -183,9 +184,12 @@ Result<std::unique_ptr<UsageLog>> UsageLog::Open(const std::string& path, const 
         "usage log options max_events, max_queue, max_batch and prune_interval_seconds "
         "must be 1 or more");
   }
+  Result<Redactor> redactor = Redactor::Create(options.redact_id_patterns);
+  if (!redactor.ok()) return Status::InvalidArgument("usage log: " + redactor.status().message());
   auto rep = std::make_unique<Rep>();
   rep->path = path;
   rep->options = options;
+  rep->redactor = std::move(*redactor);
   if (options.read_only) {
     Result<std::unique_ptr<internal::SqliteDb>> db = internal::SqliteDb::Open(path, /*writable=*/false);
     if (!db.ok()) return db.status();

@@ -38,49 +38,7 @@ void AppendWords(std::string_view token, std::vector<std::string>* words) {
   if (!word.empty()) words->push_back(std::move(word));
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-// Replaces tokens that look like e-mail addresses (x@y.z).
-std::string MaskEmails(std::string_view text) {
-  std::string out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t end = std::min(text.find_first_of(" \t\r\n", pos), text.size());
-    const std::string_view token = text.substr(pos, end - pos);
-    const std::size_t at = token.find('@');
-    const std::size_t dot = at == std::string_view::npos ? at : token.find('.', at + 2);
-    const bool email =
-        at != std::string_view::npos && at > 0 && dot != std::string_view::npos && dot + 1 < token.size();
-    out += email ? std::string_view("<email>") : token;
-    if (end < text.size()) out += text[end];
-    pos = end + 1;
-  }
-  return out;
-}
-
 }  // namespace
-
-std::string RedactPersonalData(std::string_view text) {
-  const std::string masked = MaskEmails(text);
-  std::string out;
-  for (std::size_t i = 0; i < masked.size();) {
-    if (!IsDigit(masked[i])) {
-      out += masked[i++];
-      continue;
-    }
-    // The longest run of digits, spaces and dashes that ends on a digit.
-    std::size_t end = i, digits = 0;
-    for (std::size_t j = i; j < masked.size() && (IsDigit(masked[j]) || masked[j] == ' ' || masked[j] == '-'); ++j) {
-      if (IsDigit(masked[j])) {
-        ++digits;
-        end = j + 1;
-      }
-    }
-    out += digits >= 9 ? std::string("<number>") : masked.substr(i, end - i);
-    i = end;
-  }
-  return out;
-}
 
 const char* FeedbackTypeName(FeedbackType type) {
   const auto index = static_cast<std::size_t>(type);

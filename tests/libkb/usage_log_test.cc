@@ -91,10 +91,10 @@ TEST(NormalizeQueryTest, KeepsFiltersStopwordOnlyQueriesAndCodes) {
   EXPECT_EQ(NormalizeQuery("Überweisung"), NormalizeQuery("überweisung"));
 }
 
-TEST(RedactTest, MasksEmailsAndLongNumbersOnly) {
+TEST(RedactTest, MasksEmailsCardsPhonesAndLongNumbers) {
   EXPECT_EQ(RedactPersonalData("refund for jane.doe@example.com please"), "refund for <email> please");
-  EXPECT_EQ(RedactPersonalData("card 4111 1111 1111 1111 declined"), "card <number> declined");
-  EXPECT_EQ(RedactPersonalData("call +49 30 1234567"), "call +<number>");
+  EXPECT_EQ(RedactPersonalData("card 4111 1111 1111 1111 declined"), "card <card> declined");
+  EXPECT_EQ(RedactPersonalData("call +49 30 1234567"), "call <phone>");
   EXPECT_EQ(RedactPersonalData("E1042 HTTP 502 on 2026-11-23 order 1234"), "E1042 HTTP 502 on 2026-11-23 order 1234");
   EXPECT_EQ(RedactPersonalData("@channel user@localhost"), "@channel user@localhost");
 }
@@ -108,7 +108,7 @@ TEST(UsageLogTest, StoresRedactedQueriesAndComments) {
   ASSERT_TRUE(log->Flush().ok());
   std::string text;
   SqlInt(log->path(), "SELECT query FROM searches", &text);
-  EXPECT_EQ(text, "refund <number>");
+  EXPECT_EQ(text, "refund <card>");
   SqlInt(log->path(), "SELECT comment FROM feedback", &text);
   EXPECT_EQ(text, "ask <email>");
 }

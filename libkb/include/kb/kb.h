@@ -18,6 +18,7 @@
 #include "kb/insights.h"
 #include "kb/item.h"
 #include "kb/options.h"
+#include "kb/redact.h"
 #include "kb/searcher.h"
 #include "kb/source.h"
 #include "kb/status.h"

@@ -17,8 +17,10 @@
 // Retention: events older than retention_days, and the oldest beyond max_events, are deleted when the log
 // opens and then every prune_interval_seconds, so the file does not grow without bound.
 //
-// Personal data: no IP addresses or headers; only the optional caller-supplied `user` string. E-mail
-// addresses and long numbers typed into queries and comments are masked before they are stored.
+// Personal data: no IP addresses or headers; only the optional `user` string (the caller's id, or the identity
+// a trusted proxy vouched for). Queries and comments are masked before they are stored (kb/redact.h: e-mail
+// addresses, names after greetings and in sign-offs, phone numbers, IBANs, card numbers, long numbers and
+// owner-defined ids).
 //
 // Thread-safety: a UsageLog is thread-safe. Record*(), Flush(), Counters() and the readers (Insights(),
 // Popularity() in kb/insights.h) may be called from any number of threads at once. Readers use their own
@@ -34,6 +36,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kb/redact.h"
 #include "kb/status.h"
 
 namespace kb {
@@ -57,9 +60,11 @@ struct UsageLogOptions {
   // Open an existing log for reading only (reports): no writer thread, no pruning, Record*() drops.
   // Open fails with kNotFound when the file does not exist. Default: false.
   bool read_only = false;
-  // Mask e-mail addresses and long numbers (cards, phones, accounts) in queries and comments before they
-  // are stored (RedactPersonalData). Default: true.
+  // Mask personal data in queries and comments before they are stored (kb::Redactor). Default: true.
   bool redact = true;
+  // Owner-defined ids to mask as "<id>" as well (ECMAScript regexes, e.g. "pay_[A-Za-z0-9]+"); an invalid one
+  // fails Open with InvalidArgument. Default: none.
+  std::vector<std::string> redact_id_patterns = {};
 };
 
 struct SearchEvent {
@@ -106,10 +111,6 @@ struct UsageLogCounters {
 // (English), words sorted and de-duplicated. "Refund failed!" and "refunds failing" give "fail refund".
 // Field filters (tag:x) are kept whole. A query of stopwords only keeps its words unstemmed.
 std::string NormalizeQuery(std::string_view query);
-
-// `text` with e-mail addresses replaced by "<email>" and runs of 9 or more digits (spaces and dashes between
-// them allowed, as in "4111 1111 1111 1111") by "<number>". Error codes, dates and short numbers stay.
-std::string RedactPersonalData(std::string_view text);
 
 class UsageLog {
  public:
