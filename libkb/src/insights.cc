@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "insights_items.h"
+#include "kb/redact.h"
 #include "usage_log_db.h"
 #include "xapian_util.h"
 
@@ -57,6 +58,59 @@ Status Totals(internal::SqliteDb& db, const Window& w, Insights* out) {
                });
 }
 
+constexpr std::size_t kPastedBytes = 100;
+constexpr int kPastedWords = 15;
+constexpr std::size_t kExcerptBytes = 80;
+
+bool IsPasted(const std::string& query) {
+  if (query.size() > kPastedBytes || query.find('\n') != std::string::npos) return true;
+  int words = 0;
+  bool in_word = false;
+  for (char c : query) {
+    const bool space = c == ' ' || c == '\t' || c == '\r';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words > kPastedWords;
+}
+
+// The start of `text`, masked again (a log may predate today's rules), on one line, cut at a word boundary.
+std::string Excerpt(const std::string& text) {
+  std::string flat;
+  for (char c : RedactPersonalData(text)) {
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (space && (flat.empty() || flat.back() == ' ')) continue;
+    flat += space ? ' ' : c;
+  }
+  while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+  if (flat.size() <= kExcerptBytes) return flat;
+  std::size_t cut = flat.rfind(' ', kExcerptBytes);
+  if (cut == std::string::npos || cut < kExcerptBytes / 2) {
+    cut = kExcerptBytes;
+    while (cut > 0 && (static_cast<unsigned char>(flat[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  }
+  return flat.substr(0, cut) + "…";
+}
+
+// Shows a pasted group as an excerpt and finds its topic: the item most often first in its results.
+Status MarkPasted(internal::SqliteDb& db, const Window& w, QueryGroup* g) {
+  g->pasted = true;
+  std::map<std::string, int> firsts;
+  Status s = Query(db, "SELECT top_ids FROM searches WHERE query_key=?4 AND top_ids<>'' AND" + kInWindow + "LIMIT ?3",
+                   w, 1000, g->key, [&](internal::SqliteStmt& r) {
+                     const std::string ids = r.Text(0);
+                     ++firsts[ids.substr(0, ids.find('\n'))];
+                   });
+  for (const auto& [id, n] : firsts) {
+    if (g->topic_id.empty() || n > firsts[g->topic_id]) g->topic_id = id;
+  }
+  g->key = Excerpt(g->key);
+  g->query = Excerpt(g->query);
+  for (QueryCount& e : g->examples) e.query = Excerpt(e.query);
+  for (std::string& c : g->comments) c = Excerpt(c);
+  return s;
+}
+
 // Groups from `sql` (columns: key, searches, no_result, last time), then each group's clicks and examples.
 // `examples_sql` lists raw forms (?4 = key); `comments_sql`, if any, the latest comments.
 Status Groups(internal::SqliteDb& db, const Window& w, const InsightsOptions& o, const std::string& sql,
@@ -83,6 +137,7 @@ Status Groups(internal::SqliteDb& db, const Window& w, const InsightsOptions& o,
                 [&](internal::SqliteStmt& r) { g.comments.push_back(r.Text(0)); });
     }
     if (!g.examples.empty()) g.query = g.examples.front().query;
+    if (s.ok() && IsPasted(g.query.empty() ? g.key : g.query)) s = MarkPasted(db, w, &g);
   }
   return s;
 }
@@ -213,6 +268,11 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
     if (found == by_id.end()) continue;
     item.title = found->second->title;
     item.owner = found->second->owner;
+  }
+  for (auto* list : {&out->top_queries, &out->no_result_queries, &out->no_click_queries, &out->gap_reports}) {
+    for (QueryGroup& g : *list) {
+      if (auto found = by_id.find(g.topic_id); found != by_id.end()) g.topic = found->second->title;
+    }
   }
   for (auto& [owner, team] : stale) {
     std::sort(team.items.begin(), team.items.end(), [](const ItemRef& a, const ItemRef& b) {

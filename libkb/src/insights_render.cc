@@ -61,12 +61,20 @@ std::string Quotes(const std::vector<std::string>& comments) {
   return out;
 }
 
+// A query as typed; a pasted message as its topic and a masked excerpt.
+std::string GroupLabel(const QueryGroup& g) {
+  const std::string query = Code(g.query.empty() ? g.key : g.query);
+  if (!g.pasted) return query;
+  const std::string topic = g.topic_id.empty() ? "no matching item" : ItemLabel(g.topic_id, g.topic);
+  return "pasted message about " + topic + ": " + query;
+}
+
 void GroupList(const std::vector<QueryGroup>& groups, const char* one, const char* many, std::string* md) {
   if (groups.empty()) *md += "_none_\n";
   int n = 0;
   for (const QueryGroup& g : groups) {
-    *md += std::to_string(++n) + ". " + Code(g.query.empty() ? g.key : g.query) + " — " + Count(g.searches, one, many);
-    if (g.examples.size() > 1) {
+    *md += std::to_string(++n) + ". " + GroupLabel(g) + " — " + Count(g.searches, one, many);
+    if (g.examples.size() > 1 && !g.pasted) {
       *md += " (as";
       for (std::size_t i = 0; i < g.examples.size(); ++i) {
         *md += (i ? ", " : " ") + Code(g.examples[i].query) + " ×" + std::to_string(g.examples[i].count);
@@ -89,7 +97,10 @@ json GroupJson(const std::vector<QueryGroup>& groups) {
                    {"clicks", g.clicks},
                    {"examples", examples},
                    {"comments", g.comments},
-                   {"last_seen", g.last_seen}});
+                   {"last_seen", g.last_seen},
+                   {"pasted", g.pasted},
+                   {"topic_id", g.topic_id},
+                   {"topic", g.topic}});
   }
   return out;
 }
@@ -132,7 +143,7 @@ std::string InsightsToMarkdown(const Insights& in) {
   if (in.top_queries.empty()) md += "_none_\n";
   for (std::size_t i = 0; i < in.top_queries.size(); ++i) {
     const QueryGroup& g = in.top_queries[i];
-    md += std::to_string(i + 1) + ". " + Code(g.query) + " — " + Count(g.searches, "search", "searches") + ", " +
+    md += std::to_string(i + 1) + ". " + GroupLabel(g) + " — " + Count(g.searches, "search", "searches") + ", " +
           std::to_string(g.no_result) + " found nothing, " + std::to_string(g.clicks) + " opened or copied\n";
   }
   md += "\n## Stale items by owner (" + std::to_string(in.stale_total) + ")\n";

@@ -58,6 +58,11 @@ struct QueryGroup {
   std::vector<QueryCount> examples;   // raw forms, most frequent first
   std::vector<std::string> comments;  // gap reports only: latest comments first
   std::string last_seen;              // YYYY-MM-DD (UTC)
+  // A pasted message (a line break, or over 100 bytes or 15 words) is not shown whole: `key`, `query` and the
+  // examples become masked excerpts of at most 80 bytes, and the group is named by its matched topic.
+  bool pasted = false;
+  std::string topic_id;  // pasted groups: the item most often ranked first for them ("" if none)
+  std::string topic;     // its title ("" without a Searcher or when the item is gone)
 };
 
 struct ReportedItem {
