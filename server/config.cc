@@ -9,6 +9,9 @@
 
 #include <unistd.h>
 
+#include "identity.h"
+#include "kb/redact.h"
+
 #ifndef KB_WEB_ROOT
 #define KB_WEB_ROOT "web"
 #endif
@@ -39,6 +42,11 @@ constexpr Setting kSettings[] = {
     {"host", "KB_HOST", false},
     {"port", "KB_PORT", false},
     {"token", "KB_TOKEN", false},
+    {"tokens-file", "KB_TOKENS_FILE", false},
+    {"trusted-proxy", "KB_TRUSTED_PROXY", false},
+    {"user-header", "KB_USER_HEADER", false},
+    {"group-header", "KB_GROUP_HEADER", false},
+    {"mask-pattern", "KB_MASK_PATTERN", false},
     {"threads", "KB_THREADS", false},
     {"web-root", "KB_WEB_ROOT", false},
     {"config", "KB_CONFIG", false},
@@ -104,9 +112,27 @@ Status ParseBool(const Entry& e, bool* out) {
   return Status::Ok();
 }
 
-// Applies one entry. `db_owner` remembers which source set the database list, so that a later source
-// replaces the list instead of adding to it, while repeated --db flags accumulate.
-Status Apply(const Entry& e, const std::string& source, std::string* db_owner, Config* c) {
+// A header name: an HTTP token (letters, digits and !#$%&'*+-.^_`|~).
+bool ValidHeaderName(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  for (char ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("!#$%&'*+-.^_`|~").find(ch) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Which source last set each list setting, so that a later source replaces the list instead of adding to it,
+// while repeated flags (--db, --mask-pattern) accumulate.
+struct ListOwners {
+  std::string db;
+  std::string mask;
+};
+
+// Applies one entry.
+Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Config* c) {
+  std::string* db_owner = &owners->db;
   const std::string& k = e.key;
   if (k == "db") {
     if (*db_owner != source) c->dbs.clear();
@@ -128,6 +154,29 @@ Status Apply(const Entry& e, const std::string& source, std::string* db_owner, C
   if (k == "port") return ParseNumber(e, 0, 65535, &c->port);
   if (k == "token") {
     c->token = e.value;
+    return Status::Ok();
+  }
+  if (k == "tokens-file") {
+    c->tokens_file = e.value;
+    return Status::Ok();
+  }
+  if (k == "trusted-proxy") {
+    Result<std::vector<Cidr>> nets = ParseCidrs(e.value);
+    if (!nets.ok()) return Bad(e, nets.status().message());
+    c->trusted_proxy = e.value;
+    return Status::Ok();
+  }
+  if (k == "user-header" || k == "group-header") {
+    if (!ValidHeaderName(e.value)) return Bad(e, "'" + e.value + "' is not a header name (letters, digits, '-')");
+    (k == "user-header" ? c->user_header : c->group_header) = e.value;
+    return Status::Ok();
+  }
+  if (k == "mask-pattern") {
+    if (owners->mask != source) c->mask_patterns.clear();
+    owners->mask = source;
+    Result<Redactor> r = Redactor::Create({e.value});
+    if (!r.ok()) return Bad(e, r.status().message());
+    c->mask_patterns.push_back(e.value);
     return Status::Ok();
   }
   if (k == "threads") return ParseNumber(e, 1, 256, &c->threads);
@@ -210,10 +259,13 @@ Status Validate(const Config& c) {
       if (ch <= ' ' || ch > '~') return Status::InvalidArgument("token must be printable ASCII without spaces");
     }
   }
-  if (!IsLoopback(c.host) && c.token.empty() && !c.allow_public) {
+  if (!c.group_header.empty() && c.user_header.empty()) {
+    return Status::InvalidArgument("--group-header needs --user-header: groups belong to the user the proxy names");
+  }
+  if (!IsLoopback(c.host) && c.token.empty() && c.tokens_file.empty() && !c.allow_public) {
     return Status::InvalidArgument("refusing to listen on " + c.host +
-                                   " without a token: set --token (or KB_TOKEN), or pass --allow-public "
-                                   "to let anyone who can reach this address search the index");
+                                   " without a token: set --token (or KB_TOKEN) or --tokens-file, or pass "
+                                   "--allow-public to let anyone who can reach this address search the index");
   }
   return Status::Ok();
 }
@@ -245,7 +297,14 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --db PATH               database to search; repeat to search several as one        [KB_DB, comma-separated]
   --host ADDR             address to bind (default 127.0.0.1)                         [KB_HOST]
   --port N                TCP port, 0 = any free port (default 8080)                  [KB_PORT]
-  --token T               require 'Authorization: Bearer T' on /api (>= 16 chars)     [KB_TOKEN]
+  --token T               require 'Authorization: Bearer T' on /api (>= 16 chars); T has every scope [KB_TOKEN]
+  --tokens-file FILE      scoped tokens and user/group scopes, re-read when it changes  [KB_TOKENS_FILE]
+                          lines: LABEL TOKEN|sha256:HEX SCOPES / @user:NAME SCOPES / @group:NAME SCOPES
+                          scopes: search, assist, insights, events, admin, all (comma-separated)
+  --trusted-proxy CIDRS   peers whose identity headers count (default 127.0.0.0/8,::1) [KB_TRUSTED_PROXY]
+  --user-header NAME      header naming the user, set by a trusted SSO proxy           [KB_USER_HEADER]
+  --group-header NAME     header listing the user's groups, comma-separated            [KB_GROUP_HEADER]
+  --mask-pattern REGEX    mask ids matching REGEX as <id> in the usage log; repeatable [KB_MASK_PATTERN]
   --threads N             worker threads, each with its own index handle (default 16) [KB_THREADS]
   --web-root DIR          directory of the web page (default: the installed one)      [KB_WEB_ROOT]
   --config FILE           read 'key = value' lines; keys are the flag names            [KB_CONFIG]
@@ -307,7 +366,7 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
   }
 
   Config& c = inv.config;
-  std::string db_owner;
+  ListOwners db_owner;
   for (const Setting& s : kSettings) {
     if (std::optional<std::string> v = getenv(s.env)) {
       Status st = Apply({s.key, *v, std::string("env ") + s.env}, "env", &db_owner, &c);

@@ -24,8 +24,20 @@ struct Config {
   std::string host = "127.0.0.1";
   // TCP port; 0 picks a free one (logged at start). Default: 8080.
   int port = 8080;
-  // Bearer token required on every /api route when non-empty. Default: none.
+  // Bearer token required on every /api route when non-empty; it has every scope (label "token" in the
+  // access log). Default: none.
   std::string token;
+  // Scoped tokens and user/group mappings (tokens.h), re-read when the file changes. Default: none.
+  std::string tokens_file;
+  // Peers whose identity headers are believed: comma-separated addresses or CIDR ranges.
+  // Default: "127.0.0.0/8,::1".
+  std::string trusted_proxy = "127.0.0.0/8,::1";
+  // Header in which a trusted proxy names the user (e.g. X-Forwarded-User). Default: none.
+  std::string user_header;
+  // Header in which a trusted proxy lists the user's groups, comma-separated. Default: none.
+  std::string group_header;
+  // Owner-defined ids masked as "<id>" in the usage log (ECMAScript regexes; kb/redact.h). Default: none.
+  std::vector<std::string> mask_patterns;
   // Worker threads, each with its own index handle. Size for connections, not cores. Default: 16.
   int threads = 16;
   // Directory of the web page (index.html, app.js, style.css). Default: compiled-in KB_WEB_ROOT.

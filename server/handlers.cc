@@ -196,7 +196,7 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
     return x.Search(sr);
   });
   if (!r.ok()) return SendStatus(s, res, r.status());
-  if (s.usage) s.usage->RecordSearch(req, sr, *r);
+  if (s.usage) s.usage->RecordSearch(req, sr, *r, RecordedUser(s, req));
   SendJson(res, SearchJson(*r));
 }
 
@@ -288,12 +288,27 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
   // The web page's "lacked this answer" button posts here: keep it in the usage log for /api/insights.
   if (s.usage && s.usage->log() && kind != "helpful") {
     s.usage->log()->RecordFeedback({.type = kind == "no_answer" ? FeedbackType::kKbLacks : FeedbackType::kNotHelpful,
-                                    .query = query, .item_id = item, .comment = comment, .user = UsageTracker::UserOf(req)});
+                                    .query = query, .item_id = item, .comment = comment, .user = RecordedUser(s, req)});
   }
-  // Until feedback has a store of its own, the log line is the record.
-  s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", query}, {"filters", filters},
-               {"item", item}, {"comment", comment}});
+  // Until feedback has a store of its own, the log line is the record: masked like the usage log.
+  static const Redactor kBuiltIn;
+  const Redactor& redactor = s.redactor ? *s.redactor : kBuiltIn;
+  s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", redactor.Redact(query)},
+               {"filters", filters}, {"item", item}, {"comment", redactor.Redact(comment)}});
   SendJson(res, {{"recorded", true}, {"kind", kind}, {"count", count}}, 202);
+}
+
+std::string RecordedUser(const ServerState& s, const httplib::Request& req, const std::string& claimed) {
+  if (s.access) {
+    if (std::string user = s.access->ProxyUser(req); !user.empty()) return user;
+  }
+  return claimed.empty() ? UsageTracker::UserOf(req) : claimed;
+}
+
+void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  const Principal who = s.access ? s.access->Identify(req) : Principal{true, "open", "", "", kAllScopes};
+  res.set_header("Cache-Control", "no-store");
+  SendJson(res, {{"auth", who.kind}, {"label", who.label}, {"user", who.user}, {"scopes", ScopeNames(who.scopes)}});
 }
 
 void get_healthz(ServerState&, const httplib::Request&, httplib::Response& res) {

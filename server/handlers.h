@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include "config.h"
+#include "identity.h"
+#include "kb/redact.h"
 #include "kb/status.h"
 #include "live_index.h"
 #include "log.h"
@@ -35,7 +37,13 @@ struct ServerState {
   LogSink& access_log;   // one line per request
   std::atomic<bool> draining{false};
   UsageTracker* usage = nullptr;  // the usage log and popularity map (usage.h); null in tests that do not need it
+  const Access* access = nullptr;  // tokens and proxy identity (identity.h); null = open, as without tokens
+  const Redactor* redactor = nullptr;  // masks customer text before it is logged; null = built-in rules
 };
+
+// The user recorded in the usage log: the trusted proxy's user when there is one, else `claimed` (a body's
+// "user"), else the optional X-KB-User header.
+std::string RecordedUser(const ServerState& s, const httplib::Request& req, const std::string& claimed = "");
 
 // Longest item id a request may name (Xapian's term limit, as IndexWriter enforces it).
 inline constexpr std::size_t kMaxIdBytes = 240;
@@ -68,6 +76,9 @@ void post_events(ServerState& s, const httplib::Request& req, httplib::Response&
 void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/verification?owner=&within=&limit=&format=json|markdown: per owner, what to verify next.
 void get_verification(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// GET /api/whoami: who the server takes the caller for and which scopes they have (the page hides what the
+// reader may not use).
+void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /healthz: the process is up.
 void get_healthz(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /readyz: the index is open and the server is not shutting down.

@@ -11,10 +11,12 @@
 #include "config.h"
 #include "kb/index_writer.h"
 #include "handlers.h"
+#include "identity.h"
 #include "live_index.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
+#include "tokens.h"
 #include "usage.h"
 #include "web_files.h"
 
@@ -78,6 +80,9 @@ int main(int argc, char** argv) {
   }
 
   kb::server::ServerState state{config, index, metrics, **web, **log, **access_log};
+  kb::Result<kb::Redactor> redactor = kb::Redactor::Create(config.mask_patterns);
+  if (!redactor.ok()) return Fail(redactor.status().message(), 2);
+  state.redactor = &*redactor;
 
   // Every thread started from here on inherits the blocked signals; one thread waits for them.
   sigset_t stop_signals;
@@ -91,6 +96,21 @@ int main(int argc, char** argv) {
   std::unique_ptr<kb::server::UsageTracker> usage = kb::server::UsageTracker::Start(
       config, [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
   state.usage = usage.get();
+
+  // Tokens are read here, after the signal mask, so that the thread that re-reads the file inherits it.
+  std::unique_ptr<kb::server::TokenStore> tokens;
+  if (!config.token.empty() || !config.tokens_file.empty()) {
+    auto opened = kb::server::TokenStore::Open(config.tokens_file, config.token, [&](const std::string& level,
+                                                                                    const std::string& msg) {
+      (*log)->Message(level, msg);
+    });
+    if (!opened.ok()) return Fail(opened.status().message(), 2);
+    tokens = std::move(*opened);
+  }
+  kb::Result<std::vector<kb::server::Cidr>> trusted = kb::server::ParseCidrs(config.trusted_proxy);
+  if (!trusted.ok()) return Fail(trusted.status().message(), 2);
+  const kb::server::Access access(tokens.get(), std::move(*trusted), config.user_header, config.group_header);
+  state.access = &access;
 
   std::unique_ptr<httplib::Server> svr = kb::server::MakeServer(state);
   std::string host = config.host;
@@ -106,7 +126,10 @@ int main(int argc, char** argv) {
                  {"port", port},
                  {"threads", config.threads},
                  {"documents", documents},
-                 {"auth", config.token.empty() ? "none" : "bearer"},
+                 {"auth", tokens ? "bearer" : "none"},
+                 {"tokens_file", config.tokens_file},
+                 {"user_header", config.user_header},
+                 {"trusted_proxy", config.trusted_proxy},
                  {"web_root", config.web_root},
                  {"version", KB_VERSION}});
 

@@ -25,23 +25,25 @@ struct Route {
   const char* pattern;  // std::regex, matched against the whole decoded path
   const char* label;    // route template, the metrics label
   Handler handler;
+  ScopeSet need;        // the scope a token or proxy user needs (tokens.h); 0 = any authenticated caller
 };
 
 // Order matters: httplib takes the first pattern that matches.
 constexpr Route kRoutes[] = {
-    {"GET", "/api/search", "/api/search", get_search},
-    {"GET", "/api/suggest", "/api/suggest", get_suggest},
-    {"GET", "/api/items/(.+)/related", "/api/items/{id}/related", get_related},
-    {"GET", "/api/items/(.+)", "/api/items/{id}", get_item},
-    {"POST", "/api/answers/(.+)/render", "/api/answers/{id}/render", post_answer_render},
-    {"POST", "/api/feedback", "/api/feedback", post_feedback},
-    {"POST", "/api/events", "/api/events", post_events},
-    {"GET", "/api/insights", "/api/insights", get_insights},
-    {"GET", "/api/verification", "/api/verification", get_verification},
-    {"GET", "/healthz", "/healthz", get_healthz},
-    {"GET", "/readyz", "/readyz", get_readyz},
-    {"GET", "/metrics", "/metrics", get_metrics},
-    {"GET", "/openapi.json", "/openapi.json", get_openapi},
+    {"GET", "/api/search", "/api/search", get_search, kSearch},
+    {"GET", "/api/suggest", "/api/suggest", get_suggest, kSearch},
+    {"GET", "/api/items/(.+)/related", "/api/items/{id}/related", get_related, kSearch},
+    {"GET", "/api/items/(.+)", "/api/items/{id}", get_item, kSearch},
+    {"POST", "/api/answers/(.+)/render", "/api/answers/{id}/render", post_answer_render, kSearch},
+    {"POST", "/api/feedback", "/api/feedback", post_feedback, kEvents},
+    {"POST", "/api/events", "/api/events", post_events, kEvents},
+    {"GET", "/api/insights", "/api/insights", get_insights, kInsights},
+    {"GET", "/api/verification", "/api/verification", get_verification, kInsights},
+    {"GET", "/api/whoami", "/api/whoami", get_whoami, 0},
+    {"GET", "/healthz", "/healthz", get_healthz, 0},
+    {"GET", "/readyz", "/readyz", get_readyz, 0},
+    {"GET", "/metrics", "/metrics", get_metrics, kAdmin},
+    {"GET", "/openapi.json", "/openapi.json", get_openapi, 0},
 };
 
 const std::vector<std::regex>& RouteRegexes() {
@@ -63,6 +65,7 @@ bool IsApi(const std::string& path) { return path == "/api" || path.rfind("/api/
 struct Match {
   std::string label = "unmatched";
   std::string allow;  // "GET, HEAD" / "POST"; empty when nothing lives at this path
+  ScopeSet need = 0;  // of the first route at this path
 };
 
 Match MatchPath(const ServerState& state, const std::string& path) {
@@ -70,7 +73,10 @@ Match MatchPath(const ServerState& state, const std::string& path) {
   const auto& regexes = RouteRegexes();
   for (std::size_t i = 0; i < regexes.size(); ++i) {
     if (!std::regex_match(path, regexes[i])) continue;
-    if (m.allow.empty()) m.label = kRoutes[i].label;
+    if (m.allow.empty()) {
+      m.label = kRoutes[i].label;
+      m.need = kRoutes[i].need;
+    }
     const std::string method = std::string(kRoutes[i].method) == "GET" ? "GET, HEAD" : kRoutes[i].method;
     if (m.allow.find(method) == std::string::npos) m.allow += (m.allow.empty() ? "" : ", ") + method;
   }
@@ -97,23 +103,6 @@ std::string MethodLabel(const std::string& m) {
     if (m == k) return m;
   }
   return m.empty() ? "none" : "other";
-}
-
-// Constant-time comparison, so the token cannot be guessed byte by byte from response times.
-bool SameSecret(const std::string& given, const std::string& secret) {
-  std::size_t diff = given.size() ^ secret.size();
-  for (std::size_t i = 0; i < secret.size(); ++i) {
-    diff |= static_cast<unsigned char>(secret[i]) ^ static_cast<unsigned char>(i < given.size() ? given[i] : 0);
-  }
-  return diff == 0 && !secret.empty();
-}
-
-bool Authorized(const httplib::Request& req, const std::string& token) {
-  const std::string h = req.get_header_value("Authorization");
-  if (h.size() < 7) return false;
-  std::string scheme = h.substr(0, 7);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  return scheme == "bearer " && SameSecret(h.substr(7), token);
 }
 
 // Token buckets per client address. Entries idle for a minute are dropped when the table grows.
@@ -155,6 +144,7 @@ struct RequestScope {
   std::string label;
   std::string id;
   double seconds = 0;
+  std::string who;  // the token's label or "user:NAME" (Principal::label); never a token
 };
 thread_local RequestScope t_request;
 
@@ -162,6 +152,7 @@ std::string ErrorCodeFor(int status) {
   switch (status) {
     case 400: return "bad_request";
     case 401: return "unauthorized";
+    case 403: return "forbidden";
     case 404: return "not_found";
     case 405: return "method_not_allowed";
     case 411: return "length_required";
@@ -232,21 +223,32 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
     // 8 KiB path overflowed a worker's stack under AddressSanitizer. No route is longer than a prefix, an
     // id (at most 240 bytes) and a suffix, so a longer path is refused before any regex sees it.
     if (req.path.size() > kMaxPathBytes) {
-      t_request = {true, Clock::now(), "invalid", std::to_string(++counter), 0};
+      t_request = {true, Clock::now(), "invalid", std::to_string(++counter), 0, ""};
       res.set_header("X-Request-Id", t_request.id);
       return Reject(req, res, 414, "the path is longer than any kb route (" + std::to_string(kMaxPathBytes) + " bytes)");
     }
     const Match m = MatchPath(state, req.path);
-    t_request = {true, Clock::now(), m.label, std::to_string(++counter), 0};
+    t_request = {true, Clock::now(), m.label, std::to_string(++counter), 0, ""};
     res.set_header("X-Request-Id", t_request.id);
     const bool api = IsApi(req.path);
     if (api && limiter && !limiter->Allow(req.remote_addr)) {
       res.set_header("Retry-After", "1");
       return Reject(req, res, 429, "too many requests from this address; retry in a second");
     }
-    if (api && !state.config.token.empty() && !Authorized(req, state.config.token)) {
+    const Principal who = state.access ? state.access->Identify(req) : Principal{true, "open", "", "", kAllScopes};
+    t_request.who = who.label;
+    // /metrics needs `admin` unless it is asked from this host directly (a local scraper), not relayed by a
+    // proxy on loopback for someone else.
+    const bool guarded = api || (m.label == "/metrics" && state.access && state.access->enabled() &&
+                                 !state.access->DirectLocal(req));
+    if (guarded && !who.authenticated) {
       res.set_header("WWW-Authenticate", "Bearer realm=\"kb\"");
       return Reject(req, res, 401, "this server needs an 'Authorization: Bearer <token>' header on /api");
+    }
+    if (guarded && m.need != 0 && (who.scopes & m.need) == 0) {
+      return Reject(req, res, 403,
+                    "'" + who.label + "' lacks the '" + ScopeName(static_cast<Scope>(m.need)) + "' scope that " +
+                        m.label + " needs; ask the kb owners to add it in the tokens file");
     }
     if (!m.allow.empty() && !MethodAllowed(m.allow, req.method)) {
       res.set_header("Allow", m.allow);
@@ -283,7 +285,7 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
   // counted in its next /metrics; the access log follows the write, with the size sent.
   svr->set_post_routing_handler([&state](const httplib::Request& req, httplib::Response& res) {
     RequestScope& scope = t_request;
-    if (!scope.active) scope = {true, Clock::now(), "invalid", "", 0};  // rejected before routing (400, 414)
+    if (!scope.active) scope = {true, Clock::now(), "invalid", "", 0, ""};  // rejected before routing (400, 414)
     scope.seconds = std::chrono::duration<double>(Clock::now() - scope.start).count();
     state.metrics.ObserveRequest(scope.label, MethodLabel(req.method), res.status, scope.seconds);
   });
@@ -299,7 +301,8 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
                             {"route", scope.label},
                             {"status", res.status},
                             {"bytes", res.body.size()},
-                            {"ms", scope.seconds * 1000}});
+                            {"ms", scope.seconds * 1000},
+                            {"auth", scope.who}});
   });
 
   for (const Route& r : kRoutes) {

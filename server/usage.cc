@@ -36,6 +36,7 @@ std::unique_ptr<UsageTracker> UsageTracker::Start(
   } else {
     UsageLogOptions options;
     options.retention_days = config.usage_retention_days;
+    options.redact_id_patterns = config.mask_patterns;
     Result<std::unique_ptr<UsageLog>> opened = UsageLog::Open(path, options);
     if (!opened.ok()) {
       message("error", "usage log off: " + opened.status().message());
@@ -99,7 +100,7 @@ std::string UsageTracker::UserOf(const httplib::Request& req) {
 }
 
 void UsageTracker::RecordSearch(const httplib::Request& req, const SearchRequest& request,
-                                const SearchResponse& response) {
+                                const SearchResponse& response, std::string user) {
   if (!log_ || request.partial || request.page != 1) return;
   const std::string flag = req.get_param_value("log");
   if (flag == "false" || flag == "0") return;
@@ -109,7 +110,7 @@ void UsageTracker::RecordSearch(const httplib::Request& req, const SearchRequest
   event.result_count = response.total;
   for (std::size_t i = 0; i < response.hits.size() && i < 10; ++i) event.top_ids.push_back(response.hits[i].id);
   event.latency_ms = response.elapsed_ms;
-  event.user = UserOf(req);
+  event.user = std::move(user);
   log_->RecordSearch(std::move(event));
 }
 

@@ -40,7 +40,9 @@ class UsageTracker {
 
   // Logs a search answered by /api/search. Only first pages of complete queries count: as-you-type
   // (partial) requests, later pages and requests with log=false are not recorded.
-  void RecordSearch(const httplib::Request& req, const SearchRequest& request, const SearchResponse& response);
+  // `user` is the recorded user (RecordedUser in handlers.h).
+  void RecordSearch(const httplib::Request& req, const SearchRequest& request, const SearchResponse& response,
+                    std::string user);
   // Hands the worker's Searcher the current popularity map (a no-op unless --popularity-boost > 0).
   void ApplyPopularity(Searcher& searcher) const;
   // The usage lines for /metrics (Prometheus text); "" when the log is off.

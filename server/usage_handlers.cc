@@ -85,7 +85,8 @@ void post_events(ServerState& s, const httplib::Request& req, httplib::Response&
     }
     event.position = p->get<int>();
   }
-  if (event.user.empty()) event.user = UsageTracker::UserOf(req);
+  // A proxy-identified user cannot be overridden by the body's "user".
+  event.user = RecordedUser(s, req, event.user);
   const std::string name = FeedbackTypeName(event.type);
   s.usage->log()->RecordFeedback(std::move(event));
   // Events are rare next to searches: wait for the commit, so that an acknowledged event survives a crash.

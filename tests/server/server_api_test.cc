@@ -503,7 +503,7 @@ TEST_F(ServerApiTest, OpenApiDescribesEveryRoute) {
   json j = GetJson("/openapi.json");
   EXPECT_EQ(j["openapi"].get<std::string>().rfind("3.", 0), 0u);
   for (const char* path : {"/api/search", "/api/suggest", "/api/items/{id}", "/api/items/{id}/related",
-                           "/api/answers/{id}/render", "/api/feedback", "/healthz", "/readyz", "/metrics"}) {
+                           "/api/answers/{id}/render", "/api/feedback", "/api/whoami", "/healthz", "/readyz", "/metrics"}) {
     EXPECT_TRUE(j["paths"].contains(path)) << path;
   }
 }
