@@ -57,11 +57,26 @@ function askToken() {
     const dialog = els.tokenDialog;
     els.tokenForm.onsubmit = () => {
       sessionStorage.setItem('kb-token', els.token.value.trim());
+      applyScopes();
       resolve();
     };
     if (!dialog.open) dialog.showModal();
     els.token.focus();
   });
+}
+
+// Hides the knowledge-gaps link from readers without the `insights` scope (GET /api/whoami: a token, or the
+// identity the company's sign-on proxy vouches for). Without an answer (no token yet, an older server) the link
+// stays; the insights view then asks for a token or says why it cannot load.
+async function applyScopes() {
+  const headers = { Accept: 'application/json' };
+  const token = sessionStorage.getItem('kb-token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const res = await fetch('/api/whoami', { headers }).catch(() => null);
+  const who = res && res.ok ? await res.json().catch(() => null) : null;
+  if (!who || !Array.isArray(who.scopes)) return;
+  $('insights-link').hidden = !who.scopes.includes('insights');
+  document.body.dataset.scopes = who.scopes.join(' ');
 }
 
 // Snippets are HTML-escaped text with <mark>…</mark>: build nodes, never assign the string as HTML.
@@ -661,9 +676,16 @@ function queryLink(q) {
   } });
 }
 
+// A pasted message is shown as the item it matched and a masked excerpt, never whole.
+function groupCell(g) {
+  if (!g.pasted) return queryLink(g.query || g.key);
+  const topic = g.topic_id ? itemLink(g.topic_id, g.topic) : el('span', { text: 'no matching item' });
+  return el('span', {}, 'Pasted message about ', topic, el('br'), el('small', { class: 'muted', text: g.query }));
+}
+
 function querySection(title, groups, count) {
   return insightsTable(title, ['query', 'count', 'typed as', 'comments'], groups.map((g) => [
-    queryLink(g.query || g.key), count(g),
+    groupCell(g), count(g),
     g.examples.map((e) => `${e.query} ×${e.count}`).join(' · '), g.comments.join(' · ')]));
 }
 
@@ -772,6 +794,7 @@ function init() {
   els.itemBody.addEventListener('click', onBodyClick);
   document.addEventListener('keydown', onKeyDown);
   window.addEventListener('hashchange', route);
+  applyScopes();
   route();
   if (els.item.hidden) els.q.focus();
 }

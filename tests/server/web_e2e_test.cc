@@ -258,5 +258,28 @@ TEST_F(WebPageTest, OpensAndReportsReachTheKnowledgeGapView) {
   EXPECT_NE(Js("document.getElementById('insights-status').textContent").find("searches"), std::string::npos);
 }
 
+TEST_F(WebPageTest, GapsLinkOnlyForReadersWithTheInsightsScope) {
+  Open();
+  Await("document.body.dataset.scopes === 'search assist insights events admin' && "
+        "!document.getElementById('insights-link').hidden",
+        "the gaps link on a server without tokens");
+
+  WriteFile(dir_.Sub("tokens"), "reader reader-token-0123456789abcdef search,events\n"
+                                "lead lead-token-0123456789abcdef search,insights\n");
+  ServerProcess guarded(dir_.Sub("guarded.log"));
+  ASSERT_TRUE(guarded.Start({"--db", dir_.Sub("db"), "--threads", "4", "--access-log", "off", "--tokens-file",
+                             dir_.Sub("tokens")}));
+  driver_->Navigate(guarded.url() + "/");
+  Await("document.readyState === 'complete'", "the page of the guarded server");
+  driver_->Eval("sessionStorage.setItem('kb-token', 'reader-token-0123456789abcdef');");
+  driver_->Navigate(guarded.url() + "/");
+  Await("document.body.dataset.scopes === 'search events' && document.getElementById('insights-link').hidden",
+        "the gaps link hidden from a token without insights");
+  driver_->Eval("sessionStorage.setItem('kb-token', 'lead-token-0123456789abcdef');");
+  driver_->Navigate(guarded.url() + "/");
+  Await("document.body.dataset.scopes === 'search insights' && !document.getElementById('insights-link').hidden",
+        "the gaps link for a token with insights");
+}
+
 }  // namespace
 }  // namespace kb::testing
