@@ -19,6 +19,9 @@ inline std::string Signed(double v) {
   return buf;
 }
 
+// A change to three decimals; "0" when it rounds to nothing (no "-0.000" for float noise).
+inline std::string Delta(double v) { return v > -0.0005 && v < 0.0005 ? "0" : Signed(v); }
+
 // a / b to three decimals, "-" when b is 0.
 inline std::string Ratio(double a, double b) { return b > 0 ? Fixed(a / b, 3) : "-"; }
 

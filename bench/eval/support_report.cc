@@ -159,11 +159,11 @@ void PrintSupportReport(const SetReport& s, const SupportPrintOptions& options, 
   out << "\n";
   for (const auto& [label, run] : s.variants) {
     const SupportScores v = ScoreSupport(s, run);
-    out << "| " << label << " | " << Fixed(v.all.ndcg10) << " | " << Signed(v.all.ndcg10 - sys.kb.all.ndcg10) << " | "
+    out << "| " << label << " | " << Fixed(v.all.ndcg10) << " | " << Delta(v.all.ndcg10 - sys.kb.all.ndcg10) << " | "
         << Fixed(v.all.success1) << " | " << Fixed(v.all.mrr10) << " | " << v.en_with_tr_top3.size() << " |";
     for (const std::string& shape : shapes) {
       const double d = v.by_shape.at(shape).ndcg10 - sys.kb.by_shape.at(shape).ndcg10;
-      out << " " << Fixed(v.by_shape.at(shape).ndcg10) << (d == 0 ? "" : " (" + Signed(d) + ")") << " |";
+      out << " " << Fixed(v.by_shape.at(shape).ndcg10) << (Delta(d) == "0" ? "" : " (" + Delta(d) + ")") << " |";
     }
     out << "\n";
   }
@@ -198,7 +198,10 @@ nlohmann::json SupportJson(const SetReport& s) {
   for (const auto& [label, run] : s.variants) j["ablations"][label] = ScoresJson(ScoreSupport(s, run));
   std::string why;
   j["meets_targets"] = SupportMeetsTargets(s, &why);
-  j["targets_failed"] = why;
+  j["targets_failed"] = nlohmann::json::array();
+  for (std::size_t start = 0, end; (end = why.find('\n', start)) != std::string::npos; start = end + 1) {
+    j["targets_failed"].push_back(why.substr(start, end - start));
+  }
   return j;
 }
 
