@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -179,6 +181,10 @@ Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& path, co
   Result<TokenSet> set = store->Load(&store->stamp_, &store->content_);
   if (!set.ok()) return set.status();
   store->current_ = std::make_shared<const TokenSet>(std::move(*set));
+  struct stat st {};
+  if (!path.empty() && ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH) != 0) {
+    store->log_("warn", "tokens file " + path + " is readable by every user: chmod o-r it, or store sha256: forms");
+  }
   if (!path.empty()) store->poller_ = std::thread([raw = store.get()] { raw->Poll(); });
   return store;
 }
@@ -201,7 +207,9 @@ Result<TokenSet> TokenStore::Load(FileStamp* stamp, Digest* content) const {
   TokenSet set;
   if (!path_.empty()) {
     struct stat st {};
-    if (::stat(path_.c_str(), &st) != 0) return Status::InvalidArgument("cannot read tokens file '" + path_ + "'");
+    if (::stat(path_.c_str(), &st) != 0) {
+      return Status::InvalidArgument("cannot read tokens file '" + path_ + "': " + std::strerror(errno));
+    }
     *stamp = {st.st_ino, static_cast<unsigned long long>(st.st_size),
               st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec};
     std::ifstream in(path_, std::ios::binary);

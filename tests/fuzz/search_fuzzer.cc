@@ -4,7 +4,8 @@
 // Input: the query, followed by two control bytes that choose the request's options (page, size, sort,
 // facets, filters, partial, snippets). Contract: a valid UTF-8 query within max_query_bytes always
 // searches successfully ("a query never fails just for its punctuation"); anything else fails with
-// invalid_argument. No call may fail with an internal, I/O or corruption error.
+// invalid_argument. No call may fail with an internal, I/O or corruption error. The query is also masked as
+// the usage log masks it (kb::RedactPersonalData): valid UTF-8 stays valid UTF-8.
 #include <unistd.h>
 
 #include <cstddef>
@@ -164,6 +165,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.size = 1 + c1 % kb::kMaxPageSize;
 
   const bool valid = query.size() <= kb::SearcherOptions().max_query_bytes && kb::fuzz::IsUtf8(query);
+  if (kb::fuzz::IsUtf8(query)) {
+    Require(kb::fuzz::IsUtf8(kb::RedactPersonalData(query)), "masking keeps valid UTF-8 valid");
+  }
   kb::Result<kb::SearchResponse> res = g_searcher->Search(req);
   Require(Acceptable(res.status()), "search fails only with invalid_argument");
   if (valid && !res.ok()) {

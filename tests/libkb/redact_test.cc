@@ -65,6 +65,10 @@ TEST(RedactTest, PhoneNumbers) {
       {"cep: 0532 123 45 67", "cep: <phone>"},
       {"tel 05321234567", "tel <phone>"},
       {"+90 (532) 123-45-67", "<phone>"},
+      {"+1 415 555 2671 (mobile)", "<phone> (mobile)"},
+      {"+31 6 12345678", "<phone>"},
+      {"Tel.: 030 1234567", "Tel.: <phone>"},
+      {"my number is 07700 900123", "my number is <phone>"},
   });
 }
 
@@ -74,6 +78,9 @@ TEST(RedactTest, IbansWithValidChecksum) {
       {"IBAN: TR33 0006 1005 1978 6457 8413 26", "IBAN: <iban>"},
       {"DE89370400440532013000 was charged", "<iban> was charged"},
       {"NL91ABNA0417164300.", "<iban>."},
+      {"FR76 3000 6000 0112 3456 7890 189", "<iban>"},
+      {"DE89 3704 0044 0532 0130 00 (Commerzbank)", "<iban> (Commerzbank)"},
+      {"iban:NO9386011117947", "iban:<iban>"},
       // A wrong check digit is not an IBAN; its digits still go as a long number.
       {"GB83 WEST 1234 5698 7654 32", "GB83 WEST <number>"},
   });
@@ -100,6 +107,12 @@ TEST(RedactTest, LeavesOrderNumbersDatesAndCodes) {
       {"kb 1.4.22 on 10.0.0.1", "kb 1.4.22 on 10.0.0.1"},
       {"ticket #55123", "ticket #55123"},
       {"HTTP 402 after 3 retries", "HTTP 402 after 3 retries"},
+      {"ERR_CARD_DECLINED since 2026-01-05T10:30:00Z", "ERR_CARD_DECLINED since 2026-01-05T10:30:00Z"},
+      {"invoice INV-2026-0042", "invoice INV-2026-0042"},
+      {"amount 12500 cents, 3 items", "amount 12500 cents, 3 items"},
+      {"order #88123456", "order #88123456"},
+      {"GB82 is a prefix, not an IBAN", "GB82 is a prefix, not an IBAN"},
+      {"version 2.14.0-rc1", "version 2.14.0-rc1"},
       {"@channel user@localhost", "@channel user@localhost"},
   });
 }
