@@ -10,7 +10,7 @@ constexpr char kExitCodes[] = R"(Exit codes:
   1  content errors: check found errors (or warnings with --strict); build/update could index no file
   2  usage or configuration error: bad option, missing source directory, invalid kb-source.yaml
   3  I/O, database or internal error (the previous index is left as it was)
-  4  the database is locked by another kb-index run (build/update without --wait)
+  4  the database is locked by another kb-index run (build/update/compact without --wait)
 )";
 
 constexpr char kSourceHelp[] = R"(Sources:
@@ -31,6 +31,7 @@ Usage:
   kb-index update SOURCE... --db PATH [--shards N] [--wait] [-q|-v] [--progress auto|always|never]
   kb-index check  [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
   kb-index stats  --db PATH [--format text|json] [--today YYYY-MM-DD]
+  kb-index compact --db PATH [--wait] [-q]
   kb-index help [COMMAND] | COMMAND --help | --version
 
 Commands:
@@ -38,6 +39,7 @@ Commands:
   update  re-parse only changed files; remove deleted files and sources not given; move renamed ones
   check   validate every file without writing an index (the CI mode)
   stats   items by kind/owner/tier/lang/source, stale items by owner, size, schema, source commits
+  compact rewrite the database compactly and swap it in atomically (build does this by itself)
 
 Common options:
   -q, --quiet     print only errors
@@ -54,8 +56,8 @@ sources no longer given, and moves renamed files. Both leave the same index for 
 
 A run is one atomic commit: killing it at any point leaves the previous index searchable (servers keep
 answering) and the next run completes. A run that can index no file at all keeps the previous index.
-build over an existing database rewrites it in place, so the files grow to about twice the size of a
-fresh build (freed pages are reused by later commits); build into a new path for a compact index.
+build then compacts the database (see kb-index compact --help), so repeated builds do not grow it; update
+rewrites only what changed and does not compact.
 
 Options:
   --db PATH         the database directory (created if missing)
@@ -113,6 +115,20 @@ Safe to run while an indexer writes the database.
 
 )";
 
+constexpr char kCompactHelp[] = R"(Usage: kb-index compact --db PATH [--wait] [-q]
+
+Rewrites the database at PATH (every shard of a sharded one) with Xapian's compactor into a sibling
+directory (.NAME.compact) and swaps it in with one atomic rename, under the database's write lock. A
+server reading PATH keeps answering from the old files and then opens the new ones; it never sees a
+half-written database. Needs free space for one more copy. kb-index build compacts by itself; run this
+after many updates. Prints the size before and after.
+
+Options:
+  --wait     wait for another kb-index run on the same database instead of failing (exit 4)
+  -q         print only errors
+
+)";
+
 bool TakesValue(const std::string& option) {
   static const std::set<std::string> kWithValue = {"--db", "--format", "--today", "--progress", "--shards",
                                                      "--max-file-bytes", "--max-items"};
@@ -125,11 +141,12 @@ std::string HelpText(const std::string& command) {
   if (command == "build" || command == "update") return std::string(kBuildHelp) + kSourceHelp + "\n" + kExitCodes;
   if (command == "check") return std::string(kCheckHelp) + kSourceHelp + "\n" + kExitCodes;
   if (command == "stats") return std::string(kStatsHelp) + kExitCodes;
+  if (command == "compact") return std::string(kCompactHelp) + kExitCodes;
   return std::string(kOverview) + kSourceHelp + "\n" + kExitCodes;
 }
 
 bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
-  static const std::set<std::string> kCommands = {"build", "update", "check", "stats", "help"};
+  static const std::set<std::string> kCommands = {"build", "update", "check", "stats", "compact", "help"};
   int i = 1;
   if (i < argc) {
     const std::string first = argv[i];
@@ -187,7 +204,9 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
     else if (arg == "--quiet" || arg == "-q") args->verbosity = Verbosity::kQuiet;
     else if (arg == "--verbose" || arg == "-v") args->verbosity = Verbosity::kVerbose;
     else if (arg == "--strict" && args->command == "check") args->strict = true;
-    else if (arg == "--wait" && (args->command == "build" || args->command == "update")) args->wait = true;
+    else if (arg == "--wait" && (args->command == "build" || args->command == "update" || args->command == "compact")) {
+      args->wait = true;
+    }
     else if (arg == "--db" && args->command != "check") args->db = value;
     else if (arg == "--shards" && (args->command == "build" || args->command == "update")) {
       int n = 0;
@@ -222,12 +241,13 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
   if (args->help || args->command == "help") return true;
 
   const bool writes = args->command == "build" || args->command == "update";
-  if ((writes || args->command == "stats") && args->db.empty()) {
+  const bool db_only = args->command == "stats" || args->command == "compact";
+  if ((writes || db_only) && args->db.empty()) {
     *error = args->command + " needs --db PATH";
   } else if ((writes || args->command == "check") && args->sources.empty()) {
     *error = args->command + " needs at least one SOURCE directory";
-  } else if (args->command == "stats" && !args->sources.empty()) {
-    *error = "stats takes no SOURCE (got '" + args->sources.front() + "')";
+  } else if (db_only && !args->sources.empty()) {
+    *error = args->command + " takes no SOURCE (got '" + args->sources.front() + "')";
   } else if (args->command == "check" && args->format != "text" && args->format != "json" && args->format != "github") {
     *error = "--format must be text, json or github, not '" + args->format + "'";
   } else if (args->command == "stats" && args->format != "text" && args->format != "json") {

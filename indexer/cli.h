@@ -18,7 +18,7 @@ inline constexpr int kExitBusy = 4;      // another indexer holds the database (
 enum class Verbosity { kQuiet, kNormal, kVerbose };
 
 struct Args {
-  std::string command;              // build | update | check | stats | help | version
+  std::string command;              // build | update | check | stats | compact | help | version
   std::vector<std::string> sources;
   std::string db;
   std::string format = "text";      // check: text|json|github; stats: text|json

@@ -1,4 +1,4 @@
-// kb-index: parse arguments → libkb (LoadSource, BuildIndex/UpdateIndex, Check, ReadIndexStats) → output
+// kb-index: parse arguments → libkb (LoadSource, BuildIndex/UpdateIndex, Check, ReadIndexStats, CompactIndex) → output
 // and exit code. All logic lives in libkb; this file only wires it to a terminal.
 #include <signal.h>
 #include <unistd.h>
@@ -122,6 +122,27 @@ int RunStats(const Args& args) {
   return kExitOk;
 }
 
+int RunCompact(const Args& args) {
+  Result<CompactSummary> summary = CompactIndex(args.db, args.wait);
+  if (!summary.ok()) {
+    const Status& s = summary.status();
+    if (s.code() == StatusCode::kNotFound) {
+      Fail(s);
+      return kExitUsage;
+    }
+    if (s.code() == StatusCode::kBusy) {
+      return Fail(s, "\n  another kb-index run is writing " + args.db +
+                         "; try again when it has finished, or pass --wait to queue behind it");
+    }
+    return Fail(s);
+  }
+  if (args.verbosity != Verbosity::kQuiet) {
+    std::printf("compact %s: %.1f MB -> %.1f MB in %.2f s\n", args.db.c_str(), summary->bytes_before / 1e6,
+                summary->bytes_after / 1e6, summary->seconds);
+  }
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   Args args;
   std::string error;
@@ -138,6 +159,7 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (args.command == "stats") return RunStats(args);
+  if (args.command == "compact") return RunCompact(args);
   std::vector<Source> sources;
   if (Status s = LoadSources(args.sources, &sources); !s.ok()) return Fail(s);
   if (args.command == "check") return RunCheck(args, sources);

@@ -64,6 +64,9 @@ void ProgressPrinter::Update(const IndexProgress& p) {
       std::fprintf(stderr, "read: %zu files (%s), parsed %zu, in %s s; committing\n", p.files_done,
                    Mb(p.bytes_done).c_str(), p.parsed, Fixed(Seconds(phase_start_), 2).c_str());
     }
+    if (p.phase == IndexProgress::Phase::kCompacting) {
+      std::fprintf(stderr, "committed in %s s; compacting\n", Fixed(Seconds(phase_start_), 2).c_str());
+    }
     if (phase_changed) phase_start_ = Clock::now();
     started_ = true;
     last_phase_ = p.phase;
@@ -93,6 +96,9 @@ void ProgressPrinter::Update(const IndexProgress& p) {
     }
     case IndexProgress::Phase::kCommitting:
       line = "committing...";
+      break;
+    case IndexProgress::Phase::kCompacting:
+      line = "compacting...";
       break;
     case IndexProgress::Phase::kDone:
       Clear();
@@ -141,7 +147,7 @@ void PrintIndexSummary(const std::string& command, const std::string& db, const 
   const std::string ignored = s.ignored == 0 ? "" : ", " + Count(s.ignored, "other file") + " ignored";
   std::printf("items: %zu (%s) from %s; %s in %s s (%s files/s, %s MB/s)%s\n", s.items,
               Count(s.answers, "answer").c_str(), Count(s.sources.size(), "source").c_str(),
-              s.committed ? "committed" : "no change to commit", Fixed(s.seconds, 2).c_str(),
+              s.committed ? (s.compacted ? "committed and compacted" : "committed") : "no change to commit", Fixed(s.seconds, 2).c_str(),
               Fixed(static_cast<double>(s.files) / secs, 0).c_str(),
               Fixed(static_cast<double>(s.bytes) / 1e6 / secs, 1).c_str(), ignored.c_str());
   for (const SourceSummary& src : s.sources) {

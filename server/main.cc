@@ -9,7 +9,6 @@
 #include <thread>
 
 #include "config.h"
-#include "kb/index_writer.h"
 #include "handlers.h"
 #include "identity.h"
 #include "live_index.h"
@@ -68,16 +67,11 @@ int main(int argc, char** argv) {
   options.allow_partial = config.allow_partial;
   kb::server::LiveIndex index(config.dbs, options, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
                               [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
-  // Open once up front so that a wrong --db fails at start with libkb's message, not at the first request.
+  // Open once up front so that a wrong --db, or an index of another schema version, fails at start with
+  // libkb's message (which names the kb-index command that fixes it), not at the first request.
   kb::Result<kb::Searcher*> first = index.Acquire();
   if (!first.ok()) return Fail(first.status().message(), 1);
   const std::size_t documents = (*first)->DocCount();
-  const std::string schema = (*first)->GetMetadata("kb:schema");
-  if (!schema.empty() && schema != std::to_string(kb::kSchemaVersion)) {
-    return Fail("the index has schema " + schema + " but this kb-server reads schema " +
-                    std::to_string(kb::kSchemaVersion) + "; rebuild it with kb-index build",
-                1);
-  }
 
   kb::server::ServerState state{config, index, metrics, **web, **log, **access_log};
   kb::Result<kb::Redactor> redactor = kb::Redactor::Create(config.mask_patterns);

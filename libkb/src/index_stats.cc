@@ -1,8 +1,7 @@
 // ReadIndexStats: counts by facet, staleness by owner, size and metadata of a kb database.
 #include <xapian.h>
 
-#include <filesystem>
-
+#include "compact.h"
 #include "kb/indexer.h"
 #include "kb/item.h"
 #include "stored.h"
@@ -21,15 +20,6 @@ void CountSlot(const Xapian::Database& db, unsigned slot, std::map<std::string, 
     ++with_value;
   }
   if (with_value < db.get_doccount()) (*out)[""] += db.get_doccount() - with_value;
-}
-
-std::uint64_t DirectorySize(const std::string& path) {
-  std::uint64_t total = 0;
-  std::error_code ec;
-  for (std::filesystem::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec)) total += it->file_size(ec);
-  }
-  return total;
 }
 
 }  // namespace
@@ -52,7 +42,7 @@ Result<IndexStats> ReadIndexStats(const std::string& db_path, const std::string&
       ++stats.stale;
       ++stats.stale_by_owner[db.get_document(it.get_docid()).get_value(internal::kSlotOwner)];
     }
-    stats.size_bytes = DirectorySize(db_path);
+    stats.size_bytes = internal::DirectorySize(db_path);
     stats.schema = db.get_metadata(std::string(internal::kMetaSchema));
     stats.updated = db.get_metadata(std::string(internal::kMetaUpdated));
     for (const std::string& name : internal::Split(db.get_metadata("sources"), '\n')) {

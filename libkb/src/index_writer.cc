@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "schema.h"
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"
@@ -142,10 +143,10 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
     int flags = (options.create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
     if (options.wait_for_lock) flags |= Xapian::DB_RETRY_LOCK;
     rep->db = Xapian::WritableDatabase(path, flags);
-    std::string schema = rep->db.get_metadata(std::string(internal::kMetaSchema));
-    if (!schema.empty() && schema != std::to_string(kSchemaVersion) && !options.overwrite) {
-      return Status::InvalidArgument(path + ": index schema " + schema + " differs from this kb's " +
-                                     std::to_string(kSchemaVersion) + "; rebuild it with kb-index build");
+    if (!options.overwrite) {
+      if (Status s = internal::CheckSchema(rep->db.get_metadata(std::string(internal::kMetaSchema)), path); !s.ok()) {
+        return s;
+      }
     }
     rep->tg.set_database(rep->db);
     rep->db.begin_transaction(true);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "compact.h"
 #include "file_pipeline.h"
 #include "kb/index_writer.h"
 #include "stored.h"
@@ -68,6 +69,14 @@ Status WriteStub(const std::string& path, int n) {
   std::filesystem::rename(tmp, stub, ec);
   if (ec) return Status::IoError(stub.string() + ": " + ec.message());
   return Status::Ok();
+}
+
+// The database directory of each of `n` shards at `path` (the path itself when n is 1).
+std::vector<std::string> DatabasePaths(const std::string& path, int n) {
+  if (n <= 1) return {path};
+  std::vector<std::string> out;
+  for (int k = 0; k < n; ++k) out.push_back(path + "/" + ShardDir(k));
+  return out;
 }
 
 std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
@@ -131,6 +140,7 @@ class Run {
   const std::vector<Source>& sources_;
   const IndexerOptions& options_;
   const bool rebuild_;
+  std::vector<std::string> paths_;                      // the database of each shard
   std::vector<std::unique_ptr<IndexWriter>> writers_;  // one per shard; item → writers_[ShardOf(id, n)]
   IndexSummary summary_;
   IndexProgress progress_;
@@ -157,21 +167,18 @@ Status Run::Open() {
         options_.db_path + " holds " + (*existing == 1 ? std::string("one unsharded database") : std::to_string(*existing) + " shards") +
         ", not " + std::to_string(n) + "; build into a new --db path to change the shard count");
   }
-  std::vector<std::string> paths;
-  if (n == 1) {
-    paths.push_back(options_.db_path);
-  } else {
+  if (n > 1) {
     std::error_code ec;
     std::filesystem::create_directories(options_.db_path, ec);
     if (ec) return Status::IoError(options_.db_path + ": " + ec.message());
-    for (int k = 0; k < n; ++k) paths.push_back(options_.db_path + "/" + ShardDir(k));
   }
+  paths_ = DatabasePaths(options_.db_path, n);
   WriterOptions wo;
   wo.overwrite = rebuild_;
   wo.wait_for_lock = options_.wait_for_lock;
   wo.spelling = options_.spelling;
   // Always locked in shard order, so two runs never each hold a shard the other waits for.
-  for (const std::string& path : paths) {
+  for (const std::string& path : paths_) {
     Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
     if (!writer.ok()) return writer.status();
     writers_.push_back(std::move(writer).value());
@@ -410,6 +417,14 @@ Result<IndexSummary> Run::Execute() {
     }
     summary_.committed = true;
   }
+  if (rebuild_ && options_.compact) {
+    // Still under the write locks, so no other run commits between the commit and the swap.
+    Progress(IndexProgress::Phase::kCompacting);
+    for (const std::string& path : paths_) {
+      if (Status s = internal::CompactInPlace(path); !s.ok()) return s;
+    }
+    summary_.compacted = true;
+  }
   for (const auto& writer : writers_) summary_.items += writer->DocCount();
   writers_.clear();  // releases the locks before the read below
 
@@ -459,6 +474,32 @@ Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const Index
   return internal::Guard("updating " + options.db_path, [&]() -> Result<IndexSummary> {
     return Run(sources, options, /*rebuild=*/false).Execute();
   });
+}
+
+Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lock) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<int> shards = ExistingShards(db_path);
+  if (!shards.ok()) return shards.status();
+  if (*shards == 0) return Status::NotFound(db_path + ": no kb database here; build one with kb-index build SOURCE... --db " + db_path);
+  const std::vector<std::string> paths = DatabasePaths(db_path, *shards);
+  CompactSummary summary;
+  summary.bytes_before = internal::DirectorySize(db_path);
+  WriterOptions wo;
+  wo.create = false;
+  wo.wait_for_lock = wait_for_lock;
+  std::vector<std::unique_ptr<IndexWriter>> locks;  // held until every shard is swapped, in shard order
+  for (const std::string& path : paths) {
+    Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
+    if (!writer.ok()) return writer.status();
+    locks.push_back(std::move(writer).value());
+  }
+  for (const std::string& path : paths) {
+    if (Status s = internal::CompactInPlace(path); !s.ok()) return s;
+  }
+  locks.clear();
+  summary.bytes_after = internal::DirectorySize(db_path);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
 }
 
 }  // namespace kb

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "query_builder.h"
+#include "schema.h"
 #include "section_scorer.h"
 #include "shard_set.h"
 #include "stored.h"
@@ -107,6 +108,9 @@ Result<std::unique_ptr<Searcher>> Searcher::Open(const std::vector<std::string>&
     rep->options = options;
     if (Status s = rep->shards.Open(databases, options); !s.ok()) return s;
     rep->Sync();
+    // An index of another schema would answer wrongly or not at all: say which command rebuilds it.
+    const std::string schema = rep->local_db.get_metadata(std::string(internal::kMetaSchema));
+    if (Status s = internal::CheckSchema(schema, databases.front()); !s.ok()) return s;
     return std::unique_ptr<Searcher>(new Searcher(std::move(rep)));
   });
 }

@@ -13,7 +13,8 @@
 // work. A run holds the database's write lock from start to end; a second concurrent run fails with
 // StatusCode::kBusy (or waits, with IndexerOptions::wait_for_lock).
 //
-// BuildIndex re-reads every file and replaces the whole database (in the same atomic commit). UpdateIndex
+// BuildIndex re-reads every file and replaces the whole database (in the same atomic commit), then compacts
+// it (CompactIndex), so that repeated builds do not grow the files. UpdateIndex
 // reads every file but parses only those whose content hash, path or source config changed since the last
 // run; it removes items of deleted files and of sources not given, and moves renamed files. Both give the
 // same database contents for the same trees. Ids are unique across sources: when two files claim one id,
@@ -38,7 +39,7 @@
 namespace kb {
 
 struct IndexProgress {
-  enum class Phase { kScanning, kIndexing, kCommitting, kDone };
+  enum class Phase { kScanning, kIndexing, kCommitting, kCompacting, kDone };
   Phase phase = Phase::kScanning;
   std::size_t files_done = 0;    // files read (and parsed if needed) so far
   std::size_t files_total = 0;   // files selected in all sources (known once scanning is done)
@@ -86,6 +87,10 @@ struct IndexerOptions {
   // Called once the database is open and locked, before any file is read (tools and tests use it to
   // know the run has started).
   std::function<void()> on_locked;
+  // BuildIndex only: compact the database after the commit, still under the write lock (see CompactIndex).
+  // A rebuild in place leaves the pages of the replaced revision free inside the files, about doubling
+  // them; compaction writes the committed revision afresh. Default: true.
+  bool compact = true;
 };
 
 struct SourceSummary {
@@ -108,6 +113,7 @@ struct IndexSummary {
   std::vector<std::string> removed_sources;  // sources in the database but not given: their items went
   std::uint64_t bytes = 0;    // bytes of the files read
   bool committed = false;     // false when there was nothing to change (update)
+  bool compacted = false;     // build: the database was compacted after the commit
   double seconds = 0;
 };
 
@@ -119,7 +125,23 @@ Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const Indexe
 
 // Brings the database in line with `sources`, touching only what changed (creating it if missing). Errors
 // as for BuildIndex, plus InvalidArgument when the database has another schema version (rebuild it).
+// Never compacts: an update rewrites only the pages it changes.
 Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options);
+
+struct CompactSummary {
+  std::uint64_t bytes_before = 0;  // files of the database directory (all shards)
+  std::uint64_t bytes_after = 0;
+  double seconds = 0;
+};
+
+// Rewrites the database at `db_path` (each shard of a sharded one) compactly, under its write lock: Xapian's
+// compactor copies the last commit into a sibling directory, which is swapped in with one atomic rename
+// (renameat2 RENAME_EXCHANGE), so a reader opening the path sees the old database or the new one, never a
+// half-written one; kb-server notices the new directory and opens it. Searchers already open keep
+// answering from the old files until they reopen. Every table (spelling, synonyms, metadata) is kept;
+// Xapian's internal document ids are renumbered to start at 1. Errors: NotFound when there is no database at `db_path`, Busy when another writer
+// holds it (unless `wait_for_lock`), InvalidArgument for another schema version, IoError from the swap.
+Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lock = false);
 
 struct IndexStats {
   std::size_t items = 0;
