@@ -11,4 +11,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \
   clang-14 libclang-rt-14-dev \
-  chromium chromium-driver >/dev/null
+  chromium chromium-driver \
+  lintian nginx-light openssl systemd >/dev/null

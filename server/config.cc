@@ -42,6 +42,7 @@ constexpr Setting kSettings[] = {
     {"host", "KB_HOST", false},
     {"port", "KB_PORT", false},
     {"token", "KB_TOKEN", false},
+    {"token-file", "KB_TOKEN_FILE", false},
     {"tokens-file", "KB_TOKENS_FILE", false},
     {"trusted-proxy", "KB_TRUSTED_PROXY", false},
     {"user-header", "KB_USER_HEADER", false},
@@ -156,6 +157,10 @@ Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Conf
     c->token = e.value;
     return Status::Ok();
   }
+  if (k == "token-file") {
+    c->token_file = e.value;
+    return Status::Ok();
+  }
   if (k == "tokens-file") {
     c->tokens_file = e.value;
     return Status::Ok();
@@ -238,6 +243,22 @@ Result<std::vector<Entry>> ReadFile(const std::string& path) {
   return out;
 }
 
+// Reads --token-file into c->token.
+Status ReadTokenFile(Config* c) {
+  if (c->token_file.empty()) return Status::Ok();
+  std::ifstream in(c->token_file, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return Status::InvalidArgument("cannot read token file '" + c->token_file + "'");
+  const std::string token = Trim(text.str());
+  if (token.empty()) return Status::Ok();
+  if (!c->token.empty() && c->token != token) {
+    return Status::InvalidArgument("both a token and a token file ('" + c->token_file + "') are given; keep one");
+  }
+  c->token = token;
+  return Status::Ok();
+}
+
 Status Validate(const Config& c) {
   if (c.dbs.empty()) {
     return Status::InvalidArgument("no database given; pass --db PATH (or KB_DB, or 'db = PATH' in --config)");
@@ -263,9 +284,12 @@ Status Validate(const Config& c) {
     return Status::InvalidArgument("--group-header needs --user-header: groups belong to the user the proxy names");
   }
   if (!IsLoopback(c.host) && c.token.empty() && c.tokens_file.empty() && !c.allow_public) {
-    return Status::InvalidArgument("refusing to listen on " + c.host +
-                                   " without a token: set --token (or KB_TOKEN) or --tokens-file, or pass "
-                                   "--allow-public to let anyone who can reach this address search the index");
+    return Status::InvalidArgument(
+        "refusing to listen on " + c.host + " without a token: set --token, --token-file or --tokens-file " +
+        "(KB_TOKEN, KB_TOKEN_FILE, KB_TOKENS_FILE), or pass --allow-public to let anyone who can reach this " +
+        "address search the index. kb-server speaks plain HTTP, so tokens would cross the network in clear: " +
+        "keep kb-server on 127.0.0.1 and put a TLS proxy in front (nginx site: docs/deploy/nginx-kb.conf, " +
+        "installed as /usr/share/doc/kb-server/examples/nginx-kb.conf)");
   }
   return Status::Ok();
 }
@@ -298,6 +322,7 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --host ADDR             address to bind (default 127.0.0.1)                         [KB_HOST]
   --port N                TCP port, 0 = any free port (default 8080)                  [KB_PORT]
   --token T               require 'Authorization: Bearer T' on /api (>= 16 chars); T has every scope [KB_TOKEN]
+  --token-file F          --token's value read from F (trimmed); an empty F means no token [KB_TOKEN_FILE]
   --tokens-file FILE      scoped tokens and user/group scopes, re-read when it changes  [KB_TOKENS_FILE]
                           lines: LABEL TOKEN|sha256:HEX SCOPES / @user:NAME SCOPES / @group:NAME SCOPES
                           scopes: search, assist, insights, events, admin, all (comma-separated)
@@ -328,6 +353,8 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --help, --version
 
 SIGTERM or SIGINT stops accepting connections and lets requests in flight finish.
+kb-server speaks plain HTTP. To serve beyond this machine, keep it on 127.0.0.1 with a token and put a
+TLS proxy in front: docs/deploy/nginx-kb.conf (installed in /usr/share/doc/kb-server/examples/).
 )";
 }
 
@@ -388,6 +415,7 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
     Status st = Apply(e, "flags", &db_owner, &c);
     if (!st.ok()) return st;
   }
+  if (Status st = ReadTokenFile(&c); !st.ok()) return st;
   Status st = Validate(c);
   if (!st.ok()) return st;
   return inv;

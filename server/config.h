@@ -27,6 +27,9 @@ struct Config {
   // Bearer token required on every /api route when non-empty; it has every scope (label "token" in the
   // access log). Default: none.
   std::string token;
+  // File whose content (surrounding whitespace trimmed) is the token; an empty file means no token (the
+  // systemd unit passes its credential this way). Default: none.
+  std::string token_file;
   // Scoped tokens and user/group mappings (tokens.h), re-read when the file changes. Default: none.
   std::string tokens_file;
   // Peers whose identity headers are believed: comma-separated addresses or CIDR ranges.

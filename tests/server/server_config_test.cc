@@ -68,6 +68,35 @@ TEST_F(ConfigTest, PublicAddressNeedsATokenOrAllowPublic) {
   EXPECT_TRUE(Load({"--db", dir_.Sub("db1"), "--host", "127.0.0.2"}).ok());
 }
 
+TEST_F(ConfigTest, RefusalSaysHowToPutTlsInFront) {
+  auto refused = Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("TLS proxy in front"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("nginx-kb.conf"), std::string::npos) << refused.status().message();
+  EXPECT_NE(Usage().find("docs/deploy/nginx-kb.conf"), std::string::npos);
+}
+
+// The systemd unit hands the token over as a credential file; without the file its fallback is a newline.
+TEST_F(ConfigTest, TokenFileGivesTheTokenAndAnEmptyOneGivesNone) {
+  kb::testing::WriteFile(dir_.Sub("token"), "0123456789abcdef0123\n");
+  auto inv = Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0"}, {{"KB_TOKEN_FILE", dir_.Sub("token")}});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_EQ(inv->config.token, "0123456789abcdef0123");
+  kb::testing::WriteFile(dir_.Sub("empty"), "\n");
+  inv = Load({"--db", dir_.Sub("db1"), "--token-file", dir_.Sub("empty")});
+  ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+  EXPECT_TRUE(inv->config.token.empty());
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--host", "0.0.0.0", "--token-file", dir_.Sub("empty")}).ok());
+  kb::testing::WriteFile(dir_.Sub("short"), "short\n");
+  EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--token-file", dir_.Sub("short")}).ok());
+  auto missing = Load({"--db", dir_.Sub("db1"), "--token-file", dir_.Sub("nope")});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("cannot read token file"), std::string::npos);
+  auto both = Load({"--db", dir_.Sub("db1"), "--token", "another-token-0123", "--token-file", dir_.Sub("token")});
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("keep one"), std::string::npos);
+}
+
 TEST_F(ConfigTest, LimitsAreRangeChecked) {
   EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-query-bytes", "100000"}).ok());
   EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-body-bytes", "1"}).ok());

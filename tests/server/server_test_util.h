@@ -85,7 +85,7 @@ class Child {
       if (null >= 0) ::dup2(null, 0);
       // The server reads KB_* variables; tests set what they need and nothing leaks in from outside.
       if (clear_kb_env) {
-        for (const char* name : {"KB_DB", "KB_HOST", "KB_PORT", "KB_TOKEN", "KB_THREADS", "KB_WEB_ROOT",
+        for (const char* name : {"KB_DB", "KB_HOST", "KB_PORT", "KB_TOKEN", "KB_TOKEN_FILE", "KB_THREADS", "KB_WEB_ROOT",
                                  "KB_CONFIG", "KB_ALLOW_PUBLIC", "KB_ACCESS_LOG", "KB_RATE_LIMIT"}) {
           ::unsetenv(name);
         }
