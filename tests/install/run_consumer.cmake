@@ -1,4 +1,5 @@
-# cmake -P script: install kb into WORK_DIR/prefix, configure and build the consumer, run it.
+# cmake -P script: install kb (component dev) into WORK_DIR/prefix, configure and build the consumer, run it;
+# then build it again with pkg-config (kb.pc finds its prefix from its own place), run it.
 file(REMOVE_RECURSE ${WORK_DIR})
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -7,7 +8,7 @@ function(run)
   endif()
   message(STATUS "${out}")
 endfunction()
-run(${CMAKE_COMMAND} --install ${KB_BINARY_DIR} --prefix ${WORK_DIR}/prefix --component Unspecified)
+run(${CMAKE_COMMAND} --install ${KB_BINARY_DIR} --prefix ${WORK_DIR}/prefix --component dev)
 if(EXISTS ${WORK_DIR}/prefix/include/kb/kb.h)
   # Public headers must not pull in Xapian, cmark, yaml-cpp or httplib.
   file(GLOB headers ${WORK_DIR}/prefix/include/kb/*.h)
@@ -24,3 +25,14 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${WORK_DIR}/build -DCMAKE_PREFIX_P
     -DCMAKE_BUILD_TYPE=Release)
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 run(${WORK_DIR}/build/kb_consumer ${WORK_DIR}/db)
+
+set(ENV{PKG_CONFIG_PATH} ${WORK_DIR}/prefix/${LIBDIR}/pkgconfig)
+execute_process(COMMAND ${PKG_CONFIG} --cflags --libs kb RESULT_VARIABLE rc OUTPUT_VARIABLE flags
+                ERROR_VARIABLE err OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config --cflags --libs kb failed: ${err}")
+endif()
+message(STATUS "pkg-config --cflags --libs kb: ${flags}")
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${CXX} -std=c++20 -o ${WORK_DIR}/pc_consumer ${CONSUMER_SOURCE}/main.cc ${flags})
+run(${WORK_DIR}/pc_consumer ${WORK_DIR}/pc-db)
