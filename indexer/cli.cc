@@ -96,6 +96,10 @@ Validates every selected file of the sources without writing any index, and repo
   future-verified  a `verified` date after today         empty-body     a body without text
   stale            (warning) past verified + verify_every
   io               a file or directory that cannot be read
+  owners           owners.yaml at a source root cannot be parsed
+  unknown-owner    an `owner` that the source's owners.yaml lacks (checked when the source has one)
+  owner-contact    a team in owners.yaml with neither `contact` nor `oncall`
+  placeholder-pattern  a bad `placeholders:` pattern, or one for a placeholder the answer does not use
 
 Options:
   --format text     path:line:col: error|warning: message [rule]    (default)

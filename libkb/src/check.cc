@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "check_file.h"
+#include "kb/owners.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -128,6 +129,49 @@ void CheckLinks(const std::vector<CheckedFile>& files, std::vector<CheckFinding>
   }
 }
 
+// Every owner named by an item is a team of its source's owners.yaml, and every team there has a contact.
+// A source without owners.yaml is not checked: the registry is optional.
+void CheckOwners(const std::vector<Source>& sources, const std::vector<CheckedFile>& files,
+                 std::vector<CheckFinding>* findings) {
+  std::vector<OwnersRegistry> registries(sources.size());
+  for (std::size_t s = 0; s < sources.size(); ++s) {
+    Result<OwnersRegistry> owners = LoadOwners(sources[s]);
+    const std::string display = sources[s].DisplayPath(kOwnersFile);
+    if (!owners.ok()) {
+      std::string message = owners.status().message();
+      int line = 1;
+      if (message.rfind(display + ":", 0) == 0) {
+        message.erase(0, display.size() + 1);
+        const std::size_t colon = message.find(':');
+        if (colon != std::string::npos && colon > 0 && message.find_first_not_of("0123456789") == colon) {
+          line = std::stoi(message.substr(0, colon));
+          message = std::string(internal::Trim(message.substr(colon + 1)));
+        }
+      }
+      findings->push_back({{Diagnostic::Severity::kError, display, line, 1, message}, "owners"});
+      continue;
+    }
+    registries[s] = std::move(*owners);
+    for (const auto& [id, team] : registries[s].teams) {
+      if (!team.EscalationContact().empty()) continue;
+      findings->push_back({{Diagnostic::Severity::kError, display, team.line, 1,
+                            "team '" + id + "' has no contact (add 'contact' or 'oncall': where an engineer "
+                            "escalates a ticket)"},
+                           "owner-contact"});
+    }
+  }
+  for (const CheckedFile& file : files) {
+    const OwnersRegistry& owners = registries[file.source_index];
+    if (!file.parsed || !owners.present || file.owner.empty() || owners.Find(file.owner)) continue;
+    std::string known;
+    for (const auto& [id, team] : owners.teams) known += (known.empty() ? "" : ", ") + id;
+    AddError(file, file.owner_at, "unknown-owner",
+             "owner '" + file.owner + "' is not a team in " + sources[file.source_index].DisplayPath(kOwnersFile) +
+                 " (known: " + (known.empty() ? "none" : known) + ")",
+             findings);
+  }
+}
+
 }  // namespace
 
 Result<CheckReport> Check(const std::vector<Source>& sources, const CheckOptions& options) {
@@ -154,6 +198,7 @@ Result<CheckReport> Check(const std::vector<Source>& sources, const CheckOptions
     report.files = files.size();
     CheckDuplicates(files, &report.findings);
     CheckLinks(files, &report.findings);
+    CheckOwners(sources, files, &report.findings);
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const CheckFinding& a, const CheckFinding& b) {
       const Diagnostic &x = a.diagnostic, &y = b.diagnostic;
       return std::tie(x.path, x.line, x.column) < std::tie(y.path, y.line, y.column);

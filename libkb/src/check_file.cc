@@ -7,6 +7,7 @@
 
 #include "front_matter.h"
 #include "kb/answer.h"
+#include "kb/assist.h"
 #include "kb/item.h"
 #include "text.h"
 
@@ -198,7 +199,7 @@ class FileChecker {
                                                                        : Diagnostic::Severity::kWarning,
             {w.line, std::max(1, w.column)}, "unknown-field",
             w.message.substr(0, w.message.find(" (ignored)")) + " (known: id title kind tags product owner "
-            "tier lang verified verify_every aliases error_codes summary description)");
+            "tier lang verified verify_every aliases error_codes summary description placeholders)");
       } else if (item.kind != Kind::kAnswer) {
         Add(Diagnostic::Severity::kWarning, {w.line, std::max(1, w.column)}, "front-matter", w.message);
       }
@@ -208,6 +209,7 @@ class FileChecker {
         Error({item.body_line + p.line - 1, p.column}, "placeholder", p.message);
       }
     }
+    CheckPlaceholderPatterns(item, fields);
     if (item.IsStaleOn(today)) {
       const YAML::Node* verified = fields.Get("verified");
       Add(Diagnostic::Severity::kWarning, verified ? fields.At(*verified) : Position{},
@@ -223,11 +225,37 @@ class FileChecker {
     }
   }
 
+  // Each declared pattern compiles and fills a placeholder the answer's text uses.
+  void CheckPlaceholderPatterns(const Item& item, const Fields& fields) {
+    const YAML::Node* node = fields.Get("placeholders");
+    for (const auto& [name, pattern] : item.placeholder_patterns) {
+      Position at = node ? fields.At(*node) : Position{};
+      if (node && node->IsMap()) {
+        for (const auto& entry : *node) {
+          if (entry.first.IsScalar() && Trim(entry.first.Scalar()) == name) at = fields.At(entry.first);
+        }
+      }
+      if (item.kind != Kind::kAnswer) {
+        Error(at, "placeholder-pattern", "'placeholders' is only for scripted answers (kind: answer)");
+        return;
+      }
+      if (std::find(item.placeholders.begin(), item.placeholders.end(), name) == item.placeholders.end()) {
+        Error(at, "placeholder-pattern", "pattern for '" + name + "', but the text has no {{" + name + "}}");
+      } else if (const std::string problem = PatternProblem(pattern); !problem.empty()) {
+        Error(at, "placeholder-pattern", "pattern for '" + name + "' " + problem);
+      }
+    }
+  }
+
   void Collect(const Item& item, const Fields& fields, const Lines& lines, std::string_view bytes) {
     out_->parsed = true;
     out_->id = item.id;
     if (const YAML::Node* id = fields.Get("id"); id && fields.HasValue("id")) out_->id_at = fields.At(*id);
     out_->is_answer = item.kind == Kind::kAnswer;
+    out_->owner = item.owner;
+    if (const YAML::Node* owner = fields.Get("owner"); owner && fields.HasValue("owner")) {
+      out_->owner_at = fields.At(*owner);
+    }
     if (const YAML::Node* codes = fields.Get("error_codes"); codes && !out_->is_answer) {
       for (const std::string& code : item.error_codes) {
         Position at = fields.At(*codes);

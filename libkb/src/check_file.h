@@ -37,6 +37,8 @@ struct CheckedFile {
   std::string id;
   Position id_at;            // the `id:` value, or 1:1 when the id comes from the path
   bool is_answer = false;
+  std::string owner;         // `owner:` or the source's default
+  Position owner_at;         // the `owner:` value, or 1:1 when it comes from kb-source.yaml
   std::vector<CheckedCode> codes;
   std::vector<CheckedLink> links;
   std::set<std::string> anchors;  // heading anchors, lowercase

@@ -93,6 +93,20 @@ class FieldReader {
     return Status::Ok();
   }
 
+  // A map of single values (`{name: value}`); null and absent give an empty map.
+  Status Map(const std::string& field, const YAML::Node& node, std::map<std::string, std::string>* out) const {
+    out->clear();
+    if (!node.IsDefined() || node.IsNull()) return Status::Ok();
+    if (!node.IsMap()) return Error(LineOf(node), "field '" + field + "' must be a map of name: value");
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
+        return Error(LineOf(entry.first), "each entry of '" + field + "' must be name: value");
+      }
+      (*out)[std::string(Trim(entry.first.Scalar()))] = entry.second.Scalar();
+    }
+    return Status::Ok();
+  }
+
  private:
   std::string_view path_;
   const FrontMatterSplit& split_;
@@ -182,6 +196,8 @@ Status ReadFields(const FieldReader& reader, std::string_view path, const YAML::
       s = reader.List(key, node, /*split_commas=*/true, &item->error_codes);
     } else if (key == "aliases") {
       s = reader.List(key, node, /*split_commas=*/false, &item->aliases);
+    } else if (key == "placeholders") {
+      s = reader.Map(key, node, &item->placeholder_patterns);
     } else if (IsCheckedField(key)) {
       s = reader.Scalar(key, node, &value);
       if (s.ok() && !value.empty()) {

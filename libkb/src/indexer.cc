@@ -14,6 +14,7 @@
 #include "compact.h"
 #include "file_pipeline.h"
 #include "kb/index_writer.h"
+#include "kb/owners.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -355,11 +356,15 @@ Status Run::WriteMetadata() {
     for (auto [what, value] : {std::pair{"commit", &s.commit}, {"root", &s.real_root}, {"fingerprint", &s.fingerprint}}) {
       if (Status st = set(SourceKey(s.name, what), *value); !st.ok()) return st;
     }
+    // The owners registry travels with the index, so that a server shows escalation contacts (kb/owners.h).
+    Result<std::string> owners = ReadOwnersFile(s);
+    if (!owners.ok()) return owners.status();
+    if (Status st = set(SourceKey(s.name, "owners"), *owners); !st.ok()) return st;
   }
   for (const std::string& old : internal::Split(*old_sources, '\n')) {
     if (current.count(old)) continue;
     summary_.removed_sources.push_back(old);
-    for (const char* what : {"commit", "root", "fingerprint"}) {
+    for (const char* what : {"commit", "root", "fingerprint", "owners"}) {
       if (Status st = set(SourceKey(old, what), ""); !st.ok()) return st;
     }
   }

@@ -41,6 +41,7 @@ class Reader {
  public:
   explicit Reader(std::string_view data) : data_(data) {}
   bool ok() const { return ok_; }
+  bool AtEnd() const { return pos_ >= data_.size(); }
   long Int() {
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
@@ -105,6 +106,12 @@ std::string EncodeData(const Item& item, const std::string& lang) {
     PutStr(out, s.anchor);
     PutStr(out, s.text);
     PutInt(out, static_cast<std::uint64_t>(std::max(0, s.line)));
+  }
+  // Added after the sections so that documents written before it still decode (as having none).
+  PutInt(out, item.placeholder_patterns.size());
+  for (const auto& [name, pattern] : item.placeholder_patterns) {
+    PutStr(out, name);
+    PutStr(out, pattern);
   }
   return out;
 }
@@ -270,6 +277,14 @@ StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today,
     it.sections.push_back(std::move(sec));
   }
   if (!r.ok()) it.sections.clear();
+  if (r.ok() && !r.AtEnd()) {
+    const long patterns = r.Int();
+    for (long i = 0; i < patterns && r.ok(); ++i) {
+      std::string name = r.Str();
+      std::string pattern = r.Str();
+      if (r.ok()) it.placeholder_patterns.emplace(std::move(name), std::move(pattern));
+    }
+  }
   out.stale_after = it.StaleAfter();
   out.stale = it.IsStaleOn(today);
   return out;

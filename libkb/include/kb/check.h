@@ -21,6 +21,11 @@
 //   stale            (warning) the item is past verified + verify_every
 //   empty-body       the body has no text
 //   io               the file cannot be read
+//   owners           the source's owners.yaml cannot be parsed (kb/owners.h)
+//   unknown-owner    `owner` names a team that the source's owners.yaml lacks (only when it has one)
+//   owner-contact    a team in owners.yaml has neither `contact` nor `oncall`
+//   placeholder-pattern  a scripted answer's `placeholders:` pattern is not a valid regular expression, or
+//                    names a placeholder its text does not use
 // Positions are 1-based file lines and columns (characters); file-level findings use 1:1.
 //
 // Thread-safety: reentrant.

@@ -21,7 +21,8 @@
 // the first (in source order, then path order) is indexed and the other skipped with a reason.
 //
 // Database metadata written: "sources" (names, one per line), "source:NAME:commit" (git HEAD, if any),
-// "source:NAME:root", "source:NAME:fingerprint", "synonyms:fingerprint".
+// "source:NAME:root", "source:NAME:fingerprint", "source:NAME:owners" (its owners.yaml, kb/owners.h),
+// "synonyms:fingerprint".
 //
 // Thread-safety: each call is independent; callbacks run on the calling thread.
 #ifndef KB_INDEXER_H_

@@ -9,6 +9,7 @@
 #define KB_ITEM_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,9 @@ struct Item {
   std::vector<CodeBlock> code_blocks;
   std::vector<Link> links;
   std::vector<std::string> placeholders;  // scripted answers: {{names}} in order of first use
+  // Scripted answers: front matter `placeholders: {payment_id: "pay_[A-Za-z0-9]+"}`, a placeholder → the
+  // ECMAScript regular expression one whole word of a ticket must match to fill it (kb/assist.h).
+  std::map<std::string, std::string> placeholder_patterns;
   std::string content_hash;  // hex digest of the file bytes (for incremental updates)
 
   std::vector<Diagnostic> warnings;  // non-fatal problems found while parsing (unknown fields, ...)

@@ -12,12 +12,14 @@
 #define KB_KB_H_
 
 #include "kb/answer.h"
+#include "kb/assist.h"
 #include "kb/check.h"
 #include "kb/index_writer.h"
 #include "kb/indexer.h"
 #include "kb/insights.h"
 #include "kb/item.h"
 #include "kb/options.h"
+#include "kb/owners.h"
 #include "kb/redact.h"
 #include "kb/searcher.h"
 #include "kb/source.h"
