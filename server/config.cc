@@ -68,6 +68,8 @@ constexpr Setting kSettings[] = {
     {"max-query-terms", "KB_MAX_QUERY_TERMS", false},
     {"remote-timeout-ms", "KB_REMOTE_TIMEOUT_MS", false},
     {"allow-partial", "KB_ALLOW_PARTIAL", true},
+    {"slack-signing-secret-file", "KB_SLACK_SIGNING_SECRET_FILE", false},
+    {"public-url", "KB_PUBLIC_URL", false},
 };
 
 const Setting* FindSetting(const std::string& key) {
@@ -185,6 +187,28 @@ Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Conf
     return Status::Ok();
   }
   if (k == "threads") return ParseNumber(e, 1, 256, &c->threads);
+  if (k == "slack-signing-secret-file") {
+    std::ifstream in(e.value, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    std::string secret = bytes.str();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    if (!in && secret.empty()) return Bad(e, "cannot read '" + e.value + "'");
+    if (secret.size() < 16 || secret.size() > 256 || secret.find_first_of(" \t\r\n") != std::string::npos) {
+      return Bad(e, "'" + e.value + "' must hold the Slack app's signing secret (one line, 16-256 characters)");
+    }
+    c->slack_signing_secret_file = e.value;
+    c->slack_signing_secret = std::move(secret);
+    return Status::Ok();
+  }
+  if (k == "public-url") {
+    if (e.value.rfind("https://", 0) != 0 && e.value.rfind("http://", 0) != 0) {
+      return Bad(e, "'" + e.value + "' is not an http(s):// address");
+    }
+    c->public_url = e.value;
+    while (!c->public_url.empty() && c->public_url.back() == '/') c->public_url.pop_back();
+    return Status::Ok();
+  }
   if (k == "web-root") {
     c->web_root = e.value;
     return Status::Ok();
@@ -350,6 +374,8 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --max-query-terms N     400 for a search of more terms after expansion; a wildcard counts 50 (default 1000) [KB_MAX_QUERY_TERMS]
   --remote-timeout-ms N   connect/reply timeout for remote:HOST:PORT shards (default 10000) [KB_REMOTE_TIMEOUT_MS]
   --allow-partial         a remote shard down: answer from the others, "partial": true (default: 503) [KB_ALLOW_PARTIAL]
+  --slack-signing-secret-file FILE  turn on POST /slack/commands, verified with this Slack signing secret [KB_SLACK_SIGNING_SECRET_FILE]
+  --public-url URL        the page's public address, for links in Slack answers    [KB_PUBLIC_URL]
   --help, --version
 
 SIGTERM or SIGINT stops accepting connections and lets requests in flight finish.

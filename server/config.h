@@ -90,6 +90,13 @@ struct Config {
   // When a remote shard does not answer, answer from the others with "partial": true instead of 503.
   // Default: false.
   bool allow_partial = false;
+
+  // Slack slash command (slack.cc). The app's signing secret, read from --slack-signing-secret-file at
+  // start; "" leaves /slack/commands off. Default: none.
+  std::string slack_signing_secret_file;
+  std::string slack_signing_secret;
+  // Public address of the web page, for links in Slack answers (e.g. https://kb.example.com). Default: none.
+  std::string public_url;
 };
 
 // What the command line asked for.

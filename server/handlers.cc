@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api_json.h"
+#include "assist.h"
 #include "kb/answer.h"
 #include "kb/searcher.h"
 #include "usage.h"
@@ -74,44 +75,6 @@ bool QueryParam(const ServerState& s, const httplib::Request& req, httplib::Resp
   return true;
 }
 
-// Answers a libkb error. Details of server-side failures go to the log, not to the client.
-void SendStatus(ServerState& s, httplib::Response& res, const Status& status) {
-  const int http = HttpStatus(status.code());
-  if (http < 500) {
-    SendError(res, http, StatusCodeName(status.code()), status.message());
-    return;
-  }
-  s.log.Write({{"level", "error"}, {"msg", status.ToString()}});
-  SendError(res, http, StatusCodeName(status.code()),
-            http == 503 ? "the index is not available right now; retry shortly"
-                        : "internal error; the server log has the details");
-}
-
-// Runs `fn` with this thread's Searcher. A failure other than bad input may come from a revision that was
-// replaced under the reader: reopen and try once more before giving up.
-template <typename Fn>
-auto WithSearcher(ServerState& s, Fn fn) -> decltype(fn(std::declval<Searcher&>())) {
-  Result<Searcher*> searcher = s.index.Acquire();
-  if (!searcher.ok()) return searcher.status();
-  auto out = fn(**searcher);
-  const StatusCode code = out.status().code();
-  if (out.ok() || code == StatusCode::kNotFound || code == StatusCode::kInvalidArgument) return out;
-  s.index.Invalidate();
-  searcher = s.index.Acquire();
-  if (!searcher.ok()) return out;
-  return fn(**searcher);
-}
-
-// Parses a JSON object body, or answers 400.
-bool JsonBody(const httplib::Request& req, httplib::Response& res, json* out) {
-  *out = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded() || !out->is_object()) {
-    SendError(res, 400, "invalid_json", "the request body must be a JSON object");
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int HttpStatus(StatusCode code) {
@@ -131,6 +94,29 @@ int HttpStatus(StatusCode code) {
       break;
   }
   return 500;
+}
+
+// Answers a libkb error. Details of server-side failures go to the log, not to the client.
+void SendStatus(ServerState& s, httplib::Response& res, const Status& status) {
+  const int http = HttpStatus(status.code());
+  if (http < 500) {
+    SendError(res, http, StatusCodeName(status.code()), status.message());
+    return;
+  }
+  s.log.Write({{"level", "error"}, {"msg", status.ToString()}});
+  SendError(res, http, StatusCodeName(status.code()),
+            http == 503 ? "the index is not available right now; retry shortly"
+                        : "internal error; the server log has the details");
+}
+
+// Parses a JSON object body, or answers 400.
+bool JsonBody(const httplib::Request& req, httplib::Response& res, json* out) {
+  *out = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (out->is_discarded() || !out->is_object()) {
+    SendError(res, 400, "invalid_json", "the request body must be a JSON object");
+    return false;
+  }
+  return true;
 }
 
 void SendJson(httplib::Response& res, const json& body, int status) {
@@ -197,7 +183,9 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   });
   if (!r.ok()) return SendStatus(s, res, r.status());
   if (s.usage) s.usage->RecordSearch(req, sr, *r, RecordedUser(s, req));
-  SendJson(res, SearchJson(*r));
+  json out = SearchJson(*r);
+  AddEscalations(s, &out["results"]);
+  SendJson(res, out);
 }
 
 void get_suggest(ServerState& s, const httplib::Request& req, httplib::Response& res) {
@@ -221,7 +209,11 @@ void get_item(ServerState& s, const httplib::Request& req, httplib::Response& re
   if (id.size() > kMaxIdBytes) return SendError(res, 404, "not_found", "no item with that id");
   Result<StoredItem> r = WithSearcher(s, [&](Searcher& x) { return x.GetItem(id); });
   if (!r.ok()) return SendStatus(s, res, r.status());
-  SendJson(res, ItemJson(*r));
+  json out = ItemJson(*r);
+  if (Result<Searcher*> x = s.index.Acquire(); x.ok()) {
+    out["escalation"] = EscalationJson(*IndexOwners(**x), r->item.owner, TierName(r->item.tier));
+  }
+  SendJson(res, out);
 }
 
 void get_related(ServerState& s, const httplib::Request& req, httplib::Response& res) {

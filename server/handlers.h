@@ -18,6 +18,7 @@
 #include "config.h"
 #include "identity.h"
 #include "kb/redact.h"
+#include "kb/searcher.h"
 #include "kb/status.h"
 #include "live_index.h"
 #include "log.h"
@@ -58,6 +59,26 @@ void SendError(httplib::Response& res, int status, std::string_view code, std::s
 bool StringField(const nlohmann::json& obj, const char* key, std::size_t limit, httplib::Response& res,
                  std::string* out);
 
+// Answers a libkb error. Details of server-side failures go to the log, not to the client.
+void SendStatus(ServerState& s, httplib::Response& res, const Status& status);
+// Parses a JSON object body, or answers 400.
+bool JsonBody(const httplib::Request& req, httplib::Response& res, nlohmann::json* out);
+
+// Runs `fn` with this thread's Searcher. A failure other than bad input may come from a revision that was
+// replaced under the reader: reopen and try once more before giving up.
+template <typename Fn>
+auto WithSearcher(ServerState& s, Fn fn) -> decltype(fn(std::declval<Searcher&>())) {
+  Result<Searcher*> searcher = s.index.Acquire();
+  if (!searcher.ok()) return searcher.status();
+  auto out = fn(**searcher);
+  const StatusCode code = out.status().code();
+  if (out.ok() || code == StatusCode::kNotFound || code == StatusCode::kInvalidArgument) return out;
+  s.index.Invalidate();
+  searcher = s.index.Acquire();
+  if (!searcher.ok()) return out;
+  return fn(**searcher);
+}
+
 // GET /api/search?q=&page=&size=&sort=&facets=&partial=&tag=&owner=&kind=&tier=&product=&lang=&code=
 void get_search(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/suggest?q=&completions=&hits=
@@ -76,6 +97,11 @@ void post_events(ServerState& s, const httplib::Request& req, httplib::Response&
 void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/verification?owner=&within=&limit=&format=json|markdown: per owner, what to verify next.
 void get_verification(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /api/assist  {"text","subject","from","lang","agent"}: the article, the filled scripted answer and the
+// escalation contact for a pasted ticket (assist_handlers.cc).
+void post_assist(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /slack/commands: the `/kb QUERY` and `/kb assist TEXT` slash command, signed by Slack (slack.cc).
+void post_slack_command(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/whoami: who the server takes the caller for and which scopes they have (the page hides what the
 // reader may not use).
 void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& res);

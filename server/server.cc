@@ -35,6 +35,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/items/(.+)/related", "/api/items/{id}/related", get_related, kSearch},
     {"GET", "/api/items/(.+)", "/api/items/{id}", get_item, kSearch},
     {"POST", "/api/answers/(.+)/render", "/api/answers/{id}/render", post_answer_render, kSearch},
+    {"POST", "/api/assist", "/api/assist", post_assist, kAssist},
     {"POST", "/api/feedback", "/api/feedback", post_feedback, kEvents},
     {"POST", "/api/events", "/api/events", post_events, kEvents},
     {"GET", "/api/insights", "/api/insights", get_insights, kInsights},
@@ -44,6 +45,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/readyz", "/readyz", get_readyz, 0},
     {"GET", "/metrics", "/metrics", get_metrics, kAdmin},
     {"GET", "/openapi.json", "/openapi.json", get_openapi, 0},
+    {"POST", "/slack/commands", "/slack/commands", post_slack_command, 0},  // signed by Slack, not a token
 };
 
 const std::vector<std::regex>& RouteRegexes() {

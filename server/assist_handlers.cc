@@ -1,0 +1,191 @@
+// POST /api/assist and the escalation contacts shown with results (assist.h).
+#include <chrono>
+#include <mutex>
+
+#include "api_json.h"
+#include "assist.h"
+#include "kb/answer.h"
+
+namespace kb::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxTicketTextBytes = 16u << 10;
+constexpr int kCandidates = 10;  // hits read to find both the article and the scripted answer
+
+std::string Join(const std::vector<std::string>& list) {
+  std::string out;
+  for (const std::string& v : list) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+json ValuesJson(const std::map<std::string, FilledValue>& values) {
+  json out = json::object();
+  for (const auto& [name, v] : values) out[name] = {{"value", v.value}, {"from", v.from}};
+  return out;
+}
+
+// The team's escalation note with what the ticket and the article state; the rest stays {{name}}.
+json EscalationNote(const Team& team, const SearchHit& article, const TicketSignals& signals, const Ticket& ticket) {
+  std::map<std::string, std::string> values = {{"team", team.name},
+                                               {"article_title", article.title},
+                                               {"tier", TierName(article.tier)},
+                                               {"error_codes", Join(signals.error_codes)},
+                                               {"identifiers", Join(signals.identifiers)}};
+  if (FilledValue sender = FindSenderName(ticket); !sender.value.empty()) values["customer_name"] = sender.value;
+  RenderedAnswer note = RenderAnswer(team.escalation_note, values);
+  return {{"text", note.text}, {"missing", note.missing}};
+}
+
+// The ticket's scripted answer, filled: {id, title, text, values, missing, placeholders}.
+Result<json> AnswerJson(ServerState& s, const SearchHit& hit, const Ticket& ticket) {
+  Result<StoredItem> item = WithSearcher(s, [&](Searcher& x) { return x.GetItem(hit.id); });
+  if (!item.ok()) return item.status();
+  const std::string text = AnswerText(item->item);
+  FilledAnswer filled = FillAnswer(text, item->item.placeholder_patterns, ticket);
+  return json{{"id", hit.id},
+              {"title", hit.title},
+              {"text", filled.text},
+              {"values", ValuesJson(filled.values)},
+              {"missing", filled.missing},
+              {"placeholders", ListPlaceholders(text)}};
+}
+
+}  // namespace
+
+std::shared_ptr<const OwnersRegistry> IndexOwners(const Searcher& searcher) {
+  static std::mutex mu;
+  static std::string cached_raw;
+  static std::shared_ptr<const OwnersRegistry> cached = std::make_shared<OwnersRegistry>();
+  std::string raw;
+  std::vector<std::string> names;
+  const std::string sources = searcher.GetMetadata("sources");
+  for (std::size_t b = 0; b < sources.size();) {
+    const std::size_t e = std::min(sources.find('\n', b), sources.size());
+    if (e > b) {
+      names.push_back(sources.substr(b, e - b));
+      raw += names.back() + '\0' + searcher.GetMetadata("source:" + names.back() + ":owners") + '\0';
+    }
+    b = e + 1;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  if (raw == cached_raw) return cached;
+  auto merged = std::make_shared<OwnersRegistry>();
+  for (const std::string& name : names) {
+    const std::string bytes = searcher.GetMetadata("source:" + name + ":owners");
+    if (bytes.empty()) continue;
+    if (Result<OwnersRegistry> parsed = ParseOwners(name + "/owners.yaml", bytes); parsed.ok()) merged->Merge(*parsed);
+  }
+  cached_raw = std::move(raw);
+  cached = std::move(merged);
+  return cached;
+}
+
+json EscalationJson(const OwnersRegistry& owners, const std::string& owner, const std::string& tier) {
+  json out = {{"owner", owner}, {"team", owner}, {"tier", tier}, {"contact", ""}};
+  if (const Team* team = owners.Find(owner)) {
+    out["team"] = team->name;
+    out["contact"] = team->EscalationContact();
+    out["intake"] = team->intake;
+    out["oncall"] = team->oncall;
+    out["hours"] = team->hours;
+  }
+  return out;
+}
+
+void AddEscalations(ServerState& s, json* results) {
+  Result<Searcher*> searcher = s.index.Acquire();
+  if (!searcher.ok() || !results->is_array()) return;
+  const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
+  for (json& r : *results) {
+    r["escalation"] = EscalationJson(*owners, r.value("owner", ""), r.value("tier", ""));
+  }
+}
+
+Result<json> Assist(ServerState& s, const AssistRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const Ticket& ticket = request.ticket;
+  SearchRequest sr;
+  sr.query = ticket.subject.empty() ? ticket.text : ticket.subject + "\n" + ticket.text;
+  sr.size = kCandidates;
+  Result<SearchResponse> found = WithSearcher(s, [&](Searcher& x) { return x.Search(sr); });
+  if (!found.ok()) return found.status();
+  const SearchHit* article = nullptr;
+  const SearchHit* answer = nullptr;
+  for (const SearchHit& h : found->hits) {
+    if (h.kind == Kind::kArticle && article == nullptr) article = &h;
+    if (h.kind == Kind::kAnswer && answer == nullptr) answer = &h;
+  }
+  // A scripted answer ranked below the first page still beats none: ask for answers alone.
+  SearchResponse answers;
+  if (answer == nullptr && article != nullptr) {
+    SearchRequest ar = sr;
+    ar.filters["kind"] = {"answer"};
+    ar.size = 1;
+    ar.snippets = false;
+    Result<SearchResponse> more = WithSearcher(s, [&](Searcher& x) { return x.Search(ar); });
+    if (more.ok()) answers = std::move(*more);
+    if (!answers.hits.empty()) answer = &answers.hits.front();
+  }
+
+  Result<Searcher*> searcher = s.index.Acquire();
+  if (!searcher.ok()) return searcher.status();
+  const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
+  const TicketSignals signals = ExtractSignals(sr.query);
+  json out = {{"language", request.lang},
+              {"signals", {{"error_codes", signals.error_codes},
+                           {"http_statuses", signals.http_statuses},
+                           {"identifiers", signals.identifiers}}},
+              {"article", nullptr},
+              {"answer", nullptr},
+              {"escalation", nullptr},
+              {"results", json::array()}};
+  if (article != nullptr) {
+    out["article"] = HitJson(*article);
+    json escalation = EscalationJson(*owners, article->owner, TierName(article->tier));
+    if (const Team* team = owners->Find(article->owner); team && !team->escalation_note.empty()) {
+      escalation["note"] = EscalationNote(*team, *article, signals, ticket);
+    }
+    out["article"]["escalation"] = escalation;
+    out["escalation"] = std::move(escalation);
+  }
+  if (answer != nullptr) {
+    Result<json> filled = AnswerJson(s, *answer, ticket);
+    if (!filled.ok()) return filled.status();
+    out["answer"] = std::move(*filled);
+  }
+  for (const SearchHit& h : found->hits) {
+    if (&h == article || (answer && h.id == answer->id)) continue;
+    if (static_cast<int>(out["results"].size()) >= request.results) break;
+    json hit = HitJson(h);
+    hit["escalation"] = EscalationJson(*owners, h.owner, TierName(h.tier));
+    out["results"].push_back(std::move(hit));
+  }
+  out["took_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+void post_assist(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  json body;
+  if (!JsonBody(req, res, &body)) return;
+  AssistRequest ar;
+  Ticket& t = ar.ticket;
+  if (!StringField(body, "text", kMaxTicketTextBytes, res, &t.text) || !StringField(body, "subject", 1000, res, &t.subject) ||
+      !StringField(body, "from", 512, res, &t.from) || !StringField(body, "lang", 16, res, &ar.lang) ||
+      !StringField(body, "agent", 200, res, &t.agent)) {
+    return;
+  }
+  if (t.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return SendError(res, 400, "invalid_argument", "text is required: paste the ticket or message");
+  }
+  if (!ar.lang.empty() && (ar.lang.size() != 2 || !std::islower(static_cast<unsigned char>(ar.lang[0])) ||
+                           !std::islower(static_cast<unsigned char>(ar.lang[1])))) {
+    return SendError(res, 400, "invalid_argument", "lang must be a 2-letter ISO 639-1 code such as en or tr");
+  }
+  Result<json> out = Assist(s, ar);
+  if (!out.ok()) return SendStatus(s, res, out.status());
+  SendJson(res, *out);
+}
+
+}  // namespace kb::server
