@@ -49,7 +49,8 @@ Result<json> AnswerJson(ServerState& s, const SearchHit& hit, const Ticket& tick
               {"text", filled.text},
               {"values", ValuesJson(filled.values)},
               {"missing", filled.missing},
-              {"placeholders", ListPlaceholders(text)}};
+              {"placeholders", ListPlaceholders(text)},
+              {"template", text}};
 }
 
 }  // namespace
@@ -117,11 +118,15 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
     if (h.kind == Kind::kArticle && article == nullptr) article = &h;
     if (h.kind == Kind::kAnswer && answer == nullptr) answer = &h;
   }
-  // A scripted answer ranked below the first page still beats none: ask for answers alone.
+  // No scripted answer on the first page: look for one about the article (its error codes and title) rather
+  // than searching the whole ticket again, which cost as much as the first search (34 of 110 ms, 14k items).
   SearchResponse answers;
   if (answer == nullptr && article != nullptr) {
-    SearchRequest ar = sr;
+    SearchRequest ar;
+    for (const std::string& code : article->error_codes) ar.query += code + " ";
+    ar.query += article->title;
     ar.filters["kind"] = {"answer"};
+    ar.filters["lang"] = {article->lang};
     ar.size = 1;
     ar.snippets = false;
     Result<SearchResponse> more = WithSearcher(s, [&](Searcher& x) { return x.Search(ar); });

@@ -2,6 +2,7 @@
 // "Performance"). The benchmarks are registered at run time from the command line:
 //   --db=PATH        a kb database: search benchmarks (libkb and the plain-Xapian floor) per query shape
 //   --queries=FILE   the query shapes (default: bench/perf/queries.tsv)
+//   --tickets=FILE   pasted tickets for the assist row (default: bench/perf/tickets.txt; assist_bench.cc)
 //   --corpus=DIR     a Markdown tree: parse (MB/s) and index (items/s, commit batching) benchmarks
 //   --scale=LABEL    names the rows ("1k", "14k", "100k")
 //   --samples=N      timed queries per search row (default 300), after one untimed warm-up pass
@@ -18,6 +19,7 @@ namespace kb::perf {
 struct Config {
   std::string db;
   std::string queries;
+  std::string tickets;
   std::string corpus;
   std::string scale = "db";
   std::string scratch;
@@ -29,6 +31,7 @@ struct Config {
 // Both return false (after printing why) when their inputs cannot be opened.
 bool RegisterSearchBenchmarks(const Config& config);
 bool RegisterBuildBenchmarks(const Config& config);
+bool RegisterAssistBenchmarks(const Config& config);
 
 }  // namespace kb::perf
 

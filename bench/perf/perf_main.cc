@@ -8,6 +8,9 @@
 
 #include "perf.h"
 
+#ifndef KB_PERF_TICKETS
+#define KB_PERF_TICKETS "tickets.txt"
+#endif
 #ifndef KB_PERF_QUERIES
 #define KB_PERF_QUERIES "queries.tsv"
 #endif
@@ -16,6 +19,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   kb::perf::Config config;
   config.queries = KB_PERF_QUERIES;
+  config.tickets = KB_PERF_TICKETS;
   const char* tmp = std::getenv("TMPDIR");
   config.scratch = tmp && *tmp ? tmp : "/tmp";
   for (int i = 1; i < argc; ++i) {
@@ -24,6 +28,7 @@ int main(int argc, char** argv) {
     std::string name = arg.substr(0, eq), value = eq == std::string::npos ? "" : arg.substr(eq + 1);
     if (name == "--db") config.db = value;
     else if (name == "--queries") config.queries = value;
+    else if (name == "--tickets") config.tickets = value;
     else if (name == "--corpus") config.corpus = value;
     else if (name == "--scale") config.scale = value;
     else if (name == "--scratch") config.scratch = value;
@@ -37,7 +42,7 @@ int main(int argc, char** argv) {
   }
   if (config.db.empty() && config.corpus.empty()) {
     std::fprintf(stderr, "usage: kb-perf-bench [--db=PATH] [--corpus=DIR] [--scale=LABEL] [--samples=N] "
-                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--scratch=DIR] [--benchmark_...]\n");
+                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--tickets=FILE] [--scratch=DIR] [--benchmark_...]\n");
     return 2;
   }
   if (config.samples < 1 || config.index_items < 1 || !(config.row_seconds > 0)) {
@@ -45,6 +50,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!config.db.empty() && !kb::perf::RegisterSearchBenchmarks(config)) return 1;
+  if (!config.db.empty() && !kb::perf::RegisterAssistBenchmarks(config)) return 1;
   if (!config.corpus.empty() && !kb::perf::RegisterBuildBenchmarks(config)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -183,6 +183,10 @@ function route() {
     showInsights();
     return;
   }
+  if (view === 'assist') {
+    showAssist();  // assist.js
+    return;
+  }
   if (els.q.value !== state.q) els.q.value = state.q;
   search(false);
   if (item) showItem(item, section);
