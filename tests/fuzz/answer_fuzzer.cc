@@ -1,5 +1,6 @@
 // Fuzzes scripted-answer placeholders: kb::ListPlaceholders, FindPlaceholderProblems and RenderAnswer,
-// checking the contracts in answer.h.
+// checking the contracts in answer.h, and the same text as a pasted ticket (ExtractSignals, FindSenderName,
+// FillAnswer in assist.h).
 //
 // Input: the answer text, then (after the first 0x00 byte, if any) `name=value` pairs separated by 0x01.
 #include <algorithm>
@@ -11,6 +12,7 @@
 
 #include "fuzz_util.h"
 #include "kb/answer.h"
+#include "kb/assist.h"
 
 namespace {
 
@@ -81,5 +83,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const kb::RenderedAnswer full = kb::RenderAnswer(text, all);
   Require(full.complete(), "every name given: complete");
   if (text.find('{') == std::string_view::npos) Require(full.text == text, "nothing to replace: text unchanged");
+
+  // The same bytes as a pasted ticket (kb/assist.h), filling the text as a template: only placeholders the
+  // text uses get values, none empty, and what is neither filled nor missing does not exist.
+  kb::Ticket ticket;
+  ticket.text = std::string(text);
+  ticket.from = values.count("from") ? values["from"] : "";
+  ticket.agent = values.count("agent") ? values["agent"] : "";
+  const kb::TicketSignals signals = kb::ExtractSignals(text);
+  for (const std::string& id : signals.identifiers) Require(text.find(id) != std::string_view::npos, "ids come from the text");
+  const kb::FilledValue sender = kb::FindSenderName(ticket);
+  Require(sender.value.empty() == sender.from.empty(), "a name always says where it came from");
+  const kb::FilledAnswer filled = kb::FillAnswer(text, {{"payment_id", "pay_[A-Za-z0-9]+"}}, ticket);
+  for (const auto& [name, v] : filled.values) {
+    Require(Contains(names, name) && !v.value.empty() && !v.from.empty(), "filled values are used placeholders");
+    Require(!Contains(filled.missing, name), "a filled placeholder is not missing");
+  }
+  Require(filled.values.size() + filled.missing.size() == names.size(), "every placeholder is filled or missing");
   return 0;
 }
