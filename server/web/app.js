@@ -140,6 +140,7 @@ function badges(it) {
   wrap.append(badge('kind kind-' + it.kind, it.kind === 'answer' ? 'Scripted answer' : 'Article'));
   if (it.tier) wrap.append(badge('tier tier-' + it.tier, it.tier));
   if (it.owner) wrap.append(badge('owner', it.owner, 'Owning team: escalate here'));
+  if (it.sections && it.escalation && it.escalation.contact) wrap.append(badge('contact', 'Escalate: ' + it.escalation.contact));
   wrap.append(freshness(it));
   return wrap;
 }

@@ -108,6 +108,14 @@ TEST_F(AssistWebTest, PasteATicketFillsTheReplyAndShowsWhoToEscalateTo) {
   EXPECT_EQ(clip.get<std::string>().rfind("Hi Ana,", 0), 0u) << clip;
   EXPECT_NE(clip.get<std::string>().find("{{decline_reason}}"), std::string::npos) << clip;
 
+  // The article link opens the item view, which shows the owning team's contact.
+  Js("document.querySelector('.assist-article a').click() || true");
+  Await("!document.getElementById('item').hidden && document.querySelector('#item-head .badge.contact') !== null",
+        "the item view with the contact");
+  EXPECT_EQ(Js("document.querySelector('#item-head .badge.contact').textContent"),
+            "Escalate: #payments-support, mention @payments-l2");
+  EXPECT_TRUE(Js("document.getElementById('assist').hidden") == "true") << "the paste view gives way to the item";
+
   // The engineer's name is remembered: a new visit to the paste view has it filled in.
   driver_->Navigate(server_.url() + "/#view=assist");
   Await("document.getElementById('assist-agent') !== null", "the paste view again");
