@@ -95,6 +95,7 @@ json SearchJson(const SearchResponse& res) {
       {"facets", std::move(facets)},
       {"suggestion", res.suggestion},
       {"corrected_query", res.corrected_query},
+      {"language", res.language},
       {"partial_results", res.partial_results},
       // `partial` is the short name the scale-out docs use; `partial_results` stays for existing clients.
       {"partial", res.partial_results},

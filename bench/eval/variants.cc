@@ -69,6 +69,13 @@ const std::vector<Variant>& Variants() {
       Query("-pasted-ineb2", "BM25 for pasted (>= 50 words) queries too",
             [](SearcherOptions& o) { o.ranking.pasted_query_words = 0; }),
       Query("ineb2-all", "IneB2 for every query", [](SearcherOptions& o) { o.ranking.pasted_query_words = 1; }),
+      Query("-alias", "query-time alias match (XA terms, weight 1), off",
+            [](SearcherOptions& o) { o.ranking.alias_boost = 0; }),
+      Query("alias=2", "alias match weight 2", [](SearcherOptions& o) { o.ranking.alias_boost = 2; }),
+      Query("-language-first", "every language searched together (no query language, no fallback)",
+            [](SearcherOptions& o) { o.ranking.language_first = false; }),
+      Query("-pasted-text", "pasted messages read as typed queries (no cleaning, operators active)",
+            [](SearcherOptions& o) { o.ranking.pasted_text = false; }),
   };
   return variants;
 }

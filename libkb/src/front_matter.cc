@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>
@@ -137,7 +138,8 @@ bool IsLanguageCode(std::string_view s) {
 }
 
 bool IsCheckedField(const std::string& key) {
-  return key == "kind" || key == "tier" || key == "lang" || key == "verified" || key == "verify_every";
+  return key == "kind" || key == "tier" || key == "lang" || key == "verified" || key == "verify_every" ||
+         key == "boost";
 }
 
 // Sets a field whose value must be one of a few forms; returns what is wrong with `value`, or "".
@@ -162,6 +164,13 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
     if (!ParseDate(value, nullptr)) {
       return "verified must be a real date written YYYY-MM-DD, not '" + value + "'";
     }
+  } else if (key == "boost") {
+    char* end = nullptr;
+    const double boost = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0' || !(boost >= 0.05 && boost <= 20)) {
+      return "boost must be a number from 0.05 to 20 (1 = no change), not '" + value + "'";
+    }
+    item->boost = boost;
   } else if (key == "verify_every") {
     if (!ParseInterval(value, &item->verify_every_days)) {
       return "verify_every must be days or a duration such as 90d, 12w, 6m, 1y (at most 100 years), not '" +

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "query_text.h"
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"
@@ -111,6 +112,11 @@ bool LooksLikeIdentifier(const std::string& t) {
   return digit || punct || (alpha && upper && t.size() >= 2);
 }
 
+bool IsHttpStatus(std::string_view t) {
+  return t.size() == 3 && t[0] >= '1' && t[0] <= '5' && std::isdigit(static_cast<unsigned char>(t[1])) &&
+         std::isdigit(static_cast<unsigned char>(t[2]));
+}
+
 // Error codes and ids written in the query, as the exact terms the index holds for them.
 std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db) {
   std::vector<std::string> found;
@@ -124,8 +130,14 @@ std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, 
     const std::string& t = tokens[i];
     if (!LooksLikeIdentifier(t)) continue;
     try_term(FilterTerm("code", t));
+    if (t.find_first_of(".-") != std::string::npos) {  // err-card-declined, err.card.declined
+      std::string joined = t;
+      std::replace_if(joined.begin(), joined.end(), [](char c) { return c == '.' || c == '-'; }, '_');
+      try_term(FilterTerm("code", joined));
+    }
     try_term(FilterTerm("id", t));
     if (i > 0) try_term(FilterTerm("code", tokens[i - 1] + " " + t));  // "HTTP 502"
+    if (IsHttpStatus(t)) try_term(FilterTerm("code", "HTTP " + t));   // a bare 402 names "HTTP 402"
   }
   return found;
 }
@@ -201,7 +213,15 @@ std::string PrepareForParsing(const std::string& text, bool fold_case, bool spli
 // changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
 // pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
 // Field names, wildcards and the word being typed are left alone.
-std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial) {
+std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
+                            const std::vector<std::string>& langs) {
+  std::vector<Xapian::Stem> stems;
+  for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
+  // A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
+  auto known = [&](const std::string& word) {
+    if (db.term_exists(word)) return true;
+    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) { return db.term_exists("Z" + s(word)); });
+  };
   constexpr int kMaxLookups = 8;  // each lookup scans the spelling table; a pasted log has many odd tokens
   std::size_t typing = std::string::npos;  // where the word being typed starts
   if (partial && !text.empty() && !IsSpace(text.back())) {
@@ -225,10 +245,14 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
     const bool field = end < text.size() && text[end] == ':';
     const bool wildcard = end < text.size() && text[end] == '*';
     const bool typed = i >= typing;
+    // Short words, codes and identifiers are not corrected: "ret" or "E2002" is not a typo of a common word.
+    const bool apostrophe = (i > 0 && text[i - 1] == '\'') || (end < text.size() && text[end] == '\'');  // can't
+    const bool plain_word = word.size() >= 4 && word.size() <= 64 && !apostrophe &&
+                            std::none_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '_'; });
     std::string suggestion;
-    if (!field && !wildcard && !typed && word.size() <= 64 && lookups < kMaxLookups && !db.term_exists(word)) {
+    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
       ++lookups;
-      suggestion = db.get_spelling_suggestion(word);
+      suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
     }
     if (!suggestion.empty() && suggestion != word) {
       out += suggestion;
@@ -241,16 +265,34 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
   return changed ? out : std::string();
 }
 
-// Parses free text for one language. Falls back to plainer parsing when the syntax is broken (an unmatched
-// quote or bracket is normal while typing), so a query never fails just for its punctuation.
+// The words a query in `lang` drops: function words of English or Turkish, and in pasted text also the words
+// of a message that carry no topic ("hi", "thanks", "customer", "yesterday"). Quoted phrases keep them.
+class QueryStopper : public Xapian::Stopper {
+ public:
+  QueryStopper(std::string lang, bool prose) : lang_(std::move(lang)), prose_(prose) {}
+  bool operator()(const std::string& word) const override {
+    if (prose_ && IsChatWord(word)) return true;
+    if (lang_ == "tr") return IsTurkishStopword(word) || (prose_ && IsStopword(word));
+    return IsStopword(word) || (prose_ && IsTurkishStopword(word));
+  }
+
+ private:
+  std::string lang_;
+  bool prose_;
+};
+
+// Parses free text for one language. Typed text may use operators; pasted text (`prose`) is plain words.
+// Falls back to plainer parsing when the syntax is broken (an unmatched quote or bracket is normal while
+// typing), so a query never fails just for its punctuation.
 Xapian::Query ParseText(const std::string& text, const std::string& lang, const QueryContext& ctx, bool partial,
-                        bool want_correction, std::string* corrected, bool verbose) {
+                        bool prose, bool verbose) {
   const RankingOptions& r = ctx.options->ranking;
   Xapian::QueryParser qp;
   qp.set_database(*ctx.local_db);
   qp.set_stemmer(MakeStemmer(lang));
   qp.set_stemming_strategy(ParseStrategy(r.stemming));
-  if (lang == "en" && r.stopwords) qp.set_stopper(EnglishStopper());
+  const QueryStopper stopper(lang, prose);
+  if (r.stopwords && (lang == "en" || lang == "tr" || prose)) qp.set_stopper(&stopper);
   qp.add_prefix("title", std::string(kPrefixTitle));
   qp.add_prefix("heading", std::string(kPrefixHeading));
   qp.add_prefix("alias", std::string(kPrefixAlias));
@@ -258,21 +300,19 @@ Xapian::Query ParseText(const std::string& text, const std::string& lang, const 
   const unsigned expansion = static_cast<unsigned>(std::max(1, ctx.options->max_wildcard_expansion));
   qp.set_max_expansion(expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                        Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_PARTIAL);
-  unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
-                   Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD;
+  constexpr unsigned kSyntax = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
+                               Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+                               Xapian::QueryParser::FLAG_PURE_NOT;
+  unsigned flags = prose ? 0 : kSyntax;
   if (r.synonyms) flags |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
-  if (partial) flags |= Xapian::QueryParser::FLAG_PARTIAL;
-  Xapian::Query q;
+  if (partial && !prose) flags |= Xapian::QueryParser::FLAG_PARTIAL;
   try {
-    q = qp.parse_query(PrepareForParsing(text, r.fold_case, verbose), flags);
+    return qp.parse_query(PrepareForParsing(text, r.fold_case, verbose), flags);
   } catch (const Xapian::QueryParserError&) {
     std::string plain;
     for (char c : text) plain += (std::isalnum(static_cast<unsigned char>(c)) || c & 0x80 || c == '_') ? c : ' ';
-    q = qp.parse_query(plain, flags & ~(Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
-                                        Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD));
+    return qp.parse_query(PrepareForParsing(plain, r.fold_case, verbose), flags & ~kSyntax);
   }
-  if (want_correction && corrected) *corrected = CorrectSpelling(text, *ctx.local_db, partial);
-  return q;
 }
 
 // Terms a query can match: leaves, with each wildcard counted as its expansion limit (Xapian expands
@@ -328,9 +368,9 @@ Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep, const Xapian::Da
   return Xapian::Query(Xapian::Query::OP_OR, kept.begin(), kept.end());
 }
 
-// The query's words matched against titles alone: Zstem → ZSstem, word → Sword (TermGenerator's S-prefixed
-// title terms), each as often as the query has it.
-Xapian::Query TitleBoost(const Xapian::Query& text) {
+// The query's words matched against one field alone (titles: Zstem → ZSstem, word → Sword, TermGenerator's
+// prefixed terms), each as often as the query has it.
+Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix) {
   std::map<std::string, Xapian::termcount> wqf;
   for (auto it = text.get_terms_begin(); it != text.get_terms_end(); ++it) {
     const std::string& t = *it;
@@ -338,9 +378,9 @@ Xapian::Query TitleBoost(const Xapian::Query& text) {
     const unsigned char c1 = static_cast<unsigned char>(t.size() > 1 ? t[1] : 0);
     std::string title_term("Z");
     if (c0 == 'Z' && (std::islower(c1) || std::isdigit(c1) || c1 >= 0x80)) {
-      title_term.append(kPrefixTitle).append(t, 1, std::string::npos);
+      title_term.append(prefix).append(t, 1, std::string::npos);
     } else if (std::islower(c0) || std::isdigit(c0) || c0 >= 0x80) {
-      title_term.assign(kPrefixTitle).append(t);
+      title_term.assign(prefix).append(t);
     } else {
       continue;
     }
@@ -364,44 +404,213 @@ Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
   return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(), words.size() + 2);
 }
 
-// Chooses the languages to parse the query in when the index holds several. Stemming an English word with
-// the Turkish stemmer yields rare nonsense stems whose high idf outranks the real matches, so each query word
-// votes for the language whose items use it most, relative to that language's item count (ties go to the
-// default language); only languages that get a vote are searched. No votes at all: every language.
-std::vector<std::string> QueryLanguages(const std::vector<std::string>& tokens, const std::vector<std::string>& langs,
-                                        const Xapian::Database& db, const std::string& default_lang) {
-  if (langs.size() < 2) return langs;
-  std::vector<Xapian::doccount> sizes;
-  for (const std::string& l : langs) sizes.push_back(db.get_termfreq(std::string(kPrefixLang) + l));
-  std::set<std::string> chosen;
+// Items in language `lang` that hold `term`: counted exactly (the term's own frequency bounds the matches).
+Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db, const std::string& term,
+                            const std::string& lang) {
+  const Xapian::doccount df = db.get_termfreq(term);
+  if (df == 0) return 0;
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                                  Xapian::Query(std::string(kPrefixLang) + lang)));
+  return enquire.get_mset(0, 0, df).get_matches_estimated();
+}
+
+// The language a query is written in, among the index's languages. Each word votes: letters only Turkish
+// has (ğ ş ı), a function word of one language, a word (or its stem in that language) that only one
+// language's items use; a word every language uses votes weakly for the one that uses it most. Votes are
+// counted, not normalised by each language's item count: "refund" in a few Turkish items (which quote the
+// API's English names) must not make "refund failed" Turkish. No votes, or a tie: the reader's language,
+// then the default.
+std::string QueryLanguage(const std::vector<std::string>& words, const std::vector<std::string>& langs,
+                          const Xapian::Database& db, const std::string& preferred, const std::string& default_lang) {
+  auto present = [&](const std::string& l) { return std::find(langs.begin(), langs.end(), l) != langs.end(); };
+  if (langs.size() < 2) return langs.empty() ? "" : langs.front();
+  std::map<std::string, double> votes;
+  std::vector<Xapian::Stem> stems;
+  for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   int looked = 0;
-  for (const std::string& token : tokens) {
-    std::string word = AsciiLower(token);
-    if (word.find(':') != std::string::npos || IsStopword(word) || word.size() > 64 || !db.term_exists(word)) continue;
-    if (++looked > 16) break;  // a pasted message says its language in its first words
-    double best = 0;
-    std::string best_lang;
+  for (const std::string& raw : words) {
+    const std::string w = Xapian::Unicode::tolower(raw);
+    if (HasTurkishLetters(w) && present("tr")) votes["tr"] += 2;
+    if (IsStopword(w) && present("en")) {
+      votes["en"] += 1;
+      continue;
+    }
+    if (IsTurkishStopword(w) && present("tr")) {
+      votes["tr"] += 1;
+      continue;
+    }
+    if (w.size() > 64 || w.find(':') != std::string::npos || looked >= 16) continue;
+    std::vector<Xapian::doccount> df(langs.size());
+    std::size_t using_it = 0;
     for (std::size_t i = 0; i < langs.size(); ++i) {
-      if (sizes[i] == 0) continue;
-      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word),
-                                      Xapian::Query(std::string(kPrefixLang) + langs[i])));
-      Xapian::MSet m = enquire.get_mset(0, 0, sizes[i]);
-      double share = static_cast<double>(m.get_matches_estimated()) / sizes[i];
-      if (share > best || (share == best && share > 0 && langs[i] == default_lang)) {
-        best = share;
-        best_lang = langs[i];
+      df[i] = TermFreqIn(enquire, db, w, langs[i]);
+      if (df[i] == 0) df[i] = TermFreqIn(enquire, db, "Z" + stems[i](w), langs[i]);
+      using_it += df[i] > 0;
+    }
+    if (using_it == 0) continue;
+    ++looked;
+    const std::size_t top = std::max_element(df.begin(), df.end()) - df.begin();
+    votes[langs[top]] += using_it == 1 ? 1.5 : 0.5;
+  }
+  double best = 0;
+  for (const auto& [l, v] : votes) best = std::max(best, v);
+  auto wins = [&](const std::string& l) {
+    auto it = votes.find(l);
+    return present(l) && (best == 0 || (it != votes.end() && it->second == best));
+  };
+  if (!preferred.empty() && wins(preferred)) return preferred;
+  if (wins(default_lang)) return default_lang;
+  for (const auto& [l, v] : votes) {
+    if (v == best && best > 0) return l;
+  }
+  return langs.front();
+}
+
+// The last word is still being typed only if some indexed word starts with it and it is not a whole word:
+// a complete word is searched as the final search will search it, and a word that nothing starts with is
+// corrected as the final search would correct it. Either way the list does not change when typing stops.
+bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
+  if (text.empty() || IsSpace(text.back())) return false;
+  const std::size_t cut = text.find_last_of(" \t\n\r\f\v");
+  const std::vector<std::string> last = QueryWords(cut == std::string::npos ? text : text.substr(cut + 1));
+  if (last.empty()) return false;
+  const std::string word = Xapian::Unicode::tolower(last.front());
+  if (word.find(':') != std::string::npos || word.find('*') != std::string::npos) return true;
+  if (db.term_exists(word)) return false;
+  return db.allterms_begin(word) != db.allterms_end(word);
+}
+
+// Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
+// refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
+std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && !IsSpace(text[end])) ++end;
+    std::string token = text.substr(i, end - i);
+    const std::vector<std::string> word = QueryWords(token);
+    if (!word.empty() && word.front().find('_') != std::string::npos &&
+        !db.term_exists(Xapian::Unicode::tolower(word.front()))) {
+      for (std::size_t k = 1; k + 1 < token.size(); ++k) {
+        if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
+            std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
+          token[k] = '.';
+        }
       }
     }
-    if (!best_lang.empty()) chosen.insert(best_lang);
-  }
-  if (chosen.empty()) return langs;
-  std::vector<std::string> out;
-  for (const std::string& l : langs) {
-    if (chosen.count(l)) out.push_back(l);
+    out += token;
+    i = end;
   }
   return out;
+}
+
+// "-refund -webhook", only exclusions, as Xapian's pure NOT ("NOT refund NOT webhook"): everything else.
+std::string PureNegative(const std::string& text) {
+  const std::vector<std::string> words = Tokens(text);
+  if (words.empty()) return text;
+  std::string out;
+  for (const std::string& w : words) {
+    if (w.size() < 2 || w[0] != '-') return text;
+    out += (out.empty() ? "NOT " : " NOT ") + w.substr(1);
+  }
+  return out;
+}
+
+// The query as one text, read once: pasted or typed, cleaned, corrected, its words and its language.
+struct QueryPlan {
+  std::string text;                 // what the QueryParser reads
+  std::vector<std::string> tokens;  // its words (for exact codes and the phrase boost)
+  bool partial = false;
+  bool long_query = false;
+};
+
+// Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
+Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
+                            const ParsedQuery& out) {
+  const SearcherOptions& opt = *ctx.options;
+  const RankingOptions& r = opt.ranking;
+  Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
+  if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
+  if (r.field_weights && !plan.long_query && !text.empty() && (r.title_boost > 0 || r.alias_boost > 0)) {
+    // Reorders the text's matches only (AND_MAYBE): a title or alias word alone never makes an item match.
+    std::vector<Xapian::Query> fields;
+    if (r.title_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
+    if (r.alias_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
+    text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
+  }
+  if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
+      !out.operators) {
+    Xapian::Query boost = PhraseBoost(plan.tokens);
+    // The same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4 runs by testing the
+    // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
+    // is in every item); as OP_OR the boost is driven by its own rarest word.
+    if (!boost.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, Xapian::Query(Xapian::Query::OP_FILTER, boost, text));
+  }
+  if (!out.exact_terms.empty()) {
+    Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());
+    // A code term's BM25 weight, scaled, outweighs any text match; the text still matches other items.
+    exact = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, kExactBoost);
+    text = text.empty() ? exact : Xapian::Query(Xapian::Query::OP_OR, exact, text);
+  }
+  if (filter_lang && !text.empty()) {
+    text = Xapian::Query(Xapian::Query::OP_FILTER, text, Xapian::Query(std::string(kPrefixLang) + lang));
+  }
+  return text;
+}
+
+// Reads the query text: pasted messages are cleaned and never query syntax; typed queries lose their field
+// filters to `filters`, get their misspelt words corrected and their still-typed last word recognised.
+QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filters* filters, ParsedQuery* out) {
+  const RankingOptions& r = ctx.options->ranking;
+  QueryPlan plan;
+  out->prose = ctx.plain || (r.pasted_text && LooksPasted(request.query, r.long_query_words));
+  if (out->prose) {
+    out->free_text = CleanPastedText(request.query);
+    plan.text = out->free_text;
+  } else {
+    out->free_text = ExtractFilters(request.query, filters, &out->filter_text);
+    out->operators = HasOperators(out->free_text);
+    plan.partial = request.partial && TypingPrefix(out->free_text, *ctx.local_db);
+    plan.text = PureNegative(out->free_text);
+    out->corrected = CorrectSpelling(out->free_text, *ctx.local_db, plan.partial, ctx.langs);
+    if (r.spelling_fallback && !out->corrected.empty()) {
+      out->auto_corrected = true;
+      plan.text = PureNegative(out->corrected);
+    }
+  }
+  plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
+  plan.tokens = Tokens(out->prose ? plan.text : out->free_text);
+  out->words = static_cast<int>(QueryWords(out->free_text).size());
+  plan.long_query = out->words > r.long_query_words;
+  out->long_query = plan.long_query;
+  return plan;
+}
+
+// The languages to search: those of a `lang:` filter, else the query's own language first and the others
+// as the fallback.
+std::vector<std::string> SearchLanguages(const SearchRequest& request, const QueryContext& ctx, const Filters& filters,
+                                         const QueryPlan& plan, ParsedQuery* out) {
+  if (auto it = filters.include.find("lang"); it != filters.include.end()) {
+    std::vector<std::string> langs;
+    for (const std::string& term : it->second) langs.push_back(term.substr(kPrefixLang.size()));
+    return langs;
+  }
+  std::vector<std::string> langs = ctx.langs;
+  if (langs.empty()) langs.push_back(ctx.options->default_lang);
+  if (!ctx.options->ranking.language_first) return langs;
+  std::vector<std::string> words = QueryWords(plan.text);
+  const bool typing = request.partial && !request.query.empty() && !IsSpace(request.query.back());
+  if (typing && !words.empty()) words.pop_back();  // a word still being typed says nothing of its language
+  out->language = QueryLanguage(words, ctx.langs, *ctx.db, request.language, ctx.options->default_lang);
+  std::stable_partition(langs.begin(), langs.end(), [&](const std::string& l) { return l == out->language; });
+  return langs;
 }
 
 }  // namespace
@@ -410,9 +619,49 @@ bool IsFilterField(std::string_view field) {
   return std::find(std::begin(kFilterFields), std::end(kFilterFields), field) != std::end(kFilterFields);
 }
 
+namespace {
+
+// The text query over `langs`: the first language's query, and the rest as the fallback. Fails when the
+// query would expand to more terms than allowed.
+Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& langs, bool explicit_langs,
+                        const QueryContext& ctx, ParsedQuery* out, Xapian::Query* main, Xapian::Query* fallback) {
+  const SearcherOptions& opt = *ctx.options;
+  const bool filter_lang = ctx.langs.size() > 1;
+  std::vector<Xapian::Query> rest;
+  for (std::size_t i = 0; i < langs.size(); ++i) {
+    Xapian::Query q = LanguageQuery(plan, langs[i], filter_lang, ctx, *out);
+    if (q.empty()) continue;
+    if (opt.max_query_terms > 0) {
+      const std::size_t wildcard_terms = static_cast<std::size_t>(std::max(1, opt.max_wildcard_expansion));
+      const std::size_t terms = ExpandedTerms(q, wildcard_terms) * langs.size();
+      if (terms > static_cast<std::size_t>(opt.max_query_terms)) {
+        return Status::InvalidArgument("query expands to up to " + std::to_string(terms) + " terms (each wildcard " +
+                                       "counts as " + std::to_string(wildcard_terms) + "); the limit is " +
+                                       std::to_string(opt.max_query_terms) + ": use fewer words or wildcards");
+      }
+    }
+    if (i == 0 || explicit_langs) {
+      *main = main->empty() ? q : Xapian::Query(Xapian::Query::OP_OR, *main, q);
+    } else {
+      rest.push_back(q);
+    }
+  }
+  if (!rest.empty()) *fallback = Xapian::Query(Xapian::Query::OP_OR, rest.begin(), rest.end());
+  return Status::Ok();
+}
+
+// The text query restricted by the filters: a text-less query lists what the filters allow (or everything).
+Xapian::Query Filtered(const Xapian::Query& text, const Xapian::Query& filter, bool has_words) {
+  if (text.empty() && filter.empty()) return has_words ? Xapian::Query::MatchNothing : MatchAllQuery();
+  if (text.empty()) return has_words ? Xapian::Query::MatchNothing : filter;
+  if (filter.empty()) return text;
+  return Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+}
+
+}  // namespace
+
 Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext& ctx) {
   const SearcherOptions& opt = *ctx.options;
-  const RankingOptions& r = opt.ranking;
   if (request.query.size() > opt.max_query_bytes) {
     return Status::InvalidArgument("query is " + std::to_string(request.query.size()) + " bytes; the limit is " +
                                    std::to_string(opt.max_query_bytes));
@@ -423,7 +672,7 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   }
   ParsedQuery out;
   Filters filters;
-  out.free_text = ExtractFilters(request.query, &filters, &out.filter_text);
+  const QueryPlan plan = PlanText(request, ctx, &filters, &out);
   for (const auto& [field, values] : request.filters) {
     if (!IsFilterField(field)) return Status::InvalidArgument("unknown filter field '" + field + "'");
     for (const std::string& v : values) {
@@ -431,82 +680,18 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
       if (!term.empty()) filters.include[field].insert(term);
     }
   }
+  const bool explicit_langs = filters.include.count("lang") > 0 || !opt.ranking.language_first;
+  const std::vector<std::string> langs = SearchLanguages(request, ctx, filters, plan, &out);
+  if (opt.ranking.exact_match_first) out.exact_terms = FindExactTerms(plan.tokens, *ctx.db);
 
-  std::vector<std::string> langs;
-  if (auto it = filters.include.find("lang"); it != filters.include.end()) {
-    for (const std::string& term : it->second) langs.push_back(term.substr(kPrefixLang.size()));
-  } else {
-    langs = ctx.langs;
+  Xapian::Query main, fallback;
+  if (!plan.tokens.empty()) {
+    if (Status s = BuildTextQueries(plan, langs, explicit_langs, ctx, &out, &main, &fallback); !s.ok()) return s;
   }
-
-  const std::vector<std::string> tokens = Tokens(out.free_text);
-  out.words = static_cast<int>(tokens.size());
-  if (filters.include.find("lang") == filters.include.end()) {
-    langs = QueryLanguages(tokens, langs, *ctx.db, opt.default_lang);
-  }
-  if (langs.empty()) langs.push_back(opt.default_lang);
-  // The default language first: its parse gives the spelling correction.
-  std::stable_partition(langs.begin(), langs.end(), [&](const std::string& l) { return l == opt.default_lang; });
-
-  Xapian::Query text;
-  if (!tokens.empty()) {
-    out.long_query = out.words > r.long_query_words;
-    std::vector<Xapian::Query> per_lang;
-    for (std::size_t i = 0; i < langs.size(); ++i) {
-      // No "did you mean" for a long pasted message: it never has too few results for one to be shown, and
-      // looking up its odd tokens cost more than the rest of the search.
-      Xapian::Query q = ParseText(out.free_text, langs[i], ctx, request.partial, i == 0 && !out.long_query,
-                                  &out.corrected, out.long_query);
-      if (q.empty()) continue;
-      if (out.long_query) q = ReduceLongQuery(q, r.long_query_max_terms, *ctx.db);
-      if (langs.size() > 1) q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(std::string(kPrefixLang) + langs[i]));
-      per_lang.push_back(q);
-    }
-    if (!per_lang.empty()) text = Xapian::Query(Xapian::Query::OP_OR, per_lang.begin(), per_lang.end());
-    if (opt.max_query_terms > 0 && !text.empty()) {
-      const std::size_t wildcard_terms = static_cast<std::size_t>(std::max(1, opt.max_wildcard_expansion));
-      const std::size_t terms = ExpandedTerms(text, wildcard_terms);
-      if (terms > static_cast<std::size_t>(opt.max_query_terms)) {
-        return Status::InvalidArgument("query expands to up to " + std::to_string(terms) + " terms (each wildcard " +
-                                       "counts as " + std::to_string(wildcard_terms) + "); the limit is " +
-                                       std::to_string(opt.max_query_terms) + ": use fewer words or wildcards");
-      }
-    }
-    if (r.field_weights && r.title_boost > 0 && !out.long_query && !text.empty()) {
-      // Reorders the text's matches only (AND_MAYBE): a title word alone never makes an item match.
-      Xapian::Query titles(Xapian::Query::OP_SCALE_WEIGHT, TitleBoost(text), r.title_boost);
-      text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, titles);
-    }
-    if (r.phrase_boost && !out.long_query && !text.empty() && tokens.size() >= 2 && tokens.size() <= 6 &&
-        !HasOperators(out.free_text)) {
-      Xapian::Query boost = PhraseBoost(tokens);
-      // The same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4 runs by testing the
-      // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
-      // is in every item); as OP_OR the boost is driven by its own rarest word.
-      if (!boost.empty()) {
-        text = Xapian::Query(Xapian::Query::OP_OR, text, Xapian::Query(Xapian::Query::OP_FILTER, boost, text));
-      }
-    }
-    if (r.exact_match_first) {
-      out.exact_terms = FindExactTerms(tokens, *ctx.db);
-      if (!out.exact_terms.empty()) {
-        Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());
-        // A code term's BM25 weight, scaled, outweighs any text match; the text still matches other items.
-        exact = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, kExactBoost);
-        text = text.empty() ? exact : Xapian::Query(Xapian::Query::OP_OR, exact, text);
-      }
-    }
-  }
-  Xapian::Query filter = FilterQuery(filters);
-  if (text.empty() && filter.empty()) {
-    out.query = tokens.empty() ? MatchAllQuery() : Xapian::Query::MatchNothing;
-  } else if (text.empty()) {
-    out.query = tokens.empty() ? filter : Xapian::Query::MatchNothing;
-  } else if (filter.empty()) {
-    out.query = text;
-  } else {
-    out.query = Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
-  }
+  const Xapian::Query filter = FilterQuery(filters);
+  const bool has_words = !plan.tokens.empty();
+  out.query = Filtered(main, filter, has_words);
+  if (!fallback.empty()) out.fallback = Filtered(fallback, filter, has_words);
   return out;
 }
 

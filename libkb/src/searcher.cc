@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <utility>
 
 #include "query_builder.h"
@@ -28,10 +29,10 @@ constexpr int kRerankWindow = 50;
 // to the estimated total). Counting costs about 1.5 µs per match for kb-server's six facets: exact counts over
 // 50,000 matches took 25 ms of a 100k-item search, a sample of 1,000 takes 1.5-2 ms.
 constexpr Xapian::doccount kFacetCheckLimit = 1000;
+// Fewer results than this and a spelling correction that was not searched is offered as "did you mean".
+constexpr int kFewResults = 3;
 // Length of a result's snippet.
 constexpr std::size_t kSnippetBytes = 240;
-// Fewer results than this and a spelling correction is offered as "did you mean".
-constexpr int kFewResults = 3;
 
 constexpr std::pair<std::string_view, unsigned> kFacetSlots[] = {
     {"tag", internal::kSlotTags},     {"owner", internal::kSlotOwner}, {"kind", internal::kSlotKind},
@@ -80,6 +81,7 @@ struct Searcher::Rep {
   Xapian::Database local_db;  // local shards only: spelling and synonyms are not served by remote ones
   std::vector<std::string> langs;
   std::shared_ptr<const std::unordered_map<std::string, double>> popularity;
+  bool boosts = false;  // some item has a front matter `boost`
 
   void LoadLangs() {
     langs.clear();
@@ -90,9 +92,10 @@ struct Searcher::Rep {
     db = shards.db();
     local_db = shards.local_db();
     LoadLangs();
+    boosts = db.get_value_freq(internal::kSlotBoost) > 0;
   }
 
-  Result<SearchResponse> DoSearch(const SearchRequest& request, int depth);
+  Result<SearchResponse> DoSearch(const SearchRequest& request, bool plain);
   void Finish(const Xapian::MSetIterator& it, const internal::QueryWords& words, const std::string& today,
               bool snippets, SearchHit* hit);
 };
@@ -129,7 +132,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
                                    "; retried every " + std::to_string(rep_->options.remote_retry_ms) + " ms");
       }
       if (rep_->db.size() == 0) return Status::Unavailable("search: no shard answers: " + rep_->shards.Down().front());
-      Result<SearchResponse> out = rep_->DoSearch(request, 0);
+      Result<SearchResponse> out = rep_->DoSearch(request, /*plain=*/false);
       if (out.ok() && rep_->shards.AnyDown()) {
         out->partial_results = true;
         out->failed_shards = rep_->shards.Down();
@@ -184,7 +187,7 @@ Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   }
 }
 
-Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int depth) {
+Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, bool plain) {
   const auto started = std::chrono::steady_clock::now();
   if (request.page < 1) return Status::InvalidArgument("page must be 1 or more");
   if (request.size < 1 || request.size > kMaxPageSize) {
@@ -199,7 +202,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
   }
   const std::string today = request.today.empty() ? Today() : request.today;
 
-  internal::QueryContext ctx{&db, &local_db, &options, langs};
+  internal::QueryContext ctx{&db, &local_db, &options, langs, plain};
   Result<internal::ParsedQuery> parsed = internal::BuildQuery(request, ctx);
   if (!parsed.ok()) return parsed.status();
 
@@ -236,12 +239,20 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
   const bool popular = r.popularity_boost > 0 && popularity && !popularity->empty();
   const bool focus = r.section_scoring && r.section_weight > 0;
   const bool rerank = by_relevance && (r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
-                                       !parsed->exact_terms.empty() || popular || focus);
+                                       !parsed->exact_terms.empty() || popular || focus || boosts);
   const int fetch_from = rerank ? 0 : first;
   const int fetch_count = rerank ? std::max(first + request.size, kRerankWindow) : request.size;
   Xapian::doccount check_at_least = 0;
   if (!spies.empty()) check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
   Xapian::MSet mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
+  if (mset.empty() && !parsed->fallback.empty()) {
+    // Nothing in the query's language: the other languages' items are better than nothing.
+    enquire.set_query(parsed->fallback);
+    if (by_relevance && parsed->long_query && r.feedback_docs > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
+      enquire.set_query(WithFeedback(enquire, parsed->fallback, r));
+    }
+    mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
+  }
   Xapian::MSet facet_mset = mset;
   if (facets_apart) {
     Xapian::Enquire counting(db);
@@ -297,6 +308,9 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
       if (popular) {
         auto found = popularity->find(doc.get_value(internal::kSlotId));
         if (found != popularity->end() && found->second > 0) x.score *= 1 + r.popularity_boost * std::log1p(found->second);
+      }
+      if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
+        x.score *= std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0);
       }
       x.exact = std::binary_search(exact_docs.begin(), exact_docs.end(), *it);
       if (focus) {
@@ -354,22 +368,23 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, int
     out.facets[request.facets[i]] = std::move(values);
   }
 
+  out.language = parsed->language;
   const std::string& corrected = parsed->corrected;
-  if (!corrected.empty() && internal::AsciiLower(corrected) != internal::AsciiLower(parsed->free_text) &&
-      out.total < kFewResults) {
-    out.suggestion = parsed->filter_text.empty() ? corrected : corrected + " " + parsed->filter_text;
-  }
-  if (out.total == 0 && !out.suggestion.empty() && r.spelling_fallback && depth == 0) {
-    SearchRequest again = request;
-    again.query = out.suggestion;
-    Result<SearchResponse> retry = DoSearch(again, depth + 1);
-    if (retry.ok() && retry->total > 0) {
-      std::string suggestion = out.suggestion;
-      out = std::move(*retry);
-      out.query = request.query;
+  if (!corrected.empty() && internal::AsciiLower(corrected) != internal::AsciiLower(parsed->free_text)) {
+    // The words the index lacks were searched as their corrections: say so, with the filters as typed. With
+    // the correction switched off it is only offered, when the query as typed found little.
+    const std::string suggestion = parsed->filter_text.empty() ? corrected : corrected + " " + parsed->filter_text;
+    if (parsed->auto_corrected) {
+      out.suggestion = out.corrected_query = suggestion;
+    } else if (out.total < kFewResults) {
       out.suggestion = suggestion;
-      out.corrected_query = suggestion;
     }
+  }
+  if (out.total == 0 && parsed->operators && !plain) {
+    // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
+    // pasted JSON line or a phone number's + is not query syntax).
+    Result<SearchResponse> retry = DoSearch(request, /*plain=*/true);
+    if (retry.ok() && retry->total > 0) out = std::move(*retry);
   }
   out.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return out;

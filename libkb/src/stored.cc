@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "query_text.h"
 #include "term_prefixes.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -197,6 +198,18 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
     tg.increase_termpos();
   }
 
+  if (lang == "tr") {
+    // Turkish typed without ç ğ ı ö ş ü ("odeme iade olmadi") finds the same items: each word with one of them
+    // is also indexed folded, without positions (a quoted phrase keeps the real spelling).
+    tg.index_text_without_positions(FoldedTurkishWords(item.title), wdf_title);
+    for (const std::string& alias : item.aliases) tg.index_text_without_positions(FoldedTurkishWords(alias), wdf_alias);
+    tg.index_text_without_positions(FoldedTurkishWords(item.summary), wdf_heading);
+    for (const Section& section : item.sections) {
+      if (section.level > 0) tg.index_text_without_positions(FoldedTurkishWords(section.title), wdf_heading);
+      tg.index_text_without_positions(FoldedTurkishWords(section.text), kWdfBody);
+    }
+  }
+
   AddBoolean(doc, std::string(kPrefixId) + item.id);
   AddBoolean(doc, FilterTerm("id", item.id));
   AddBoolean(doc, FilterTerm("kind", KindName(item.kind)));
@@ -234,6 +247,7 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
   doc.add_value(kSlotSource, item.source);
   doc.add_value(kSlotPath, item.path);
   doc.add_value(kSlotId, item.id);
+  if (item.boost != 1.0) doc.add_value(kSlotBoost, std::to_string(item.boost));
   // The body is kept out of the data so that a result list never decodes it.
   doc.add_value(kSlotBody, item.body);
 

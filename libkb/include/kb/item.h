@@ -70,6 +70,10 @@ struct Item {
   std::vector<std::string> aliases;
   std::vector<std::string> error_codes;  // as written: "ERR_CARD_DECLINED", "E1042", "HTTP 502"
   std::string summary;      // front matter `description`/`summary`, if any
+  // Front matter `boost`: the item's search score is multiplied by this (0.05-20). Below 1 for items about
+  // the knowledge base itself (how to search it, how to write for it), which quote product words as examples
+  // and must not outrank the product articles. Default: 1.
+  double boost = 1.0;
 
   std::string path;         // path relative to the source root, e.g. "payments/refunds.md"
   std::string source;       // source name (the indexer sets it)

@@ -46,6 +46,11 @@ struct SearchRequest {
   bool snippets = true;
   // Date used to decide staleness (YYYY-MM-DD); "" = today.
   std::string today;
+  // The reader's language (ISO 639-1, e.g. from the browser's preference). The query's own words decide its
+  // language; this decides only when they do not (no word, or words every language uses). Items in the
+  // query's language rank first, and items in another language appear only when none in it match (or with
+  // an explicit `lang:` filter). "" = SearcherOptions::default_lang.
+  std::string language;
 };
 
 inline constexpr int kMaxPageSize = 100;
@@ -87,7 +92,8 @@ struct SearchResponse {
   // Field → values by descending count. Exact up to 1,000 matches; beyond, estimated from a sample of them.
   std::map<std::string, std::vector<FacetValue>> facets;
   std::string suggestion;      // "did you mean" query, "" if none
-  std::string corrected_query; // set when there were no results and the suggestion was searched instead
+  std::string corrected_query; // set when the suggestion was searched instead of the query as typed
+  std::string language;        // the language the query was read in ("" when the index has one)
   bool partial_results = false;  // some shard did not answer (only with SearcherOptions::allow_partial)
   std::vector<std::string> failed_shards;  // with partial_results: "remote:HOST:PORT (reason)" of each
   double elapsed_ms = 0;
