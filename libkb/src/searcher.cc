@@ -238,7 +238,8 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   const int first = (request.page - 1) * request.size;
   const bool popular = r.popularity_boost > 0 && popularity && !popularity->empty();
   const bool focus = r.section_scoring && r.section_weight > 0;
-  const bool rerank = by_relevance && (r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
+  const bool answers_after = r.answer_factor != 1.0 && !parsed->wants_reply;
+  const bool rerank = by_relevance && (answers_after || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
                                        !parsed->exact_terms.empty() || popular || focus || boosts);
   const int fetch_from = rerank ? 0 : first;
   const int fetch_count = rerank ? std::max(first + request.size, kRerankWindow) : request.size;
@@ -313,6 +314,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
         x.score *= std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0);
       }
       x.exact = std::binary_search(exact_docs.begin(), exact_docs.end(), *it);
+      if (answers_after && doc.get_value(internal::kSlotKind) == "answer") x.score *= r.answer_factor;
       if (focus) {
         // The best section decides where the item ranks: matches scattered over several sections weigh less.
         StoredItem stored = internal::DecodeStoredItem(doc, today);
