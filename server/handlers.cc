@@ -142,9 +142,33 @@ bool StringField(const json& obj, const char* key, std::size_t limit, httplib::R
   return true;
 }
 
+// The reader's language: `ui_lang` ("tr", "tr-TR"), else the first language of Accept-Language, else "".
+// It decides the query's language only when the query's words do not (libkb: SearchRequest::language).
+bool ReaderLanguage(const httplib::Request& req, httplib::Response& res, std::string* lang) {
+  auto code = [](std::string_view tag) {
+    std::string out;
+    for (char c : tag.substr(0, 2)) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool ok = out.size() == 2 && std::isalpha(static_cast<unsigned char>(out[0])) &&
+                    std::isalpha(static_cast<unsigned char>(out[1])) && (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+    return ok ? out : std::string();
+  };
+  if (req.has_param("ui_lang")) {
+    *lang = code(req.get_param_value("ui_lang"));
+    if (lang->empty()) {
+      SendError(res, 400, "invalid_argument", "ui_lang must be a language code such as en, tr or tr-TR");
+      return false;
+    }
+    return true;
+  }
+  const std::string accept = req.get_header_value("Accept-Language");
+  *lang = code(std::string_view(accept).substr(0, accept.find_first_of(",;")));
+  return true;
+}
+
 void get_search(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   SearchRequest sr;
   if (!QueryParam(s, req, res, &sr.query)) return;
+  if (!ReaderLanguage(req, res, &sr.language)) return;
   if (!IntParam(req, res, "page", 1, 1, 10000, &sr.page)) return;
   if (!IntParam(req, res, "size", 10, 1, kMaxPageSize, &sr.size)) return;
   if (!BoolParam(req, res, "partial", &sr.partial)) return;
@@ -191,11 +215,13 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
 void get_suggest(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   std::string q;
   int completions = 0, hits = 0;
+  std::string lang;
   if (!QueryParam(s, req, res, &q)) return;
+  if (!ReaderLanguage(req, res, &lang)) return;
   if (!IntParam(req, res, "completions", 8, 0, 20, &completions)) return;
   if (!IntParam(req, res, "hits", 5, 0, 20, &hits)) return;
   const auto started = std::chrono::steady_clock::now();
-  Result<SuggestResponse> r = WithSearcher(s, [&](Searcher& x) { return x.Suggest(q, completions, hits); });
+  Result<SuggestResponse> r = WithSearcher(s, [&](Searcher& x) { return x.Suggest(q, completions, hits, lang); });
   if (!r.ok()) return SendStatus(s, res, r.status());
   json out = {{"query", q}, {"completions", json::array()}, {"results", json::array()}};
   for (const Completion& c : r->completions) out["completions"].push_back({{"text", c.text}, {"frequency", c.frequency}});

@@ -19,6 +19,8 @@ namespace {
 constexpr std::string_view kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code", "id"};
 // How much an exact error-code / id match outweighs everything else in the query.
 constexpr double kExactBoost = 50.0;
+// How much an identifier quoted in a pasted message (refund_failed) weighs against its plain words.
+constexpr double kIdentifierBoost = 3.0;
 
 struct Filters {
   std::map<std::string, std::set<std::string>> include;  // field → values (ORed)
@@ -414,17 +416,17 @@ Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db
   return enquire.get_mset(0, 0, df).get_matches_estimated();
 }
 
-// The language a query is written in, among the index's languages. Each word votes: letters only Turkish
-// has (ğ ş ı), a function word of one language, a word (or its stem in that language) that only one
-// language's items use; a word every language uses votes weakly for the one that uses it most. Votes are
-// counted, not normalised by each language's item count: "refund" in a few Turkish items (which quote the
-// API's English names) must not make "refund failed" Turkish. No votes, or a tie: the reader's language,
-// then the default.
+// The language a query is written in, among the index's languages. Words vote. Strong votes: letters only
+// Turkish has (ğ ş ı), a function word of one language, a word (or its stem in that language) that only one
+// language's items use. A weak vote: a word several languages use, for the one whose items use it most —
+// counted, not normalised by each language's item count, so that "refund" in a few Turkish items (which
+// quote the API's English names) does not make "refund failed" Turkish. Strong votes decide; without them
+// the reader's language does, then weak votes, then the default.
 std::string QueryLanguage(const std::vector<std::string>& words, const std::vector<std::string>& langs,
                           const Xapian::Database& db, const std::string& preferred, const std::string& default_lang) {
   auto present = [&](const std::string& l) { return std::find(langs.begin(), langs.end(), l) != langs.end(); };
   if (langs.size() < 2) return langs.empty() ? "" : langs.front();
-  std::map<std::string, double> votes;
+  std::map<std::string, double> votes, weak;
   std::vector<Xapian::Stem> stems;
   for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
   Xapian::Enquire enquire(db);
@@ -452,15 +454,17 @@ std::string QueryLanguage(const std::vector<std::string>& words, const std::vect
     if (using_it == 0) continue;
     ++looked;
     const std::size_t top = std::max_element(df.begin(), df.end()) - df.begin();
-    votes[langs[top]] += using_it == 1 ? 1.5 : 0.5;
+    (using_it == 1 ? votes : weak)[langs[top]] += 1;
   }
+  if (votes.empty() && present(preferred)) return preferred;
+  if (votes.empty()) votes = weak;
   double best = 0;
   for (const auto& [l, v] : votes) best = std::max(best, v);
   auto wins = [&](const std::string& l) {
     auto it = votes.find(l);
     return present(l) && (best == 0 || (it != votes.end() && it->second == best));
   };
-  if (!preferred.empty() && wins(preferred)) return preferred;
+  if (present(preferred) && wins(preferred)) return preferred;
   if (wins(default_lang)) return default_lang;
   for (const auto& [l, v] : votes) {
     if (v == best && best > 0) return l;
@@ -544,6 +548,35 @@ struct QueryPlan {
   bool long_query = false;
 };
 
+// The identifiers a pasted message names (refund_failed, refund.failed, payment_intent.succeeded), each as
+// the phrase of its words: the event or field the customer quotes says more than any word around it.
+Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
+  std::vector<Xapian::Query> phrases;
+  for (const std::string& token : tokens) {
+    if (token.size() > 64 || token.find_first_of("_.") == std::string::npos) continue;
+    std::vector<Xapian::Query> words;
+    std::string word;
+    bool letters_only = true;
+    for (std::size_t i = 0; i <= token.size(); ++i) {
+      const char c = i < token.size() ? token[i] : '.';
+      if (c == '_' || c == '.' || c == '-') {
+        if (!word.empty()) words.emplace_back(AsciiLower(word));
+        word.clear();
+      } else {
+        letters_only = letters_only && std::isalpha(static_cast<unsigned char>(c));
+        word += c;
+      }
+    }
+    if (words.size() >= 2 && words.size() <= 6 && letters_only) {
+      phrases.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    }
+    if (phrases.size() >= 8) break;
+  }
+  if (phrases.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()),
+                       kIdentifierBoost);
+}
+
 // Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
 Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
                             const ParsedQuery& out) {
@@ -565,6 +598,11 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
     // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
     // is in every item); as OP_OR the boost is driven by its own rarest word.
     if (!boost.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, Xapian::Query(Xapian::Query::OP_FILTER, boost, text));
+  }
+  if (out.prose && r.exact_match_first) {
+    if (Xapian::Query ids = IdentifierBoost(plan.tokens); !ids.empty()) {
+      text = text.empty() ? ids : Xapian::Query(Xapian::Query::OP_OR, text, ids);
+    }
   }
   if (!out.exact_terms.empty()) {
     Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "query_builder.h"
+#include "related.h"
 #include "schema.h"
 #include "section_scorer.h"
 #include "shard_set.h"
@@ -411,7 +412,8 @@ void Searcher::Rep::Finish(const Xapian::MSetIterator& it, const internal::Query
   hit->snippet = internal::MakeSnippet(text->text, words, stem, kSnippetBytes);
 }
 
-Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int completions, int hits) {
+Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int completions, int hits,
+                                          const std::string& language) {
   return Guard("suggest", [&]() -> Result<SuggestResponse> {
     SuggestResponse out;
     if (partial_query.size() > rep_->options.max_query_bytes) return Status::InvalidArgument("query is too long");
@@ -439,6 +441,7 @@ Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int 
       req.partial = partial_query.back() != ' ';
       req.size = std::min(hits, kMaxPageSize);
       req.snippets = false;
+      req.language = language;
       Result<SearchResponse> res = Search(req);
       if (!res.ok()) return res.status();
       out.hits = std::move(res->hits);
@@ -462,30 +465,12 @@ Result<std::vector<SearchHit>> Searcher::Related(const std::string& id, int coun
     std::string key = std::string(internal::kPrefixId) + id;
     Xapian::PostingIterator p = rep_->db.postlist_begin(key);
     if (p == rep_->db.postlist_end(key)) return Status::NotFound("no item with id '" + id + "'");
-    Xapian::Enquire enquire(rep_->db);
-    Xapian::RSet rset;
-    rset.add_document(*p);
-    struct Words : Xapian::ExpandDecider {
-      bool operator()(const std::string& t) const override {
-        // Plain words only: no prefixed terms, stopwords, numbers or fragments.
-        if (t.size() < 3 || t.size() > 30 || internal::IsStopword(t)) return false;
-        unsigned char c = static_cast<unsigned char>(t[0]);
-        return (c >= 'a' && c <= 'z') || c >= 0x80;
-      }
-    } decider;
-    Xapian::ESet eset = enquire.get_eset(20, rset, &decider);
-    std::vector<std::string> terms(eset.begin(), eset.end());
-    if (terms.empty()) return std::vector<SearchHit>{};
-    Xapian::Query q(Xapian::Query::OP_ELITE_SET, terms.begin(), terms.end(), 12);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(key)));
-    Xapian::MSet mset = enquire.get_mset(0, std::clamp(count, 1, kMaxPageSize));
     std::vector<SearchHit> out;
     const std::string today = Today();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    for (Xapian::docid did : internal::RelatedDocs(rep_->db, *p, std::clamp(count, 1, kMaxPageSize))) {
       SearchHit hit;
-      hit.score = it.get_weight();
       hit.rank = static_cast<int>(out.size()) + 1;
-      internal::FillHit(internal::DecodeStoredItem(it.get_document(), today), &hit);
+      internal::FillHit(internal::DecodeStoredItem(rep_->db.get_document(did), today), &hit);
       out.push_back(std::move(hit));
     }
     return out;

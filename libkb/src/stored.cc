@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "query_text.h"
+#include "related.h"
 #include "term_prefixes.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -219,6 +220,8 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
   AddBoolean(doc, FilterTerm("lang", lang));
   AddBoolean(doc, FilterTerm("source", item.source));
   for (const std::string& tag : item.tags) AddBoolean(doc, FilterTerm("tag", tag));
+  AddBoolean(doc, FileTerm(item.source, item.path));
+  for (const Link& link : item.links) AddBoolean(doc, LinkTerm(item.source, item.path, link.target));
   for (const std::string& code : item.error_codes) {
     // Non-boolean (wdf 1) so that an exact code match carries BM25 weight and can be boosted.
     std::string term = FilterTerm("code", code);

@@ -22,6 +22,8 @@ inline constexpr std::string_view kPrefixCode = "XE";       // XE<ERROR_CODE> (u
 inline constexpr std::string_view kPrefixSource = "XS";
 inline constexpr std::string_view kPrefixHeading = "XH";    // free text of section headings
 inline constexpr std::string_view kPrefixAlias = "XA";      // free text of aliases
+inline constexpr std::string_view kPrefixFile = "XF";       // XF<source>:<path without extension>, lowercase
+inline constexpr std::string_view kPrefixLink = "XL";       // XL<source>:<path> of each Markdown file it links to
 
 // Value slots.
 inline constexpr unsigned kSlotVerified = 0;     // YYYYMMDD

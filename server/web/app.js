@@ -15,6 +15,14 @@ const state = {
   item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null,
 };
 
+// The reader's language: chosen on the page (kept in localStorage), else the browser's. The server reads a
+// query in its own words' language and uses this only when the words could be either.
+function readerLanguage() {
+  let chosen = '';
+  try { chosen = localStorage.getItem('kb.uiLang') || ''; } catch (e) { /* storage off: the browser decides */ }
+  return chosen || (navigator.language || 'en');
+}
+
 // ---- helpers -------------------------------------------------------------------------------------
 
 function el(tag, attrs = {}, ...children) {
@@ -201,7 +209,8 @@ function filterQuery(p) {
 }
 
 async function search(partial) {
-  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE) });
+  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE),
+    ui_lang: readerLanguage() });
   if (partial && state.q && !/\s$/.test(state.q)) p.set('partial', 'true');
   filterQuery(p);
   const key = p.toString();
@@ -209,16 +218,11 @@ async function search(partial) {
   state.searchKey = key;
   const seq = ++state.seq;
   try {
-    let res = await api('/api/search?' + key);
+    // The server reads a still-typed last word as the final search will (complete word, prefix or typo), so
+    // the list as-you-type is the list the engineer gets on Enter: no second search here.
+    const res = await api('/api/search?' + key);
     if (seq !== state.seq) return;  // a newer search is on its way
     if (!p.has('partial')) state.loggedKey = logKey();
-    if (res.total === 0 && p.has('partial')) {
-      // Spelling correction skips a word still being typed: ask again with the word as complete.
-      p.delete('partial');
-      res = await api('/api/search?' + p);
-      if (seq !== state.seq) return;
-      state.loggedKey = logKey();
-    }
     renderResults(res);
   } catch (e) {
     if (seq !== state.seq) return;
@@ -239,7 +243,7 @@ async function suggest() {
     return;
   }
   try {
-    const res = await api('/api/suggest?' + new URLSearchParams({ q, hits: '0', completions: '6' }));
+    const res = await api('/api/suggest?' + new URLSearchParams({ q, hits: '0', completions: '6', ui_lang: readerLanguage() }));
     if (q !== state.q) return;
     const items = res.completions.filter((c) => c.text.toLowerCase() !== q.toLowerCase());
     els.completions.replaceChildren(...items.map((c) =>
@@ -786,10 +790,17 @@ function init() {
     'related', 'copy', 'back', 'token', 'search-form', 'did-you-mean', 'active-filters', 'empty-query', 'empty-owner',
     'report-gap', 'report-status', 'item-head', 'item-body', 'answer-panel', 'answer-fields', 'answer-text',
     'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form', 'insights', 'insights-title',
-    'insights-days', 'insights-status', 'insights-body', 'not-helpful', 'not-helpful-comment', 'not-helpful-status']) {
+    'insights-days', 'insights-status', 'insights-body', 'not-helpful', 'not-helpful-comment', 'not-helpful-status',
+    'ui-lang']) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }
   els.q.addEventListener('input', onInput);
+  try { els.uiLang.value = localStorage.getItem('kb.uiLang') || ''; } catch (e) { /* storage off */ }
+  els.uiLang.addEventListener('change', () => {
+    try { localStorage.setItem('kb.uiLang', els.uiLang.value); } catch (e) { /* storage off: this page only */ }
+    state.searchKey = null;
+    search(false);
+  });
   els.searchForm.addEventListener('submit', onSubmit);
   els.copy.addEventListener('click', copyAnswer);
   els.back.addEventListener('click', () => { location.hash = listHash(); els.q.focus(); });

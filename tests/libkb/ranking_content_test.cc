@@ -251,5 +251,184 @@ TEST_F(RankingContentTest, PastedLogExcerptOfThreeHundredWordsIsAnswered) {
   EXPECT_TRUE(res.hits[0].exact);
 }
 
+// ---- What support engineers actually type (issue: right answer first) ------------------------------------
+
+std::vector<std::string> Langs(const SearchResponse& res, std::size_t n) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < res.hits.size() && i < n; ++i) out.push_back(res.hits[i].lang);
+  return out;
+}
+
+TEST_F(RankingContentTest, EnglishQueriesShowEnglishItemsOnly) {
+  // The Turkish items quote the API's English names (refund.failed, ERR_CARD_DECLINED): they used to rank
+  // first for these, and an engineer copied a Turkish reply to an English customer.
+  for (const char* q : {"refund failed", "payment failed", "webhook failed", "ERR_CARD_DECLINED", "card declined",
+                        "refund status", "webhook not received"}) {
+    SearchResponse res = Run(q);
+    ASSERT_FALSE(res.hits.empty()) << q;
+    EXPECT_EQ(res.language, "en") << q;
+    for (const SearchHit& h : res.hits) EXPECT_EQ(h.lang, "en") << q << ": " << h.id;
+  }
+  EXPECT_EQ(Run("refund failed").hits[0].id, "payments/refund-failures");  // its alias, not tr/iade-islemleri
+  SearchResponse code = Run("ERR_CARD_DECLINED");
+  EXPECT_EQ(code.hits[0].id, "payments/declined-cards");
+  for (const SearchHit& h : code.hits) EXPECT_NE(h.id, "tr/cevaplar/kart-reddi-yaniti");
+}
+
+TEST_F(RankingContentTest, TurkishQueriesFindTurkishItemsWithOrWithoutDiacritics) {
+  for (const char* q : {"iade", "kart reddedildi", "iadem gelmedi", "ödeme iade olmadı", "odeme iade olmadi",
+                        "kart reddedildi neden", "para iadesi ne zaman yansir"}) {
+    SearchResponse res = Run(q);
+    ASSERT_FALSE(res.hits.empty()) << q;
+    EXPECT_EQ(res.language, "tr") << q;
+    EXPECT_EQ(res.hits[0].lang, "tr") << q << ": " << res.hits[0].id;
+  }
+  // Without diacritics the same item comes first as with them.
+  EXPECT_EQ(Run("odeme iade olmadi").hits[0].id, Run("ödeme iade olmadı").hits[0].id);
+  SearchResponse folded = Run("odeme");
+  EXPECT_TRUE(folded.corrected_query.empty()) << "folded Turkish is not a typo: " << folded.corrected_query;
+  ASSERT_FALSE(folded.hits.empty());
+  EXPECT_EQ(folded.hits[0].lang, "tr");
+}
+
+TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
+  // Asked for: lang:tr shows Turkish items for English words.
+  SearchResponse asked = Run("refund lang:tr");
+  ASSERT_FALSE(asked.hits.empty());
+  for (const SearchHit& h : asked.hits) EXPECT_EQ(h.lang, "tr") << h.id;
+  // A word only Turkish items have: they show, whatever the reader's language.
+  auto res = searcher_->Search({.query = "reddedildi", .today = kToday, .language = "en"});
+  ASSERT_TRUE(res.ok());
+  ASSERT_FALSE(res->hits.empty());
+  EXPECT_EQ(res->hits[0].lang, "tr");
+}
+
+TEST_F(RankingContentTest, ReaderLanguageDecidesWhenTheWordsDoNot) {
+  // "paylane" is in every language's items: the reader's language decides; the words win when they speak.
+  auto tr = searcher_->Search({.query = "paylane", .today = kToday, .language = "tr"});
+  auto en = searcher_->Search({.query = "paylane", .today = kToday, .language = "en"});
+  ASSERT_TRUE(tr.ok() && en.ok());
+  ASSERT_FALSE(tr->hits.empty());
+  ASSERT_FALSE(en->hits.empty());
+  EXPECT_EQ(tr->language, "tr");
+  EXPECT_EQ(tr->hits[0].lang, "tr");
+  EXPECT_EQ(en->hits[0].lang, "en");
+  auto words = searcher_->Search({.query = "why was the refund rejected", .today = kToday, .language = "tr"});
+  ASSERT_TRUE(words.ok());
+  EXPECT_EQ(words->language, "en");
+}
+
+TEST_F(RankingContentTest, PastedMessagesAreTextNotQuerySyntax) {
+  struct Case {
+    std::string text;
+    const char* first;
+  };
+  const std::vector<Case> cases = {
+      // A signature's phone number: "+44" used to be a required term, and this found nothing.
+      {"Hello,\n\nwe accidentally pushed our live secret key to a public GitHub repo this morning. Someone may "
+       "have copied it. What do we do now, and will payments stop working?\n\nThanks,\nMaria Lopez\n"
+       "+44 20 7946 0321",
+       "payments/leaked-api-key"},
+      // A pasted JSON line: quotes and a colon, not a phrase and a field.
+      {R"("decline_code": "do_not_honor")", "payments/declined-cards"},
+      // Operators inside prose: AND, NOT, parentheses and a minus.
+      {"Hi team - the customer (order 4411) says the card was declined AND NOT charged, error "
+       "ERR_INSUFFICIENT_FUNDS -- can you check?",
+       "payments/declined-cards"},
+  };
+  for (const Case& c : cases) {
+    SearchResponse res = Run(c.text);
+    ASSERT_FALSE(res.hits.empty()) << c.text;
+    EXPECT_EQ(res.hits[0].id, c.first) << c.text;
+  }
+}
+
+TEST_F(RankingContentTest, PastedMessageRanksTheExplainingArticleFirst) {
+  // Greetings and filler ("Hi", "customer", "money", "still", "help") used to rank scripted answers first
+  // and "Failed refunds" 18th.
+  const std::string message =
+      "Hi, we tried to refund order 8812 yesterday but the dashboard shows 'refund_failed' and the money is "
+      "still on our side. Can you help?";
+  SearchResponse res = Run(message);
+  ASSERT_GE(res.hits.size(), 3u);
+  std::vector<std::string> top3 = Ids(res);
+  top3.resize(3);
+  EXPECT_NE(std::find(top3.begin(), top3.end(), "payments/refund-failures"), top3.end())
+      << ::testing::PrintToString(top3);
+  EXPECT_EQ(res.hits[0].kind, Kind::kArticle) << res.hits[0].id;
+}
+
+TEST_F(RankingContentTest, IdentifierSpellingsAndBareStatusesFindTheSameItems) {
+  const std::string first = Run("refund.failed").hits.at(0).id;
+  for (const char* q : {"refund_failed", "refund-failed", "REFUND_FAILED"}) {
+    SearchResponse res = Run(q);
+    ASSERT_FALSE(res.hits.empty()) << q;
+    EXPECT_EQ(res.hits[0].id, first) << q;
+  }
+  SearchResponse status = Run("402");
+  ASSERT_FALSE(status.hits.empty());
+  EXPECT_EQ(status.hits[0].id, "payments/declined-cards");
+  EXPECT_TRUE(status.hits[0].exact);
+  EXPECT_EQ(Run("429").hits.at(0).id, "payments/rate-limits");
+}
+
+TEST_F(RankingContentTest, NegativeOperatorsExclude) {
+  auto mentions_refund = [&](const std::string& id) { return ItemWords(id).find(" refund") != std::string::npos; };
+  for (const char* q : {"-refund", "NOT refund", "webhook -refund", "webhook NOT refund"}) {
+    SearchResponse res = Run(q, 100);
+    ASSERT_FALSE(res.hits.empty()) << q;
+    for (const SearchHit& h : res.hits) EXPECT_FALSE(mentions_refund(h.id)) << q << " returned " << h.id;
+  }
+  // A pure negative query lists everything else: more than the items about webhooks alone.
+  EXPECT_GT(Run("-refund", 100).total, Run("webhook -refund", 100).total);
+}
+
+TEST_F(RankingContentTest, AsYouTypeShowsTheFinalSearchsCorrectionAndOrder) {
+  auto run = [&](const std::string& q, bool partial) {
+    auto res = searcher_->Search({.query = q, .size = 10, .partial = partial, .today = kToday});
+    EXPECT_TRUE(res.ok()) << q;
+    return res.ok() ? *res : SearchResponse{};
+  };
+  // Each time a word is complete, the list as-you-type is the final list.
+  for (const std::string& q : {"webhook", "webhook retries", "refund failed", "card declined insufficient funds"}) {
+    EXPECT_EQ(Ids(run(q, true)), Ids(run(q, false))) << q;
+  }
+  // Never a correction the final search would not make.
+  SearchResponse typing = run("webhok retires", true);
+  SearchResponse final_search = run("webhok retires", false);
+  EXPECT_EQ(typing.corrected_query, final_search.corrected_query);
+  EXPECT_EQ(final_search.corrected_query, "webhook retries");
+  EXPECT_EQ(Ids(typing), Ids(final_search));
+  // A half-typed word does not turn an English query Turkish ("ret" is a Turkish word).
+  SearchResponse half = run("webhok ret", true);
+  ASSERT_FALSE(half.hits.empty());
+  for (const SearchHit& h : half.hits) EXPECT_EQ(h.lang, "en") << h.id;
+}
+
+TEST_F(RankingContentTest, MetaArticlesDoNotOutrankProductArticles) {
+  for (const char* q : {"webhook not received", "card declined", "refund", "iade", "ERR_CARD_DECLINED"}) {
+    SearchResponse res = Run(q);
+    std::vector<std::string> top3 = Ids(res);
+    top3.resize(std::min<std::size_t>(3, top3.size()));
+    for (const std::string& id : top3) EXPECT_NE(id, "handbook/kb-search") << q;
+  }
+  // Asked about kb itself, the article about kb still comes first.
+  EXPECT_EQ(Run("kb query syntax").hits.at(0).id, "handbook/kb-search");
+}
+
+TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {
+  auto related = searcher_->Related("payments/refund-failures", 5);
+  ASSERT_TRUE(related.ok());
+  std::vector<std::string> ids;
+  for (const SearchHit& h : *related) ids.push_back(h.id);
+  for (const char* linked : {"payments/refund-timing", "payments/refunds"}) {
+    EXPECT_NE(std::find(ids.begin(), ids.end(), linked), ids.end()) << linked << " in " << ::testing::PrintToString(ids);
+  }
+  auto answer = searcher_->Related("payments/answers/refund-status", 5);
+  ASSERT_TRUE(answer.ok());
+  ASSERT_FALSE(answer->empty());
+  for (const SearchHit& h : *answer) EXPECT_EQ(h.lang, "en") << h.id;  // never a Turkish reply as related
+}
+
 }  // namespace
 }  // namespace kb

@@ -133,10 +133,13 @@ class Searcher {
   Searcher& operator=(const Searcher&) = delete;
 
   Result<SearchResponse> Search(const SearchRequest& request);
-  // As-you-type: completions of the last word and the top `hits` items for the partial query.
-  Result<SuggestResponse> Suggest(const std::string& partial_query, int completions = 8, int hits = 5);
+  // As-you-type: completions of the last word and the top `hits` items for the partial query, in the order
+  // the final search gives them once the last word is complete. `language`: as SearchRequest::language.
+  Result<SuggestResponse> Suggest(const std::string& partial_query, int completions = 8, int hits = 5,
+                                  const std::string& language = "");
   Result<StoredItem> GetItem(const std::string& id);
-  // Items like this one (more-like-this over its most informative terms).
+  // Items related to this one, in its language: those it links to and that link to it, then those sharing
+  // its error codes, then its tags, then more-like-this over its most informative words.
   Result<std::vector<SearchHit>> Related(const std::string& id, int count = 5);
 
   // Item id → popularity (opens + copies, e.g. from UsageLog::Popularity), used only when
