@@ -478,7 +478,7 @@ std::string QueryLanguage(const std::vector<std::string>& words, const std::vect
 bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
   if (text.empty() || IsSpace(text.back())) return false;
   const std::size_t cut = text.find_last_of(" \t\n\r\f\v");
-  const std::vector<std::string> last = QueryWords(cut == std::string::npos ? text : text.substr(cut + 1));
+  const std::vector<std::string> last = SplitQueryWords(cut == std::string::npos ? text : text.substr(cut + 1));
   if (last.empty()) return false;
   const std::string word = Xapian::Unicode::tolower(last.front());
   if (word.find(':') != std::string::npos || word.find('*') != std::string::npos) return true;
@@ -499,7 +499,7 @@ std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Datab
     std::size_t end = i;
     while (end < text.size() && !IsSpace(text[end])) ++end;
     std::string token = text.substr(i, end - i);
-    const std::vector<std::string> word = QueryWords(token);
+    const std::vector<std::string> word = SplitQueryWords(token);
     if (!word.empty() && word.front().find('_') != std::string::npos &&
         !db.term_exists(Xapian::Unicode::tolower(word.front()))) {
       for (std::size_t k = 1; k + 1 < token.size(); ++k) {
@@ -534,7 +534,7 @@ bool AsksForReply(const std::string& text) {
       "reply",  "replies", "respond", "response", "responses", "answer", "answers", "say", "tell", "write",
       "wording", "template", "templates", "macro", "macros", "canned", "scripted", "cevap", "cevabı", "cevabi",
       "yanıt", "yanit", "yanıtı", "yaniti", "yanıtla", "yanitla", "diyeyim", "yazayım", "yazayim", "şablon", "sablon"};
-  for (const std::string& w : QueryWords(text)) {
+  for (const std::string& w : SplitQueryWords(text)) {
     if (kReplyWords.count(Xapian::Unicode::tolower(w))) return true;
   }
   return false;
@@ -623,6 +623,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
   QueryPlan plan;
   out->prose = ctx.plain || (r.pasted_text && LooksPasted(request.query, r.long_query_words));
   if (out->prose) {
+    out->message = LooksLikeMessage(request.query);
     out->free_text = CleanPastedText(request.query);
     plan.text = out->free_text;
   } else {
@@ -639,7 +640,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
   out->wants_reply = AsksForReply(out->free_text);
   plan.tokens = Tokens(out->prose ? plan.text : out->free_text);
-  out->words = static_cast<int>(QueryWords(out->free_text).size());
+  out->words = static_cast<int>(SplitQueryWords(out->free_text).size());
   plan.long_query = out->words > r.long_query_words;
   out->long_query = plan.long_query;
   return plan;
@@ -657,7 +658,7 @@ std::vector<std::string> SearchLanguages(const SearchRequest& request, const Que
   std::vector<std::string> langs = ctx.langs;
   if (langs.empty()) langs.push_back(ctx.options->default_lang);
   if (!ctx.options->ranking.language_first) return langs;
-  std::vector<std::string> words = QueryWords(plan.text);
+  std::vector<std::string> words = SplitQueryWords(plan.text);
   const bool typing = request.partial && !request.query.empty() && !IsSpace(request.query.back());
   if (typing && !words.empty()) words.pop_back();  // a word still being typed says nothing of its language
   out->language = QueryLanguage(words, ctx.langs, *ctx.db, request.language, ctx.options->default_lang);

@@ -34,6 +34,7 @@ struct ParsedQuery {
   std::string corrected;                    // spelling correction of free_text, "" if none
   bool auto_corrected = false;              // `query` searches `corrected` (a word the index lacks was fixed)
   bool prose = false;                       // pasted text: read as plain words, never as query syntax
+  bool message = false;                     // pasted text that is a message (lines, a greeting), not a question
   bool wants_reply = false;                 // asks what to send ("reply", "what to tell", "cevap")
   bool operators = false;                   // typed with operators or quotes (a zero-result retry reads it as text)
   int words = 0;                            // words in free_text

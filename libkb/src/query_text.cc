@@ -168,12 +168,57 @@ std::vector<std::string> MessageTokens(const std::string& text) {
 
 }  // namespace
 
+bool IntendedSyntax(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const bool word_start = i == 0 || IsSpace(text[i - 1]);
+    const bool next_alpha = i + 1 < text.size() && (std::isalpha(static_cast<unsigned char>(text[i + 1])) ||
+                                                    static_cast<unsigned char>(text[i + 1]) >= 0x80);
+    if (std::isalnum(c) || c >= 0x80 || IsSpace(static_cast<char>(c)) || c == '_' || c == '.' || c == '"') continue;
+    if ((c == '-' || c == '+') && (word_start ? next_alpha : true)) continue;
+    if (c == '*' && (i + 1 == text.size() || IsSpace(text[i + 1]))) continue;
+    if (c == ':' && i > 0 && std::isalpha(static_cast<unsigned char>(text[i - 1])) && i + 1 < text.size() &&
+        !IsSpace(text[i + 1])) {
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+// The share of words written as operators: "a* b* -c tag:x" is a typed query however long it is.
+bool MostlyOperators(std::string_view text, std::size_t words) {
+  std::size_t ops = 0;
+  bool start = true;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (IsSpace(c)) {
+      start = true;
+      continue;
+    }
+    const bool end = i + 1 == text.size() || IsSpace(text[i + 1]);
+    if ((start && (c == '-' || c == '+' || c == '"')) || (end && c == '*')) ++ops;
+    start = false;
+  }
+  return ops * 2 >= words;
+}
+
 bool LooksPasted(std::string_view text, int max_typed_words) {
   std::string_view t = Trim(text);
   if (t.find('\n') != std::string_view::npos) return true;
   const std::size_t words = CountWords(t);
-  if (words > static_cast<std::size_t>(std::max(1, max_typed_words))) return true;
+  if (words > static_cast<std::size_t>(std::max(1, max_typed_words))) return !MostlyOperators(t, words);
   if (words < 6) return false;
+  std::string lower = Lower(t.substr(0, 32));
+  for (std::string_view g : kGreetings) {
+    if (StartsWithWord(lower, g)) return true;
+  }
+  return false;
+}
+
+bool LooksLikeMessage(std::string_view text) {
+  std::string_view t = Trim(text);
+  if (t.find('\n') != std::string_view::npos) return true;
   std::string lower = Lower(t.substr(0, 32));
   for (std::string_view g : kGreetings) {
     if (StartsWithWord(lower, g)) return true;
@@ -290,7 +335,7 @@ std::string FoldedTurkishWords(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> QueryWords(std::string_view text) {
+std::vector<std::string> SplitQueryWords(std::string_view text) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < text.size()) {

@@ -15,6 +15,15 @@ namespace kb::internal {
 // text, never query syntax.
 bool LooksPasted(std::string_view text, int max_typed_words);
 
+// True when pasted text is a message someone wrote to someone (lines, or a greeting first) rather than one
+// long question or log line.
+bool LooksLikeMessage(std::string_view text);
+
+// True when `text` uses query syntax on purpose: every character is a word character, a space, a quote, a
+// leading - or + on a word, a trailing *, or a filter's colon. A pasted JSON line ("code": "x"), a phone
+// number (+44 20 …) or a parenthesis is syntax by accident.
+bool IntendedSyntax(std::string_view text);
+
 // A pasted message reduced to what describes the problem: quoted replies ("> …", "On … wrote:" and what
 // follows), the greeting, the sign-off and the signature after it, e-mail addresses and phone numbers are
 // removed, and characters that are query syntax elsewhere (quotes, brackets, +, :, *) become spaces. Words
@@ -41,7 +50,7 @@ std::string FoldTurkish(std::string_view text);
 std::string FoldedTurkishWords(std::string_view text);
 
 // Splits typed or cleaned text into words: whitespace-separated, with surrounding punctuation removed.
-std::vector<std::string> QueryWords(std::string_view text);
+std::vector<std::string> SplitQueryWords(std::string_view text);
 
 }  // namespace kb::internal
 

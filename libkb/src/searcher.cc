@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "query_builder.h"
+#include "query_text.h"
 #include "related.h"
 #include "schema.h"
 #include "section_scorer.h"
@@ -210,17 +211,18 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   const RankingOptions& r = options.ranking;
   Xapian::Enquire enquire(db);
   enquire.set_query(parsed->query);
-  // Pasted text (a whole message or log) is weighted with IneB2, a divergence-from-randomness model: on long
-  // queries it ranked clearly better than BM25, on short ones BM25 did (bench/README.md).
-  if (r.pasted_query_words > 0 && parsed->words >= r.pasted_query_words) {
+  // A long question or log is weighted with IneB2, a divergence-from-randomness model: on long queries it
+  // ranked clearly better than BM25, on short ones BM25 did. A message (lines, a greeting) stays with BM25 and
+  // gets no feedback: both drifted on the support set's pasted e-mails (bench/README.md).
+  if (r.pasted_query_words > 0 && parsed->words >= r.pasted_query_words && !parsed->message) {
     enquire.set_weighting_scheme(Xapian::IneB2Weight(1.0));
   } else {
     enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
   }
   const bool by_relevance = request.sort == "relevance";
-  if (by_relevance && parsed->long_query && r.feedback_docs > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
-    enquire.set_query(WithFeedback(enquire, parsed->query, r));
-  }
+  const bool feedback = by_relevance && parsed->long_query && !parsed->message && r.feedback_docs > 0 &&
+                        r.feedback_terms > 0 && r.feedback_weight > 0;
+  if (feedback) enquire.set_query(WithFeedback(enquire, parsed->query, r));
   // A query of filters alone weighs every match 0, and Xapian orders ties by docid, which differs between one
   // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
   // unlike a KeyMaker).
@@ -250,9 +252,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   if (mset.empty() && !parsed->fallback.empty()) {
     // Nothing in the query's language: the other languages' items are better than nothing.
     enquire.set_query(parsed->fallback);
-    if (by_relevance && parsed->long_query && r.feedback_docs > 0 && r.feedback_terms > 0 && r.feedback_weight > 0) {
-      enquire.set_query(WithFeedback(enquire, parsed->fallback, r));
-    }
+    if (feedback) enquire.set_query(WithFeedback(enquire, parsed->fallback, r));
     mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
   }
   Xapian::MSet facet_mset = mset;
@@ -383,7 +383,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
       out.suggestion = suggestion;
     }
   }
-  if (out.total == 0 && parsed->operators && !plain) {
+  if (out.total == 0 && parsed->operators && !plain && !internal::IntendedSyntax(parsed->free_text)) {
     // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
     // pasted JSON line or a phone number's + is not query syntax).
     Result<SearchResponse> retry = DoSearch(request, /*plain=*/true);

@@ -70,6 +70,40 @@ class ServerApiTest : public ::testing::Test {
 TempDir* ServerApiTest::dir_ = nullptr;
 ServerProcess* ServerApiTest::server_ = nullptr;
 
+// The starter content/, in English and Turkish, through the real server: the query's language, the reader's
+// language from ui_lang or Accept-Language, and a clear 400 for a bad code.
+TEST(ServerLanguageTest, QueryAndReaderLanguageOverHttp) {
+  TempDir dir;
+  BuildDbFromDir(dir.Sub("db"), std::string(KB_SOURCE_DIR) + "/content");
+  ServerProcess server(dir.Sub("server.log"));
+  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--usage-log", "off"}));
+  auto cli = server.Client();
+  auto get = [&](const std::string& path, const httplib::Headers& headers = {}) {
+    auto res = cli->Get(path, headers);
+    EXPECT_TRUE(res) << path;
+    if (!res) return json();
+    EXPECT_EQ(res->status, 200) << path << ": " << res->body;
+    return json::parse(res->body, nullptr, false);
+  };
+  json english = get("/api/search?q=refund%20failed");
+  EXPECT_EQ(english["language"], "en");
+  ASSERT_FALSE(english["results"].empty());
+  EXPECT_EQ(english["results"][0]["id"], "payments/refund-failures");
+  for (const json& hit : english["results"]) EXPECT_EQ(hit["lang"], "en") << hit["id"];
+  json turkish = get("/api/search?q=iadem%20gelmedi");
+  EXPECT_EQ(turkish["language"], "tr");
+  // Words every language uses: the reader's language decides, by parameter or by the browser's header.
+  EXPECT_EQ(get("/api/search?q=paylane&ui_lang=tr")["language"], "tr");
+  EXPECT_EQ(get("/api/search?q=paylane&ui_lang=tr-TR")["results"][0]["lang"], "tr");
+  EXPECT_EQ(get("/api/search?q=paylane", {{"Accept-Language", "tr-TR,tr;q=0.9,en;q=0.8"}})["language"], "tr");
+  EXPECT_EQ(get("/api/search?q=paylane", {{"Accept-Language", "en-GB,en;q=0.9"}})["language"], "en");
+  EXPECT_EQ(get("/api/suggest?q=paylane%20&ui_lang=tr&completions=0")["results"][0]["lang"], "tr");
+  auto bad = cli->Get("/api/search?q=refund&ui_lang=turkish");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  EXPECT_EQ(server.child().Stop(), 0) << server.child().Log();
+}
+
 TEST_F(ServerApiTest, SearchReturnsTheDesignShape) {
   json j = GetJson("/api/search?q=partial%20refund");
   EXPECT_EQ(j["query"], "partial refund");
