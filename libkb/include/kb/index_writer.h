@@ -25,8 +25,9 @@
 
 namespace kb {
 
-// Version of the on-disk layout (terms, values, document data). Stored as metadata `kb:schema`.
-inline constexpr int kSchemaVersion = 1;
+// Version of the on-disk layout (terms, values, document data). Stored as metadata `kb:schema`. 2: link and
+// file terms (XL, XF), Turkish words also indexed without diacritics, the `boost` value slot.
+inline constexpr int kSchemaVersion = 2;
 
 struct WriterOptions {
   // Create the database if missing. Default: true.
