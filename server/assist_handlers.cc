@@ -116,7 +116,10 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   const SearchHit* answer = nullptr;
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kArticle && article == nullptr) article = &h;
-    if (h.kind == Kind::kAnswer && answer == nullptr) answer = &h;
+  }
+  // The reply goes out in the article's language: an answer in another one is never the one to send.
+  for (const SearchHit& h : found->hits) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
   }
   // No scripted answer on the first page: look for one about the article (its error codes and title) rather
   // than searching the whole ticket again, which cost as much as the first search (34 of 110 ms, 14k items).

@@ -65,7 +65,9 @@ std::size_t AssistOnce(Searcher& searcher, const Ticket& ticket) {
   const SearchHit* answer = nullptr;
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kArticle && article == nullptr) article = &h;
-    if (h.kind == Kind::kAnswer && answer == nullptr) answer = &h;
+  }
+  for (const SearchHit& h : found->hits) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
   }
   SearchResponse answers;
   if (answer == nullptr && article != nullptr) {
