@@ -29,7 +29,7 @@ void AddEscalations(ServerState& s, nlohmann::json* results);
 
 struct AssistRequest {
   Ticket ticket;
-  std::string lang;  // the reader's language, "" = the index default
+  std::string lang;  // the reader's language (SearchRequest::language), "" = the index default
   int results = 5;   // how many further items to list
 };
 

@@ -110,6 +110,7 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   SearchRequest sr;
   sr.query = ticket.subject.empty() ? ticket.text : ticket.subject + "\n" + ticket.text;
   sr.size = kCandidates;
+  sr.language = request.lang;
   Result<SearchResponse> found = WithSearcher(s, [&](Searcher& x) { return x.Search(sr); });
   if (!found.ok()) return found.status();
   const SearchHit* article = nullptr;
@@ -130,6 +131,7 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
     ar.query += article->title;
     ar.filters["kind"] = {"answer"};
     ar.filters["lang"] = {article->lang};
+    ar.language = article->lang;
     ar.size = 1;
     ar.snippets = false;
     Result<SearchResponse> more = WithSearcher(s, [&](Searcher& x) { return x.Search(ar); });
@@ -141,7 +143,7 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   if (!searcher.ok()) return searcher.status();
   const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
   const TicketSignals signals = ExtractSignals(sr.query);
-  json out = {{"language", request.lang},
+  json out = {{"language", found->language.empty() ? request.lang : found->language},
               {"signals", {{"error_codes", signals.error_codes},
                            {"http_statuses", signals.http_statuses},
                            {"identifiers", signals.identifiers}}},
@@ -187,6 +189,7 @@ void post_assist(ServerState& s, const httplib::Request& req, httplib::Response&
   if (t.text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return SendError(res, 400, "invalid_argument", "text is required: paste the ticket or message");
   }
+  if (ar.lang.empty() && !ReaderLanguage(req, res, &ar.lang)) return;
   if (!ar.lang.empty() && (ar.lang.size() != 2 || !std::islower(static_cast<unsigned char>(ar.lang[0])) ||
                            !std::islower(static_cast<unsigned char>(ar.lang[1])))) {
     return SendError(res, 400, "invalid_argument", "lang must be a 2-letter ISO 639-1 code such as en or tr");

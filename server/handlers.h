@@ -59,6 +59,8 @@ void SendError(httplib::Response& res, int status, std::string_view code, std::s
 bool StringField(const nlohmann::json& obj, const char* key, std::size_t limit, httplib::Response& res,
                  std::string* out);
 
+// The reader's language: `ui_lang`, else the first of Accept-Language, else ""; answers 400 on a bad ui_lang.
+bool ReaderLanguage(const httplib::Request& req, httplib::Response& res, std::string* lang);
 // Answers a libkb error. Details of server-side failures go to the log, not to the client.
 void SendStatus(ServerState& s, httplib::Response& res, const Status& status);
 // Parses a JSON object body, or answers 400.

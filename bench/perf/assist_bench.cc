@@ -76,6 +76,7 @@ std::size_t AssistOnce(Searcher& searcher, const Ticket& ticket) {
     ar.query += article->title;
     ar.filters["kind"] = {"answer"};
     ar.filters["lang"] = {article->lang};
+    ar.language = article->lang;
     ar.size = 1;
     ar.snippets = false;
     Result<SearchResponse> more = searcher.Search(ar);

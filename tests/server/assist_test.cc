@@ -111,6 +111,7 @@ const char kTicket[] =
 
 TEST_F(AssistTest, TicketGetsArticleFilledAnswerAndContact) {
   json r = Assist({{"text", kTicket}, {"subject", "Checkout declined"}, {"agent", "Sam"}});
+  EXPECT_EQ(r["language"], "en");
   EXPECT_EQ(r["signals"]["error_codes"], json::array({"ERR_CARD_DECLINED"}));
   EXPECT_EQ(r["signals"]["identifiers"], json::array({"pay_3Fk9Qm2Lx"}));
   EXPECT_EQ(r["article"]["id"], "payments/declined-cards");
