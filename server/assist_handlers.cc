@@ -1,4 +1,5 @@
 // POST /api/assist and the escalation contacts shown with results (assist.h).
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 
@@ -118,12 +119,29 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kArticle && article == nullptr) article = &h;
   }
+  // The answer written for the article comes first: one it links to or that links to it (Searcher::Related,
+  // in the article's language). On content/ the ticket's words alone ranked the sandbox test-card reply above
+  // the declined-card one for a declined card.
+  std::vector<SearchHit> related;
+  if (article != nullptr) {
+    Result<std::vector<SearchHit>> r = WithSearcher(s, [&](Searcher& x) { return x.Related(article->id, 5); });
+    if (r.ok()) related = std::move(*r);
+  }
+  const auto is_related = [&](const SearchHit& h) {
+    return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
+  };
+  for (const SearchHit& h : found->hits) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && article != nullptr && is_related(h)) answer = &h;
+  }
+  for (const SearchHit& h : related) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && h.lang == article->lang) answer = &h;
+  }
   // The reply goes out in the article's language: an answer in another one is never the one to send.
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
   }
-  // No scripted answer on the first page: look for one about the article (its error codes and title) rather
-  // than searching the whole ticket again, which cost as much as the first search (34 of 110 ms, 14k items).
+  // Still none: look for one about the article (its error codes and title) rather than searching the whole
+  // ticket again, which cost as much as the first search (34 of 110 ms, 14k items).
   SearchResponse answers;
   if (answer == nullptr && article != nullptr) {
     SearchRequest ar;

@@ -1,6 +1,6 @@
 // Ticket assist benchmark: what POST /api/assist costs in libkb for a pasted ticket of about 2,000 characters
 // (bench/perf/tickets.txt), per ticket on the thread's CPU clock: the search with the ticket's text (top 10,
-// snippets on, as server/assist_handlers.cc asks), the answers-only search on the article's codes and title
+// snippets on, as server/assist_handlers.cc asks), the article's related items, the answers-only search on the article's codes and title
 // that it adds when the first page has no scripted answer, reading the answer, the signals and the placeholder
 // filling. Row: assist/SCALE/ticket/kb:assist.
 #include <benchmark/benchmark.h>
@@ -65,6 +65,20 @@ std::size_t AssistOnce(Searcher& searcher, const Ticket& ticket) {
   const SearchHit* answer = nullptr;
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kArticle && article == nullptr) article = &h;
+  }
+  std::vector<SearchHit> related;
+  if (article != nullptr) {
+    Result<std::vector<SearchHit>> r = searcher.Related(article->id, 5);
+    if (r.ok()) related = std::move(*r);
+  }
+  const auto is_related = [&](const SearchHit& h) {
+    return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
+  };
+  for (const SearchHit& h : found->hits) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && article != nullptr && is_related(h)) answer = &h;
+  }
+  for (const SearchHit& h : related) {
+    if (h.kind == Kind::kAnswer && answer == nullptr && h.lang == article->lang) answer = &h;
   }
   for (const SearchHit& h : found->hits) {
     if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
