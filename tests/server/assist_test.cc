@@ -305,6 +305,32 @@ TEST_F(AssistTest, SlackRefusesWhatSlackDidNotSign) {
   EXPECT_EQ(again->status, 200);
 }
 
+// The acceptance case on the starter content/ itself: its owners.yaml, its declined-card article and reply.
+TEST(AssistContentTest, DeclinedCardTicketOnTheStarterContent) {
+  TempDir dir;
+  Result<Source> source = LoadSource(std::string(KB_SOURCE_DIR) + "/content");
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  IndexerOptions options;
+  options.db_path = dir.Sub("db");
+  ASSERT_TRUE(BuildIndex({*source}, options).ok());
+  ServerProcess server(dir.Sub("server.log"));
+  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--access-log", "off", "--usage-log", "off"}));
+  auto res = server.Client()->Post("/api/assist",
+                                   json({{"text", "Hi, I'm Ana from Acme.\nOur customer's payment pay_3Fk9Qm2Lx failed "
+                                                  "with ERR_CARD_DECLINED. What can we tell them?"},
+                                         {"agent", "Sam"}}).dump(),
+                                   "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json r = json::parse(res->body);
+  EXPECT_EQ(r["article"]["id"], "payments/declined-cards");
+  EXPECT_EQ(r["answer"]["id"], "payments/answers/card-declined");
+  EXPECT_EQ(r["answer"]["values"]["customer_name"]["value"], "Ana");
+  EXPECT_EQ(r["answer"]["values"]["payment_id"]["from"], "pattern");
+  EXPECT_EQ(r["answer"]["missing"], json::array({"decline_reason"}));
+  EXPECT_EQ(r["escalation"]["contact"], "#payments-support, mention @payments-l2");
+}
+
 TEST(AssistSlackOffTest, EndpointIsOffWithoutASecret) {
   TempDir dir;
   BuildDbFromDir(dir.Sub("db"), std::string(KB_TEST_DATA) + "/assist");
