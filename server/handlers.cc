@@ -1,5 +1,6 @@
 #include "handlers.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <map>
@@ -275,11 +276,20 @@ void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Re
     return SendError(res, 404, "not_found", "'" + id + "' is an article, not a scripted answer");
   }
   const std::string text = AnswerText(r->item);
+  // A misspelt name would otherwise leave its placeholder blank without a word: name what the answer has.
+  const std::vector<std::string> names = ListPlaceholders(text);
+  for (const auto& [name, value] : values) {
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    std::string known;
+    for (const std::string& n : names) known += (known.empty() ? "" : ", ") + n;
+    return SendError(res, 400, "invalid_argument",
+                     "unknown placeholder '" + name + "'; this answer has: " + (known.empty() ? "none" : known));
+  }
   RenderedAnswer rendered = RenderAnswer(text, values);
   SendJson(res, {{"id", id},
                  {"text", rendered.text},
                  {"missing", rendered.missing},
-                 {"placeholders", ListPlaceholders(text)},
+                 {"placeholders", names},
                  {"complete", rendered.complete()}});
 }
 
@@ -326,7 +336,11 @@ std::string RecordedUser(const ServerState& s, const httplib::Request& req, cons
 void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   const Principal who = s.access ? s.access->Identify(req) : Principal{true, "open", "", "", kAllScopes};
   res.set_header("Cache-Control", "no-store");
-  SendJson(res, {{"auth", who.kind}, {"label", who.label}, {"user", who.user}, {"scopes", ScopeNames(who.scopes)}});
+  SendJson(res, {{"auth", who.kind},
+                 {"label", who.label},
+                 {"user", who.user},
+                 {"scopes", ScopeNames(who.scopes)},
+                 {"limits", {{"query_bytes", s.config.max_query_bytes}}}});
 }
 
 void get_healthz(ServerState&, const httplib::Request&, httplib::Response& res) {

@@ -131,7 +131,8 @@ RenderedAnswer RenderAnswer(std::string_view text, const std::map<std::string, s
   ScanPlaceholders(text, [&](const Placeholder& p) {
     if (p.type != Placeholder::Type::kValid) return;
     const auto it = values.find(std::string(p.name));
-    if (it != values.end() && !it->second.empty()) {
+    // A value of only blanks is no value: the placeholder stays missing.
+    if (it != values.end() && it->second.find_first_not_of(" \t\r\n") != std::string::npos) {
       out.text.append(text.substr(copied, p.begin - copied));
       out.text += it->second;
       copied = p.end;

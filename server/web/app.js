@@ -12,8 +12,12 @@ const $ = (id) => document.getElementById(id);
 const els = {};
 const state = {
   q: '', filters: {}, page: 1, results: [], selected: -1, searchKey: null, seq: 0,
-  item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null,
+  insightsSeq: 0, insightsRetry: 0, insights: null,
+  item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null, pending: Promise.resolve(),
+  maxQueryBytes: 1024,
 };
+const utf8 = new TextEncoder();
+const byteLength = (text) => utf8.encode(text).length;
 
 // The reader's language: chosen on the page (kept in localStorage), else the browser's. The server reads a
 // query in its own words' language and uses this only when the words could be either.
@@ -82,6 +86,7 @@ async function applyScopes() {
   if (token) headers.Authorization = 'Bearer ' + token;
   const res = await fetch('/api/whoami', { headers }).catch(() => null);
   const who = res && res.ok ? await res.json().catch(() => null) : null;
+  if (who && who.limits && Number.isInteger(who.limits.query_bytes)) state.maxQueryBytes = who.limits.query_bytes;
   if (!who || !Array.isArray(who.scopes)) return;
   $('insights-link').hidden = !who.scopes.includes('insights');
   document.body.dataset.scopes = who.scopes.join(' ');
@@ -128,6 +133,10 @@ function sanitizedBody(html) {
   };
   walk(doc.body);
   return [...document.importNode(doc.body, true).childNodes];
+}
+
+function setTitle(text) {
+  document.title = text;
 }
 
 function badge(cls, text, title) {
@@ -208,32 +217,52 @@ function filterQuery(p) {
   for (const f of FILTER_FIELDS) for (const v of state.filters[f] || []) p.append(f, v);
 }
 
-async function search(partial) {
-  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE),
+// The searches that draw the page are never logged (log=false): the usage log gets one search per query the
+// engineer settles on, from settle().
+function search(partial) {
+  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE), log: 'false',
     ui_lang: readerLanguage() });
   if (partial && state.q && !/\s$/.test(state.q)) p.set('partial', 'true');
   filterQuery(p);
   const key = p.toString();
-  if (key === state.searchKey) return;
+  if (key === state.searchKey) return state.pending;
   state.searchKey = key;
   const seq = ++state.seq;
-  try {
-    // The server reads a still-typed last word as the final search will (complete word, prefix or typo), so
-    // the list as-you-type is the list the engineer gets on Enter: no second search here.
-    const res = await api('/api/search?' + key);
-    if (seq !== state.seq) return;  // a newer search is on its way
-    if (!p.has('partial')) state.loggedKey = logKey();
-    renderResults(res);
-  } catch (e) {
-    if (seq !== state.seq) return;
-    state.searchKey = null;
-    els.status.textContent = e.status === 414 ? 'That query is too long.' : 'Search failed: ' + e.message;
-    els.results.replaceChildren();
+  if (byteLength(state.q) > state.maxQueryBytes) {
+    clearResults('');
+    return (state.pending = Promise.resolve());
   }
+  state.pending = (async () => {
+    try {
+      const res = await api('/api/search?' + key);
+      if (seq !== state.seq) return;  // a newer search is on its way
+      renderResults(res);
+    } catch (e) {
+      if (seq !== state.seq) return;
+      state.searchKey = null;
+      clearResults(e.status === 414 || e.status === 400 ? e.message : 'Search failed: ' + e.message);
+    }
+  })();
+  return state.pending;
+}
+
+// Empties every part of the previous list, so that no stale pager or facet stays next to an error.
+function clearResults(message) {
+  state.results = [];
+  state.selected = -1;
+  els.status.textContent = message;
+  els.results.replaceChildren();
+  els.results.dataset.query = state.q;
+  els.pager.replaceChildren();
+  els.facets.replaceChildren();
+  els.didYouMean.hidden = true;
+  els.empty.hidden = true;
 }
 
 const searchSoon = debounce(() => search(true), 120);
-const logSearchSoon = debounce(logSettledSearch, 1500);
+// Typing that stops for this long counts as settling on the query.
+const SETTLE_MS = 1500;
+const logSearchSoon = debounce(() => settle(), SETTLE_MS);
 const suggestSoon = debounce(suggest, 120);
 
 async function suggest() {
@@ -268,6 +297,7 @@ function renderResults(res) {
   state.results = res.results;
   state.selected = -1;
   const n = res.total;
+  if (!els.list.hidden) setTitle(state.q ? `${state.q} – Support knowledge base` : 'Support knowledge base');
   els.status.textContent = n === 0 ? '' :
     `${n} result${n === 1 ? '' : 's'}${res.page > 1 ? `, page ${res.page}` : ''} · ${res.took_ms.toFixed(1)} ms`;
   if (res.partial) {
@@ -288,8 +318,14 @@ function renderResults(res) {
   }
   els.didYouMean.hidden = !els.didYouMean.hasChildNodes();
 
+  // A newer list for the same query (the settled search) keeps the chosen result, and the focus on it.
+  const keep = state.selectedId;
+  const hadFocus = els.results.contains(document.activeElement);
   els.results.replaceChildren(...res.results.map(resultItem));
   els.results.dataset.query = res.query;
+  const again = res.results.findIndex((h) => h.id === keep);
+  if (again >= 0) select(again, hadFocus);
+  else if (hadFocus) els.q.focus();
   renderFacets(res.facets);
   renderPager(res);
   renderEmpty(res);
@@ -297,10 +333,14 @@ function renderResults(res) {
 
 function resultItem(hit, i) {
   const anchor = hit.section && hit.section.anchor;
-  const li = el('li', { id: 'r' + i, class: 'result', role: 'option', 'aria-selected': 'false', tabindex: '-1',
-    'data-id': hit.id });
-  const link = el('a', { class: 'result-title', href: itemHash(hit.id, anchor), text: hit.title, tabindex: '-1',
-    onclick: () => recordOpen(i) });
+  const li = el('li', { id: 'r' + i, class: 'result', 'data-id': hit.id, ...(hit.lang ? { lang: hit.lang } : {}) });
+  const link = el('a', { class: 'result-title', href: itemHash(hit.id, anchor), text: hit.title,
+    onfocus: () => select(i, false),
+    onclick: (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button) return;  // a new tab keeps its own search
+      e.preventDefault();
+      openResult(i);
+    } });
   li.append(el('div', { class: 'result-head' }, link,
     anchor ? el('span', { class: 'section', text: '› ' + hit.section.title }) : null));
   li.append(badges(hit));
@@ -313,24 +353,31 @@ function resultItem(hit, i) {
   return li;
 }
 
-function select(i) {
+// Marks result i as the chosen one (aria-current) and, with `focus`, moves the keyboard focus to its link; the
+// page's scroll-padding keeps it clear of the sticky header.
+function select(i, focus = true) {
   const items = els.results.children;
   if (!items.length) return;
   state.selected = Math.max(-1, Math.min(items.length - 1, i));
-  for (const [k, li] of [...items].entries()) li.setAttribute('aria-selected', String(k === state.selected));
-  if (state.selected >= 0) {
+  state.selectedId = state.selected >= 0 ? items[state.selected].dataset.id : null;
+  for (const [k, li] of [...items].entries()) {
+    if (k === state.selected) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+  if (state.selected >= 0 && focus) {
+    const link = items[state.selected].querySelector('a');
+    link.focus({ preventScroll: true });
     items[state.selected].scrollIntoView({ block: 'nearest' });
-    els.q.setAttribute('aria-activedescendant', items[state.selected].id);
-  } else {
-    els.q.removeAttribute('aria-activedescendant');
   }
 }
 
-function openResult(i) {
+async function openResult(i) {
   const hit = state.results[i];
   if (!hit) return;
+  const hash = itemHash(hit.id, hit.section && hit.section.anchor);
+  await settle();
   recordOpen(i);
-  location.hash = itemHash(hit.id, hit.section && hit.section.anchor);
+  location.hash = hash;
 }
 
 function renderFacets(facets) {
@@ -424,6 +471,7 @@ async function reportGap() {
 
 function showList() {
   state.item = null;
+  setTitle(state.q ? `${state.q} – Support knowledge base` : 'Support knowledge base');
   els.insights.hidden = true;
   els.item.hidden = true;
   els.list.hidden = false;
@@ -437,6 +485,7 @@ async function showItem(id, section) {
   els.completions.hidden = true;
   els.item.hidden = false;
   if (!state.item || state.item.id !== id) {
+    els.item.removeAttribute('lang');
     els.itemHead.replaceChildren(el('p', { text: 'Loading…' }));
     els.itemBody.replaceChildren();
     els.answerPanel.hidden = true;
@@ -452,10 +501,12 @@ async function showItem(id, section) {
     state.item = it;
     renderItem(it);
     els.notHelpful.disabled = false;
+    els.helpful.disabled = false;
     els.notHelpfulComment.value = '';
     els.notHelpfulStatus.textContent = '';
+    els.helpfulStatus.textContent = '';
   }
-  // Scripted answers open on their fields; articles at the matching section.
+  // Scripted answers open on their fields, below their "When to use" guard; articles at the matching section.
   const first = state.item.answer && els.answerFields.querySelector('input');
   const target = !first && section && els.itemBody.querySelector(`[id="${CSS.escape(section)}"]`);
   for (const old of els.itemBody.querySelectorAll('.target')) old.classList.remove('target');
@@ -473,15 +524,24 @@ async function showItem(id, section) {
 }
 
 function renderItem(it) {
+  if (it.lang) els.item.lang = it.lang;
+  setTitle(`${it.title} – Support knowledge base`);
   const title = el('h1', { id: 'item-title', tabindex: '-1', text: it.title });
+  // The owner is on a badge; the line below says what the badges do not.
   const meta = el('p', { class: 'meta' });
-  if (it.product) meta.append(`Product: ${it.product} · `);
-  meta.append(`Owner: ${it.owner || 'unknown'}`);
-  if (it.tier === 'L2') meta.append(' · L2: involve the owning team');
-  if (it.stale) meta.append(el('strong', { class: 'warn', text: ` · Stale: ${it.owner || 'the owner'} should verify it` }));
-  els.itemHead.replaceChildren(title, badges(it), meta,
+  const parts = [];
+  if (it.product) parts.push(`Product: ${it.product}`);
+  if (it.tier === 'L2') parts.push('L2: involve the owning team');
+  meta.append(parts.join(' · '));
+  if (it.stale) meta.append(el('strong', { class: 'warn', text: `${parts.length ? ' · ' : ''}Stale: ${it.owner || 'the owner'} should verify it` }));
+  els.itemHead.replaceChildren(title, badges(it), meta.hasChildNodes() && meta.textContent ? meta : null,
     it.tags && it.tags.length ? el('p', { class: 'tags', text: it.tags.map((t) => '#' + t).join(' ') }) : null);
-  els.itemBody.replaceChildren(...sanitizedBody(it.html));
+  const body = sanitizedBody(it.html);
+  // Articles repeat their title as a first heading: the page already shows it.
+  const lead = body.find((n) => n.nodeType === Node.ELEMENT_NODE);
+  if (lead && lead.tagName === 'H1' && lead.textContent.trim() === it.title.trim()) body.splice(body.indexOf(lead), 1);
+  els.itemBody.replaceChildren(...body);
+  renderSource(it);
   for (const a of els.itemBody.querySelectorAll('a[href]')) {
     if (/^https?:/i.test(a.getAttribute('href'))) {
       a.target = '_blank';
@@ -525,6 +585,28 @@ async function loadRelated(id) {
   }
 }
 
+// Where the item lives: its file, and the edit page when the server knows one (--edit-url).
+function renderSource(it) {
+  const parts = [];
+  if (it.path) parts.push('Source: ', el('code', { text: it.path }));
+  if (it.edit_url && /^https?:/i.test(it.edit_url)) {
+    parts.push(' · ', el('a', { id: 'edit-link', href: it.edit_url, target: '_blank', rel: 'noopener noreferrer',
+      text: 'Edit this item' }));
+  }
+  els.itemSource.replaceChildren(...parts);
+  els.itemSource.hidden = parts.length === 0;
+}
+
+// The answer's "When to use" section is shown above its fields: the guard must be read before the answer is sent.
+function guardNodes() {
+  const heads = [...els.itemBody.querySelectorAll('h2, h3')];
+  const head = heads.find((h) => /^(when to use|ne zaman kullanılır)/i.test(h.textContent.trim()));
+  if (!head) return [];
+  const nodes = [];
+  for (let n = head.nextElementSibling; n && !/^H[1-3]$/.test(n.tagName); n = n.nextElementSibling) nodes.push(n);
+  return nodes.map((n) => n.cloneNode(true));
+}
+
 function humanize(name) {
   return name.replace(/[_.]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
@@ -533,6 +615,9 @@ function renderAnswerPanel(it) {
   els.answerPanel.hidden = !it.answer;
   els.copyStatus.textContent = '';
   if (!it.answer) return;
+  const guard = guardNodes();
+  els.answerGuard.replaceChildren(...(guard.length ? [el('h3', { text: 'When to use' }), ...guard] : []));
+  els.answerGuard.hidden = guard.length === 0;
   els.answerFields.replaceChildren(...it.answer.placeholders.map((name) => {
     const id = 'ph-' + name.replace(/[^\w-]/g, '_');
     return el('div', { class: 'field' }, el('label', { for: id, text: humanize(name) }),
@@ -545,7 +630,10 @@ function renderAnswerPanel(it) {
 
 function answerValues() {
   const values = {};
-  for (const input of els.answerFields.querySelectorAll('input[data-name]')) values[input.dataset.name] = input.value;
+  // A value of only spaces is no value: the placeholder stays missing.
+  for (const input of els.answerFields.querySelectorAll('input[data-name]')) {
+    values[input.dataset.name] = input.value.trim() ? input.value : '';
+  }
   return values;
 }
 
@@ -575,6 +663,14 @@ function showMissing(missing) {
 
 async function copyAnswer() {
   await renderAnswer();
+  if (!els.answerMissing.hidden) {
+    // Never put an answer with blanks on the clipboard: it would reach the customer as "{{agent_name}}".
+    els.copy.dataset.copied = 'false';
+    els.copyStatus.textContent = 'Not copied. ' + els.answerMissing.textContent + '.';
+    const empty = [...els.answerFields.querySelectorAll('input[data-name]')].find((i) => !i.value.trim());
+    if (empty) empty.focus();
+    return;
+  }
   const text = els.answerText.value;
   let ok = false;
   try {
@@ -585,8 +681,7 @@ async function copyAnswer() {
     els.answerText.select();
     ok = document.execCommand('copy');
   }
-  const missing = els.answerMissing.hidden ? '' : ' ' + els.answerMissing.textContent;
-  els.copyStatus.textContent = ok ? 'Copied.' + missing : 'Copy failed: select the text and copy it yourself.';
+  els.copyStatus.textContent = ok ? 'Copied.' : 'Copy failed: select the text and copy it yourself.';
   els.copy.dataset.copied = ok ? 'true' : 'false';
   if (ok && state.item) sendEvent({ type: 'copy', query: state.q, item_id: state.item.id });
 }
@@ -607,19 +702,47 @@ function recordOpen(i) {
   if (hit) sendEvent({ type: 'open', query: state.q, item_id: hit.id, position: hit.rank || i + 1 });
 }
 
+// The query as the log groups it: "Apple  " and "apple" are one search.
+function normalQuery(q) {
+  return q.trim().replace(/\s+/g, ' ');
+}
+
 function logKey() {
-  const p = new URLSearchParams({ q: state.q });
+  const p = new URLSearchParams({ q: normalQuery(state.q).toLowerCase() });
   filterQuery(p);
   return p.toString();
 }
 
-// As-you-type searches are not logged; once typing has settled, log the query as a complete search.
-function logSettledSearch() {
-  if (!state.q.trim() || els.list.hidden || state.loggedKey === logKey()) return;
+// Logs the current query once, when the engineer settles on it: opens a result, presses Enter, or stops typing
+// for SETTLE_MS. The keystrokes in between are never logged. That search is the final one: its results (with
+// any spelling correction of the last word) replace the as-you-type list. Resolves when the server has it.
+function settle() {
+  const q = normalQuery(state.q);
+  if (!q || byteLength(q) > state.maxQueryBytes || state.loggedKey === logKey()) return Promise.resolve();
   state.loggedKey = logKey();
-  const p = new URLSearchParams({ q: state.q, size: String(PAGE_SIZE), facets: '' });
+  const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE),
+    ui_lang: readerLanguage() });
   filterQuery(p);
-  api('/api/search?' + p).catch(() => null);
+  const seq = state.seq;
+  return api('/api/search?' + p).then((res) => {
+    els.results.dataset.logged = q;
+    if (seq === state.seq && !els.list.hidden) renderResults(res);
+  }).catch(() => null);
+}
+
+async function reportHelpful() {
+  if (!state.item) return;
+  els.helpful.disabled = true;
+  let ok = true;
+  try {
+    await api('/api/feedback', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'helpful', query: state.q, item: state.item.id }),
+    });
+  } catch (e) { ok = false; }
+  els.helpfulStatus.textContent = ok ? 'Thanks: recorded that this helped.' : 'Could not record it.';
+  if (!ok) els.helpful.disabled = false;
 }
 
 async function reportNotHelpful() {
@@ -638,33 +761,181 @@ function showInsights() {
   els.item.hidden = true;
   els.completions.hidden = true;
   els.insights.hidden = false;
+  setTitle('Knowledge gaps – Support knowledge base');
   loadInsights();
 }
 
-async function loadInsights() {
-  els.insightsStatus.textContent = 'Loading…';
+function insightsParams(extra = {}) {
+  const p = new URLSearchParams({ days: els.insightsDays.value, limit: '50', ...extra });
+  if (els.insightsOwner.value) p.set('owner', els.insightsOwner.value);
+  return p;
+}
+
+// The server answers from a cache refreshed in the background; `stale` means a newer count is on its way, so
+// the view asks again a moment later (while it is still shown with the same filters).
+async function loadInsights(again = false) {
+  const seq = ++state.insightsSeq;
+  clearTimeout(state.insightsRetry);
+  if (!again) els.insightsStatus.textContent = 'Loading…';
   let res;
   try {
-    res = await api('/api/insights?' + new URLSearchParams({ days: els.insightsDays.value, limit: '20' }));
+    res = await api('/api/insights?' + insightsParams());
   } catch (e) {
+    if (seq !== state.insightsSeq) return;
     els.insightsStatus.textContent = e.status === 503 ? 'The server keeps no usage log (--usage-log off).' :
       'Could not load the insights: ' + e.message;
     els.insightsBody.replaceChildren();
+    els.insightsChart.hidden = true;
     return;
   }
+  if (seq !== state.insightsSeq) return;
+  state.insights = res;
+  renderInsights(res);
+  if (!again) els.insightsTitle.focus({ preventScroll: true });
+  if (res.stale && !els.insights.hidden) state.insightsRetry = setTimeout(() => loadInsights(true), 1000);
+}
+
+function renderInsights(res) {
+  const owners = ['', ...(res.owners || [])];
+  if (res.owner && !owners.includes(res.owner)) owners.push(res.owner);
+  els.insightsOwner.replaceChildren(...owners.map((o) => el('option', { value: o, text: o || 'every team' })));
+  els.insightsOwner.value = res.owner || '';
+  const gaps = gapRows(res);
+  const open = gaps.filter((g) => !g.reviewed).length;
   const share = res.searches ? Math.round(100 * res.no_result_searches / res.searches) : 0;
   els.insightsStatus.textContent = `${res.since} to ${res.until}: ${res.searches} searches, ${share}% found nothing, ` +
-    `${res.opens} opened, ${res.copies} copied, ${res.not_helpful} “did not help”, ${res.kb_lacks} “lacked this”.`;
+    `${res.opens} opened, ${res.copies} copied, ${res.not_helpful} “did not help”, ${res.kb_lacks} “lacked this”; ` +
+    `${open} gap${open === 1 ? '' : 's'} to review${res.owner ? ` for ${res.owner}` : ''}.`;
+  renderChart(res.trend);
   els.insightsBody.replaceChildren(
-    querySection('Searched for, found nothing', res.no_result_queries, (g) => `${g.no_result} of ${g.searches}`),
-    querySection('Found results, none opened', res.no_click_queries, (g) => String(g.searches)),
-    querySection('Reported as missing from the knowledge base', res.gap_reports, (g) => String(g.searches)),
+    gapsSection(gaps),
     reportedSection(res.most_reported_items),
     querySection('Top queries', res.top_queries, (g) => `${g.searches} (${g.clicks} opened)`),
     staleSection(res.stale_by_owner, res.stale_total),
     neverShownSection(res),
     trendSection(res.trend));
-  els.insightsTitle.focus({ preventScroll: true });
+}
+
+// Searches that found nothing, found results nobody opened, and reports of a missing answer: each is a gap,
+// routed to the team that owns the nearest items.
+const GAP_KINDS = [
+  ['no_result_queries', 'found nothing', (g) => `${g.no_result} of ${g.searches} searches`],
+  ['no_click_queries', 'found results, none opened', (g) => `${g.searches} searches`],
+  ['gap_reports', 'reported missing', (g) => `${g.searches} report${g.searches === 1 ? '' : 's'}`],
+];
+
+function gapRows(res) {
+  const rows = [];
+  const seen = new Set();
+  for (const [list, why, count] of GAP_KINDS) {
+    for (const g of res[list] || []) {
+      const id = list + ':' + g.key;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      rows.push({ ...g, why, count: count(g) });
+    }
+  }
+  return rows;
+}
+
+function gapsSection(gaps) {
+  const shown = els.insightsShowReviewed.checked ? gaps : gaps.filter((g) => !g.reviewed);
+  const hidden = gaps.length - shown.length;
+  const section = insightsTable('Gaps to review', ['query', 'why', 'count', 'route to', 'nearest item', 'last seen', ''],
+    shown.map((g) => [
+      groupCell(g),
+      g.comments && g.comments.length ? el('span', {}, g.why, el('br'), el('small', { text: g.comments.join(' · ') })) : g.why,
+      g.count,
+      g.owner || el('span', { class: 'muted', text: 'no owner near' }),
+      g.nearest_id ? itemLink(g.nearest_id, g.nearest_title) : '',
+      g.last_seen,
+      reviewButton(g),
+    ]));
+  section.id = 'gaps';
+  if (hidden) section.append(el('p', { class: 'muted', text: `${hidden} reviewed gap${hidden === 1 ? '' : 's'} hidden.` }));
+  return section;
+}
+
+function reviewButton(g) {
+  const label = g.reviewed ? `Reviewed ${g.reviewed} · undo` : 'Mark reviewed';
+  return el('button', { type: 'button', class: 'review', text: label, 'data-key': g.key,
+    'aria-label': `${g.reviewed ? 'Undo reviewed' : 'Mark reviewed'}: ${g.query || g.key}`,
+    onclick: async (e) => {
+      e.target.disabled = true;
+      try {
+        await api('/api/insights/reviewed', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ key: g.key, reviewed: !g.reviewed }),
+        });
+        await loadInsights(true);
+        const next = els.insightsBody.querySelector(`button.review[data-key="${CSS.escape(g.key)}"]`);
+        (next || els.insightsTitle).focus();
+      } catch (err) {
+        e.target.disabled = false;
+        els.insightsStatus.textContent = 'Could not mark it: ' + err.message;
+      }
+    } });
+}
+
+async function copyInsights() {
+  els.insightsCopyStatus.textContent = '';
+  const headers = { Accept: 'text/markdown' };
+  const token = sessionStorage.getItem('kb-token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  try {
+    const res = await fetch('/api/insights?' + insightsParams({ format: 'markdown' }), { headers });
+    if (!res.ok) throw new Error(res.statusText);
+    await navigator.clipboard.writeText(await res.text());
+    els.insightsCopyStatus.textContent = 'Copied as Markdown.';
+  } catch (e) {
+    els.insightsCopyStatus.textContent = 'Copy failed: ' + e.message;
+  }
+}
+
+// The trend as an inline SVG: per day, searches, searches that found nothing, and opens, side by side.
+const SERIES = [['searches', 'Searches'], ['no_result', 'Found nothing'], ['opens', 'Opened']];
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function renderChart(days) {
+  els.insightsChart.hidden = !days.length;
+  if (!days.length) return;
+  const W = 720, H = 220, left = 40, bottom = 28, top = 10;
+  const most = Math.max(1, ...days.map((d) => d.searches), ...days.map((d) => d.opens));
+  const step = (W - left) / days.length;
+  const bar = Math.max(1, Math.min(18, (step - 4) / 3));
+  const y = (n) => top + (H - top - bottom) * (1 - n / most);
+  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': 'chart-title chart-desc',
+    id: 'trend-chart', preserveAspectRatio: 'xMinYMin meet' });
+  const total = (k) => days.reduce((n, d) => n + d[k], 0);
+  chart.append(svg('title', { id: 'chart-title' }, 'Searches, found nothing and opened per day'),
+    svg('desc', { id: 'chart-desc' }, SERIES.map(([k, name]) => `${name}: ${total(k)}`).join(', ') +
+      ` over ${days.length} day${days.length === 1 ? '' : 's'}.`));
+  for (const n of [0, Math.round(most / 2), most]) {
+    chart.append(svg('line', { x1: left, x2: W, y1: y(n), y2: y(n), class: 'grid' }),
+      svg('text', { x: left - 6, y: y(n) + 4, 'text-anchor': 'end', class: 'axis' }, String(n)));
+  }
+  const every = Math.ceil(days.length / 8);
+  days.forEach((d, i) => {
+    const x0 = left + i * step + (step - 3 * bar) / 2;
+    SERIES.forEach(([k, name], j) => {
+      chart.append(svg('rect', { x: x0 + j * bar, y: y(d[k]), width: Math.max(1, bar - 1), height: y(0) - y(d[k]),
+        class: 'series-' + j, 'data-series': k, 'data-day': d.day }, svg('title', {}, `${d.day}: ${d[k]} ${name.toLowerCase()}`)));
+    });
+    if (i % every === 0) {
+      chart.append(svg('text', { x: left + i * step + step / 2, y: H - 8, 'text-anchor': 'middle', class: 'axis' },
+        d.day.slice(5)));
+    }
+  });
+  const legend = el('ul', { class: 'legend' }, ...SERIES.map(([k, name], j) =>
+    el('li', {}, el('span', { class: 'swatch series-' + j }), ` ${name} (${total(k)})`)));
+  els.insightsChart.replaceChildren(el('figcaption', { text: 'Trend' }), chart, legend);
 }
 
 function insightsTable(title, headers, rows) {
@@ -675,7 +946,7 @@ function insightsTable(title, headers, rows) {
   }
   const table = el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))));
   table.append(el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
-  section.append(table);
+  section.append(el('div', { class: 'table-wrap' }, table));
   return section;
 }
 
@@ -754,35 +1025,67 @@ function onKeyDown(e) {
     els.q.focus();
     return;
   }
+  // Arrows move the focus between the search box and the result links; Enter on a link opens it.
   if (!els.list.hidden && (e.target === els.q || e.target.closest('#results'))) {
+    const inList = e.target !== els.q;
+    const at = inList ? [...els.results.children].indexOf(e.target.closest('li')) : -1;
     if (e.key === 'ArrowDown') {
       e.preventDefault();
-      select(state.selected + 1);
-    } else if (e.key === 'ArrowUp') {
+      select(at + 1);
+    } else if (e.key === 'ArrowUp' && inList) {
       e.preventDefault();
-      select(state.selected - 1);
-      if (state.selected < 0) els.q.focus();
-    } else if (e.key === 'Enter' && state.selected >= 0) {
-      e.preventDefault();
-      openResult(state.selected);
+      if (at <= 0) {
+        select(-1);
+        els.q.focus();
+      } else {
+        select(at - 1);
+      }
     }
   }
 }
 
-function onSubmit(e) {
+// Enter in the search box settles the query and opens the first result (the one shown first); when nothing
+// matches, the "nothing found" advice stays.
+async function onSubmit(e) {
   e.preventDefault();
   els.completions.hidden = true;
-  search(false).then(() => select(Math.max(0, state.selected)));
+  if (byteLength(state.q) > state.maxQueryBytes) return;
+  const typed = state.q;
+  await search(false);
+  if (typed !== state.q) return;  // typing went on meanwhile
+  if (state.results.length) openResult(0);
+  else settle();
+}
+
+// The limit is in bytes, as the server counts: shown while the query is long (a paste), never cut silently.
+function showRoom() {
+  const used = byteLength(els.q.value);
+  const limit = state.maxQueryBytes;
+  const show = used > limit * 0.75;
+  els.qRoom.hidden = !show;
+  els.qRoom.classList.toggle('warn', used > limit);
+  els.qRoom.textContent = !show ? '' : used > limit ?
+    `${used - limit} bytes too long (the limit is ${limit} bytes): shorten the text to search` :
+    `${limit - used} of ${limit} bytes left`;
 }
 
 function onInput() {
   state.q = els.q.value;
   state.page = 1;
+  state.selectedId = null;
   history.replaceState(null, '', listHash());
   if (!els.item.hidden || !els.insights.hidden) showList();
+  showRoom();
   searchSoon();
   suggestSoon();
   logSearchSoon();
+}
+
+// The sticky header's height, so that a focused result never scrolls under it.
+function trackHeader() {
+  const set = () => document.documentElement.style.setProperty('--top-height', `${$('top').offsetHeight}px`);
+  set();
+  new ResizeObserver(set).observe($('top'));
 }
 
 function init() {
@@ -791,7 +1094,8 @@ function init() {
     'report-gap', 'report-status', 'item-head', 'item-body', 'answer-panel', 'answer-fields', 'answer-text',
     'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form', 'insights', 'insights-title',
     'insights-days', 'insights-status', 'insights-body', 'not-helpful', 'not-helpful-comment', 'not-helpful-status',
-    'ui-lang']) {
+    'ui-lang', 'helpful', 'helpful-status', 'item-source', 'answer-guard', 'q-room', 'insights-owner',
+    'insights-show-reviewed', 'insights-copy', 'insights-copy-status', 'insights-chart']) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }
   els.q.addEventListener('input', onInput);
@@ -806,7 +1110,12 @@ function init() {
   els.back.addEventListener('click', () => { location.hash = listHash(); els.q.focus(); });
   els.reportGap.addEventListener('click', reportGap);
   els.notHelpful.addEventListener('click', reportNotHelpful);
-  els.insightsDays.addEventListener('change', loadInsights);
+  els.helpful.addEventListener('click', reportHelpful);
+  trackHeader();
+  els.insightsDays.addEventListener('change', () => loadInsights());
+  els.insightsOwner.addEventListener('change', () => loadInsights());
+  els.insightsShowReviewed.addEventListener('change', () => state.insights && renderInsights(state.insights));
+  els.insightsCopy.addEventListener('click', copyInsights);
   els.itemBody.addEventListener('click', onBodyClick);
   document.addEventListener('keydown', onKeyDown);
   window.addEventListener('hashchange', route);

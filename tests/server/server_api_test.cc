@@ -304,12 +304,29 @@ TEST_F(ServerApiTest, RenderAnswerFillsValuesAndListsMissing) {
   EXPECT_EQ(json::parse(full->body)["complete"], true);
 }
 
+TEST_F(ServerApiTest, RenderAnswerCountsBlankValuesAsMissing) {
+  auto res = cli_->Post("/api/answers/payments/answers/refund-status/render",
+                        R"({"values":{"customer_name":"Ana","refund_id":"re_1","refund_amount":"5 EUR","agent_name":"   "}})",
+                        "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  json j = json::parse(res->body);
+  EXPECT_EQ(j["missing"], json({"agent_name"}));
+  EXPECT_EQ(j["complete"], false);
+  EXPECT_NE(j["text"].get<std::string>().find("{{agent_name}}"), std::string::npos);
+}
+
 TEST_F(ServerApiTest, RenderAnswerRejectsBadInput) {
   const std::string path = "/api/answers/payments/answers/refund-status/render";
   ExpectError(cli_->Post(path, "{not json", "application/json"), 400, "malformed");
   ExpectError(cli_->Post(path, "[1,2]", "application/json"), 400, "array");
   ExpectError(cli_->Post(path, R"({"values":{"customer_name":42}})", "application/json"), 400, "number value");
   ExpectError(cli_->Post(path, R"({"values":"x"})", "application/json"), 400, "string values");
+  auto unknown = cli_->Post(path, R"({"values":{"customer_nmae":"Ana"}})", "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400) << "a misspelt placeholder name is an error, not silently ignored";
+  EXPECT_NE(unknown->body.find("customer_nmae"), std::string::npos) << unknown->body;
+  EXPECT_NE(unknown->body.find("customer_name, refund_id"), std::string::npos) << unknown->body;
   ExpectError(cli_->Post(path, std::string("\xff\xfe{}", 4), "application/json"), 400, "binary");
   ExpectError(cli_->Post("/api/answers/payments/refunds/render", "{}", "application/json"), 404, "article");
   ExpectError(cli_->Post("/api/answers/nope/render", "{}", "application/json"), 404, "unknown");

@@ -113,6 +113,39 @@ class WebDriver {
     Session("POST", "/actions", {{"actions", {{{"type", "key"}, {"id", "keyboard"}, {"actions", actions}}}}});
   }
 
+  // Types `text` as a person does: a pause of `gap` after each key (the Actions API's own pause).
+  void TypeSlowly(const std::string& text, std::chrono::milliseconds gap) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (std::size_t i = 0; i < text.size();) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+      const std::string key = text.substr(i, len);
+      actions.push_back({{"type", "keyDown"}, {"value", key}});
+      actions.push_back({{"type", "keyUp"}, {"value", key}});
+      actions.push_back({{"type", "pause"}, {"duration", gap.count()}});
+      i += len;
+    }
+    Session("POST", "/actions", {{"actions", {{{"type", "key"}, {"id", "keyboard"}, {"actions", actions}}}}});
+  }
+
+  // Emulates a screen `width` x `height` CSS pixels wide (a phone when `mobile`).
+  void SetViewport(int width, int height, bool mobile = false) {
+    Cdp("Emulation.setDeviceMetricsOverride",
+        {{"width", width}, {"height", height}, {"deviceScaleFactor", 1}, {"mobile", mobile}});
+  }
+
+  // Emulates the system colour preference: "light" or "dark".
+  void SetColorScheme(const std::string& scheme) {
+    Cdp("Emulation.setEmulatedMedia",
+        {{"features", nlohmann::json::array({{{"name", "prefers-color-scheme"}, {"value", scheme}}})}});
+  }
+
+  // PNG bytes of the whole page, beyond the viewport too.
+  std::string FullScreenshot() {
+    nlohmann::json v = Cdp("Page.captureScreenshot", {{"format", "png"}, {"captureBeyondViewport", false}});
+    return v.is_object() && v["data"].is_string() ? Base64Decode(v["data"].get<std::string>()) : "";
+  }
+
   // Polls the JavaScript expression until it is truthy; returns its last value.
   nlohmann::json WaitFor(const std::string& expression, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

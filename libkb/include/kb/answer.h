@@ -30,7 +30,7 @@ std::vector<PlaceholderProblem> FindPlaceholderProblems(std::string_view text);
 
 struct RenderedAnswer {
   std::string text;                  // the text with every given placeholder replaced
-  std::vector<std::string> missing;  // placeholders without a (non-empty) value, left as {{name}}
+  std::vector<std::string> missing;  // placeholders without a value (or only blanks), left as {{name}}
   bool complete() const { return missing.empty(); }
 };
 
