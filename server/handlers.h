@@ -28,6 +28,7 @@
 namespace kb::server {
 
 class UsageTracker;
+class InsightsCache;
 
 struct ServerState {
   const Config& config;
@@ -37,7 +38,8 @@ struct ServerState {
   LogSink& log;          // server messages (stderr)
   LogSink& access_log;   // one line per request
   std::atomic<bool> draining{false};
-  UsageTracker* usage = nullptr;  // the usage log and popularity map (usage.h); null in tests that do not need it
+  UsageTracker* usage = nullptr;
+  InsightsCache* insights = nullptr;  // /api/insights from memory (insights_cache.h); null = computed per request  // the usage log and popularity map (usage.h); null in tests that do not need it
   const Access* access = nullptr;  // tokens and proxy identity (identity.h); null = open, as without tokens
   const Redactor* redactor = nullptr;  // masks customer text before it is logged; null = built-in rules
 };
@@ -97,6 +99,8 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
 void post_events(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/insights?days=&limit=&format=json|markdown: knowledge gaps from the usage log.
 void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res);
+// POST /api/insights/reviewed {"key", "reviewed"}
+void post_insights_reviewed(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/verification?owner=&within=&limit=&format=json|markdown: per owner, what to verify next.
 void get_verification(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // POST /api/assist  {"text","subject","from","lang","agent"}: the article, the filled scripted answer and the

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "server.h"
 #include "tokens.h"
+#include "insights_cache.h"
 #include "usage.h"
 #include "web_files.h"
 
@@ -90,6 +91,18 @@ int main(int argc, char** argv) {
   std::unique_ptr<kb::server::UsageTracker> usage = kb::server::UsageTracker::Start(
       config, [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
   state.usage = usage.get();
+  // Knowledge-gap insights from memory, refreshed in the background (insights_cache.h).
+  std::unique_ptr<kb::server::InsightsCache> insights;
+  if (usage && usage->log()) {
+    insights = std::make_unique<kb::server::InsightsCache>(
+        [&](int days) -> kb::Result<kb::Insights> {
+          kb::Result<kb::Searcher*> searcher = index.Acquire();
+          return kb::ComputeInsights(*usage->log(), searcher.ok() ? *searcher : nullptr,
+                                     {.days = days, .limit = kb::server::InsightsCache::kCachedLimit});
+        },
+        [&] { return usage->log()->Counters().recorded; });
+    state.insights = insights.get();
+  }
 
   // Tokens are read here, after the signal mask, so that the thread that re-reads the file inherits it.
   std::unique_ptr<kb::server::TokenStore> tokens;

@@ -39,6 +39,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/feedback", "/api/feedback", post_feedback, kEvents},
     {"POST", "/api/events", "/api/events", post_events, kEvents},
     {"GET", "/api/insights", "/api/insights", get_insights, kInsights},
+    {"POST", "/api/insights/reviewed", "/api/insights/reviewed", post_insights_reviewed, kInsights},
     {"GET", "/api/verification", "/api/verification", get_verification, kInsights},
     {"GET", "/api/whoami", "/api/whoami", get_whoami, 0},
     {"GET", "/healthz", "/healthz", get_healthz, 0},

@@ -1,8 +1,12 @@
 // The usage routes: POST /api/events, GET /api/insights, GET /api/verification.
 #include <charconv>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "handlers.h"
+#include "insights_cache.h"
 #include "kb/insights.h"
 #include "usage.h"
 
@@ -13,6 +17,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxCommentBytes = 2000;
 constexpr std::size_t kMaxUserBytes = 64;
+constexpr std::size_t kMaxOwnerBytes = 200;
 // How long an event or report request waits for the usage log to catch up.
 constexpr int kFlushMs = 1000;
 
@@ -94,6 +99,47 @@ void post_events(ServerState& s, const httplib::Request& req, httplib::Response&
   SendJson(res, {{"type", name}, {"stored", stored}}, 202);
 }
 
+namespace {
+
+// The owner filter keeps the gaps, reported items and stale items of one team.
+void KeepOwner(const std::string& owner, Insights* in) {
+  if (owner.empty()) return;
+  for (auto* list : {&in->no_result_queries, &in->no_click_queries, &in->gap_reports}) {
+    std::erase_if(*list, [&](const QueryGroup& g) { return g.owner != owner; });
+  }
+  std::erase_if(in->most_reported_items, [&](const ReportedItem& i) { return i.owner != owner; });
+  std::erase_if(in->stale_by_owner, [&](const OwnerItems& t) { return t.owner != owner; });
+}
+
+template <typename T>
+void Trim(std::vector<T>* list, int limit) {
+  if (list->size() > static_cast<std::size_t>(limit)) list->resize(limit);
+}
+
+void TrimLists(int limit, Insights* in) {
+  Trim(&in->top_queries, limit);
+  Trim(&in->no_result_queries, limit);
+  Trim(&in->no_click_queries, limit);
+  Trim(&in->gap_reports, limit);
+  Trim(&in->most_reported_items, limit);
+  Trim(&in->never_shown_items, limit);
+}
+
+// Every owner a gap, reported item or stale item is routed to: the page's owner filter.
+json Owners(const Insights& in) {
+  std::set<std::string> owners;
+  for (const auto* list : {&in.no_result_queries, &in.no_click_queries, &in.gap_reports}) {
+    for (const QueryGroup& g : *list) owners.insert(g.owner);
+  }
+  for (const ReportedItem& i : in.most_reported_items) owners.insert(i.owner);
+  for (const OwnerItems& t : in.stale_by_owner) owners.insert(t.owner);
+  owners.erase("");
+  return json(std::vector<std::string>(owners.begin(), owners.end()));
+}
+
+}  // namespace
+
+// Answers from InsightsCache (insights_cache.h) when the server has one and the limit fits it.
 void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   if (!LogOn(s, res)) return;
   InsightsOptions options;
@@ -102,11 +148,54 @@ void get_insights(ServerState& s, const httplib::Request& req, httplib::Response
       !IntParam(req, res, "limit", 20, 1, 1000, &options.limit) || !FormatParam(req, res, &format)) {
     return;
   }
+  const std::string owner = req.get_param_value("owner");
+  if (owner.size() > kMaxOwnerBytes) return SendError(res, 400, "invalid_argument", "owner is too long");
   (void)s.usage->log()->Flush(kFlushMs);  // include what was just recorded
-  Result<Searcher*> searcher = s.index.Acquire();
-  Result<Insights> insights = ComputeInsights(*s.usage->log(), searcher.ok() ? *searcher : nullptr, options);
-  if (!insights.ok()) return SendLibError(s, res, insights.status());
-  SendText(res, format == "json" ? InsightsToJson(*insights) : InsightsToMarkdown(*insights), format);
+  Insights insights;
+  json extra = {{"stale", false}};
+  if (s.insights != nullptr && options.limit <= InsightsCache::kCachedLimit) {
+    Result<InsightsCache::Snapshot> snap = s.insights->Get(options.days);
+    if (!snap.ok()) return SendLibError(s, res, snap.status());
+    insights = *snap->insights;
+    extra = {{"stale", snap->stale}, {"computed_ms", snap->computed_ms}};
+    Result<std::unordered_map<std::string, std::string>> reviewed = s.usage->log()->Reviewed();
+    if (!reviewed.ok()) return SendLibError(s, res, reviewed.status());
+    ApplyReviewed(*reviewed, &insights);  // marks made since the computation
+  } else {
+    Result<Searcher*> searcher = s.index.Acquire();
+    Result<Insights> computed = ComputeInsights(*s.usage->log(), searcher.ok() ? *searcher : nullptr, options);
+    if (!computed.ok()) return SendLibError(s, res, computed.status());
+    insights = std::move(*computed);
+  }
+  const json owners = Owners(insights);
+  KeepOwner(owner, &insights);
+  TrimLists(options.limit, &insights);
+  if (format != "json") return SendText(res, InsightsToMarkdown(insights), format);
+  json body = json::parse(InsightsToJson(insights));
+  body.update(extra);
+  body["owners"] = owners;
+  body["owner"] = owner;
+  SendText(res, body.dump(), format);
+}
+
+// POST /api/insights/reviewed {"key": query key, "reviewed": true|false}: a support lead has dealt with a gap.
+void post_insights_reviewed(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  if (!LogOn(s, res)) return;
+  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return SendError(res, 400, "invalid_json", "the request body must be a JSON object");
+  }
+  std::string key;
+  if (!StringField(body, "key", 1000, res, &key)) return;
+  if (key.empty()) return SendError(res, 400, "invalid_argument", "key (a gap's query key) is required");
+  auto flag = body.find("reviewed");
+  if (flag != body.end() && !flag->is_boolean()) {
+    return SendError(res, 400, "invalid_argument", "reviewed must be true or false");
+  }
+  const bool reviewed = flag == body.end() || flag->get<bool>();
+  Status st = s.usage->log()->MarkReviewed(key, reviewed, RecordedUser(s, req));
+  if (!st.ok()) return SendLibError(s, res, st);
+  SendJson(res, {{"key", key}, {"reviewed", reviewed}});
 }
 
 void get_verification(ServerState& s, const httplib::Request& req, httplib::Response& res) {

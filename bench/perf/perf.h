@@ -9,6 +9,8 @@
 //   --row-seconds=S  fewer samples when a search row would take longer (default 15)
 //   --index-items=N  items per index benchmark run (default 1000)
 //   --scratch=DIR    where index benchmarks create their databases (default: $TMPDIR or /tmp)
+//   --usage-searches=N  a usage log of N searches (30 days) in --scratch: /api/insights computed vs cached
+//                       (built with the server; insights_bench.cc)
 #ifndef KB_BENCH_PERF_PERF_H_
 #define KB_BENCH_PERF_PERF_H_
 
@@ -26,12 +28,14 @@ struct Config {
   int samples = 300;
   double row_seconds = 15;
   int index_items = 1000;
+  int usage_searches = 0;
 };
 
 // Both return false (after printing why) when their inputs cannot be opened.
 bool RegisterSearchBenchmarks(const Config& config);
 bool RegisterBuildBenchmarks(const Config& config);
 bool RegisterAssistBenchmarks(const Config& config);
+bool RegisterInsightsBenchmarks(const Config& config);
 
 }  // namespace kb::perf
 

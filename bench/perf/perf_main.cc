@@ -35,14 +35,16 @@ int main(int argc, char** argv) {
     else if (name == "--samples") config.samples = std::atoi(value.c_str());
     else if (name == "--index-items") config.index_items = std::atoi(value.c_str());
     else if (name == "--row-seconds") config.row_seconds = std::atof(value.c_str());
+    else if (name == "--usage-searches") config.usage_searches = std::atoi(value.c_str());
     else {
       std::fprintf(stderr, "kb-perf-bench: unknown argument '%s' (see bench/perf/perf.h)\n", argv[i]);
       return 2;
     }
   }
-  if (config.db.empty() && config.corpus.empty()) {
+  if (config.db.empty() && config.corpus.empty() && config.usage_searches <= 0) {
     std::fprintf(stderr, "usage: kb-perf-bench [--db=PATH] [--corpus=DIR] [--scale=LABEL] [--samples=N] "
-                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--tickets=FILE] [--scratch=DIR] [--benchmark_...]\n");
+                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--tickets=FILE] [--scratch=DIR] "
+                         "[--usage-searches=N] [--benchmark_...]\n");
     return 2;
   }
   if (config.samples < 1 || config.index_items < 1 || !(config.row_seconds > 0)) {
@@ -52,6 +54,14 @@ int main(int argc, char** argv) {
   if (!config.db.empty() && !kb::perf::RegisterSearchBenchmarks(config)) return 1;
   if (!config.db.empty() && !kb::perf::RegisterAssistBenchmarks(config)) return 1;
   if (!config.corpus.empty() && !kb::perf::RegisterBuildBenchmarks(config)) return 1;
+#ifdef KB_PERF_INSIGHTS
+  if (config.usage_searches > 0 && !kb::perf::RegisterInsightsBenchmarks(config)) return 1;
+#else
+  if (config.usage_searches > 0) {
+    std::fprintf(stderr, "kb-perf-bench: --usage-searches needs a build with the server (KB_BUILD_SERVER=ON)\n");
+    return 2;
+  }
+#endif
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -147,8 +147,9 @@ Status QueryLists(internal::SqliteDb& db, const Window& w, const InsightsOptions
       "SELECT query_key, count(*) AS n, sum(result_count=0), max(time_ms) FROM searches "
       "WHERE" +
       kInWindow + "AND query_key<>'' GROUP BY query_key ";
-  const std::string examples = "SELECT query, count(*) AS n FROM searches WHERE query_key=?4 AND" + kInWindow;
-  const std::string by_count = "GROUP BY query ORDER BY n DESC, query LIMIT ?3";
+  // Raw forms that differ only in case are one example ("Refund failed", "refund failed").
+  const std::string examples = "SELECT max(query), count(*) AS n FROM searches WHERE query_key=?4 AND" + kInWindow;
+  const std::string by_count = "GROUP BY lower(query) ORDER BY n DESC, lower(query) LIMIT ?3";
   Status s =
       Groups(db, w, o, select + "ORDER BY n DESC, query_key LIMIT ?3", examples + by_count, "", &out->top_queries);
   if (s.ok()) {
@@ -313,6 +314,10 @@ Result<Insights> Compute(const UsageLog& log, Searcher* searcher, const Insights
   if (s.ok()) s = Trend(tables, w, &out);
   if (s.ok() && searcher) s = AddItems(*searcher, tables, w, o, &out);
   if (!s.ok()) return s;
+  if (searcher) internal::RouteGaps(*searcher, &out);
+  Result<std::unordered_map<std::string, std::string>> reviewed = log.Reviewed();
+  if (!reviewed.ok()) return reviewed.status();
+  ApplyReviewed(*reviewed, &out);
   return out;
 }
 

@@ -26,6 +26,9 @@ Result<ItemListing> ListAllItems(Searcher& searcher, const std::string& today,
 // An item reference with days_overdue relative to `today` (0 when it has no stale_after).
 ItemRef MakeItemRef(const SearchHit& hit, const std::string& today);
 
+// Sets owner and nearest item on every gap list (insights_route.cc).
+void RouteGaps(Searcher& searcher, Insights* insights);
+
 }  // namespace kb::internal
 
 #endif  // KB_SRC_INSIGHTS_ITEMS_H_

@@ -81,7 +81,10 @@ void GroupList(const std::vector<QueryGroup>& groups, const char* one, const cha
       }
       *md += ")";
     }
-    *md += Quotes(g.comments) + "\n";
+    *md += Quotes(g.comments);
+    if (!g.owner.empty()) *md += " → " + Owner(g.owner);
+    if (!g.reviewed.empty()) *md += " (reviewed " + g.reviewed + ")";
+    *md += "\n";
   }
 }
 
@@ -100,7 +103,11 @@ json GroupJson(const std::vector<QueryGroup>& groups) {
                    {"last_seen", g.last_seen},
                    {"pasted", g.pasted},
                    {"topic_id", g.topic_id},
-                   {"topic", g.topic}});
+                   {"topic", g.topic},
+                   {"owner", g.owner},
+                   {"nearest_id", g.nearest_id},
+                   {"nearest_title", g.nearest_title},
+                   {"reviewed", g.reviewed}});
   }
   return out;
 }

@@ -15,6 +15,27 @@
 namespace kb {
 namespace {
 
+// Trims blanks at both ends and turns each run of spaces and tabs into one space; line breaks stay (they mark
+// a pasted message).
+std::string TidyBlanks(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool blank = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t') {
+      blank = true;
+      continue;
+    }
+    if (blank && !out.empty() && out.back() != '\n' && c != '\n' && c != '\r') out += ' ';
+    blank = false;
+    out += c;
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  std::size_t lead = 0;
+  while (lead < out.size() && (out[lead] == '\n' || out[lead] == '\r')) ++lead;
+  return out.substr(lead);
+}
+
 constexpr std::int64_t kDayMs = 86'400'000;
 // On destruction, the writer stops trying to write after this long and drops what is left.
 constexpr std::int64_t kCloseDeadlineMs = 3000;
@@ -92,6 +113,8 @@ std::size_t UsageLog::Rep::Write(std::vector<internal::LoggedEvent>& batch, bool
         std::visit([this](auto& ev) { ev.query = redactor.Redact(ev.query); }, e.event);
         if (auto* f = std::get_if<FeedbackEvent>(&e.event)) f->comment = redactor.Redact(f->comment);
       }
+      // "apple" and "apple " are one search: the stored form has no outer blanks and no runs of spaces.
+      std::visit([](auto& ev) { ev.query = TidyBlanks(ev.query); }, e.event);
       const std::string& query = std::visit([](const auto& ev) -> const std::string& { return ev.query; }, e.event);
       e.query_key = NormalizeQuery(query);
     }

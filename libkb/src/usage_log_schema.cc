@@ -37,6 +37,11 @@ CREATE INDEX feedback_key ON feedback(query_key, type);
 CREATE TABLE shown(item_id TEXT PRIMARY KEY, last_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
+// Gaps a support lead marked reviewed, by query key.
+constexpr const char* kReviewedTable =
+    "CREATE TABLE IF NOT EXISTS reviewed(query_key TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, user TEXT NOT NULL) "
+    "WITHOUT ROWID";
+
 constexpr std::size_t kMaxComment = 2000;
 constexpr std::size_t kMaxText = 1000;
 constexpr std::size_t kMaxTopIds = 10;
@@ -93,12 +98,14 @@ Status PrepareForWriting(SqliteDb& db) {
   if (mode != "wal")
     return Status::IoError(db.path() + ": cannot switch the usage log to WAL mode (got '" + mode + "')");
   if (!(s = db.Exec("PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=16777216")).ok()) return s;
-  if (*version == kUsageLogSchemaVersion) return Status::Ok();
+  // Added after version 1 shipped; older kb versions read the log without it.
+  if (*version == kUsageLogSchemaVersion) return db.Exec(kReviewedTable);
   if (!(s = db.Exec("BEGIN IMMEDIATE")).ok()) return s;
   // Another process may have created the tables while this one waited for the lock.
   version = SchemaVersion(db);
   if (version.ok() && *version == 0) {
     s = db.Exec(kSchemaV1);
+    if (s.ok()) s = db.Exec(kReviewedTable);
     if (s.ok()) s = db.Exec(("PRAGMA user_version=" + std::to_string(kUsageLogSchemaVersion)).c_str());
   }
   if (s.ok()) s = db.Exec("COMMIT");

@@ -164,6 +164,51 @@ TEST_F(InsightsTest, ReportsNoResultUnclickedAndReportedFromRealTraffic) {
   EXPECT_EQ(Sample(Metrics(), "kb_usage_events_dropped_total"), 0);
 }
 
+// Gaps carry the team to route them to, can be marked reviewed (kept in the usage log across restarts) and
+// filtered by owner; spacing and case do not split a query into two groups.
+TEST_F(InsightsTest, GapsAreRoutedReviewedAndFilteredByOwner) {
+  ASSERT_TRUE(Start(dir_.Sub("usage.sqlite")));
+  for (const char* q : {"webhook retries", "Webhook   retries ", "webhook retries"}) ASSERT_EQ(Search(q), 200);
+  ASSERT_EQ(Search("password reset"), 200);
+  json j = Insights();
+  ASSERT_EQ(j["no_click_queries"].size(), 2u) << j.dump();
+  json webhook;
+  for (const auto& g : j["no_click_queries"]) {
+    if (g["key"].get<std::string>().find("webhook") != std::string::npos) webhook = g;
+  }
+  ASSERT_FALSE(webhook.is_null()) << j.dump();
+  EXPECT_EQ(webhook["searches"], 3);
+  EXPECT_EQ(webhook["examples"].size(), 1u) << "one raw form: " << webhook["examples"].dump();
+  EXPECT_EQ(webhook["owner"], "integrations-team");
+  EXPECT_EQ(webhook["nearest_id"], "payments/webhooks");
+  EXPECT_EQ(webhook["reviewed"], "");
+  EXPECT_EQ(j["owners"], json({"identity-team", "integrations-team"})) << j["owners"].dump();
+
+  auto owned = cli_->Get("/api/insights?days=1&owner=identity-team");
+  ASSERT_TRUE(owned && owned->status == 200);
+  json o = json::parse(owned->body);
+  ASSERT_EQ(o["no_click_queries"].size(), 1u);
+  EXPECT_EQ(o["no_click_queries"][0]["owner"], "identity-team");
+
+  auto md = cli_->Get("/api/insights?days=1&format=markdown");
+  ASSERT_TRUE(md && md->status == 200);
+  EXPECT_NE(md->body.find("`webhook retries` — 3 searches → integrations-team"), std::string::npos) << md->body;
+
+  json marked = Post("/api/insights/reviewed", {{"key", webhook["key"]}}, 200);
+  EXPECT_EQ(marked["reviewed"], true);
+  Post("/api/insights/reviewed", {{"key", ""}}, 400);
+  Post("/api/insights/reviewed", {{"key", "x"}, {"reviewed", "yes"}}, 400);
+  // The mark survives a restart: it lives in the usage log.
+  ASSERT_TRUE(Start(dir_.Sub("usage.sqlite")));
+  j = Insights();
+  for (const auto& g : j["no_click_queries"]) {
+    EXPECT_EQ(g["reviewed"] != "", g["key"] == webhook["key"]) << g.dump();
+  }
+  Post("/api/insights/reviewed", {{"key", webhook["key"]}, {"reviewed", false}}, 200);
+  const json unmarked = Insights();
+  for (const auto& g : unmarked["no_click_queries"]) EXPECT_EQ(g["reviewed"], "") << g.dump();
+}
+
 TEST_F(InsightsTest, RejectsMalformedEvents) {
   ASSERT_TRUE(Start(dir_.Sub("usage.sqlite")));
   Post("/api/events", {{"type", "like"}}, 400);

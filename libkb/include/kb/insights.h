@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kb/searcher.h"
@@ -63,6 +64,14 @@ struct QueryGroup {
   bool pasted = false;
   std::string topic_id;  // pasted groups: the item most often ranked first for them ("" if none)
   std::string topic;     // its title ("" without a Searcher or when the item is gone)
+  // Gap lists only (no_result_queries, no_click_queries, gap_reports), with a Searcher: the team to route the
+  // gap to, the owner of most of the nearest items (the query's top results, or each word's when the whole
+  // query finds nothing); "" when nothing is near.
+  std::string owner;
+  std::string nearest_id;     // the nearest item
+  std::string nearest_title;
+  // Marked reviewed in the usage log (UsageLog::MarkReviewed), on this day (YYYY-MM-DD); "" = not reviewed.
+  std::string reviewed;
 };
 
 struct ReportedItem {
@@ -115,7 +124,7 @@ struct Insights {
   int kb_lacks = 0;
   std::vector<QueryGroup> top_queries;
   std::vector<QueryGroup> no_result_queries;  // no_result > 0, by no_result
-  std::vector<QueryGroup> no_click_queries;   // found results, never opened or copied
+  std::vector<QueryGroup> no_click_queries;   // found results, never opened or copied: a gap too
   std::vector<QueryGroup> gap_reports;        // "the KB lacks this" / "did not help" about a query, no item
   std::vector<ReportedItem> most_reported_items;
   std::vector<TrendDay> trend;             // every day of the window, oldest first
@@ -128,9 +137,12 @@ struct Insights {
 };
 
 // REQUIRES: searcher is null or used by this thread only.
+// Reviewed marks are read with the rest; ApplyReviewed() refreshes them on an Insights kept in a cache.
 Result<Insights> ComputeInsights(const UsageLog& log, Searcher* searcher, const InsightsOptions& options = {});
 // A chat-ready Markdown summary, and the whole structure as JSON (the body of GET /api/insights).
 std::string InsightsToMarkdown(const Insights& insights);
+// Sets QueryGroup::reviewed on every gap list from `reviewed` (query key → day, UsageLog::Reviewed()).
+void ApplyReviewed(const std::unordered_map<std::string, std::string>& reviewed, Insights* insights);
 std::string InsightsToJson(const Insights& insights);
 
 struct VerificationOptions {

@@ -139,6 +139,13 @@ class UsageLog {
   // Item id → opens + copies in the last `days` days (for Searcher::SetPopularity).
   Result<std::unordered_map<std::string, double>> Popularity(int days = 90, std::int64_t now_ms = 0) const;
 
+  // Marks the gap of query group `query_key` (NormalizeQuery) reviewed (or not) by `user`, at `now_ms` (0 =
+  // now). Written at once, beside the writer's queue; kept until unmarked, whatever the retention.
+  Status MarkReviewed(const std::string& query_key, bool reviewed, const std::string& user = "",
+                      std::int64_t now_ms = 0);
+  // Query key → the day (YYYY-MM-DD, UTC) it was marked reviewed.
+  Result<std::unordered_map<std::string, std::string>> Reviewed() const;
+
   // Deletes events older than the retention period (relative to `now_ms`, 0 = now) right away.
   Status Prune(std::int64_t now_ms = 0);
 
