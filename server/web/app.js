@@ -820,7 +820,7 @@ function renderInsights(res) {
 // routed to the team that owns the nearest items.
 const GAP_KINDS = [
   ['no_result_queries', 'found nothing', (g) => `${g.no_result} of ${g.searches} searches`],
-  ['no_click_queries', 'found results, none opened', (g) => `${g.searches} searches`],
+  ['no_click_queries', 'found results, none opened', (g) => `${g.searches} search${g.searches === 1 ? '' : 'es'}`],
   ['gap_reports', 'reported missing', (g) => `${g.searches} report${g.searches === 1 ? '' : 's'}`],
 ];
 
@@ -945,7 +945,9 @@ function insightsTable(title, headers, rows) {
     return section;
   }
   const table = el('table', {}, el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h })))));
-  table.append(el('tbody', {}, ...rows.map((cells) => el('tr', {}, ...cells.map((c) => el('td', {}, c))))));
+  // data-label names each cell where a narrow screen shows a row as a card.
+  table.append(el('tbody', {}, ...rows.map((cells) => el('tr', {},
+    ...cells.map((c, i) => el('td', headers[i] ? { 'data-label': headers[i] } : {}, c))))));
   section.append(el('div', { class: 'table-wrap' }, table));
   return section;
 }
