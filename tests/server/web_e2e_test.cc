@@ -244,6 +244,7 @@ TEST_F(WebPageTest, OpensAndReportsReachTheKnowledgeGapView) {
   TypeQuery("teleport quantum widgets");
   driver_->Type(kKeyEnter);  // a complete search: as-you-type requests are not logged
   Await("!document.getElementById('empty').hidden", "nothing found");
+  Await("document.getElementById('results').dataset.logged === 'teleport quantum widgets'", "the search logged");
 
   Open("#q=refund");
   Await("document.getElementById('results').dataset.query === 'refund'", "results for 'refund'");
