@@ -35,7 +35,7 @@ class InsightsCache {
   // Rows per list kept in the cache; requests for more are computed directly.
   static constexpr int kCachedLimit = 100;
   // A period whose last computation took less than this is recomputed on the request when stale.
-  static constexpr int kSyncRecomputeMs = 100;
+  static constexpr int kSyncRecomputeMs = 500;
   // The periods the page offers, computed at start.
   static constexpr int kWarmDays[] = {1, 7, 30, 90};
 
