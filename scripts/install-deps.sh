@@ -11,8 +11,13 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \
   clang-14 libclang-rt-14-dev \
-  chromium chromium-driver nodejs npm \
+  chromium chromium-driver \
   lintian nginx-light openssl systemd >/dev/null
+# npm: the machine's own Node.js when it has one (a NodeSource nodejs conflicts with Debian's npm package),
+# else Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
 # axe-core checks the web page for WCAG 2.1 A/AA violations in the browser test (tests/server/CMakeLists.txt,
 # KB_AXE_JS); pinned, installed once here so that tests need no network.
 $SUDO npm install --prefix /opt/kb-axe --no-audit --no-fund --silent axe-core@4.10.3 >/dev/null
