@@ -21,6 +21,8 @@ constexpr char kSourceHelp[] = R"(Sources:
     lang: en    owner: payments-team    id_prefix: "payments/"
     required: [owner, kind, tier]  unknown_fields: error|warning|ignore    (both used by check)
   A synonyms.txt at DIR (comma-separated words per line, '#' comments) feeds query synonyms.
+  A curation.yaml at DIR pins and hides items for queries (rules: [{queries, pin, hide, until, note}]);
+  kb-index stores the rules in the database and a running kb-server takes them up with its next reload.
   Hidden files and directories are never read. For a git tree, the HEAD commit is recorded.
 )";
 
@@ -88,7 +90,8 @@ Validates every selected file of the sources without writing any index, and repo
   front-matter     YAML and front matter errors, bad field values, binary/non-UTF-8/oversize files
   missing-field    a field of the config's `required` list is absent (default: owner, kind, tier)
   unknown-field    a field kb does not know (severity: the config's unknown_fields; default error)
-  unknown-kind     kind other than article/answer        unknown-tier   tier other than L1/L2
+  unknown-kind     kind other than article/answer/incident   unknown-tier   tier other than L1/L2
+  incident-until   an incident without `until`
   duplicate-id     two files with one id (across all sources)
   duplicate-code   one error code claimed by two articles
   broken-link      a relative link to a missing file     broken-anchor  a #anchor no heading/id matches
@@ -100,6 +103,9 @@ Validates every selected file of the sources without writing any index, and repo
   unknown-owner    an `owner` that the source's owners.yaml lacks (checked when the source has one)
   owner-contact    a team in owners.yaml with neither `contact` nor `oncall`
   placeholder-pattern  a bad `placeholders:` pattern, or one for a placeholder the answer does not use
+  curation         curation.yaml: YAML, unknown keys, rules without queries or pin/hide, bad `until`
+  curation-id      a curation rule pins or hides an id no file has
+  curation-expired (warning) a curation rule whose `until` has passed
 
 Options:
   --format text     path:line:col: error|warning: message [rule]    (default)

@@ -74,6 +74,8 @@ json HitJson(const SearchHit& hit) {
       {"rank", hit.rank},
       {"path", hit.path},
       {"source", hit.source},
+      {"pinned", hit.pinned},
+      {"note", hit.pin_note},
   };
 }
 
@@ -86,9 +88,15 @@ json SearchJson(const SearchResponse& res) {
     for (const FacetValue& v : values) list.push_back({{"value", v.value}, {"count", v.count}});
     facets[field] = std::move(list);
   }
+  json incidents = json::array();
+  for (const IncidentBanner& b : res.incidents) {
+    incidents.push_back({{"id", b.id}, {"title", b.title}, {"summary", b.summary}, {"owner", b.owner},
+                         {"started", b.started}, {"until", b.until}, {"path", b.path}});
+  }
   return {
       {"query", res.query},
       {"total", res.total},
+      {"incidents", std::move(incidents)},
       {"page", res.page},
       {"size", res.size},
       {"results", std::move(results)},

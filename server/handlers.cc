@@ -273,7 +273,7 @@ void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Re
   Result<StoredItem> r = WithSearcher(s, [&](Searcher& x) { return x.GetItem(id); });
   if (!r.ok()) return SendStatus(s, res, r.status());
   if (r->item.kind != Kind::kAnswer) {
-    return SendError(res, 404, "not_found", "'" + id + "' is an article, not a scripted answer");
+    return SendError(res, 404, "not_found", "'" + id + "' is an " + std::string(KindName(r->item.kind)) + ", not a scripted answer");
   }
   const std::string text = AnswerText(r->item);
   // A misspelt name would otherwise leave its placeholder blank without a word: name what the answer has.

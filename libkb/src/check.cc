@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "check_file.h"
+#include "kb/curation.h"
 #include "kb/owners.h"
 #include "stored.h"
 #include "text.h"
@@ -199,6 +200,10 @@ Result<CheckReport> Check(const std::vector<Source>& sources, const CheckOptions
     CheckDuplicates(files, &report.findings);
     CheckLinks(files, &report.findings);
     CheckOwners(sources, files, &report.findings);
+    long days = 0;
+    internal::ParseDate(today, &days);
+    internal::CheckCuration(sources, files, options.today.empty() ? NowSeconds() : std::int64_t{days} * 86400,
+                            &report.findings);
     std::stable_sort(report.findings.begin(), report.findings.end(), [](const CheckFinding& a, const CheckFinding& b) {
       const Diagnostic &x = a.diagnostic, &y = b.diagnostic;
       return std::tie(x.path, x.line, x.column) < std::tie(y.path, y.line, y.column);

@@ -172,8 +172,13 @@ class FileChecker {
     }
     if (const YAML::Node* kind = fields.Get("kind"); kind && kind->IsScalar()) {
       const std::string value = AsciiLower(Trim(kind->Scalar()));
-      if (!value.empty() && value != "article" && value != "answer") {
-        Error(fields.At(*kind), "unknown-kind", "unknown kind '" + kind->Scalar() + "' (use article or answer)");
+      if (!value.empty() && value != "article" && value != "answer" && value != "incident") {
+        Error(fields.At(*kind), "unknown-kind",
+              "unknown kind '" + kind->Scalar() + "' (use article, answer or incident)");
+      }
+      if (value == "incident" && !fields.HasValue("until")) {
+        Error(fields.At(*kind), "incident-until",
+              "an incident needs 'until' (a date-time such as 2026-12-05T18:00:00Z): its banner ends then");
       }
     }
     if (const YAML::Node* tier = fields.Get("tier"); tier && tier->IsScalar()) {
@@ -199,7 +204,7 @@ class FileChecker {
                                                                        : Diagnostic::Severity::kWarning,
             {w.line, std::max(1, w.column)}, "unknown-field",
             w.message.substr(0, w.message.find(" (ignored)")) + " (known: id title kind tags product owner "
-            "tier lang verified verify_every aliases error_codes summary description placeholders)");
+            "tier lang verified verify_every aliases error_codes summary description placeholders started until)");
       } else if (item.kind != Kind::kAnswer) {
         Add(Diagnostic::Severity::kWarning, {w.line, std::max(1, w.column)}, "front-matter", w.message);
       }

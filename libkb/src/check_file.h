@@ -3,6 +3,7 @@
 #ifndef KB_SRC_CHECK_FILE_H_
 #define KB_SRC_CHECK_FILE_H_
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -48,6 +49,11 @@ struct CheckedFile {
 // Reads and checks one file, appending its findings. `today` is YYYY-MM-DD.
 CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const SourceFile& file,
                          const std::string& today, std::vector<CheckFinding>* findings);
+
+// Checks each source's curation.yaml: syntax and fields (errors), ids no file has (errors), rules whose
+// `until` is before `now_seconds` (warnings).
+void CheckCuration(const std::vector<Source>& sources, const std::vector<CheckedFile>& files,
+                   std::int64_t now_seconds, std::vector<CheckFinding>* findings);
 
 }  // namespace kb::internal
 

@@ -4,11 +4,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "kb/curation.h"
 #include "text.h"
 
 namespace kb::internal {
@@ -139,17 +141,17 @@ bool IsLanguageCode(std::string_view s) {
 
 bool IsCheckedField(const std::string& key) {
   return key == "kind" || key == "tier" || key == "lang" || key == "verified" || key == "verify_every" ||
-         key == "boost";
+         key == "boost" || key == "started" || key == "until";
 }
 
 // Sets a field whose value must be one of a few forms; returns what is wrong with `value`, or "".
 std::string SetCheckedField(const std::string& key, const std::string& value, Item* item) {
   if (key == "kind") {
     const std::string kind = AsciiLower(value);
-    if (kind != "article" && kind != "answer") {
-      return "kind must be 'article' or 'answer', not '" + value + "'";
+    if (kind != "article" && kind != "answer" && kind != "incident") {
+      return "kind must be 'article', 'answer' or 'incident', not '" + value + "'";
     }
-    item->kind = kind == "answer" ? Kind::kAnswer : Kind::kArticle;
+    item->kind = kind == "answer" ? Kind::kAnswer : kind == "incident" ? Kind::kIncident : Kind::kArticle;
   } else if (key == "tier") {
     const std::string tier = AsciiUpper(value);
     if (tier != "L1" && tier != "L2") return "tier must be L1 or L2, not '" + value + "'";
@@ -171,6 +173,13 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
       return "boost must be a number from 0.05 to 20 (1 = no change), not '" + value + "'";
     }
     item->boost = boost;
+  } else if (key == "started" || key == "until") {
+    (key == "until" ? item->until : item->started) = value;
+    std::int64_t seconds = 0;
+    if (!ParseDateTime(value, &seconds)) {
+      return key + " must be a date-time with a zone such as 2026-12-05T18:00:00Z (or +02:00), or a date "
+                   "YYYY-MM-DD, not '" + value + "'";
+    }
   } else if (key == "verify_every") {
     if (!ParseInterval(value, &item->verify_every_days)) {
       return "verify_every must be days or a duration such as 90d, 12w, 6m, 1y (at most 100 years), not '" +

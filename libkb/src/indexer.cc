@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "compact.h"
+#include "curation_store.h"
 #include "file_pipeline.h"
 #include "kb/index_writer.h"
 #include "kb/owners.h"
@@ -369,6 +370,12 @@ Status Run::WriteMetadata() {
     }
   }
   if (Status st = set(kMetaSources, names); !st.ok()) return st;
+  // Curation rules travel in the metadata, so a running server takes them up with its normal reload.
+  std::vector<std::pair<std::string, std::string>> curation;
+  for (const Source& s : sources_) {
+    if (!s.curation_path.empty()) curation.emplace_back(s.curation_path, s.curation_text);
+  }
+  if (Status st = set(internal::kMetaCuration, internal::EncodeCurationFiles(curation)); !st.ok()) return st;
 
   std::vector<std::vector<std::string>> synonyms;
   std::string flat;

@@ -16,7 +16,14 @@
 
 namespace kb {
 
-const char* KindName(Kind kind) { return kind == Kind::kAnswer ? "answer" : "article"; }
+const char* KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kAnswer: return "answer";
+    case Kind::kIncident: return "incident";
+    case Kind::kArticle: break;
+  }
+  return "article";
+}
 
 const char* TierName(Tier tier) {
   switch (tier) {

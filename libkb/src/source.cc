@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "kb/curation.h"
 #include "kb/index_writer.h"
 #include "text.h"
 
@@ -243,6 +244,11 @@ Result<Source> LoadSource(std::string_view arg) {
     if (fs::exists(synonyms_path, ec)) {
       if (Status s = ReadWholeFile(synonyms_path, 16u << 20, &bytes); !s.ok()) return s;
       source.synonyms = ParseSynonyms(bytes);
+    }
+    const std::string curation_path = source.real_root + "/" + kCurationFile;
+    if (fs::exists(curation_path, ec)) {
+      if (Status s = ReadWholeFile(curation_path, 1u << 20, &source.curation_text); !s.ok()) return s;
+      source.curation_path = source.DisplayPath(kCurationFile);
     }
     source.commit = DetectGitCommit(source.real_root);
     source.fingerprint = HashBytes("format=" + std::to_string(kItemFormat) + "\nschema=" +

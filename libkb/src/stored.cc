@@ -85,7 +85,7 @@ std::string EncodeData(const Item& item, const std::string& lang) {
   PutInt(out, kDataVersion);
   PutStr(out, item.id);
   PutStr(out, item.title);
-  PutInt(out, item.kind == Kind::kAnswer ? 1 : 0);
+  PutInt(out, static_cast<std::uint64_t>(item.kind));  // 0 article, 1 answer, 2 incident
   PutInt(out, static_cast<std::uint64_t>(item.tier));
   PutList(out, item.tags);
   PutStr(out, item.product);
@@ -253,6 +253,9 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
   if (item.boost != 1.0) doc.add_value(kSlotBoost, std::to_string(item.boost));
   // The body is kept out of the data so that a result list never decodes it.
   doc.add_value(kSlotBody, item.body);
+  // Incident times live in values rather than the data, so that documents indexed before them still decode.
+  if (!item.started.empty()) doc.add_value(kSlotStarted, item.started);
+  if (!item.until.empty()) doc.add_value(kSlotUntil, item.until);
 
   doc.set_data(EncodeData(item, lang));
   return doc;
@@ -261,13 +264,16 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
 StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body) {
   StoredItem out;
   if (with_body) out.item.body = doc.get_value(kSlotBody);
+  out.item.started = doc.get_value(kSlotStarted);
+  out.item.until = doc.get_value(kSlotUntil);
   const std::string data = doc.get_data();
   Reader r(data);
   Item& it = out.item;
   if (r.Int() != kDataVersion) return out;  // not a kb document: an empty item, never a crash
   it.id = r.Str();
   it.title = r.Str();
-  it.kind = r.Int() == 1 ? Kind::kAnswer : Kind::kArticle;
+  const long kind = r.Int();
+  it.kind = kind == 1 ? Kind::kAnswer : kind == 2 ? Kind::kIncident : Kind::kArticle;
   it.tier = static_cast<Tier>(std::clamp<long>(r.Int(), 0, 2));
   it.tags = r.List();
   it.product = r.Str();

@@ -41,6 +41,8 @@ inline constexpr unsigned kSlotPath = 11;
 inline constexpr unsigned kSlotId = 12;
 inline constexpr unsigned kSlotBody = 13;        // the Markdown body, read only when an item is opened
 inline constexpr unsigned kSlotBoost = 14;       // front matter `boost` as text ("0.5"), empty for 1
+inline constexpr unsigned kSlotStarted = 15;     // incidents: `started` as written
+inline constexpr unsigned kSlotUntil = 16;       // incidents: `until` as written
 
 inline constexpr char kTagSeparator = '\x1f';
 

@@ -154,7 +154,8 @@ function freshness(it) {
 
 function badges(it) {
   const wrap = el('div', { class: 'badges' });
-  wrap.append(badge('kind kind-' + it.kind, it.kind === 'answer' ? 'Scripted answer' : 'Article'));
+  if (it.pinned) wrap.append(badge('pinned', it.note ? `Pinned · ${it.note}` : 'Pinned', 'Placed first by a curation rule'));
+  wrap.append(badge('kind kind-' + it.kind, { answer: 'Scripted answer', incident: 'Incident' }[it.kind] || 'Article'));
   if (it.tier) wrap.append(badge('tier tier-' + it.tier, it.tier));
   if (it.owner) wrap.append(badge('owner', it.owner, 'Owning team: escalate here'));
   if (it.sections && it.escalation && it.escalation.contact) wrap.append(badge('contact', 'Escalate: ' + it.escalation.contact));
@@ -317,6 +318,10 @@ function renderResults(res) {
       text: res.suggestion, onclick: () => setQuery(res.suggestion) }), '?');
   }
   els.didYouMean.hidden = !els.didYouMean.hasChildNodes();
+  const banner = $('incidents');  // active incidents matching the query, above the results
+  banner.replaceChildren(...(res.incidents || []).map((b) => el('p', { class: 'incident',
+    text: `Incident: ${b.title} · since ${b.started || 'unknown'} · owner ${b.owner || 'unknown'} · until ${b.until}` })));
+  banner.hidden = !banner.hasChildNodes();
 
   // A newer list for the same query (the settled search) keeps the chosen result, and the focus on it.
   const keep = state.selectedId;

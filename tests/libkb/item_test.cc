@@ -93,7 +93,7 @@ TEST(FrontMatterTest, TagsAsCommaSeparatedStringAndDescriptionAsSummary) {
 TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
   const std::pair<const char*, const char*> cases[] = {
       {"tier: L3", "tier must be L1 or L2, not 'L3'"},
-      {"kind: faq", "kind must be 'article' or 'answer'"},
+      {"kind: faq", "kind must be 'article', 'answer' or 'incident'"},
       {"lang: english", "lang must be a 2-letter"},
       {"verified: 2023-02-29", "verified must be a real date"},
       {"verified: 05/02/2024", "verified must be a real date"},

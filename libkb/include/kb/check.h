@@ -10,7 +10,8 @@
 //                    binary or non-UTF-8 content, oversize file
 //   missing-field    a field in the source config's `required` list is absent (and has no config default)
 //   unknown-field    a front matter field kb does not know (severity from the config's `unknown_fields`)
-//   unknown-kind     `kind` is not article or answer
+//   unknown-kind     `kind` is not article, answer or incident
+//   incident-until   an incident has no `until` (its banner would never end)
 //   unknown-tier     `tier` is not L1 or L2
 //   duplicate-id     two files have the same id (across all sources); reported on the later one
 //   duplicate-code   two articles claim the same error code; reported on the later one
@@ -26,6 +27,10 @@
 //   owner-contact    a team in owners.yaml has neither `contact` nor `oncall`
 //   placeholder-pattern  a scripted answer's `placeholders:` pattern is not a valid regular expression, or
 //                    names a placeholder its text does not use
+//   curation         curation.yaml: not valid YAML, an unknown key, a rule without queries or without pin/hide,
+//                    or an `until` that is not a date-time with a zone
+//   curation-id      a curation rule pins or hides an id that no file has
+//   curation-expired (warning) a curation rule's `until` has passed (it no longer applies; remove it)
 // Positions are 1-based file lines and columns (characters); file-level findings use 1:1.
 //
 // Thread-safety: reentrant.
@@ -42,7 +47,8 @@
 namespace kb {
 
 struct CheckOptions {
-  // The date staleness and future dates are judged against (YYYY-MM-DD); "" = today (UTC).
+  // The date staleness and future dates are judged against (YYYY-MM-DD); "" = today (UTC). Curation rules
+  // count as expired when they end before its start (00:00 UTC), or before the clock when "".
   std::string today;
 };
 

@@ -1,4 +1,4 @@
-// kb::Item: one Markdown file of the knowledge base (an article or a scripted answer), and the parser
+// kb::Item: one Markdown file of the knowledge base (an article, a scripted answer or an incident note), and the parser
 // that turns a file's bytes into one.
 //
 // A file is YAML front matter between `---` lines followed by a CommonMark body. Parsing never throws and
@@ -18,10 +18,10 @@
 
 namespace kb {
 
-enum class Kind { kArticle, kAnswer };
+enum class Kind { kArticle, kAnswer, kIncident };
 enum class Tier { kUnset, kL1, kL2 };
 
-const char* KindName(Kind kind);  // "article" | "answer"
+const char* KindName(Kind kind);  // "article" | "answer" | "incident"
 const char* TierName(Tier tier);  // "" | "L1" | "L2"
 
 // A part of the body under one heading. The text before the first heading is a section whose title is the
@@ -74,6 +74,10 @@ struct Item {
   // the knowledge base itself (how to search it, how to write for it), which quote product words as examples
   // and must not outrank the product articles. Default: 1.
   double boost = 1.0;
+  // Incidents (`kind: incident`): when it began and when its banner ends by itself, as written (date-times
+  // with a zone, or dates; see kb::ParseDateTime). "" if not given.
+  std::string started;
+  std::string until;
 
   std::string path;         // path relative to the source root, e.g. "payments/refunds.md"
   std::string source;       // source name (the indexer sets it)

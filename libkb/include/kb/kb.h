@@ -14,6 +14,7 @@
 #include "kb/answer.h"
 #include "kb/assist.h"
 #include "kb/check.h"
+#include "kb/curation.h"
 #include "kb/index_writer.h"
 #include "kb/indexer.h"
 #include "kb/insights.h"

@@ -12,11 +12,16 @@
 // twice ORs, different fields AND) and title: (free text in titles). Error codes and ids typed as plain
 // words also match exactly and rank first.
 //
+// Curation: the rules of the sources' curation.yaml files, stored in the index by kb-index, pin and hide items
+// for matching queries (SearchHit::pinned); Reopen() takes up changed rules. Active incidents that match a
+// query come back in SearchResponse::incidents.
+//
 // Thread-safety: a Searcher is NOT thread-safe (Xapian objects are not); give each thread its own
 // (Open is cheap). Reopen() picks up a newer committed revision.
 #ifndef KB_SEARCHER_H_
 #define KB_SEARCHER_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -51,6 +56,8 @@ struct SearchRequest {
   // query's language rank first, and items in another language appear only when none in it match (or with
   // an explicit `lang:` filter). "" = SearcherOptions::default_lang.
   std::string language;
+  // Unix time curation rules and incident banners are judged at (kb/curation.h); 0 = the clock.
+  std::int64_t now_seconds = 0;
 };
 
 inline constexpr int kMaxPageSize = 100;
@@ -76,6 +83,19 @@ struct SearchHit {
   bool exact = false;          // matched an error code or id exactly
   double score = 0;
   int rank = 0;                // 1-based position in the whole result list
+  bool pinned = false;         // placed here by a curation rule (curation.yaml)
+  std::string pin_note;        // that rule's note
+};
+
+// An active incident (`kind: incident`, `until` not yet passed) that matches the query: shown above results.
+struct IncidentBanner {
+  std::string id;
+  std::string title;
+  std::string summary;
+  std::string owner;
+  std::string started;  // as written in the item, "" if not given
+  std::string until;    // as written
+  std::string path;
 };
 
 struct FacetValue {
@@ -89,6 +109,7 @@ struct SearchResponse {
   int page = 1;
   int size = 10;
   std::vector<SearchHit> hits;
+  std::vector<IncidentBanner> incidents;  // active incidents matching the query, most relevant first
   // Field → values by descending count. Exact up to 1,000 matches; beyond, estimated from a sample of them.
   std::map<std::string, std::vector<FacetValue>> facets;
   std::string suggestion;      // "did you mean" query, "" if none

@@ -23,6 +23,9 @@
 // `synonyms.txt` at the root, if present, holds synonym groups: one group per line, words separated by
 // commas; lines starting with '#' are comments.
 //
+// `curation.yaml` at the root, if present, holds pin and hide rules (kb/curation.h); the indexer stores them
+// in the database.
+//
 // Thread-safety: plain values and pure functions (they read the file system, never write it).
 #ifndef KB_SOURCE_H_
 #define KB_SOURCE_H_
@@ -62,6 +65,8 @@ struct Source {
   SourceConfig config;
   std::string config_path;  // "" when the source has no config file
   std::vector<std::vector<std::string>> synonyms;  // from synonyms.txt
+  std::string curation_path;  // DisplayPath of curation.yaml; "" when the source has none
+  std::string curation_text;  // its bytes
   std::string commit;      // git HEAD commit (40 hex digits), "" when not in a git working tree
   // Digest of everything besides a file's bytes that shapes its item (config, source name, schema):
   // when it changes, `update` re-parses every file of the source.
