@@ -8,6 +8,9 @@
 #include <cstdlib>
 #include <utility>
 
+#include "curated_results.h"
+#include "curation_store.h"
+#include "kb/curation.h"
 #include "query_builder.h"
 #include "query_text.h"
 #include "related.h"
@@ -84,6 +87,7 @@ struct Searcher::Rep {
   std::vector<std::string> langs;
   std::shared_ptr<const std::unordered_map<std::string, double>> popularity;
   bool boosts = false;  // some item has a front matter `boost`
+  Curation curation;  // the sources' curation.yaml rules, as of the revision open
 
   void LoadLangs() {
     langs.clear();
@@ -95,11 +99,15 @@ struct Searcher::Rep {
     local_db = shards.local_db();
     LoadLangs();
     boosts = db.get_value_freq(internal::kSlotBoost) > 0;
+    curation = internal::DecodeCuration(db.get_metadata(internal::kMetaCuration));
   }
 
   Result<SearchResponse> DoSearch(const SearchRequest& request, bool plain);
-  void Finish(const Xapian::MSetIterator& it, const internal::QueryWords& words, const std::string& today,
+  void Finish(const Xapian::Document& doc, const internal::QueryWords& words, const std::string& today,
               bool snippets, SearchHit* hit);
+  void AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
+                      const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
+                      const std::string& today, SearchResponse* out);
 };
 
 Searcher::Searcher(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -203,6 +211,8 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
     if (FacetSlot(f) < 0) return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
   }
   const std::string today = request.today.empty() ? Today() : request.today;
+  const std::int64_t now = request.now_seconds > 0 ? request.now_seconds : NowSeconds();
+  const CurationMatch curated = curation.Match(request.query, now);
 
   internal::QueryContext ctx{&db, &local_db, &options, langs, plain};
   Result<internal::ParsedQuery> parsed = internal::BuildQuery(request, ctx);
@@ -244,8 +254,10 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   const bool answers_after = r.answer_factor != 1.0 && !parsed->wants_reply;
   const bool rerank = by_relevance && (answers_after || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
                                        !parsed->exact_terms.empty() || popular || focus || boosts);
-  const int fetch_from = rerank ? 0 : first;
-  const int fetch_count = rerank ? std::max(first + request.size, kRerankWindow) : request.size;
+  // Curation reorders the whole window too: pins and hides move every later result.
+  const bool whole_window = rerank || !curated.empty();
+  const int fetch_from = whole_window ? 0 : first;
+  const int fetch_count = whole_window ? std::max(first + request.size, kRerankWindow) : request.size;
   Xapian::doccount check_at_least = 0;
   if (!spies.empty()) check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
   Xapian::MSet mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
@@ -337,14 +349,19 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   out.page = request.page;
   out.size = request.size;
   out.total = static_cast<int>(std::min<Xapian::doccount>(mset.get_matches_estimated(), 1u << 30));
-  const std::size_t begin = rerank ? static_cast<std::size_t>(first) : 0;
-  for (std::size_t i = begin; i < ranked.size() && out.hits.size() < static_cast<std::size_t>(request.size); ++i) {
+  const std::size_t begin = whole_window ? static_cast<std::size_t>(first) : 0;
+  for (std::size_t i = begin; curated.empty() && i < ranked.size() && out.hits.size() < static_cast<std::size_t>(request.size); ++i) {
     SearchHit hit;
     hit.score = ranked[i].score;
     hit.exact = ranked[i].exact;
     hit.rank = first + static_cast<int>(out.hits.size()) + 1;
-    Finish(ranked[i].it, words, today, request.snippets, &hit);
+    Finish(ranked[i].it.get_document(), words, today, request.snippets, &hit);
     out.hits.push_back(std::move(hit));
+  }
+  if (!curated.empty()) {
+    std::vector<internal::RankedDoc> order;
+    for (const Ranked& x : ranked) order.push_back({*x.it, x.score, x.exact});
+    AddCuratedHits(request, curated, order, words, today, &out);
   }
 
   for (std::size_t i = 0; i < spies.size(); ++i) {
@@ -383,6 +400,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
       out.suggestion = suggestion;
     }
   }
+  out.incidents = internal::FindIncidents(db, parsed->query, now);
   if (out.total == 0 && parsed->operators && !plain && !internal::IntendedSyntax(parsed->free_text)) {
     // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
     // pasted JSON line or a phone number's + is not query syntax).
@@ -393,9 +411,33 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   return out;
 }
 
-void Searcher::Rep::Finish(const Xapian::MSetIterator& it, const internal::QueryWords& words,
+// Pins and hides of the matching curation rules, applied to the whole ranked window before paging.
+void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
+                                   const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
+                                   const std::string& today, SearchResponse* out) {
+  std::vector<Xapian::docid> ids;
+  for (const internal::RankedDoc& r : ranked) ids.push_back(r.docid);
+  int removed = 0, added = 0;
+  const std::vector<internal::CuratedSlot> slots = internal::CurateRanked(db, ids, match, &removed, &added);
+  out->total = std::max(0, out->total - removed) + added;
+  const std::size_t first = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.size);
+  for (std::size_t i = first; i < slots.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
+    SearchHit hit;
+    if (slots[i].ranked >= 0) {
+      hit.score = ranked[static_cast<std::size_t>(slots[i].ranked)].score;
+      hit.exact = ranked[static_cast<std::size_t>(slots[i].ranked)].exact;
+    }
+    hit.pinned = slots[i].pinned;
+    hit.pin_note = slots[i].note;
+    hit.rank = static_cast<int>(first + out->hits.size()) + 1;
+    Finish(db.get_document(slots[i].docid), words, today, request.snippets, &hit);
+    out->hits.push_back(std::move(hit));
+  }
+}
+
+void Searcher::Rep::Finish(const Xapian::Document& doc, const internal::QueryWords& words,
                            const std::string& today, bool snippets, SearchHit* hit) {
-  StoredItem stored = internal::DecodeStoredItem(it.get_document(), today);
+  StoredItem stored = internal::DecodeStoredItem(doc, today);
   internal::FillHit(stored, hit);
   const std::vector<Section>& sections = stored.item.sections;
   if (sections.empty()) return;

@@ -66,5 +66,45 @@ TEST(CurationCheckTest, AnIncidentWithoutUntilIsAnError) {
   EXPECT_EQ(Findings(*report), expected);
 }
 
+TEST(CurationCheckTest, IndexStoresRulesAndSearchApplies) {
+  testing::TempDir dir;
+  testing::CopyTree(Fixture("curation"), dir.Sub("docs"));
+  Result<Source> source = LoadSource(dir.Sub("docs"));
+  ASSERT_TRUE(source.ok());
+  IndexerOptions options;
+  options.db_path = dir.Sub("db");
+  ASSERT_TRUE(BuildIndex({*source}, options).ok());
+  auto searcher = Searcher::Open({dir.Sub("db")});
+  ASSERT_TRUE(searcher.ok());
+  SearchRequest req;
+  req.query = "refunds failing";
+  Result<SearchResponse> res = (*searcher)->Search(req);
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  ASSERT_FALSE(res->hits.empty());
+  EXPECT_EQ(res->hits[0].id, "refund-outage");
+  EXPECT_TRUE(res->hits[0].pinned);
+  EXPECT_EQ(res->hits[0].pin_note, "Acquirer outage");
+  for (const SearchHit& h : res->hits) {
+    EXPECT_NE(h.id, "legacy-refunds");
+    if (h.id != "refund-outage") {
+      EXPECT_FALSE(h.pinned);
+    }
+  }
+
+  // Without the file, an update drops the rules; the searcher takes that up on Reopen.
+  std::filesystem::remove(dir.Sub("docs/curation.yaml"));
+  source = LoadSource(dir.Sub("docs"));
+  ASSERT_TRUE(UpdateIndex({*source}, options).ok());
+  ASSERT_TRUE((*searcher)->Reopen().ok());
+  res = (*searcher)->Search(req);
+  ASSERT_TRUE(res.ok());
+  bool legacy = false;
+  for (const SearchHit& h : res->hits) {
+    EXPECT_FALSE(h.pinned);
+    legacy = legacy || h.id == "legacy-refunds";
+  }
+  EXPECT_TRUE(legacy);
+}
+
 }  // namespace
 }  // namespace kb
