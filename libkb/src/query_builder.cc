@@ -567,7 +567,11 @@ Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
         word += c;
       }
     }
-    if (words.size() >= 2 && words.size() <= 6 && letters_only) {
+    // Parts of one letter are abbreviations ("i.e.", "e.g.", "U.S."), not identifiers.
+    const bool short_part = std::any_of(words.begin(), words.end(), [](const Xapian::Query& w) {
+      return w.get_terms_begin() != w.get_terms_end() && (*w.get_terms_begin()).size() < 2;
+    });
+    if (words.size() >= 2 && words.size() <= 6 && letters_only && !short_part) {
       phrases.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
     }
     if (phrases.size() >= 8) break;
