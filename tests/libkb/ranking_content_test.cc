@@ -253,12 +253,6 @@ TEST_F(RankingContentTest, PastedLogExcerptOfThreeHundredWordsIsAnswered) {
 
 // ---- What support engineers actually type (issue: right answer first) ------------------------------------
 
-std::vector<std::string> Langs(const SearchResponse& res, std::size_t n) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < res.hits.size() && i < n; ++i) out.push_back(res.hits[i].lang);
-  return out;
-}
-
 TEST_F(RankingContentTest, EnglishQueriesShowEnglishItemsOnly) {
   // The Turkish items quote the API's English names (refund.failed, ERR_CARD_DECLINED): they used to rank
   // first for these, and an engineer copied a Turkish reply to an English customer.
@@ -390,7 +384,7 @@ TEST_F(RankingContentTest, AsYouTypeShowsTheFinalSearchsCorrectionAndOrder) {
     return res.ok() ? *res : SearchResponse{};
   };
   // Each time a word is complete, the list as-you-type is the final list.
-  for (const std::string& q : {"webhook", "webhook retries", "refund failed", "card declined insufficient funds"}) {
+  for (const char* q : {"webhook", "webhook retries", "refund failed", "card declined insufficient funds"}) {
     EXPECT_EQ(Ids(run(q, true)), Ids(run(q, false))) << q;
   }
   // Never a correction the final search would not make.
