@@ -12,6 +12,18 @@
 
 namespace kb::server {
 namespace {
+// A parameter echoed into JSON must be UTF-8: nlohmann::json refuses to write anything else (the fuzzer found an
+// `owner` of raw bytes that ended the request with an exception instead of a 400).
+bool ValidUtf8(const std::string& s) {
+  try {
+    (void)nlohmann::json(s).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+}  // namespace
+namespace {
 
 using nlohmann::json;
 
@@ -150,6 +162,7 @@ void get_insights(ServerState& s, const httplib::Request& req, httplib::Response
   }
   const std::string owner = req.get_param_value("owner");
   if (owner.size() > kMaxOwnerBytes) return SendError(res, 400, "invalid_argument", "owner is too long");
+  if (!ValidUtf8(owner)) return SendError(res, 400, "invalid_argument", "owner is not valid UTF-8");
   (void)s.usage->log()->Flush(kFlushMs);  // include what was just recorded
   Insights insights;
   json extra = {{"stale", false}};
@@ -206,6 +219,7 @@ void get_verification(ServerState& s, const httplib::Request& req, httplib::Resp
     return;
   }
   options.owner = req.get_param_value("owner");
+  if (!ValidUtf8(options.owner)) return SendError(res, 400, "invalid_argument", "owner is not valid UTF-8");
   Result<Searcher*> searcher = s.index.Acquire();
   if (!searcher.ok()) return SendLibError(s, res, searcher.status());
   Result<VerificationPlan> plan = PlanVerification(**searcher, options);
