@@ -32,7 +32,6 @@ struct Filters {
 // use Query(std::string()) instead; TSan caught it in the server tests).
 Xapian::Query MatchAllQuery() { return Xapian::Query(std::string()); }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Moves `field:value` / `-field:"quoted value"` tokens from `text` into `filters`.
 std::string ExtractFilters(std::string_view text, Filters* filters, std::string* filter_text) {
@@ -406,14 +405,18 @@ Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
   return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(), words.size() + 2);
 }
 
-// Items in language `lang` that hold `term`: counted exactly (the term's own frequency bounds the matches).
+// Items in language `lang` that hold `term`: exact up to kLanguageCountLimit, estimated beyond (a word in
+// tens of thousands of items must not cost a count of all of them on every search), and never above 0 unless
+// some item really has it.
+constexpr Xapian::doccount kLanguageCountLimit = 200;
 Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db, const std::string& term,
                             const std::string& lang) {
   const Xapian::doccount df = db.get_termfreq(term);
   if (df == 0) return 0;
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
                                   Xapian::Query(std::string(kPrefixLang) + lang)));
-  return enquire.get_mset(0, 0, df).get_matches_estimated();
+  const Xapian::MSet m = enquire.get_mset(0, 0, std::min(df, kLanguageCountLimit));
+  return m.get_matches_lower_bound() == 0 ? 0 : m.get_matches_estimated();
 }
 
 // The language a query is written in, among the index's languages. Words vote. Strong votes: letters only
@@ -489,30 +492,21 @@ bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
 // Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
 // refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
 std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    if (IsSpace(text[i])) {
-      out += text[i++];
-      continue;
-    }
-    std::size_t end = i;
-    while (end < text.size() && !IsSpace(text[end])) ++end;
-    std::string token = text.substr(i, end - i);
+  return MapWords(text, [&](std::string_view raw) {
+    std::string token(raw);
     const std::vector<std::string> word = SplitQueryWords(token);
-    if (!word.empty() && word.front().find('_') != std::string::npos &&
-        !db.term_exists(Xapian::Unicode::tolower(word.front()))) {
-      for (std::size_t k = 1; k + 1 < token.size(); ++k) {
-        if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
-            std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
-          token[k] = '.';
-        }
+    if (word.empty() || word.front().find('_') == std::string::npos ||
+        db.term_exists(Xapian::Unicode::tolower(word.front()))) {
+      return token;
+    }
+    for (std::size_t k = 1; k + 1 < token.size(); ++k) {
+      if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
+          std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
+        token[k] = '.';
       }
     }
-    out += token;
-    i = end;
-  }
-  return out;
+    return token;
+  });
 }
 
 // "-refund -webhook", only exclusions, as Xapian's pure NOT ("NOT refund NOT webhook"): everything else.

@@ -11,8 +11,6 @@
 namespace kb::internal {
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
 // Lowercase a UTF-8 word (Turkish İ → i as well).
 std::string Lower(std::string_view w) { return Xapian::Unicode::tolower(std::string(w)); }
 
@@ -70,6 +68,12 @@ constexpr std::string_view kSignOffs[] = {
     "thanks", "thank you", "many thanks", "thanks a lot", "thanks in advance", "best", "best regards",
     "kind regards", "warm regards", "regards", "cheers", "sincerely", "br", "thx", "ty", "sent from my",
     "saygılarımla", "teşekkürler", "teşekkür ederim", "iyi çalışmalar", "sevgiler", "selamlar", "kolay gelsin"};
+
+bool StartsWithGreeting(std::string_view text) {
+  const std::string lower = Lower(text.substr(0, 32));
+  return std::any_of(std::begin(kGreetings), std::end(kGreetings),
+                     [&](std::string_view g) { return StartsWithWord(lower, g); });
+}
 
 std::size_t CountWords(std::string_view s) {
   std::size_t n = 0;
@@ -208,22 +212,12 @@ bool LooksPasted(std::string_view text, int max_typed_words) {
   if (t.find('\n') != std::string_view::npos) return true;
   const std::size_t words = CountWords(t);
   if (words > static_cast<std::size_t>(std::max(1, max_typed_words))) return !MostlyOperators(t, words);
-  if (words < 6) return false;
-  std::string lower = Lower(t.substr(0, 32));
-  for (std::string_view g : kGreetings) {
-    if (StartsWithWord(lower, g)) return true;
-  }
-  return false;
+  return words >= 6 && StartsWithGreeting(t);
 }
 
 bool LooksLikeMessage(std::string_view text) {
   std::string_view t = Trim(text);
-  if (t.find('\n') != std::string_view::npos) return true;
-  std::string lower = Lower(t.substr(0, 32));
-  for (std::string_view g : kGreetings) {
-    if (StartsWithWord(lower, g)) return true;
-  }
-  return false;
+  return t.find('\n') != std::string_view::npos || StartsWithGreeting(t);
 }
 
 std::string CleanPastedText(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "redact_rules.h"
+#include "text.h"
 
 namespace kb {
 namespace {
@@ -12,8 +13,6 @@ namespace {
 // Owner patterns run per word: libstdc++'s std::regex recurses once per character it consumes, so a bounded
 // subject keeps a pattern like `pay_[A-Za-z0-9]+` from overflowing a worker's stack on a long paste.
 constexpr std::size_t kMaxPatternWord = 256;
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
@@ -43,23 +42,13 @@ struct Redactor::Rep {
 
   std::string MaskIds(std::string_view text) const {
     if (ids.empty()) return std::string(text);
-    std::string out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-      if (IsSpace(text[i])) {
-        out += text[i++];
-        continue;
-      }
-      std::size_t end = i;
-      while (end < text.size() && !IsSpace(text[end])) ++end;
-      std::string word(text.substr(i, end - i));
+    return internal::MapWords(text, [&](std::string_view raw) {
+      std::string word(raw);
       if (word.size() <= kMaxPatternWord) {
         for (const std::regex& re : ids) word = std::regex_replace(word, re, "<id>");
       }
-      out += word;
-      i = end;
-    }
-    return out;
+      return word;
+    });
   }
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "term_prefixes.h"
 #include "text.h"
@@ -124,16 +125,23 @@ std::vector<Xapian::docid> RelatedDocs(const Xapian::Database& db, Xapian::docid
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
+  // The item's own language only: an English article never offers a Turkish reply as related. One walk of
+  // the language's posting list over the candidates in docid order.
+  std::unordered_set<Xapian::docid> other_lang;
+  if (!lang.empty()) {
+    std::vector<Xapian::docid> ids;
+    for (const auto& entry : scores) ids.push_back(entry.first);
+    std::sort(ids.begin(), ids.end());
+    Xapian::PostingIterator p = db.postlist_begin(lang);
+    for (Xapian::docid id : ids) {
+      if (p != db.postlist_end(lang)) p.skip_to(id);
+      if (p == db.postlist_end(lang) || *p != id) other_lang.insert(id);
+    }
+  }
   std::vector<Xapian::docid> out;
   for (const auto& [score, doc] : ranked) {
     if (static_cast<int>(out.size()) >= count) break;
-    if (!lang.empty()) {
-      // The item's own language only: an English article never offers a Turkish reply as related.
-      Xapian::PostingIterator p = db.postlist_begin(lang);
-      p.skip_to(doc);
-      if (p == db.postlist_end(lang) || *p != doc) continue;
-    }
-    out.push_back(doc);
+    if (!other_lang.count(doc)) out.push_back(doc);
   }
   return out;
 }

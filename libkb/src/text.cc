@@ -286,4 +286,21 @@ std::string ContentHash(std::string_view bytes) {
   return out;
 }
 
+std::string MapWords(std::string_view text, const std::function<std::string(std::string_view)>& f) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && !IsSpace(text[end])) ++end;
+    out += f(text.substr(i, end - i));
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace kb::internal

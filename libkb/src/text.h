@@ -2,6 +2,7 @@
 #ifndef KB_SRC_TEXT_H_
 #define KB_SRC_TEXT_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,10 @@ bool IsValidUtf8(std::string_view s, std::size_t* bad_offset = nullptr);
 std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 std::string_view Trim(std::string_view s);
+// ASCII whitespace (space, tab, CR, LF, FF, VT).
+inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+// `text` with each run of non-whitespace bytes replaced by `f(run)`; the whitespace between them is kept.
+std::string MapWords(std::string_view text, const std::function<std::string(std::string_view)>& f);
 // Escapes & < > " ' for HTML text and attributes.
 std::string HtmlEscape(std::string_view s);
 // Splits on `sep`, trimming each part and dropping empty ones.
