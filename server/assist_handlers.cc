@@ -112,56 +112,17 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   sr.query = ticket.subject.empty() ? ticket.text : ticket.subject + "\n" + ticket.text;
   sr.size = kCandidates;
   sr.language = request.lang;
-  Result<SearchResponse> found = WithSearcher(s, [&](Searcher& x) { return x.Search(sr); });
-  if (!found.ok()) return found.status();
-  const SearchHit* article = nullptr;
-  const SearchHit* answer = nullptr;
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kArticle && article == nullptr) article = &h;
-  }
-  // The answer written for the article comes first: one it links to or that links to it (Searcher::Related,
-  // in the article's language). On content/ the ticket's words alone ranked the sandbox test-card reply above
-  // the declined-card one for a declined card.
-  std::vector<SearchHit> related;
-  if (article != nullptr) {
-    Result<std::vector<SearchHit>> r = WithSearcher(s, [&](Searcher& x) { return x.Related(article->id, 5); });
-    if (r.ok()) related = std::move(*r);
-  }
-  const auto is_related = [&](const SearchHit& h) {
-    return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
-  };
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && article != nullptr && is_related(h)) answer = &h;
-  }
-  for (const SearchHit& h : related) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && h.lang == article->lang) answer = &h;
-  }
-  // The reply goes out in the article's language: an answer in another one is never the one to send.
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
-  }
-  // Still none: look for one about the article (its error codes and title) rather than searching the whole
-  // ticket again, which cost as much as the first search (34 of 110 ms, 14k items).
-  SearchResponse answers;
-  if (answer == nullptr && article != nullptr) {
-    SearchRequest ar;
-    for (const std::string& code : article->error_codes) ar.query += code + " ";
-    ar.query += article->title;
-    ar.filters["kind"] = {"answer"};
-    ar.filters["lang"] = {article->lang};
-    ar.language = article->lang;
-    ar.size = 1;
-    ar.snippets = false;
-    Result<SearchResponse> more = WithSearcher(s, [&](Searcher& x) { return x.Search(ar); });
-    if (more.ok()) answers = std::move(*more);
-    if (!answers.hits.empty()) answer = &answers.hits.front();
-  }
+  Result<TicketMatch> match = WithSearcher(s, [&](Searcher& x) { return MatchTicket(x, sr); });
+  if (!match.ok()) return match.status();
+  const SearchResponse& found = match->found;
+  const SearchHit* article = match->article < 0 ? nullptr : &found.hits[static_cast<std::size_t>(match->article)];
+  const SearchHit* answer = match->answer ? &*match->answer : nullptr;
 
   Result<Searcher*> searcher = s.index.Acquire();
   if (!searcher.ok()) return searcher.status();
   const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
   const TicketSignals signals = ExtractSignals(sr.query);
-  json out = {{"language", found->language.empty() ? request.lang : found->language},
+  json out = {{"language", found.language.empty() ? request.lang : found.language},
               {"signals", {{"error_codes", signals.error_codes},
                            {"http_statuses", signals.http_statuses},
                            {"identifiers", signals.identifiers}}},
@@ -183,7 +144,7 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
     if (!filled.ok()) return filled.status();
     out["answer"] = std::move(*filled);
   }
-  for (const SearchHit& h : found->hits) {
+  for (const SearchHit& h : found.hits) {
     if (&h == article || (answer && h.id == answer->id)) continue;
     if (static_cast<int>(out["results"].size()) >= request.results) break;
     json hit = HitJson(h);

@@ -59,44 +59,9 @@ std::size_t AssistOnce(Searcher& searcher, const Ticket& ticket) {
   SearchRequest sr;
   sr.query = ticket.subject.empty() ? ticket.text : ticket.subject + "\n" + ticket.text;
   sr.size = 10;
-  Result<SearchResponse> found = searcher.Search(sr);
-  if (!found.ok()) throw std::runtime_error(found.status().message());
-  const SearchHit* article = nullptr;
-  const SearchHit* answer = nullptr;
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kArticle && article == nullptr) article = &h;
-  }
-  std::vector<SearchHit> related;
-  if (article != nullptr) {
-    Result<std::vector<SearchHit>> r = searcher.Related(article->id, 5);
-    if (r.ok()) related = std::move(*r);
-  }
-  const auto is_related = [&](const SearchHit& h) {
-    return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
-  };
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && article != nullptr && is_related(h)) answer = &h;
-  }
-  for (const SearchHit& h : related) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && h.lang == article->lang) answer = &h;
-  }
-  for (const SearchHit& h : found->hits) {
-    if (h.kind == Kind::kAnswer && answer == nullptr && (article == nullptr || h.lang == article->lang)) answer = &h;
-  }
-  SearchResponse answers;
-  if (answer == nullptr && article != nullptr) {
-    SearchRequest ar;
-    for (const std::string& code : article->error_codes) ar.query += code + " ";
-    ar.query += article->title;
-    ar.filters["kind"] = {"answer"};
-    ar.filters["lang"] = {article->lang};
-    ar.language = article->lang;
-    ar.size = 1;
-    ar.snippets = false;
-    Result<SearchResponse> more = searcher.Search(ar);
-    if (more.ok()) answers = std::move(*more);
-    if (!answers.hits.empty()) answer = &answers.hits.front();
-  }
+  Result<TicketMatch> match = MatchTicket(searcher, sr);
+  if (!match.ok()) throw std::runtime_error(match.status().message());
+  const SearchHit* answer = match->answer ? &*match->answer : nullptr;
   const TicketSignals signals = ExtractSignals(sr.query);
   benchmark::DoNotOptimize(signals.error_codes.data());
   if (answer == nullptr) return 0;

@@ -295,4 +295,55 @@ std::string PatternProblem(std::string_view pattern) {
   return "";
 }
 
+Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request) {
+  Result<SearchResponse> found = searcher.Search(request);
+  if (!found.ok()) return found.status();
+  TicketMatch out;
+  out.found = std::move(*found);
+  const std::vector<SearchHit>& hits = out.found.hits;
+  for (std::size_t i = 0; i < hits.size() && out.article < 0; ++i) {
+    if (hits[i].kind == Kind::kArticle) out.article = static_cast<int>(i);
+  }
+  if (out.article < 0) {
+    for (const SearchHit& h : hits) {
+      if (h.kind == Kind::kAnswer) {
+        out.answer = h;
+        return out;
+      }
+    }
+    return out;
+  }
+  const SearchHit& article = hits[static_cast<std::size_t>(out.article)];
+  // On content/ the ticket's words alone ranked the sandbox test-card reply above the declined-card one for a
+  // declined card: the answer written for the article comes first.
+  std::vector<SearchHit> related;
+  if (Result<std::vector<SearchHit>> r = searcher.Related(article.id, 5); r.ok()) related = std::move(*r);
+  const auto is_related = [&](const SearchHit& h) {
+    return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
+  };
+  const auto answer_in_lang = [&](const SearchHit& h) { return h.kind == Kind::kAnswer && h.lang == article.lang; };
+  const auto first = [&](const std::vector<SearchHit>& list, auto&& fits) -> std::optional<SearchHit> {
+    for (const SearchHit& h : list) {
+      if (answer_in_lang(h) && fits(h)) return h;
+    }
+    return std::nullopt;
+  };
+  out.answer = first(hits, is_related);
+  if (!out.answer) out.answer = first(related, [](const SearchHit&) { return true; });
+  // The reply goes out in the article's language: an answer in another one is never the one to send.
+  if (!out.answer) out.answer = first(hits, [](const SearchHit&) { return true; });
+  if (out.answer) return out;
+  SearchRequest about;
+  for (const std::string& code : article.error_codes) about.query += code + " ";
+  about.query += article.title;
+  about.filters["kind"] = {"answer"};
+  about.filters["lang"] = {article.lang};
+  about.language = article.lang;
+  about.size = 1;
+  about.snippets = false;
+  Result<SearchResponse> more = searcher.Search(about);
+  if (more.ok() && !more->hits.empty()) out.answer = more->hits.front();
+  return out;
+}
+
 }  // namespace kb

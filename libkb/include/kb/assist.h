@@ -12,14 +12,17 @@
 // pattern the answer declares for that placeholder, and only when exactly one distinct word does. Values
 // filled: customer_name (the first name), ticket_subject, agent_name and the declared patterns.
 //
-// Thread-safety: pure functions.
+// Thread-safety: pure functions, except MatchTicket, which uses the Searcher it is given (one per thread).
 #ifndef KB_ASSIST_H_
 #define KB_ASSIST_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "kb/searcher.h"
 
 namespace kb {
 
@@ -62,6 +65,19 @@ FilledAnswer FillAnswer(std::string_view answer_text, const std::map<std::string
 // What is wrong with a placeholder pattern ("is not a valid regular expression: ...", "matches an empty
 // word"), or "" when it is usable.
 std::string PatternProblem(std::string_view pattern);
+
+// What a ticket's search found: the article that explains it and the scripted answer to send.
+struct TicketMatch {
+  SearchResponse found;             // the ticket's own search
+  int article = -1;                 // index of the explaining article in found.hits; -1 if none
+  std::optional<SearchHit> answer;  // the reply to send, in the article's language; none if none fits
+};
+
+// Runs `request` (the ticket as the query) and picks the first article hit and the answer for it: one written
+// for the article (Searcher::Related: its links and codes) among the hits, then among the related items, then
+// any hit in the article's language, and last a search for the article's codes and title among the answers
+// in its language (cheaper than searching the whole ticket again).
+Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request);
 
 }  // namespace kb
 
