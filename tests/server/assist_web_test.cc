@@ -11,18 +11,13 @@
 namespace kb::testing {
 namespace {
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 class AssistWebTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string chromium = EnvOr("KB_CHROMIUM", "/usr/bin/chromium");
-    const std::string chromedriver = EnvOr("KB_CHROMEDRIVER", "/usr/bin/chromedriver");
-    ASSERT_TRUE(fs::exists(chromium)) << chromium << " is missing: apt-get install chromium chromium-driver";
-    ASSERT_TRUE(fs::exists(chromedriver)) << chromedriver << " is missing: apt-get install chromium chromium-driver";
+    BrowserPaths browser;
+    ASSERT_TRUE(FindBrowser(&browser));
+    const std::string& chromium = browser.chromium;
+    const std::string& chromedriver = browser.chromedriver;
     Result<Source> source = LoadSource(std::string(KB_TEST_DATA) + "/assist");
     ASSERT_TRUE(source.ok()) << source.status().ToString();
     IndexerOptions options;

@@ -16,18 +16,13 @@
 namespace kb::testing {
 namespace {
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' ? v : fallback;
-}
-
 class WebPageTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string chromium = EnvOr("KB_CHROMIUM", "/usr/bin/chromium");
-    const std::string chromedriver = EnvOr("KB_CHROMEDRIVER", "/usr/bin/chromedriver");
-    ASSERT_TRUE(fs::exists(chromium)) << chromium << " is missing: apt-get install chromium chromium-driver";
-    ASSERT_TRUE(fs::exists(chromedriver)) << chromedriver << " is missing: apt-get install chromium chromium-driver";
+    BrowserPaths browser;
+    ASSERT_TRUE(FindBrowser(&browser));
+    const std::string& chromium = browser.chromium;
+    const std::string& chromedriver = browser.chromedriver;
 
     BuildDbFromDir(dir_.Sub("db"), FixtureDir());
     // A few more items for the page: a code block wider than a phone, a Turkish article.

@@ -6,7 +6,11 @@
 
 #include <httplib.h>
 
+#include <gtest/gtest.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,6 +25,28 @@ inline constexpr const char* kKeyEnter = "\xEE\x80\x87";      // U+E007
 inline constexpr const char* kKeyEscape = "\xEE\x80\x8C";     // U+E00C
 inline constexpr const char* kKeyArrowUp = "\xEE\x80\x93";    // U+E013
 inline constexpr const char* kKeyArrowDown = "\xEE\x80\x95";  // U+E015
+
+// $NAME if set and not empty, else `fallback`.
+inline std::string EnvOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+// Debian's chromium and chromedriver, or KB_CHROMIUM / KB_CHROMEDRIVER; a failure that says how to install them.
+struct BrowserPaths {
+  std::string chromium;
+  std::string chromedriver;
+};
+inline ::testing::AssertionResult FindBrowser(BrowserPaths* out) {
+  out->chromium = EnvOr("KB_CHROMIUM", "/usr/bin/chromium");
+  out->chromedriver = EnvOr("KB_CHROMEDRIVER", "/usr/bin/chromedriver");
+  for (const std::string& path : {out->chromium, out->chromedriver}) {
+    if (!std::filesystem::exists(path)) {
+      return ::testing::AssertionFailure() << path << " is missing: apt-get install chromium chromium-driver";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
 
 inline std::string Base64Decode(const std::string& in) {
   std::string out;
