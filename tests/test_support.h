@@ -72,6 +72,18 @@ inline int FreePort() {
   return port;
 }
 
+// True when something accepts TCP connections on 127.0.0.1:`port`.
+inline bool Accepts(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
 }  // namespace kb::testing
 
 #endif  // KB_TESTS_TEST_SUPPORT_H_

@@ -16,6 +16,7 @@ using testing::Expected;
 using testing::ExpectedFixtureFindings;
 
 using testing::Article;
+using testing::Contains;
 using testing::Child;
 using testing::CopyTree;
 using testing::Fixture;
@@ -24,9 +25,6 @@ using testing::RunKbIndex;
 using testing::TempDir;
 using testing::WriteFile;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 TEST(KbIndexCliTest, HelpDocumentsCommandsOptionsAndExitCodes) {
   ProcessResult help = RunKbIndex({"--help"});

@@ -30,6 +30,10 @@ inline void CopyTree(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive);
 }
 
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
 inline std::string Fixture(const std::string& relative) { return std::string(KB_TEST_DATA) + "/" + relative; }
 
 // (path relative to the fixture root, line, column, severity, rule)

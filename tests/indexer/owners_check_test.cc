@@ -12,14 +12,12 @@
 namespace kb {
 namespace {
 
+using testing::Contains;
 using testing::ProcessResult;
 using testing::RunKbIndex;
 using testing::TempDir;
 using testing::WriteFile;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // A tree whose owners.yaml knows payments-team and a contact-less risk-team; refunds.md names an owner
 // that is not there (line 4 of the file).

@@ -69,16 +69,6 @@ class ChildProcess {
   pid_t pid_ = -1;
 };
 
-inline bool Accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 
 // Polls until 127.0.0.1:port accepts a connection or `timeout` passes.
 inline bool WaitForPort(int port, std::chrono::milliseconds timeout) {

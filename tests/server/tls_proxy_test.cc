@@ -24,17 +24,6 @@ void MustReplace(std::string* text, const std::string& pattern, const std::strin
   *text = std::regex_replace(*text, re, with);
 }
 
-bool Listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
-
 class TlsProxyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,10 +59,10 @@ class TlsProxyTest : public ::testing::Test {
               "/uwsgi;\n  scgi_temp_path " + d + "/scgi;\n  include " + d + "/site.conf;\n}\n");
     ASSERT_TRUE(nginx_.Start({KB_NGINX, "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf"}, dir_.Sub("nginx.log")));
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!Listening(https_port_) && nginx_.running() && std::chrono::steady_clock::now() < deadline) {
+    while (!Accepts(https_port_) && nginx_.running() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    ASSERT_TRUE(Listening(https_port_)) << nginx_.Log() << ReadFile(dir_.Sub("error.log"));
+    ASSERT_TRUE(Accepts(https_port_)) << nginx_.Log() << ReadFile(dir_.Sub("error.log"));
   }
 
   void TearDown() override { nginx_.Stop(SIGTERM); }
