@@ -224,11 +224,11 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   // A long question or log is weighted with IneB2, a divergence-from-randomness model: on long queries it
   // ranked clearly better than BM25, on short ones BM25 did. A message (lines, a greeting) stays with BM25 and
   // gets no feedback: both drifted on the support set's pasted e-mails (bench/README.md).
-  if (r.pasted_query_words > 0 && parsed->words >= r.pasted_query_words && !parsed->message) {
-    enquire.set_weighting_scheme(Xapian::IneB2Weight(1.0));
-  } else {
-    enquire.set_weighting_scheme(Xapian::BM25Weight(r.bm25_k1, 0, 1, r.bm25_b, 0.5));
-  }
+  const Xapian::IneB2Weight ineb2(1.0);
+  const Xapian::BM25Weight bm25(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
+  const bool long_text = r.pasted_query_words > 0 && parsed->words >= r.pasted_query_words && !parsed->message;
+  const Xapian::Weight& weight = long_text ? static_cast<const Xapian::Weight&>(ineb2) : bm25;
+  enquire.set_weighting_scheme(weight);
   const bool by_relevance = request.sort == "relevance";
   const bool feedback = by_relevance && parsed->long_query && !parsed->message && r.feedback_docs > 0 &&
                         r.feedback_terms > 0 && r.feedback_weight > 0;
@@ -261,10 +261,18 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   Xapian::doccount check_at_least = 0;
   if (!spies.empty()) check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
   Xapian::MSet mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
-  if (mset.empty() && !parsed->fallback.empty()) {
-    // Nothing in the query's language: the other languages' items are better than nothing.
-    enquire.set_query(parsed->fallback);
-    if (feedback) enquire.set_query(WithFeedback(enquire, parsed->fallback, r));
+  const bool other_languages = mset.empty() && !parsed->fallback.empty();
+  if (other_languages) {
+    // Nothing in the query's language: the other languages' items are better than nothing. Feedback runs its
+    // first pass on an Enquire of its own, so that the facet spies count the final match only.
+    Xapian::Query fallback = parsed->fallback;
+    if (feedback) {
+      Xapian::Enquire first_pass(db);
+      first_pass.set_weighting_scheme(weight);
+      first_pass.set_query(fallback);
+      fallback = WithFeedback(first_pass, fallback, r);
+    }
+    enquire.set_query(fallback);
     mset = enquire.get_mset(fetch_from, fetch_count, check_at_least);
   }
   Xapian::MSet facet_mset = mset;
@@ -282,7 +290,9 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
     typing = request.query.substr(cut == std::string::npos ? 0 : cut + 1);
     if (typing.find(':') != std::string::npos || typing.size() < 2) typing.clear();
   }
-  const internal::QueryWords words = internal::CollectQueryWords(parsed->query, db, typing);
+  // The words of the query that ran (the other languages' parse when it was the fallback) mark the snippets.
+  const internal::QueryWords words =
+      internal::CollectQueryWords(other_languages ? parsed->fallback : parsed->query, db, typing);
 
   // Order: exact matches first, then score with freshness applied.
   struct Ranked {

@@ -297,6 +297,21 @@ TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
   EXPECT_EQ(res->hits[0].lang, "tr");
 }
 
+TEST_F(RankingContentTest, OtherLanguagesFallbackCountsFacetsOnce) {
+  // English by its function words, but only Turkish items have the one real word: the Turkish fallback runs,
+  // with pseudo-relevance feedback (a long question), and its facets count each result once.
+  auto res = searcher_->Search({.query = "what is this and why was it so when they were there with us then reddedildi",
+                                .facets = {"lang"},
+                                .today = kToday});
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  ASSERT_FALSE(res->hits.empty());
+  EXPECT_EQ(res->language, "en");
+  EXPECT_EQ(res->hits[0].lang, "tr");
+  int counted = 0;
+  for (const FacetValue& v : res->facets["lang"]) counted += v.count;
+  EXPECT_EQ(counted, res->total);
+}
+
 TEST_F(RankingContentTest, ReaderLanguageDecidesWhenTheWordsDoNot) {
   // "paylane" is in every language's items: the reader's language decides; the words win when they speak.
   auto tr = searcher_->Search({.query = "paylane", .today = kToday, .language = "tr"});
