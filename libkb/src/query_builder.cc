@@ -82,23 +82,8 @@ std::string ExtractFilters(std::string_view text, Filters* filters, std::string*
   return std::string(Trim(rest));
 }
 
-std::vector<std::string> Tokens(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    std::string_view t = cur;
-    while (!t.empty() && std::string_view("\"'(),.;:!?[]{}<>").find(t.front()) != std::string_view::npos) t.remove_prefix(1);
-    while (!t.empty() && std::string_view("\"'(),.;:!?[]{}<>").find(t.back()) != std::string_view::npos) t.remove_suffix(1);
-    if (!t.empty()) out.emplace_back(t);
-    cur.clear();
-  };
-  for (char c : text) {
-    if (IsSpace(c)) flush();
-    else cur += c;
-  }
-  flush();
-  return out;
-}
+// The query's tokens with their operator marks (+word, -word, word*) still on them.
+std::vector<std::string> Tokens(std::string_view text) { return SplitQueryWords(text, kQueryTokenPunct); }
 
 bool LooksLikeIdentifier(const std::string& t) {
   bool digit = false, punct = false, upper = true, alpha = false;

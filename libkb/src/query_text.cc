@@ -14,10 +14,9 @@ namespace {
 // Lowercase a UTF-8 word (Turkish İ → i as well).
 std::string Lower(std::string_view w) { return Xapian::Unicode::tolower(std::string(w)); }
 
-std::string_view TrimPunct(std::string_view t) {
-  constexpr std::string_view kPunct = "\"'`(),.;:!?[]{}<>*+=";
-  while (!t.empty() && kPunct.find(t.front()) != std::string_view::npos) t.remove_prefix(1);
-  while (!t.empty() && kPunct.find(t.back()) != std::string_view::npos) t.remove_suffix(1);
+std::string_view TrimPunct(std::string_view t, std::string_view punct = kWordPunct) {
+  while (!t.empty() && punct.find(t.front()) != std::string_view::npos) t.remove_prefix(1);
+  while (!t.empty() && punct.find(t.back()) != std::string_view::npos) t.remove_suffix(1);
   return t;
 }
 
@@ -329,14 +328,14 @@ std::string FoldedTurkishWords(std::string_view text) {
   return out;
 }
 
-std::vector<std::string> SplitQueryWords(std::string_view text) {
+std::vector<std::string> SplitQueryWords(std::string_view text, std::string_view punct) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && IsSpace(text[i])) ++i;
     std::size_t start = i;
     while (i < text.size() && !IsSpace(text[i])) ++i;
-    std::string_view t = TrimPunct(text.substr(start, i - start));
+    std::string_view t = TrimPunct(text.substr(start, i - start), punct);
     if (!t.empty()) out.emplace_back(t);
   }
   return out;

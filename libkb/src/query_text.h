@@ -50,7 +50,10 @@ std::string FoldTurkish(std::string_view text);
 std::string FoldedTurkishWords(std::string_view text);
 
 // Splits typed or cleaned text into words: whitespace-separated, with surrounding punctuation removed.
-std::vector<std::string> SplitQueryWords(std::string_view text);
+// Punctuation a word loses at either end; kQueryTokenPunct keeps the operators (+word, word*) on a token.
+inline constexpr std::string_view kWordPunct = "\"'`(),.;:!?[]{}<>*+=";
+inline constexpr std::string_view kQueryTokenPunct = "\"'(),.;:!?[]{}<>";
+std::vector<std::string> SplitQueryWords(std::string_view text, std::string_view punct = kWordPunct);
 
 }  // namespace kb::internal
 
