@@ -1,0 +1,417 @@
+// One search, in named steps: check the request, build the query, match (with a fallback to the other
+// languages and pseudo-relevance feedback), rerank the top window, page (with curation), count facets, and
+// say what was corrected.
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "query_builder.h"
+#include "query_text.h"
+#include "searcher_rep.h"
+#include "stored.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb {
+namespace internal {
+
+// What one search carries from step to step.
+struct SearchRun {
+  explicit SearchRun(const SearchRequest& r) : request(r) {}
+  const SearchRequest& request;
+  ParsedQuery parsed;
+  std::string today;
+  std::int64_t now = 0;
+  CurationMatch curated;
+  bool by_relevance = true;
+  bool popular = false;        // popularity counts are set and weigh in
+  bool focus = false;          // the best section's share of the matches weighs in
+  bool answers_after = false;  // scripted answers rank after articles (the query does not ask for a reply)
+  bool rerank = false;         // some factor reorders the top window
+  bool whole_window = false;   // the whole window is fetched (rerank or curation), not the page alone
+  int first = 0;               // rank of the page's first result, from 0
+  Xapian::doccount check_at_least = 0;
+  std::unique_ptr<Xapian::Weight> weight;
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+  Xapian::MSet mset;
+  Xapian::MSet facet_mset;  // the match the facet spies counted
+  bool other_languages = false;
+  QueryWords words;  // the words of the query that ran, for snippets and section scores
+};
+
+}  // namespace internal
+
+namespace {
+
+using internal::RankedDoc;
+using internal::RankedHit;
+using internal::SearchRun;
+
+// Results fetched beyond the requested page so that freshness and exact matches can reorder the top.
+constexpr int kRerankWindow = 50;
+// Facet counts are exact up to this many matches; beyond, they are estimated from the first this-many (scaled
+// to the estimated total). Counting costs about 1.5 µs per match for kb-server's six facets: exact counts over
+// 50,000 matches took 25 ms of a 100k-item search, a sample of 1,000 takes 1.5-2 ms.
+constexpr Xapian::doccount kFacetCheckLimit = 1000;
+// Fewer results than this and a spelling correction that was not searched is offered as "did you mean".
+constexpr int kFewResults = 3;
+// Length of a result's snippet.
+constexpr std::size_t kSnippetBytes = 240;
+
+constexpr std::pair<std::string_view, unsigned> kFacetSlots[] = {
+    {"tag", internal::kSlotTags},     {"owner", internal::kSlotOwner},     {"kind", internal::kSlotKind},
+    {"tier", internal::kSlotTier},    {"product", internal::kSlotProduct}, {"lang", internal::kSlotLang},
+};
+
+int FacetSlot(std::string_view field) {
+  for (const auto& [name, slot] : kFacetSlots) {
+    if (name == field) return static_cast<int>(slot);
+  }
+  return -1;
+}
+
+Status CheckRequest(const SearchRequest& request) {
+  if (request.page < 1) return Status::InvalidArgument("page must be 1 or more");
+  if (request.size < 1 || request.size > kMaxPageSize) {
+    return Status::InvalidArgument("size must be between 1 and " + std::to_string(kMaxPageSize));
+  }
+  if (request.page > 10000 / request.size) return Status::InvalidArgument("page is too deep (page*size > 10000)");
+  if (request.sort != "relevance" && request.sort != "verified" && request.sort != "title") {
+    return Status::InvalidArgument("sort must be relevance, verified or title");
+  }
+  for (const std::string& f : request.facets) {
+    if (FacetSlot(f) < 0) return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
+  }
+  return Status::Ok();
+}
+
+// What pseudo-relevance feedback may add to a query: stems of plain words (Z-terms), not stopwords, not
+// prefixed field or filter terms, not fragments.
+struct FeedbackTerms : Xapian::ExpandDecider {
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 4 || term.size() > 40 || term[0] != 'Z') return false;
+    const unsigned char c = static_cast<unsigned char>(term[1]);
+    return ((c >= 'a' && c <= 'z') || c >= 0x80) && !internal::IsStopword(std::string_view(term).substr(1));
+  }
+};
+
+// Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
+// terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
+// natural-language query names its topic in many words; the best first matches name it in the corpus's own.
+Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r) {
+  Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
+  if (top.empty()) return query;
+  Xapian::RSet rset;
+  for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+  const FeedbackTerms decider;
+  Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(r.feedback_terms), rset, &decider);
+  if (eset.empty()) return query;
+  Xapian::Query expansion(Xapian::Query::OP_OR, eset.begin(), eset.end());
+  expansion = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, r.feedback_weight);
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, expansion);
+}
+
+// A long question or log is weighted with IneB2, a divergence-from-randomness model: on long queries it
+// ranked clearly better than BM25, on short ones BM25 did. A message (lines, a greeting) stays with BM25 and
+// gets no feedback: both drifted on the support set's pasted e-mails (bench/README.md).
+std::unique_ptr<Xapian::Weight> WeightFor(const internal::ParsedQuery& parsed, const RankingOptions& r) {
+  const bool long_text = r.pasted_query_words > 0 && parsed.words >= r.pasted_query_words && !parsed.message;
+  if (long_text) return std::make_unique<Xapian::IneB2Weight>(1.0);
+  return std::make_unique<Xapian::BM25Weight>(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
+}
+
+// Decides which factors reorder the top window and how much of the match is fetched.
+void PlanRerank(SearchRun& run, const RankingOptions& r, bool has_popularity, bool boosts) {
+  run.popular = r.popularity_boost > 0 && has_popularity;
+  run.focus = r.section_scoring && r.section_weight > 0;
+  run.answers_after = r.answer_factor != 1.0 && !run.parsed.wants_reply;
+  run.rerank = run.by_relevance && (run.answers_after || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
+                                    !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
+  // Curation reorders the whole window too: pins and hides move every later result.
+  run.whole_window = run.rerank || !run.curated.empty();
+}
+
+// The fetched documents that hold an exact code/id term: found by walking the terms' short posting lists in
+// docid order (opening each document's whole term list instead was a quarter of an error-code search).
+std::vector<Xapian::docid> ExactDocs(const Xapian::Database& db, const Xapian::MSet& mset,
+                                     const std::vector<std::string>& terms) {
+  std::vector<Xapian::docid> ids, exact;
+  for (auto it = mset.begin(); it != mset.end(); ++it) ids.push_back(*it);
+  std::sort(ids.begin(), ids.end());
+  for (const std::string& term : terms) {
+    Xapian::PostingIterator p = db.postlist_begin(term);
+    for (Xapian::docid id : ids) {
+      p.skip_to(id);
+      if (p == db.postlist_end(term)) break;
+      if (*p == id) exact.push_back(id);
+    }
+  }
+  std::sort(exact.begin(), exact.end());
+  return exact;
+}
+
+// Facet counts from the spies. They saw only the matches Xapian examined (at least kFacetCheckLimit): the
+// counts are scaled up to the estimate. When every match was checked they are exact as they stand: a spy
+// merged from remote shards can report a smaller total than it counted, which must not scale them.
+void CountFacets(const SearchRun& run, SearchResponse* out) {
+  for (std::size_t i = 0; i < run.spies.size(); ++i) {
+    const Xapian::ValueCountMatchSpy& spy = *run.spies[i];
+    const std::string& field = run.request.facets[i];
+    std::map<std::string, int> counts;
+    for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+      const std::string& value = *v;
+      if (field == "tag") {
+        for (const std::string& tag : internal::Split(value, internal::kTagSeparator)) counts[tag] += v.get_termfreq();
+      } else if (!value.empty()) {
+        counts[value] += v.get_termfreq();
+      }
+    }
+    const Xapian::doccount seen = spy.get_total();
+    const Xapian::doccount estimated = run.facet_mset.get_matches_estimated();
+    const bool sampled = estimated > run.check_at_least;
+    const double scale = sampled && seen > 0 && estimated > seen ? static_cast<double>(estimated) / seen : 1.0;
+    std::vector<FacetValue> values;
+    for (const auto& [value, count] : counts) values.push_back({value, static_cast<int>(std::lround(count * scale))});
+    std::stable_sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    out->facets[field] = std::move(values);
+  }
+}
+
+// The words the index lacks were searched as their corrections: say so, with the filters as typed. With the
+// correction switched off it is only offered, when the query as typed found little.
+void ReportCorrection(const internal::ParsedQuery& parsed, SearchResponse* out) {
+  const std::string& corrected = parsed.corrected;
+  if (corrected.empty() || internal::AsciiLower(corrected) == internal::AsciiLower(parsed.free_text)) return;
+  const std::string suggestion = parsed.filter_text.empty() ? corrected : corrected + " " + parsed.filter_text;
+  if (parsed.auto_corrected) {
+    out->suggestion = out->corrected_query = suggestion;
+  } else if (out->total < kFewResults) {
+    out->suggestion = suggestion;
+  }
+}
+
+// The word still being typed (as-you-type), marked in snippets by its prefix; "" when none.
+std::string TypedWord(const SearchRequest& request) {
+  if (!request.partial || request.query.empty() || request.query.back() == ' ') return "";
+  const std::size_t cut = request.query.find_last_of(" \t");
+  std::string typing = request.query.substr(cut == std::string::npos ? 0 : cut + 1);
+  if (typing.find(':') != std::string::npos || typing.size() < 2) typing.clear();
+  return typing;
+}
+
+}  // namespace
+
+Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, bool plain) {
+  const auto started = std::chrono::steady_clock::now();
+  if (Status s = CheckRequest(request); !s.ok()) return s;
+  SearchRun run(request);
+  run.today = request.today.empty() ? Today() : request.today;
+  run.now = request.now_seconds > 0 ? request.now_seconds : NowSeconds();
+  run.curated = curation.Match(request.query, run.now);
+  internal::QueryContext ctx{&db, &local_db, &options, langs, plain};
+  Result<internal::ParsedQuery> parsed = internal::BuildQuery(request, ctx);
+  if (!parsed.ok()) return parsed.status();
+  run.parsed = std::move(*parsed);
+  run.by_relevance = request.sort == "relevance";
+  PlanRerank(run, options.ranking, popularity && !popularity->empty(), boosts);
+
+  Match(run);
+  const std::vector<RankedHit> ranked = Rerank(run);
+  SearchResponse out;
+  out.query = request.query;
+  out.page = request.page;
+  out.size = request.size;
+  out.total = static_cast<int>(std::min<Xapian::doccount>(run.mset.get_matches_estimated(), 1u << 30));
+  Page(run, ranked, &out);
+  CountFacets(run, &out);
+  out.language = run.parsed.language;
+  ReportCorrection(run.parsed, &out);
+  out.incidents = internal::FindIncidents(db, run.parsed.query, run.now);
+  if (out.total == 0 && run.parsed.operators && !plain && !internal::IntendedSyntax(run.parsed.free_text)) {
+    // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
+    // pasted JSON line or a phone number's + is not query syntax).
+    Result<SearchResponse> retry = DoSearch(request, /*plain=*/true);
+    if (retry.ok() && retry->total > 0) out = std::move(*retry);
+  }
+  out.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+// Runs the query (with feedback for long questions), falls back to the other languages when the query's
+// language has no match, and counts facets on the side when the match is sorted over remote shards.
+void Searcher::Rep::Match(SearchRun& run) {
+  const RankingOptions& r = options.ranking;
+  const SearchRequest& request = run.request;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(run.parsed.query);
+  run.weight = WeightFor(run.parsed, r);
+  enquire.set_weighting_scheme(*run.weight);
+  const bool feedback = run.by_relevance && run.parsed.long_query && !run.parsed.message && r.feedback_docs > 0 &&
+                        r.feedback_terms > 0 && r.feedback_weight > 0;
+  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, r));
+  // A query of filters alone weighs every match 0, and Xapian orders ties by docid, which differs between one
+  // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
+  // unlike a KeyMaker).
+  if (run.by_relevance && run.parsed.words == 0) enquire.set_sort_by_relevance_then_value(internal::kSlotId, false);
+  if (request.sort == "verified") enquire.set_sort_by_value_then_relevance(internal::kSlotVerified, true);
+  if (request.sort == "title") enquire.set_sort_by_value_then_relevance(internal::kSlotTitleSort, false);
+
+  // Over remote shards, a match sorted by value fed the spies of a remote shard some documents twice
+  // (Xapian 1.4, tested on loopback), so those facets are counted in a separate match by relevance.
+  const bool facets_apart = !run.by_relevance && shards.HasRemote() && !request.facets.empty();
+  for (const std::string& f : request.facets) {
+    run.spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(static_cast<Xapian::valueno>(FacetSlot(f))));
+    if (!facets_apart) enquire.add_matchspy(run.spies.back().get());
+  }
+  run.first = (request.page - 1) * request.size;
+  const int fetch_from = run.whole_window ? 0 : run.first;
+  const int fetch_count = run.whole_window ? std::max(run.first + request.size, kRerankWindow) : request.size;
+  if (!run.spies.empty()) run.check_at_least = std::min(db.get_doccount(), kFacetCheckLimit);
+  run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);
+  run.other_languages = run.mset.empty() && !run.parsed.fallback.empty();
+  if (run.other_languages) {
+    // Nothing in the query's language: the other languages' items are better than nothing. Feedback runs its
+    // first pass on an Enquire of its own, so that the facet spies count the final match only.
+    Xapian::Query fallback = run.parsed.fallback;
+    if (feedback) {
+      Xapian::Enquire first_pass(db);
+      first_pass.set_weighting_scheme(*run.weight);
+      first_pass.set_query(fallback);
+      fallback = WithFeedback(first_pass, fallback, r);
+    }
+    enquire.set_query(fallback);
+    run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);
+  }
+  run.facet_mset = run.mset;
+  if (facets_apart) {
+    Xapian::Enquire counting(db);
+    counting.set_query(enquire.get_query());
+    counting.set_weighting_scheme(Xapian::BoolWeight());
+    for (const auto& spy : run.spies) counting.add_matchspy(spy.get());
+    run.facet_mset = counting.get_mset(0, 0, run.check_at_least);
+  }
+  // The words of the query that ran (the other languages' parse when it was the fallback) mark the snippets.
+  run.words = internal::CollectQueryWords(run.other_languages ? run.parsed.fallback : run.parsed.query, db,
+                                          TypedWord(request));
+}
+
+// Orders the fetched window: exact code/id matches first, then by score times the rerank factors.
+std::vector<RankedHit> Searcher::Rep::Rerank(const SearchRun& run) {
+  std::vector<Xapian::docid> exact_docs;
+  if (run.rerank && !run.parsed.exact_terms.empty()) exact_docs = ExactDocs(db, run.mset, run.parsed.exact_terms);
+  // Every fetched document is read below. A remote shard answers a batch request for them in one stream
+  // instead of one round trip each (p50 12 → 10 ms on loopback); locally it only adds work.
+  if (shards.HasRemote()) run.mset.fetch();
+  std::vector<RankedHit> ranked;
+  for (auto it = run.mset.begin(); it != run.mset.end(); ++it) {
+    RankedHit x{it, it.get_weight(), false};
+    if (run.rerank) {
+      x.score *= RerankFactor(run, it.get_document());
+      x.exact = std::binary_search(exact_docs.begin(), exact_docs.end(), *it);
+    }
+    ranked.push_back(x);
+  }
+  if (run.rerank) {
+    std::stable_sort(ranked.begin(), ranked.end(), [](const RankedHit& a, const RankedHit& b) {
+      if (a.exact != b.exact) return a.exact;
+      return a.score > b.score;
+    });
+  }
+  return ranked;
+}
+
+// What multiplies one document's score: freshness, popularity, its front matter boost, answers after
+// articles, and (when on) the share of the matches its best section holds.
+double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document& doc) const {
+  const RankingOptions& r = options.ranking;
+  double factor = 1;
+  const std::string stale_after = doc.get_value(internal::kSlotStaleAfter);
+  if (!stale_after.empty()) factor *= stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor;
+  if (run.popular) {
+    auto found = popularity->find(doc.get_value(internal::kSlotId));
+    if (found != popularity->end() && found->second > 0) factor *= 1 + r.popularity_boost * std::log1p(found->second);
+  }
+  if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
+    factor *= std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0);
+  }
+  if (run.answers_after && doc.get_value(internal::kSlotKind) == "answer") factor *= r.answer_factor;
+  if (run.focus) {
+    // The best section decides where the item ranks: matches scattered over several sections weigh less.
+    StoredItem stored = internal::DecodeStoredItem(doc, run.today);
+    const double share = internal::SectionFocus(stored.item, run.words, internal::MakeStemmer(stored.item.lang));
+    factor *= 1 - r.section_weight + r.section_weight * share;
+  }
+  return factor;
+}
+
+// The requested page of the ranked window (or of the match, when nothing reranked it), curated if a rule
+// matches.
+void Searcher::Rep::Page(const SearchRun& run, const std::vector<RankedHit>& ranked, SearchResponse* out) {
+  const SearchRequest& request = run.request;
+  if (!run.curated.empty()) {
+    std::vector<RankedDoc> order;
+    for (const RankedHit& x : ranked) order.push_back({*x.it, x.score, x.exact});
+    AddCuratedHits(request, run.curated, order, run.words, run.today, out);
+    return;
+  }
+  const std::size_t begin = run.whole_window ? static_cast<std::size_t>(run.first) : 0;
+  for (std::size_t i = begin; i < ranked.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
+    SearchHit hit;
+    hit.score = ranked[i].score;
+    hit.exact = ranked[i].exact;
+    hit.rank = run.first + static_cast<int>(out->hits.size()) + 1;
+    Finish(ranked[i].it.get_document(), run.words, run.today, request.snippets, &hit);
+    out->hits.push_back(std::move(hit));
+  }
+}
+
+// Pins and hides of the matching curation rules, applied to the whole ranked window before paging.
+void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
+                                   const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
+                                   const std::string& today, SearchResponse* out) {
+  std::vector<Xapian::docid> ids;
+  for (const internal::RankedDoc& r : ranked) ids.push_back(r.docid);
+  int removed = 0, added = 0;
+  const std::vector<internal::CuratedSlot> slots = internal::CurateRanked(db, ids, match, &removed, &added);
+  out->total = std::max(0, out->total - removed) + added;
+  const std::size_t first = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.size);
+  for (std::size_t i = first; i < slots.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
+    SearchHit hit;
+    if (slots[i].ranked >= 0) {
+      hit.score = ranked[static_cast<std::size_t>(slots[i].ranked)].score;
+      hit.exact = ranked[static_cast<std::size_t>(slots[i].ranked)].exact;
+    }
+    hit.pinned = slots[i].pinned;
+    hit.pin_note = slots[i].note;
+    hit.rank = static_cast<int>(first + out->hits.size()) + 1;
+    Finish(db.get_document(slots[i].docid), words, today, request.snippets, &hit);
+    out->hits.push_back(std::move(hit));
+  }
+}
+
+void Searcher::Rep::Finish(const Xapian::Document& doc, const internal::QueryWords& words,
+                           const std::string& today, bool snippets, SearchHit* hit) {
+  StoredItem stored = internal::DecodeStoredItem(doc, today);
+  internal::FillHit(stored, hit);
+  const std::vector<Section>& sections = stored.item.sections;
+  if (sections.empty()) return;
+  const Xapian::Stem stem = internal::MakeStemmer(stored.item.lang);
+  const Section* best = options.ranking.section_scoring ? internal::BestSection(stored.item, words, stem)
+                                                        : &sections.front();
+  if (best->level > 0) {
+    hit->section_title = best->title;
+    hit->section_anchor = best->anchor;
+  }
+  if (!snippets) return;
+  const Section* text = best;
+  for (auto s = sections.begin(); text->text.empty() && s != sections.end(); ++s) text = &*s;
+  hit->snippet = internal::MakeSnippet(text->text, words, stem, kSnippetBytes);
+}
+
+}  // namespace kb
