@@ -1,0 +1,191 @@
+// Exact codes, identifiers and the boosts that reorder a query's matches (fields, phrase, long queries).
+#include "query_parts.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "query_text.h"
+#include "stored.h"
+#include "term_prefixes.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb::internal {
+namespace {
+
+// How much an identifier quoted in a pasted message (refund_failed) weighs against its plain words.
+constexpr double kIdentifierBoost = 3.0;
+
+}  // namespace
+
+bool LooksLikeIdentifier(const std::string& t) {
+  bool digit = false, punct = false, upper = true, alpha = false;
+  for (unsigned char c : t) {
+    if (std::isdigit(c)) digit = true;
+    else if (c == '_' || c == '-' || c == '/' || c == '.') punct = true;
+    else if (std::isalpha(c)) {
+      alpha = true;
+      if (!std::isupper(c)) upper = false;
+    }
+  }
+  return digit || punct || (alpha && upper && t.size() >= 2);
+}
+
+bool IsHttpStatus(std::string_view t) {
+  return t.size() == 3 && t[0] >= '1' && t[0] <= '5' && std::isdigit(static_cast<unsigned char>(t[1])) &&
+         std::isdigit(static_cast<unsigned char>(t[2]));
+}
+
+// Error codes and ids written in the query, as the exact terms the index holds for them.
+std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db) {
+  std::vector<std::string> found;
+  auto try_term = [&](const std::string& term) {
+    if (term.size() > 240) return;
+    if (std::find(found.begin(), found.end(), term) == found.end() && db.term_exists(term)) found.push_back(term);
+  };
+  // A pasted log can be long; identifiers are checked only among its first few hundred tokens.
+  const std::size_t n = std::min<std::size_t>(tokens.size(), 400);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& t = tokens[i];
+    if (!LooksLikeIdentifier(t)) continue;
+    try_term(FilterTerm("code", t));
+    if (t.find_first_of(".-") != std::string::npos) {  // err-card-declined, err.card.declined
+      std::string joined = t;
+      std::replace_if(joined.begin(), joined.end(), [](char c) { return c == '.' || c == '-'; }, '_');
+      try_term(FilterTerm("code", joined));
+    }
+    try_term(FilterTerm("id", t));
+    if (i > 0) try_term(FilterTerm("code", tokens[i - 1] + " " + t));  // "HTTP 502"
+    if (IsHttpStatus(t)) try_term(FilterTerm("code", "HTTP " + t));   // a bare 402 names "HTTP 402"
+  }
+  return found;
+}
+
+
+// Terms a query can match: leaves, with each wildcard counted as its expansion limit (Xapian expands
+// wildcards only when the match runs, so this is the bound known before running it).
+std::size_t ExpandedTerms(const Xapian::Query& q, std::size_t wildcard_terms) {
+  if (q.get_type() == Xapian::Query::OP_WILDCARD) return wildcard_terms;
+  if (q.get_type() == Xapian::Query::LEAF_TERM) return 1;
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) n += ExpandedTerms(q.get_subquery(i), wildcard_terms);
+  return n;
+}
+
+// QueryParser returns a long text as ORs nested by clause: its parts are the leaves of that OR tree (terms,
+// phrases, synonym groups, wildcards).
+void CollectParts(const Xapian::Query& q, std::vector<Xapian::Query>* parts) {
+  if (q.get_type() != Xapian::Query::OP_OR) {
+    parts->push_back(q);
+    return;
+  }
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) CollectParts(q.get_subquery(i), parts);
+}
+
+// For long pasted text: at most `keep` parts, so that a 300-word paste costs about what a sentence does. The
+// terms kept are the most informative ones, by how often the text repeats them times their idf in the index
+// (terms the index lacks weigh nothing and go first); each keeps its count as its query frequency, so a word
+// the customer repeats weighs more. Other parts (phrases, synonym groups) are kept whole. This beat both no
+// limit and Xapian's OP_ELITE_SET, which picks by maximum weight and so favours rare one-off words
+// (bench/README.md).
+Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep, const Xapian::Database& db) {
+  if (keep <= 0) return q;
+  std::vector<Xapian::Query> parts;
+  CollectParts(q, &parts);
+  std::map<std::string, Xapian::termcount> wqf;
+  std::vector<Xapian::Query> kept;
+  for (const Xapian::Query& part : parts) {
+    if (part.get_type() == Xapian::Query::LEAF_TERM) {
+      ++wqf[*part.get_terms_begin()];
+    } else if (kept.size() < static_cast<std::size_t>(keep)) {
+      kept.push_back(part);
+    }
+  }
+  if (kept.size() + wqf.size() <= static_cast<std::size_t>(keep)) return q;
+  const double n = std::max<double>(1.0, db.get_doccount());
+  std::vector<std::pair<double, std::string>> scored;
+  for (const auto& [term, count] : wqf) {
+    const Xapian::doccount df = db.get_termfreq(term);
+    if (df > 0) scored.emplace_back(count * std::log(n / df), term);
+  }
+  std::sort(scored.begin(), scored.end(), std::greater<>());
+  for (std::size_t i = 0; i < scored.size() && kept.size() < static_cast<std::size_t>(keep); ++i) {
+    kept.emplace_back(scored[i].second, wqf[scored[i].second]);
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, kept.begin(), kept.end());
+}
+
+// The query's words matched against one field alone (titles: Zstem → ZSstem, word → Sword, TermGenerator's
+// prefixed terms), each as often as the query has it.
+Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix) {
+  std::map<std::string, Xapian::termcount> wqf;
+  for (auto it = text.get_terms_begin(); it != text.get_terms_end(); ++it) {
+    const std::string& t = *it;
+    const unsigned char c0 = static_cast<unsigned char>(t.empty() ? 0 : t[0]);
+    const unsigned char c1 = static_cast<unsigned char>(t.size() > 1 ? t[1] : 0);
+    std::string title_term("Z");
+    if (c0 == 'Z' && (std::islower(c1) || std::isdigit(c1) || c1 >= 0x80)) {
+      title_term.append(prefix).append(t, 1, std::string::npos);
+    } else if (std::islower(c0) || std::isdigit(c0) || c0 >= 0x80) {
+      title_term.assign(prefix).append(t);
+    } else {
+      continue;
+    }
+    ++wqf[title_term];
+  }
+  std::vector<Xapian::Query> terms;
+  for (const auto& [term, n] : wqf) terms.emplace_back(term, n);
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
+  std::vector<Xapian::Query> words;
+  for (const std::string& t : tokens) {
+    std::string w = AsciiLower(t);
+    if (w.size() > 64) return Xapian::Query();
+    words.emplace_back(w);
+  }
+  // Words within a short window of each other (a phrase, give or take a word or two) add their weight
+  // again. One positional subquery only: under OP_OR Xapian 1.4 checks positions lazily, which gave equal
+  // documents unequal boosts.
+  return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(), words.size() + 2);
+}
+
+
+// The identifiers a pasted message names (refund_failed, refund.failed, payment_intent.succeeded), each as
+// the phrase of its words: the event or field the customer quotes says more than any word around it.
+Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
+  std::vector<Xapian::Query> phrases;
+  for (const std::string& token : tokens) {
+    if (token.size() > 64 || token.find_first_of("_.") == std::string::npos) continue;
+    std::vector<Xapian::Query> words;
+    std::string word;
+    bool letters_only = true;
+    for (std::size_t i = 0; i <= token.size(); ++i) {
+      const char c = i < token.size() ? token[i] : '.';
+      if (c == '_' || c == '.' || c == '-') {
+        if (!word.empty()) words.emplace_back(AsciiLower(word));
+        word.clear();
+      } else {
+        letters_only = letters_only && std::isalpha(static_cast<unsigned char>(c));
+        word += c;
+      }
+    }
+    // Parts of one letter are abbreviations ("i.e.", "e.g.", "U.S."), not identifiers.
+    const bool short_part = std::any_of(words.begin(), words.end(), [](const Xapian::Query& w) {
+      return w.get_terms_begin() != w.get_terms_end() && (*w.get_terms_begin()).size() < 2;
+    });
+    if (words.size() >= 2 && words.size() <= 6 && letters_only && !short_part) {
+      phrases.emplace_back(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    }
+    if (phrases.size() >= 8) break;
+  }
+  if (phrases.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()),
+                       kIdentifierBoost);
+}
+
+}  // namespace kb::internal

@@ -1,0 +1,64 @@
+#ifndef KB_SRC_QUERY_PARTS_H_
+#define KB_SRC_QUERY_PARTS_H_
+
+// The pieces BuildQuery (query_builder.cc) puts together: field filters and operators (query_filters.cc),
+// error codes, identifiers and the field, phrase and long-query boosts (query_boosts.cc), and the language a
+// query is written in (query_language.cc).
+
+#include <xapian.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kb::internal {
+
+// How much an exact error-code / id match outweighs everything else in the query.
+inline constexpr double kExactBoost = 50.0;
+
+struct Filters {
+  std::map<std::string, std::set<std::string>> include;  // field → values (ORed)
+  std::map<std::string, std::set<std::string>> exclude;
+};
+
+// A query matching every document. Not Xapian::Query::MatchAll: that is one static object with a non-atomic
+// reference count, so copying it from two server threads at once is a data race (xapian/query.h says to
+// use Query(std::string()) instead; TSan caught it in the server tests).
+inline Xapian::Query MatchAllQuery() { return Xapian::Query(std::string()); }
+
+// Moves `field:value` / `-field:"quoted value"` tokens from `text` into `filters`; returns the rest.
+std::string ExtractFilters(std::string_view text, Filters* filters, std::string* filter_text);
+// The query's tokens with their operator marks (+word, -word, word*) still on them.
+std::vector<std::string> Tokens(std::string_view text);
+// The filters as one boolean query (included values ORed per field, fields ANDed, exclusions AND_NOT).
+Xapian::Query FilterQuery(const Filters& filters);
+// Quotes, wildcards, AND/OR/NOT/XOR/NEAR, +word, -word or field: in the text.
+bool HasOperators(std::string_view text);
+
+// A token that names something rather than says something: digits, _-/. inside, or ALL CAPS.
+bool LooksLikeIdentifier(const std::string& t);
+// Three digits from 100 to 599.
+bool IsHttpStatus(std::string_view t);
+// Error codes and ids written in the query, as the exact terms the index holds for them.
+std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db);
+// The identifiers a pasted message names, each as the phrase of its words, weighted up.
+Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens);
+
+// Terms a query can match, each wildcard counted as `wildcard_terms`.
+std::size_t ExpandedTerms(const Xapian::Query& q, std::size_t wildcard_terms);
+// A verbose query cut to its `keep` most informative parts.
+Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep, const Xapian::Database& db);
+// The query's words matched against one field alone (`prefix`: title, alias).
+Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix);
+// The words within a short window of each other.
+Xapian::Query PhraseBoost(const std::vector<std::string>& tokens);
+
+// The language `words` are written in, among the index's `langs`.
+std::string QueryLanguage(const std::vector<std::string>& words, const std::vector<std::string>& langs,
+                          const Xapian::Database& db, const std::string& preferred, const std::string& default_lang);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_QUERY_PARTS_H_
