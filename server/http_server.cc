@@ -2,12 +2,12 @@
 
 #include <netdb.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -15,9 +15,18 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "rejecter.h"
+
+// The gate relies on how 0.11.4 accepts, queues and serves a connection, not only on its declarations:
+// moving to another version means going through HTTPLIB_UPGRADE.md first (CMake checks the same pin).
+static_assert(std::string_view(CPPHTTPLIB_VERSION) == KB_HTTPLIB_PINNED_VERSION,
+              "kb-server's admission gate is written against cpp-httplib " KB_HTTPLIB_PINNED_VERSION
+              ", but this build sees " CPPHTTPLIB_VERSION ": see server/HTTPLIB_UPGRADE.md");
 
 namespace kb::server {
 
@@ -28,30 +37,61 @@ namespace {
 // Connections waiting for their request, at most; more are answered 503. Each buffers at most kMaxBuffered
 // bytes, so the gate's memory stays under 16 MB.
 constexpr std::size_t kMaxWaiting = 512;
-// A request (head and body) that fills this goes to a worker as it is, which reads the rest against the
-// deadline, or answers 400/413 for an oversized head or body. kb's API bodies are a few hundred bytes.
+// A request (head and body) that fills this goes to a worker as it is, which reads the rest of the body
+// against the deadline, or answers 413 for one over the payload limit. kb's API bodies are a few hundred
+// bytes. A head must end within it (else 431).
 constexpr std::size_t kMaxBuffered = 32768;
+// The request line and each header line, with their CRLF; httplib 0.11.4 has the same limits
+// (CPPHTTPLIB_REQUEST_URI_MAX_LENGTH, CPPHTTPLIB_HEADER_MAX_LENGTH) but answers 400 to a long header line,
+// and reads a long request line whole before answering 414.
+constexpr std::size_t kMaxRequestLine = 8192;
+constexpr std::size_t kMaxHeaderLine = 8192;
 
 // A connection between requests: what the gate and the workers pass around.
 struct Conn {
-  std::function<void()> serve;  // httplib's job; calls process_and_close_socket(sock)
   int sock = -1;
-  Clock::time_point deadline;   // the request must be complete by then
-  std::string buffered;         // bytes read ahead of httplib: the request, maybe part of the next
+  Clock::time_point deadline;  // the request must be complete by then
+  std::string buffered;        // bytes read ahead of httplib: the request, maybe part of the next
   std::size_t requests_left = 0;
-  bool fresh = true;            // no request served yet (an idle keep-alive close is not a cut)
-  bool keep = false;            // set by the worker: the connection stays open for another request
+  bool fresh = true;  // no request served yet (an idle keep-alive close is not a cut)
 };
 
-// The side channel between the pool and process_and_close_socket(): httplib's job closure captures only
-// the socket, so the pool learns it by running the job once with t_probe set, and hands the worker's
-// connection state over in t_conn.
-thread_local bool t_probe = false;
-thread_local int t_probed_sock = -1;
-thread_local Conn* t_conn = nullptr;
+// Where the request at the start of a connection's buffer stands.
+enum class Head { kIncomplete, kReady, kUriTooLong, kTooLarge };
+
+// Ready once the head and the body its Content-Length announces have arrived, or kMaxBuffered bytes of
+// them. A line ends at LF (httplib wants CRLF and answers 400 otherwise); the head ends at an empty line.
+Head Classify(std::string_view buf) {
+  std::size_t at = buf.find('\n');
+  if (at == std::string_view::npos) return buf.size() >= kMaxRequestLine ? Head::kUriTooLong : Head::kIncomplete;
+  if (at + 1 > kMaxRequestLine) return Head::kUriTooLong;
+  std::size_t content_length = 0;
+  constexpr std::string_view kLength = "content-length:";
+  for (++at;;) {
+    const std::size_t end = buf.find('\n', at);
+    if (end == std::string_view::npos) {
+      if (buf.size() - at >= kMaxHeaderLine || buf.size() >= kMaxBuffered) return Head::kTooLarge;
+      return Head::kIncomplete;
+    }
+    const std::string_view line = buf.substr(at, end + 1 - at);
+    if (line.size() > kMaxHeaderLine || end + 1 > kMaxBuffered) return Head::kTooLarge;
+    at = end + 1;
+    if (line == "\n" || line == "\r\n") break;
+    if (line.size() > kLength.size() && ::strncasecmp(line.data(), kLength.data(), kLength.size()) == 0) {
+      // Unreadable values count as 0: httplib answers them with 400 once the head is complete.
+      std::size_t i = kLength.size(), n = 0;
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      for (; i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+        n = std::min<std::size_t>(n * 10 + static_cast<std::size_t>(line[i] - '0'), kMaxBuffered);
+      }
+      content_length = n;
+    }
+  }
+  return buf.size() >= kMaxBuffered || buf.size() - at >= content_length ? Head::kReady : Head::kIncomplete;
+}
 
 int PollFor(int fd, short events, Clock::duration wait) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wait).count();
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
   pollfd p{fd, events, 0};
   int r;
   do {
@@ -60,64 +100,38 @@ int PollFor(int fd, short events, Clock::duration wait) {
   return r;
 }
 
-// The Content-Length a request head announces; 0 when none (or unreadable: httplib will answer 400).
-std::size_t ContentLength(std::string head) {
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-  const std::size_t at = head.find("\ncontent-length:");
-  if (at == std::string::npos) return 0;
-  std::size_t i = at + 16, n = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t')) ++i;
-  for (; i < head.size() && std::isdigit(static_cast<unsigned char>(head[i])); ++i) {
-    n = std::min<std::size_t>(n * 10 + static_cast<std::size_t>(head[i] - '0'), kMaxBuffered);
-  }
-  return n;
-}
-
-// Whether the buffered bytes hold a whole request (head and announced body), or as much as the gate keeps.
-bool RequestReady(const std::string& buf) {
-  if (buf.size() >= kMaxBuffered) return true;
-  std::size_t end = buf.find("\r\n\r\n"), sep = 4;
-  if (end == std::string::npos) {
-    end = buf.find("\n\n");
-    sep = 2;
-  }
-  if (end == std::string::npos) return false;
-  return buf.size() - (end + sep) >= ContentLength(buf.substr(0, end));
-}
-
 // httplib::Stream over a connection that starts with the bytes the gate read ahead, and reads the rest
-// against a deadline. httplib's own stream restarts its timeout on every recv(); this one does not.
+// against a deadline (httplib's own stream restarts its timeout on every recv()). Each read and each write
+// must also complete within the I/O timeout.
 class ConnStream final : public httplib::Stream {
  public:
-  ConnStream(int sock, std::string ahead, Clock::duration read_timeout, Clock::duration write_timeout)
-      : sock_(sock), buf_(std::move(ahead)), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+  ConnStream(int sock, std::string ahead, Clock::time_point deadline, Clock::duration io_timeout)
+      : sock_(sock), buf_(std::move(ahead)), deadline_(deadline), io_timeout_(io_timeout) {}
 
-  void SetDeadline(Clock::time_point deadline) { deadline_ = deadline; }
   bool expired() const { return expired_; }
   std::string TakeBuffered() { return buf_.substr(off_); }
 
   bool is_readable() const override {
     if (off_ < buf_.size()) return true;
-    const Clock::duration left = deadline_ - Clock::now();
-    const bool deadline_first = left <= read_timeout_;
-    const int r = PollFor(sock_, POLLIN, deadline_first ? std::max(left, Clock::duration::zero()) : read_timeout_);
-    if (r == 0 && deadline_first) expired_ = true;
+    const Clock::duration left = std::max(deadline_ - Clock::now(), Clock::duration::zero());
+    const int r = PollFor(sock_, POLLIN, std::min(left, io_timeout_));
+    if (r == 0 && left <= io_timeout_) expired_ = true;
     return r > 0;
   }
 
-  bool is_writable() const override { return PollFor(sock_, POLLOUT, write_timeout_) > 0; }
+  bool is_writable() const override { return PollFor(sock_, POLLOUT, io_timeout_) > 0; }
 
   ssize_t read(char* ptr, size_t size) override {
-    if (off_ >= buf_.size()) {
+    while (off_ >= buf_.size()) {
       if (!is_readable()) return -1;
       char chunk[4096];
-      ssize_t n;
-      do {
-        n = ::recv(sock_, chunk, sizeof chunk, 0);
-      } while (n < 0 && errno == EINTR);
-      if (n <= 0) return n;
-      buf_.assign(chunk, static_cast<std::size_t>(n));
-      off_ = 0;
+      const ssize_t n = ::recv(sock_, chunk, sizeof chunk, MSG_DONTWAIT);
+      if (n == 0) return 0;
+      if (n < 0 && errno != EAGAIN && errno != EINTR) return -1;
+      if (n > 0) {
+        buf_.assign(chunk, static_cast<std::size_t>(n));
+        off_ = 0;
+      }
     }
     const std::size_t n = std::min(size, buf_.size() - off_);
     std::memcpy(ptr, buf_.data() + off_, n);
@@ -125,13 +139,23 @@ class ConnStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
+  // Writes all of it (httplib writes response headers with a single unchecked call), or fails.
   ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    ssize_t n;
-    do {
-      n = ::send(sock_, ptr, size, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n;
+    const auto until = Clock::now() + io_timeout_;
+    std::size_t sent = 0;
+    while (sent < size) {
+      const ssize_t n = ::send(sock_, ptr + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        sent += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && errno == EAGAIN && PollFor(sock_, POLLOUT, until - Clock::now()) > 0) {
+        continue;
+      } else {
+        return -1;
+      }
+    }
+    return static_cast<ssize_t>(size);
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override { Address(true, ip, port); }
@@ -153,42 +177,48 @@ class ConnStream final : public httplib::Stream {
   const int sock_;
   std::string buf_;
   std::size_t off_ = 0;
-  const Clock::duration read_timeout_;
-  const Clock::duration write_timeout_;
-  Clock::time_point deadline_ = Clock::time_point::max();
+  const Clock::time_point deadline_;
+  const Clock::duration io_timeout_;
   mutable bool expired_ = false;
 };
+
+// The gate's own answers, in the shape of the server's JSON errors.
+std::string ErrorResponse(int status, std::string_view reason, std::string_view code, const std::string& message,
+                          std::string_view extra_headers = "") {
+  const std::string body = "{\"error\":{\"code\":\"" + std::string(code) + "\",\"message\":\"" + message + "\"}}";
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
+         "\r\nContent-Type: application/json\r\n" + std::string(extra_headers) +
+         "Connection: close\r\nX-Content-Type-Options: nosniff\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
 
 }  // namespace
 
 // httplib's TaskQueue, in two stages. The gate (one thread, poll()) holds each connection until its
-// request (head, and a body of up to kMaxBuffered) has arrived, so a slow or idle client costs a socket and
-// a buffer, never a worker; then the workers run it, at most max_queue waiting for one. A connection that
-// stays open after its response goes back to the gate, so idle keep-alive connections hold no worker.
+// request has arrived, so a slow or idle client costs a socket and a buffer, never a worker; then the
+// workers serve it, at most max_queue waiting for one. A connection that stays open after its response
+// goes back to the gate, so idle keep-alive connections hold no worker either.
 class AdmissionPool final : public httplib::TaskQueue {
  public:
-  AdmissionPool(const AdmissionLimits& limits, std::size_t keep_alive_max, std::chrono::seconds keep_alive,
-                Rejecter* rejecter, Metrics* metrics)
-      : limits_(limits), keep_alive_max_(std::max<std::size_t>(1, keep_alive_max)), keep_alive_(keep_alive),
-        rejecter_(rejecter), metrics_(metrics) {
+  explicit AdmissionPool(HttpServer* server)
+      : server_(server), limits_(server->limits_), metrics_(server->metrics_),
+        busy_(ErrorResponse(503, "Service Unavailable", "unavailable",
+                            "the server is busy (" + std::to_string(limits_.threads) + " workers, " +
+                                std::to_string(limits_.max_queue) + " waiting); retry in a second",
+                            "Retry-After: 1\r\n")),
+        uri_too_long_(ErrorResponse(414, "URI Too Long", "uri_too_long",
+                                    "the request line is longer than " + std::to_string(kMaxRequestLine) + " bytes")),
+        head_too_large_(ErrorResponse(431, "Request Header Fields Too Large", "headers_too_large",
+                                      "the request headers are longer than " + std::to_string(kMaxBuffered) +
+                                          " bytes, or one of them longer than " + std::to_string(kMaxHeaderLine))) {
     gate_ = std::thread([this] { Gate(); });
-    for (std::size_t i = 0; i < limits.threads; ++i) workers_.emplace_back([this] { Work(); });
+    for (std::size_t i = 0; i < limits_.threads; ++i) workers_.emplace_back([this] { Work(); });
   }
   ~AdmissionPool() override = default;
 
-  // httplib 0.11.4's accept loop enqueues [this, sock] { process_and_close_socket(sock); }: the probe run
-  // reaches our override, which only records the socket.
-  void enqueue(std::function<void()> fn) override {
-    t_probe = true;
-    fn();
-    t_probe = false;
-    Conn c;
-    c.serve = std::move(fn);
-    c.sock = t_probed_sock;
-    c.deadline = Clock::now() + limits_.request_deadline;
-    c.requests_left = keep_alive_max_;
-    ToGate(std::move(c));
-  }
+  // httplib's accept loop queues [this, sock] { process_and_close_socket(sock); }. Run at once, the closure
+  // reaches HttpServer's override, which calls Adopt(sock) and returns: the accept loop never waits.
+  void enqueue(std::function<void()> fn) override { fn(); }
 
   // Idle connections are closed; requests already admitted or begun are served.
   void shutdown() override {
@@ -201,6 +231,14 @@ class AdmissionPool final : public httplib::TaskQueue {
     }
     cv_.notify_all();
     for (std::thread& t : workers_) t.join();
+  }
+
+  void Adopt(int sock) {
+    Conn c;
+    c.sock = sock;
+    c.deadline = Clock::now() + limits_.request_deadline;
+    c.requests_left = std::max<std::size_t>(1, limits_.keep_alive_max);
+    ToGate(std::move(c));
   }
 
  private:
@@ -217,12 +255,20 @@ class AdmissionPool final : public httplib::TaskQueue {
       }
     }
     if (stopping) return Close(c, false);  // a kept-alive connection after its last response
-    Reject(c);
+    Busy(c);
   }
 
-  void Reject(Conn& c) {
+  void Busy(Conn& c) {
     metrics_->ConnectionRejected();
-    rejecter_->Reject(c.sock);
+    rejecter_.Reject(c.sock, busy_, std::chrono::seconds(1));
+  }
+
+  // Answers a head over the limits at once; the client may still be sending it, so the rejecter drains the
+  // connection for as long as the request was allowed to take.
+  void Refuse(Conn& c, Head head) {
+    const bool uri = head == Head::kUriTooLong;
+    metrics_->ObserveRequest("invalid", "none", uri ? 414 : 431, 0);
+    rejecter_.Reject(c.sock, uri ? uri_too_long_ : head_too_large_, limits_.request_deadline);
   }
 
   void Close(Conn& c, bool cut) {
@@ -230,9 +276,10 @@ class AdmissionPool final : public httplib::TaskQueue {
     ::close(c.sock);
   }
 
-  // Admits a connection with a complete request to the workers, or answers 503 when they are all busy and
-  // max_queue connections already wait.
-  void Admit(Conn c) {
+  // Gives a connection with a complete request to the workers, or answers 503 when they are all busy and
+  // max_queue connections already wait; answers a head over the limits.
+  void Admit(Conn c, Head head) {
+    if (head != Head::kReady) return Refuse(c, head);
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (!shutdown_ && jobs_.size() < idle_ + limits_.max_queue) {
@@ -241,7 +288,7 @@ class AdmissionPool final : public httplib::TaskQueue {
         return;
       }
     }
-    Reject(c);
+    Busy(c);
   }
 
   void Gate() {
@@ -270,8 +317,9 @@ class AdmissionPool final : public httplib::TaskQueue {
             c.buffered.append(chunk, static_cast<std::size_t>(n));
           }
         }
-        if (RequestReady(c.buffered)) {
-          Admit(std::move(c));
+        const Head head = Classify(c.buffered);
+        if (head != Head::kIncomplete) {
+          Admit(std::move(c), head);
         } else if (now >= c.deadline) {
           Close(c, c.fresh || !c.buffered.empty());
         } else {
@@ -285,8 +333,9 @@ class AdmissionPool final : public httplib::TaskQueue {
         arrived.swap(incoming_);
       }
       for (Conn& c : arrived) {
-        if (RequestReady(c.buffered)) {
-          Admit(std::move(c));  // a pipelined request read ahead with the previous one
+        const Head head = Classify(c.buffered);  // a pipelined request read ahead with the previous one
+        if (head != Head::kIncomplete) {
+          Admit(std::move(c), head);
         } else {
           waiting.push_back(std::move(c));
         }
@@ -298,10 +347,11 @@ class AdmissionPool final : public httplib::TaskQueue {
     std::lock_guard<std::mutex> lock(gate_mu_);
     for (std::vector<Conn>* list : {&waiting, &incoming_}) {
       for (Conn& c : *list) {
+        const Head head = Classify(c.buffered);
         if (c.buffered.empty()) {
           Close(c, false);
         } else {
-          Admit(std::move(c));
+          Admit(std::move(c), head == Head::kIncomplete ? Head::kReady : head);
         }
       }
     }
@@ -320,23 +370,33 @@ class AdmissionPool final : public httplib::TaskQueue {
         c = std::move(jobs_.front());
         jobs_.pop_front();
       }
-      t_conn = &c;
-      c.serve();
-      t_conn = nullptr;
-      if (c.keep) {
-        c.keep = false;
+      // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
+      ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline,
+                      limits_.io_timeout);
+      const bool last = c.requests_left <= 1 || stop_;
+      bool closed = false;
+      const bool ok = server_->Serve(strm, last, &closed);
+      if (strm.expired()) metrics_->ConnectionCut();
+      if (ok && !closed && !last && !strm.expired()) {
+        c.buffered = strm.TakeBuffered();
+        --c.requests_left;
         c.fresh = false;
-        c.deadline = Clock::now() + keep_alive_;
+        c.deadline = Clock::now() + limits_.keep_alive;
         ToGate(std::move(c));
+      } else {
+        ::shutdown(c.sock, SHUT_RDWR);
+        ::close(c.sock);
       }
     }
   }
 
+  HttpServer* const server_;
   const AdmissionLimits limits_;
-  const std::size_t keep_alive_max_;
-  const Clock::duration keep_alive_;
-  Rejecter* const rejecter_;
   Metrics* const metrics_;
+  const std::string busy_;            // 503
+  const std::string uri_too_long_;    // 414
+  const std::string head_too_large_;  // 431
+  Rejecter rejecter_;
 
   Waker waker_;
   std::atomic<bool> stop_{false};
@@ -354,47 +414,23 @@ class AdmissionPool final : public httplib::TaskQueue {
 };
 
 HttpServer::HttpServer(AdmissionLimits limits, Metrics* metrics) : limits_(limits), metrics_(metrics) {
-  const std::string body = "{\"error\":{\"code\":\"unavailable\",\"message\":\"the server is busy (" +
-                           std::to_string(limits_.threads) + " workers, " + std::to_string(limits_.max_queue) +
-                           " waiting); retry in a second\"}}";
-  rejecter_ = std::make_unique<Rejecter>(
-      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-      "Connection: close\r\nX-Content-Type-Options: nosniff\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body);
-  // Read when listening starts, so that set_keep_alive_* calls made after construction apply.
+  // httplib calls this once per listen(), on the thread that then accepts, and deletes the pool after
+  // shutting it down.
   new_task_queue = [this] {
-    return new AdmissionPool(limits_, keep_alive_max_count_, std::chrono::seconds(keep_alive_timeout_sec_),
-                             rejecter_.get(), metrics_);
+    pool_ = new AdmissionPool(this);
+    return pool_;
   };
 }
 
 HttpServer::~HttpServer() = default;
 
 bool HttpServer::process_and_close_socket(socket_t sock) {
-  if (t_probe) {
-    t_probed_sock = sock;
-    return false;
-  }
-  Conn* c = t_conn;
-  using std::chrono::microseconds;
-  using std::chrono::seconds;
-  ConnStream strm(sock, std::move(c->buffered), seconds(read_timeout_sec_) + microseconds(read_timeout_usec_),
-                  seconds(write_timeout_sec_) + microseconds(write_timeout_usec_));
-  // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
-  strm.SetDeadline(Clock::now() + limits_.request_deadline);
-  const bool last = c->requests_left <= 1 || svr_sock_ == INVALID_SOCKET;
-  bool closed = false;
-  const bool ok = process_request(strm, last, closed, nullptr);
-  if (strm.expired()) metrics_->ConnectionCut();
-  if (ok && !closed && !last && !strm.expired()) {
-    c->keep = true;
-    c->buffered = strm.TakeBuffered();
-    --c->requests_left;
-    return true;
-  }
-  ::shutdown(sock, SHUT_RDWR);
-  ::close(sock);
-  return ok;
+  pool_->Adopt(sock);
+  return true;
+}
+
+bool HttpServer::Serve(httplib::Stream& strm, bool close_connection, bool* connection_closed) {
+  return process_request(strm, close_connection, *connection_closed, nullptr);
 }
 
 }  // namespace kb::server

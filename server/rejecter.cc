@@ -14,7 +14,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxPending = 256;
-constexpr auto kLinger = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -38,7 +37,7 @@ void Waker::Drain() {
   }
 }
 
-Rejecter::Rejecter(std::string response) : response_(std::move(response)) {
+Rejecter::Rejecter() {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -46,17 +45,16 @@ Rejecter::~Rejecter() {
   stop_ = true;
   waker_.Wake();
   thread_.join();
-  for (int fd : incoming_) ::close(fd);
+  for (const Pending& p : incoming_) ::close(p.fd);
 }
 
-void Rejecter::Reject(int sock) {
-  // A fresh socket has an empty send buffer, so a short response fits without waiting.
-  (void)::send(sock, response_.data(), response_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+void Rejecter::Reject(int sock, std::string_view response, std::chrono::milliseconds linger) {
+  (void)::send(sock, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   ::shutdown(sock, SHUT_WR);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (incoming_.size() + count_.load() < kMaxPending) {
-      incoming_.push_back(sock);
+      incoming_.push_back({sock, Clock::now() + linger});
       waker_.Wake();
       return;
     }
@@ -65,13 +63,10 @@ void Rejecter::Reject(int sock) {
 }
 
 void Rejecter::Run() {
-  struct Pending {
-    int fd;
-    Clock::time_point until;
-  };
   std::vector<Pending> pending;
   std::vector<pollfd> fds;
-  char scratch[4096];
+  // Large enough that a client uploading megabytes on loopback is drained in a few calls per wake-up.
+  std::vector<char> scratch(65536);
   while (!stop_) {
     fds.assign(1, pollfd{waker_.fd(), POLLIN, 0});
     for (const Pending& p : pending) fds.push_back({p.fd, POLLIN, 0});
@@ -81,9 +76,11 @@ void Rejecter::Run() {
     std::vector<Pending> keep;
     for (std::size_t i = 0; i < pending.size(); ++i) {
       bool done = now >= pending[i].until;
-      if (!done && fds[i + 1].revents) {
-        const ssize_t n = ::recv(pending[i].fd, scratch, sizeof scratch, MSG_DONTWAIT);
-        done = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR);
+      for (int reads = 0; !done && fds[i + 1].revents && reads < 16; ++reads) {
+        const ssize_t n = ::recv(pending[i].fd, scratch.data(), scratch.size(), MSG_DONTWAIT);
+        if (n > 0) continue;
+        done = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+        break;
       }
       if (done) {
         ::close(pending[i].fd);
@@ -93,7 +90,7 @@ void Rejecter::Run() {
     }
     pending.swap(keep);
     std::lock_guard<std::mutex> lock(mu_);
-    for (int fd : incoming_) pending.push_back({fd, now + kLinger});
+    pending.insert(pending.end(), incoming_.begin(), incoming_.end());
     incoming_.clear();
     count_ = pending.size();
   }

@@ -200,11 +200,10 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
   limits.threads = static_cast<std::size_t>(config.threads);
   limits.max_queue = static_cast<std::size_t>(config.max_queue);
   limits.request_deadline = std::chrono::seconds(config.header_timeout_s);
+  limits.keep_alive = std::chrono::seconds(config.keep_alive_s);
+  limits.keep_alive_max = 20;
+  limits.io_timeout = std::chrono::seconds(config.request_timeout_s);
   auto svr = std::make_unique<HttpServer>(limits, &state.metrics);
-  svr->set_read_timeout(config.request_timeout_s, 0);
-  svr->set_write_timeout(config.request_timeout_s, 0);
-  svr->set_keep_alive_timeout(config.keep_alive_s);
-  svr->set_keep_alive_max_count(20);
   svr->set_payload_max_length(config.max_body_bytes);
   svr->set_default_headers({
       {"X-Content-Type-Options", "nosniff"},
