@@ -304,6 +304,7 @@ class AdmissionPool final : public httplib::TaskQueue {
       std::vector<Conn> still;
       for (std::size_t i = 0; i < waiting.size(); ++i) {
         Conn& c = waiting[i];
+        bool grew = false;  // else the request is as incomplete as at the last look
         if (fds[i + 1].revents) {
           const std::size_t want = std::min(sizeof chunk, kMaxBuffered - std::min(kMaxBuffered, c.buffered.size()));
           const ssize_t n = ::recv(c.sock, chunk, std::max<std::size_t>(want, 1), MSG_DONTWAIT);
@@ -315,9 +316,10 @@ class AdmissionPool final : public httplib::TaskQueue {
             // An idle keep-alive connection gets the request deadline from its request's first byte.
             if (c.buffered.empty() && !c.fresh) c.deadline = now + limits_.request_deadline;
             c.buffered.append(chunk, static_cast<std::size_t>(n));
+            grew = true;
           }
         }
-        const Head head = Classify(c.buffered);
+        const Head head = grew ? Classify(c.buffered) : Head::kIncomplete;
         if (head != Head::kIncomplete) {
           Admit(std::move(c), head);
         } else if (now >= c.deadline) {
