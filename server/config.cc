@@ -223,7 +223,7 @@ Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Conf
     c->access_log = e.value;
     return Status::Ok();
   }
-  if (k == "max-query-bytes") return ParseNumber<std::size_t>(e, 16, 4096, &c->max_query_bytes);
+  if (k == "max-query-bytes") return ParseNumber<std::size_t>(e, 16, 4096, &c->searcher.max_query_bytes);
   if (k == "max-body-bytes") return ParseNumber<std::size_t>(e, 1024, 64u << 20, &c->max_body_bytes);
   if (k == "request-timeout") return ParseNumber(e, 1, 300, &c->request_timeout_s);
   if (k == "keep-alive") return ParseNumber(e, 1, 60, &c->keep_alive_s);
@@ -236,12 +236,12 @@ Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Conf
     return Status::Ok();
   }
   if (k == "usage-retention-days") return ParseNumber(e, 1, 3650, &c->usage_retention_days);
-  if (k == "popularity-boost") return ParseNumber(e, 0.0, 10.0, &c->popularity_boost);
+  if (k == "popularity-boost") return ParseNumber(e, 0.0, 10.0, &c->searcher.ranking.popularity_boost);
   if (k == "max-queue") return ParseNumber(e, 0, 100000, &c->max_queue);
   if (k == "header-timeout") return ParseNumber(e, 1, 300, &c->header_timeout_s);
-  if (k == "max-query-terms") return ParseNumber(e, 10, 100000, &c->max_query_terms);
-  if (k == "remote-timeout-ms") return ParseNumber(e, 10, 600000, &c->remote_timeout_ms);
-  if (k == "allow-partial") return ParseBool(e, &c->allow_partial);
+  if (k == "max-query-terms") return ParseNumber(e, 10, 100000, &c->searcher.max_query_terms);
+  if (k == "remote-timeout-ms") return ParseNumber(e, 10, 600000, &c->searcher.remote_timeout_ms);
+  if (k == "allow-partial") return ParseBool(e, &c->searcher.allow_partial);
   return Bad(e, "unknown setting '" + k + "'");
 }
 

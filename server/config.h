@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "kb/options.h"
 #include "kb/status.h"
 
 namespace kb::server {
@@ -51,8 +52,6 @@ struct Config {
   bool allow_public = false;
   // Access log: "-" (stderr), "off", or a file path (appended). Default: "-".
   std::string access_log = "-";
-  // Longest accepted `q`, bytes. Default: 1024.
-  std::size_t max_query_bytes = 1024;
   // Largest accepted request body, bytes. Default: 65536.
   std::size_t max_body_bytes = 65536;
   // Read and write timeout for one request, seconds. Default: 10.
@@ -61,6 +60,10 @@ struct Config {
   int keep_alive_s = 2;
   // How often each worker checks whether the index changed, milliseconds. Default: 200.
   int reload_interval_ms = 200;
+  // How the index is searched, with libkb's defaults: --max-query-bytes (max_query_bytes, also the limit
+  // of `query` in POST bodies), --max-query-terms, --popularity-boost (ranking.popularity_boost),
+  // --remote-timeout-ms and --allow-partial (remote:HOST:PORT shards).
+  SearcherOptions searcher;
   // Requests per second allowed per client address on /api; 0 = no limit. Default: 0.
   double rate_limit = 0;
   // Burst allowed above rate_limit. Default: 20.
@@ -70,8 +73,6 @@ struct Config {
   std::string usage_log;
   // Days the usage log keeps events. Default: 90.
   int usage_retention_days = 90;
-  // Ranking boost for items often opened or copied (RankingOptions::popularity_boost). Default: 0 (off).
-  double popularity_boost = 0;
 
   // Overload protection (http_server.h).
   // Requests (their head read) that may wait for a busy worker; more get an immediate 503 with Retry-After.
@@ -80,16 +81,6 @@ struct Config {
   // A request's head and body must arrive within this many seconds (from the accept for a connection's
   // first request, from the first byte for later ones), or the connection is closed. Default: 5.
   int header_timeout_s = 5;
-  // A search whose terms after expansion (synonyms; each wildcard counts as up to 50) exceed this is
-  // answered 400 (SearcherOptions::max_query_terms). Default: 1000.
-  int max_query_terms = 1000;
-
-  // Scale-out over remote shards (remote:HOST:PORT databases).
-  // Timeout for connecting to a remote shard and for each of its replies, milliseconds. Default: 10000.
-  int remote_timeout_ms = 10000;
-  // When a remote shard does not answer, answer from the others with "partial": true instead of 503.
-  // Default: false.
-  bool allow_partial = false;
 
   // Slack slash command (slack.cc). The app's signing secret, read from --slack-signing-secret-file at
   // start; "" leaves /slack/commands off. Default: none.

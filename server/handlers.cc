@@ -68,9 +68,9 @@ bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* 
 // The query `q`, or answers 414 when it is longer than allowed.
 bool QueryParam(const ServerState& s, const httplib::Request& req, httplib::Response& res, std::string* q) {
   *q = req.get_param_value("q");
-  if (q->size() > s.config.max_query_bytes) {
+  if (q->size() > s.config.searcher.max_query_bytes) {
     SendError(res, 414, "query_too_long",
-              "q is " + std::to_string(q->size()) + " bytes; the limit is " + std::to_string(s.config.max_query_bytes));
+              "q is " + std::to_string(q->size()) + " bytes; the limit is " + std::to_string(s.config.searcher.max_query_bytes));
     return false;
   }
   return true;
@@ -297,7 +297,7 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
   json body;
   std::string kind, query, item, comment;
   if (!JsonBody(req, res, &body)) return;
-  if (!StringField(body, "kind", 32, res, &kind) || !StringField(body, "query", s.config.max_query_bytes, res, &query) ||
+  if (!StringField(body, "kind", 32, res, &kind) || !StringField(body, "query", s.config.searcher.max_query_bytes, res, &query) ||
       !StringField(body, "item", kMaxIdBytes, res, &item) || !StringField(body, "comment", 2000, res, &comment)) {
     return;
   }
@@ -340,7 +340,7 @@ void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& 
                  {"label", who.label},
                  {"user", who.user},
                  {"scopes", ScopeNames(who.scopes)},
-                 {"limits", {{"query_bytes", s.config.max_query_bytes}}}});
+                 {"limits", {{"query_bytes", s.config.searcher.max_query_bytes}}}});
 }
 
 void get_healthz(ServerState&, const httplib::Request&, httplib::Response& res) {

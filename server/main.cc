@@ -60,13 +60,7 @@ int main(int argc, char** argv) {
   if (!web.ok()) return Fail(web.status().message(), 2);
 
   kb::server::Metrics metrics;
-  kb::SearcherOptions options;
-  options.max_query_bytes = config.max_query_bytes;
-  options.max_query_terms = config.max_query_terms;
-  options.ranking.popularity_boost = config.popularity_boost;
-  options.remote_timeout_ms = config.remote_timeout_ms;
-  options.allow_partial = config.allow_partial;
-  kb::server::LiveIndex index(config.dbs, options, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
+  kb::server::LiveIndex index(config.dbs, config.searcher, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
                               [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
   // Open once up front so that a wrong --db, or an index of another schema version, fails at start with
   // libkb's message (which names the kb-index command that fixes it), not at the first request.

@@ -292,7 +292,7 @@ void post_slack_command(ServerState& s, const httplib::Request& req, httplib::Re
   const bool assist = take_word("assist");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos || (!assist && Trim(text) == "help")) return SendJson(res, Help());
   Result<json> reply = assist ? AssistReply(s, text, field("user_name"), share)
-                              : SearchReply(s, std::string(Trim(text)).substr(0, s.config.max_query_bytes), share);
+                              : SearchReply(s, std::string(Trim(text)).substr(0, s.config.searcher.max_query_bytes), share);
   if (!reply.ok()) {
     // Slack shows a non-200 answer as a bare failure; say what happened in the channel instead.
     return SendJson(res, Reply(false, "kb could not answer", json::array({Section(

@@ -51,7 +51,7 @@ std::unique_ptr<UsageTracker> UsageTracker::Start(
       }
     }
   }
-  const bool popularity = log && config.popularity_boost > 0;
+  const bool popularity = log && config.searcher.ranking.popularity_boost > 0;
   std::unique_ptr<UsageTracker> usage(new UsageTracker(std::move(log), popularity));
   if (popularity) usage->refresher_ = std::thread([raw = usage.get()] { raw->RefreshLoop(); });
   return usage;

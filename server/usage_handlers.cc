@@ -84,7 +84,7 @@ void post_events(ServerState& s, const httplib::Request& req, httplib::Response&
   FeedbackEvent event;
   std::string type;
   if (!StringField(body, "type", 32, res, &type) ||
-      !StringField(body, "query", s.config.max_query_bytes, res, &event.query) ||
+      !StringField(body, "query", s.config.searcher.max_query_bytes, res, &event.query) ||
       !StringField(body, "item_id", kMaxIdBytes, res, &event.item_id) ||
       !StringField(body, "comment", kMaxCommentBytes, res, &event.comment) ||
       !StringField(body, "user", kMaxUserBytes, res, &event.user)) {

@@ -40,7 +40,7 @@ TEST_F(ConfigTest, DefaultsAreSafe) {
   EXPECT_EQ(c.port, 8080);
   EXPECT_TRUE(c.token.empty());
   EXPECT_FALSE(c.allow_public);
-  EXPECT_EQ(c.max_query_bytes, 1024u);
+  EXPECT_EQ(c.searcher.max_query_bytes, 1024u);
   EXPECT_EQ(c.max_body_bytes, 65536u);
   EXPECT_EQ(c.reload_interval_ms, 200);
   EXPECT_TRUE(std::filesystem::exists(c.web_root + "/index.html")) << c.web_root;
@@ -106,7 +106,7 @@ TEST_F(ConfigTest, LimitsAreRangeChecked) {
   auto ok = Load({"--db", dir_.Sub("db1"), "--rate-limit", "2.5", "--max-query-bytes", "200"});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_DOUBLE_EQ(ok->config.rate_limit, 2.5);
-  EXPECT_EQ(ok->config.max_query_bytes, 200u);
+  EXPECT_EQ(ok->config.searcher.max_query_bytes, 200u);
 }
 
 TEST_F(ConfigTest, OverloadSettingsAreRangeChecked) {
@@ -114,7 +114,7 @@ TEST_F(ConfigTest, OverloadSettingsAreRangeChecked) {
   ASSERT_TRUE(defaults.ok()) << defaults.status().ToString();
   EXPECT_EQ(defaults->config.max_queue, 64);
   EXPECT_EQ(defaults->config.header_timeout_s, 5);
-  EXPECT_EQ(defaults->config.max_query_terms, 1000);
+  EXPECT_EQ(defaults->config.searcher.max_query_terms, 1000);
   EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-queue", "-1"}).ok());
   EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--header-timeout", "0"}).ok());
   EXPECT_FALSE(Load({"--db", dir_.Sub("db1"), "--max-query-terms", "5"}).ok());
@@ -122,7 +122,7 @@ TEST_F(ConfigTest, OverloadSettingsAreRangeChecked) {
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->config.max_queue, 0);
   EXPECT_EQ(ok->config.header_timeout_s, 30);
-  EXPECT_EQ(ok->config.max_query_terms, 200);
+  EXPECT_EQ(ok->config.searcher.max_query_terms, 200);
 }
 
 TEST_F(ConfigTest, FileSettingsWithLineNumbers) {
