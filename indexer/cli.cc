@@ -1,6 +1,8 @@
 #include "cli.h"
 
-#include <set>
+#include <vector>
+
+#include "cli/flags.h"
 
 namespace kb::cli {
 namespace {
@@ -139,12 +141,6 @@ Options:
 
 )";
 
-bool TakesValue(const std::string& option) {
-  static const std::set<std::string> kWithValue = {"--db", "--format", "--today", "--progress", "--shards",
-                                                     "--max-file-bytes", "--max-items"};
-  return kWithValue.count(option) != 0;
-}
-
 }  // namespace
 
 std::string HelpText(const std::string& command) {
@@ -156,97 +152,88 @@ std::string HelpText(const std::string& command) {
 }
 
 bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
-  static const std::set<std::string> kCommands = {"build", "update", "check", "stats", "compact", "help"};
-  int i = 1;
-  if (i < argc) {
-    const std::string first = argv[i];
-    if (first == "--help" || first == "-h") {
-      args->command = "help";
-      return true;
+  CLI::App app("kb-index: build, update and check a kb knowledge-base index.", "kb-index");
+  // Unknown options and commands are reported below, in the words kb-index has always used.
+  app.allow_extras();
+  app.require_subcommand(0, 1);  // a SOURCE named like a command stays a SOURCE
+  // --help prints the texts above (main.cc), not CLI11's layout, which would lose their columns and examples.
+  std::string help_for;  // the command whose --help was asked for; "" = kb-index's own
+  flags::AddHelp(&app, &help_for);
+  bool version = false;
+  app.add_flag("--version", version)->disable_flag_override();
+
+  const auto command = [&](const std::string& name) {
+    CLI::App* sub = app.add_subcommand(name);
+    sub->allow_extras();
+    flags::AddHelp(sub, &help_for);
+    // The last of -q and -v counts.
+    sub->add_flag_callback("-q,--quiet", [args] { args->verbosity = Verbosity::kQuiet; })
+        ->disable_flag_override()
+        ->trigger_on_parse();
+    sub->add_flag_callback("-v,--verbose", [args] { args->verbosity = Verbosity::kVerbose; })
+        ->disable_flag_override()
+        ->trigger_on_parse();
+    if (name == "help") {
+      sub->add_option("COMMAND", args->help_topic);
+    } else {
+      sub->add_option("SOURCE", args->sources);
     }
-    if (first == "--version") {
-      args->command = "version";
-      return true;
-    }
-    if (!kCommands.count(first)) {
-      *error = first.empty() || first[0] == '-' ? "expected a command before '" + first + "'"
-                                                 : "unknown command '" + first + "'";
-      return false;
-    }
-    args->command = first;
-    ++i;
+    return sub;
+  };
+  constexpr std::size_t kMaxCount = 999999999999;  // 12 digits
+  for (const char* name : {"build", "update"}) {
+    CLI::App* sub = command(name);
+    flags::AddString(sub, "--db", &args->db);
+    flags::AddNumber(sub, "--shards", &args->shards, 1, 256);
+    sub->add_flag("--wait", args->wait)->disable_flag_override();
+    flags::AddNumber<std::size_t>(sub, "--max-file-bytes", &args->max_file_bytes, 1, kMaxCount);
+    flags::AddNumber<std::size_t>(sub, "--max-items", &args->max_items, 1, kMaxCount);
+    flags::AddString(sub, "--progress", &args->progress);
   }
-  if (args->command.empty()) {
+  CLI::App* check = command("check");
+  flags::AddString(check, "--format", &args->format);
+  check->add_flag("--strict", args->strict)->disable_flag_override();
+  flags::AddString(check, "--today", &args->today);
+  CLI::App* stats = command("stats");
+  flags::AddString(stats, "--db", &args->db);
+  flags::AddString(stats, "--format", &args->format);
+  flags::AddString(stats, "--today", &args->today);
+  CLI::App* compact = command("compact");
+  flags::AddString(compact, "--db", &args->db);
+  compact->add_flag("--wait", args->wait)->disable_flag_override();
+  command("help");
+
+  try {
+    flags::Parse(&app, argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    args->command = help_for.empty() ? "help" : help_for;
+    args->help = true;
+    return true;
+  } catch (const CLI::ParseError& e) {
+    *error = flags::ErrorMessage(e);
+    return false;
+  }
+  if (version) {
+    args->command = "version";
+    return true;
+  }
+  const std::vector<CLI::App*> parsed = app.get_subcommands();
+  if (const std::vector<std::string> extra = flags::Unrecognised(app); !extra.empty()) {
+    const std::string& first = extra.front();
+    *error = first.empty() || first[0] == '-' ? "expected a command before '" + first + "'"
+                                               : "unknown command '" + first + "'";
+    return false;
+  }
+  if (parsed.empty()) {
     *error = "no command given";
     return false;
   }
-  bool options_done = false;
-  for (; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (options_done || arg.empty() || arg[0] != '-' || arg == "-") {
-      if (args->command == "help") {
-        args->help_topic = arg;
-      } else {
-        args->sources.push_back(arg);
-      }
-      continue;
-    }
-    if (arg == "--") {
-      options_done = true;
-      continue;
-    }
-    std::string value;
-    if (const std::size_t eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
-      value = arg.substr(eq + 1);
-      arg.resize(eq);
-      if (!TakesValue(arg)) {
-        *error = "option " + arg + " takes no value";
-        return false;
-      }
-    } else if (TakesValue(arg)) {
-      if (i + 1 >= argc) {
-        *error = "option " + arg + " needs a value";
-        return false;
-      }
-      value = argv[++i];
-    }
-    if (arg == "--help" || arg == "-h") args->help = true;
-    else if (arg == "--quiet" || arg == "-q") args->verbosity = Verbosity::kQuiet;
-    else if (arg == "--verbose" || arg == "-v") args->verbosity = Verbosity::kVerbose;
-    else if (arg == "--strict" && args->command == "check") args->strict = true;
-    else if (arg == "--wait" && (args->command == "build" || args->command == "update" || args->command == "compact")) {
-      args->wait = true;
-    }
-    else if (arg == "--db" && args->command != "check") args->db = value;
-    else if (arg == "--shards" && (args->command == "build" || args->command == "update")) {
-      int n = 0;
-      for (char c : value) n = (c >= '0' && c <= '9' && n < 10000) ? n * 10 + (c - '0') : 100000;
-      if (value.empty() || n < 1 || n > 256) {
-        *error = "--shards must be a number from 1 to 256, not '" + value + "'";
-        return false;
-      }
-      args->shards = n;
-    }
-    else if ((arg == "--max-file-bytes" || arg == "--max-items") && (args->command == "build" || args->command == "update")) {
-      std::size_t n = 0;
-      bool ok = !value.empty() && value.size() <= 12;
-      for (char c : value) {
-        ok = ok && c >= '0' && c <= '9';
-        n = n * 10 + static_cast<std::size_t>(c - '0');
-      }
-      if (!ok || n < 1) {
-        *error = arg + " must be a positive number, not '" + value + "'";
-        return false;
-      }
-      (arg == "--max-items" ? args->max_items : args->max_file_bytes) = n;
-    }
-    else if (arg == "--today" && (args->command == "check" || args->command == "stats")) args->today = value;
-    else if (arg == "--progress" && (args->command == "build" || args->command == "update")) args->progress = value;
-    else if (arg == "--format" && (args->command == "check" || args->command == "stats")) args->format = value;
-    else {
-      *error = "unknown option '" + arg + "' for " + args->command;
-      return false;
-    }
+  args->command = parsed.front()->get_name();
+  if (const std::vector<std::string> extra = flags::Unrecognised(*parsed.front()); !extra.empty()) {
+    const std::string& arg = extra.front();
+    *error = arg.rfind('-', 0) == 0 ? "unknown option '" + arg.substr(0, arg.find('=')) + "' for " + args->command
+                                    : "unexpected argument '" + arg + "' for " + args->command;
+    return false;
   }
   if (args->help || args->command == "help") return true;
 

@@ -1,14 +1,14 @@
 // kb-report: knowledge-gap insights from the usage log, and per-team verification lists, as Markdown (for a
-// chat post) or JSON. All logic lives in libkb (kb/insights.h); this file parses arguments and prints.
+// chat post) or JSON. All logic lives in libkb (kb/insights.h); this file parses arguments (CLI11) and prints.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <map>
 #include <memory>
 #include <string>
-#include <string_view>
+#include <vector>
 
+#include "cli/flags.h"
 #include "kb/insights.h"
 #include "kb/searcher.h"
 #include "kb/usage_log.h"
@@ -41,55 +41,74 @@ Exit codes: 0 ok, 2 usage error, 3 the log or database cannot be read (or anothe
 )";
 
 struct Args {
-  std::string command;
-  std::map<std::string, std::string> flags;
+  std::string command;  // insights | verify | help
+  std::string log;
+  std::string db;
+  std::string today;
+  std::string format = "markdown";
+  kb::InsightsOptions insights;     // --days, --limit
+  kb::VerificationOptions verify;   // --owner, --within, --limit
 };
 
 bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
-  static const std::map<std::string, std::string_view> kAllowed = {{"insights", " log db days limit today format "},
-                                                                   {"verify", " db owner within limit today format "}};
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h" || arg == "help") {
+  CLI::App app("kb-report", "kb-report");
+  // Unknown options and arguments are reported below, in kb-report's words.
+  app.allow_extras();
+  app.require_subcommand(0, 1);
+  CLI::App* insights = app.add_subcommand("insights");
+  CLI::App* verify = app.add_subcommand("verify");
+  CLI::App* help = app.add_subcommand("help");
+  // --help prints kHelp (main), not CLI11's layout.
+  for (CLI::App* sub : {&app, insights, verify, help}) kb::flags::AddHelp(sub);
+  for (CLI::App* sub : {insights, verify}) {
+    kb::flags::AddString(sub, "--db", &args->db);
+    kb::flags::AddString(sub, "--today", &args->today);
+    kb::flags::AddString(sub, "--format", &args->format);
+  }
+  kb::flags::AddString(insights, "--log", &args->log);
+  kb::flags::AddNumber(insights, "--days", &args->insights.days, 1, 3650);
+  kb::flags::AddNumber(insights, "--limit", &args->insights.limit, 1, 1000);
+  kb::flags::AddString(verify, "--owner", &args->verify.owner);
+  kb::flags::AddNumber(verify, "--within", &args->verify.horizon_days, 0, 3650);
+  kb::flags::AddNumber(verify, "--limit", &args->verify.limit_per_owner, 1, 1000);
+  try {
+    kb::flags::Parse(&app, argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    args->command = "help";
+    return true;
+  } catch (const CLI::ParseError& e) {
+    *error = kb::flags::ErrorMessage(e);
+    return false;
+  }
+  const std::vector<CLI::App*> parsed = app.get_subcommands();
+  for (const std::string& extra : app.remaining(/*recurse=*/true)) {
+    if (extra == "help") {  // `kb-report insights help` asks for help too
       args->command = "help";
       return true;
     }
-    if (arg.rfind("--", 0) != 0) {
-      if (!args->command.empty()) return *error = "unexpected argument '" + arg + "'", false;
-      if (!kAllowed.count(arg)) return *error = "unknown command '" + arg + "'; use insights or verify", false;
-      args->command = arg;
-      continue;
-    }
-    std::string name = arg.substr(2), value;
-    const std::size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      return *error = "--" + name + " needs a value", false;
-    }
-    if (args->command.empty()) return *error = "give the command (insights or verify) before --" + name, false;
-    if (kAllowed.at(args->command).find(" " + name + " ") == std::string_view::npos) {
-      return *error = "unknown option --" + name + " for " + args->command, false;
-    }
-    args->flags[name] = value;
   }
-  if (args->command.empty()) return *error = "no command; use insights or verify", false;
-  return true;
-}
-
-bool ParseInt(const std::string& s, int min, int max, int* out) {
-  try {
-    std::size_t used = 0;
-    const int v = std::stoi(s, &used);
-    if (used != s.size() || v < min || v > max) return false;
-    *out = v;
-    return true;
-  } catch (...) {
+  if (const std::vector<std::string> extra = kb::flags::Unrecognised(app); !extra.empty()) {
+    const std::string& first = extra.front();
+    if (first.rfind("--", 0) == 0) {
+      *error = "give the command (insights or verify) before " + first.substr(0, first.find('='));
+    } else {
+      *error = "unknown command '" + first + "'; use insights or verify";
+    }
     return false;
   }
+  if (parsed.empty()) return *error = "no command; use insights or verify", false;
+  args->command = parsed.front()->get_name();
+  if (args->command == "help") return true;
+  if (const std::vector<std::string> extra = kb::flags::Unrecognised(*parsed.front()); !extra.empty()) {
+    const std::string& arg = extra.front();
+    if (arg.rfind('-', 0) == 0) {
+      *error = "unknown option " + arg.substr(0, arg.find('=')) + " for " + args->command;
+    } else {
+      *error = "unexpected argument '" + arg + "'";
+    }
+    return false;
+  }
+  return true;
 }
 
 // The last millisecond of YYYY-MM-DD (UTC), so that the whole day is in the window.
@@ -115,49 +134,33 @@ int Usage(const std::string& message) {
 }
 
 int Run(const Args& args) {
-  const auto flag = [&](const std::string& name) {
-    auto it = args.flags.find(name);
-    return it == args.flags.end() ? std::string() : it->second;
-  };
-  const std::string format = flag("format").empty() ? "markdown" : flag("format");
-  if (format != "markdown" && format != "json") return Usage("--format must be markdown or json");
-  int limit = 0;
-  if (!flag("limit").empty() && !ParseInt(flag("limit"), 1, 1000, &limit)) return Usage("--limit must be 1..1000");
+  if (args.format != "markdown" && args.format != "json") return Usage("--format must be markdown or json");
   std::int64_t now_ms = 0;
-  if (!flag("today").empty() && !EndOfDayMs(flag("today"), &now_ms)) return Usage("--today must be YYYY-MM-DD");
+  if (!args.today.empty() && !EndOfDayMs(args.today, &now_ms)) return Usage("--today must be YYYY-MM-DD");
 
   std::unique_ptr<kb::Searcher> searcher;
-  if (!flag("db").empty()) {
-    auto opened = kb::Searcher::Open({flag("db")});
+  if (!args.db.empty()) {
+    auto opened = kb::Searcher::Open({args.db});
     if (!opened.ok()) return Fail(kb::Status::IoError(opened.status().message()));
     searcher = std::move(*opened);
   }
   std::string out;
   if (args.command == "insights") {
-    if (flag("log").empty()) return Usage("insights needs --log PATH");
-    kb::InsightsOptions options;
+    if (args.log.empty()) return Usage("insights needs --log PATH");
+    kb::InsightsOptions options = args.insights;
     options.now_ms = now_ms;
-    if (limit) options.limit = limit;
-    if (!flag("days").empty() && !ParseInt(flag("days"), 1, 3650, &options.days)) {
-      return Usage("--days must be 1..3650");
-    }
-    auto log = kb::UsageLog::Open(flag("log"), {.read_only = true});
+    auto log = kb::UsageLog::Open(args.log, {.read_only = true});
     if (!log.ok()) return Fail(kb::Status::IoError(log.status().message()));
     kb::Result<kb::Insights> insights = kb::ComputeInsights(**log, searcher.get(), options);
     if (!insights.ok()) return Fail(insights.status());
-    out = format == "json" ? kb::InsightsToJson(*insights) : kb::InsightsToMarkdown(*insights);
+    out = args.format == "json" ? kb::InsightsToJson(*insights) : kb::InsightsToMarkdown(*insights);
   } else {
     if (!searcher) return Usage("verify needs --db PATH");
-    kb::VerificationOptions options;
-    options.owner = flag("owner");
-    options.today = flag("today");
-    options.limit_per_owner = limit;
-    if (!flag("within").empty() && !ParseInt(flag("within"), 0, 3650, &options.horizon_days)) {
-      return Usage("--within must be 0..3650");
-    }
+    kb::VerificationOptions options = args.verify;
+    options.today = args.today;
     kb::Result<kb::VerificationPlan> plan = kb::PlanVerification(*searcher, options);
     if (!plan.ok()) return Fail(plan.status());
-    out = format == "json" ? kb::VerificationToJson(*plan) : kb::VerificationToMarkdown(*plan);
+    out = args.format == "json" ? kb::VerificationToJson(*plan) : kb::VerificationToMarkdown(*plan);
   }
   if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
     return Fail(kb::Status::IoError("cannot write to stdout"));

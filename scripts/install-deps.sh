@@ -6,7 +6,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates curl python3 \
-  libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev \
+  libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev \
   libsqlite3-dev libssl-dev \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \

@@ -1,14 +1,14 @@
 #include "config.h"
 
-#include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <limits>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
 #include <unistd.h>
 
+#include "cli/flags.h"
 #include "identity.h"
 #include "kb/redact.h"
 
@@ -92,15 +92,9 @@ Status Bad(const Entry& e, const std::string& what) {
 
 template <typename T>
 Status ParseNumber(const Entry& e, T min, T max, T* out) {
-  T v{};
-  const char* end = e.value.data() + e.value.size();
-  auto [ptr, ec] = std::from_chars(e.value.data(), end, v);
-  if (ec != std::errc() || ptr != end || e.value.empty() || v < min || v > max) {
-    std::ostringstream msg;
-    msg << "'" << e.value << "' is not a number between " << min << " and " << max;
-    return Bad(e, msg.str());
-  }
-  *out = v;
+  const std::optional<T> value = flags::ParseNumber(e.value, min, max);
+  if (!value) return Bad(e, flags::NumberError(e.value, min, max));
+  *out = *value;
   return Status::Ok();
 }
 
@@ -388,34 +382,40 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
                               const std::function<std::optional<std::string>(const char*)>& getenv) {
   Invocation inv;
   inv.config.web_root = DefaultWebRoot();
-  std::vector<Entry> flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      inv.action = Invocation::Action::kHelp;
-      return inv;
+  CLI::App app("kb-server", "kb-server");
+  // Unknown options and stray arguments are reported below, in kb-server's words.
+  app.allow_extras();
+  flags::AddHelp(&app);  // main prints Usage(), not CLI11's layout
+  CLI::Option* version = app.add_flag("--version")->disable_flag_override();
+  // Each setting's values as given, in order; they are applied after the environment and the file.
+  std::vector<std::pair<const Setting*, CLI::Option*>> options;
+  for (const Setting& s : kSettings) {
+    const std::string flag = std::string("--") + s.key;
+    CLI::Option* option = s.is_switch ? app.add_flag(flag) : app.add_option(flag);
+    options.emplace_back(&s, option->multi_option_policy(CLI::MultiOptionPolicy::TakeAll));
+  }
+  try {
+    flags::Parse(&app, argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    inv.action = Invocation::Action::kHelp;
+    return inv;
+  } catch (const CLI::ParseError& e) {
+    return Status::InvalidArgument(flags::ErrorMessage(e));
+  }
+  if (version->count() > 0) {
+    inv.action = Invocation::Action::kVersion;
+    return inv;
+  }
+  if (const std::vector<std::string> extra = flags::Unrecognised(app); !extra.empty()) {
+    const std::string& arg = extra.front();
+    if (arg.rfind("--", 0) == 0) {
+      return Status::InvalidArgument("unknown option '" + arg.substr(0, arg.find('=')) + "' (see kb-server --help)");
     }
-    if (arg == "--version") {
-      inv.action = Invocation::Action::kVersion;
-      return inv;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      return Status::InvalidArgument("unexpected argument '" + arg + "' (see kb-server --help)");
-    }
-    std::string key = arg.substr(2), value;
-    std::size_t eq = key.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = key.substr(eq + 1);
-      key.resize(eq);
-    }
-    const Setting* s = FindSetting(key);
-    if (s == nullptr) return Status::InvalidArgument("unknown option '--" + key + "' (see kb-server --help)");
-    if (!inline_value && !s->is_switch) {
-      if (i + 1 >= argc) return Status::InvalidArgument("--" + key + " needs a value");
-      value = argv[++i];
-    }
-    flags.push_back({key, value, "--" + key});
+    return Status::InvalidArgument("unexpected argument '" + arg + "' (see kb-server --help)");
+  }
+  std::vector<Entry> flag_entries;
+  for (const auto& [setting, option] : options) {
+    for (const std::string& value : option->results()) flag_entries.push_back({setting->key, value, option->get_name()});
   }
 
   Config& c = inv.config;
@@ -426,7 +426,7 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
       if (!st.ok()) return st;
     }
   }
-  for (const Entry& e : flags) {
+  for (const Entry& e : flag_entries) {
     if (e.key == "config") c.config_file = e.value;
   }
   if (!c.config_file.empty()) {
@@ -437,7 +437,7 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
       if (!st.ok()) return st;
     }
   }
-  for (const Entry& e : flags) {
+  for (const Entry& e : flag_entries) {
     Status st = Apply(e, "flags", &db_owner, &c);
     if (!st.ok()) return st;
   }
