@@ -158,7 +158,7 @@ TEST_F(IndexerFaultTest, FilesOverMaxFileBytesAreSkippedAndReported) {
 
   r = RunKbIndex({"build", dir_.Sub("a"), "--db", db(), "--max-file-bytes", "0"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--max-file-bytes must be a positive number"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--max-file-bytes: '0' is not a number between 1 and"), std::string::npos) << r.err;
 }
 
 TEST_F(IndexerFaultTest, TreesOverMaxItemsAreRefusedBeforeWriting) {
