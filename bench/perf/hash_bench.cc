@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-#include "text.h"
+#include "content_hash.h"
 
 namespace {
 

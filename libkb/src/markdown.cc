@@ -11,6 +11,7 @@
 #include "front_matter.h"
 #include "kb/answer.h"
 #include "kb/item.h"
+#include "content_hash.h"
 #include "text.h"
 
 namespace kb {

@@ -12,6 +12,7 @@
 
 #include "kb/curation.h"
 #include "kb/index_writer.h"
+#include "content_hash.h"
 #include "text.h"
 
 namespace kb {

@@ -27,8 +27,6 @@ std::vector<std::string> Split(std::string_view s, char sep);
 bool ParseDate(std::string_view ymd, long* days);
 // Days since 1970-01-01 → YYYY-MM-DD.
 std::string FormatDate(long days);
-// Hex SHA-256 (or another stable 64-bit+ digest) of `bytes`.
-std::string ContentHash(std::string_view bytes);
 
 }  // namespace kb::internal
 
