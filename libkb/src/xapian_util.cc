@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <new>
-#include <utility>
 
 namespace kb::internal {
 
@@ -61,26 +60,12 @@ Status StatusFromCurrentException(std::string_view context) {
   }
 }
 
-std::string StemmerName(std::string_view lang) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kNames{{
-      {"ar", "arabic"},     {"hy", "armenian"}, {"eu", "basque"},     {"ca", "catalan"},
-      {"da", "danish"},     {"nl", "dutch"},    {"en", "english"},    {"fi", "finnish"},
-      {"fr", "french"},     {"de", "german"},   {"hu", "hungarian"},  {"id", "indonesian"},
-      {"ga", "irish"},      {"it", "italian"},  {"lt", "lithuanian"}, {"ne", "nepali"},
-      {"no", "norwegian"},  {"nb", "norwegian"}, {"pt", "portuguese"}, {"ro", "romanian"},
-      {"ru", "russian"},    {"es", "spanish"},  {"sv", "swedish"},    {"tr", "turkish"},
-  }};
-  for (const auto& [code, name] : kNames) {
-    if (code == lang) return std::string(name);
-  }
-  if (lang == "ta") return "tamil";
-  return "";
-}
-
 Xapian::Stem MakeStemmer(std::string_view lang) {
-  std::string name = StemmerName(lang);
-  if (name.empty()) return Xapian::Stem();
-  return Xapian::Stem(name);
+  // Xapian takes ISO 639-1 codes itself ("tr" → turkish) and, with `fallback`, gives the no-op stemmer for a
+  // code it has no algorithm for. kb's languages are two-letter codes, so Xapian's algorithm names
+  // ("english", "porter") are not let through.
+  if (lang.size() != 2) return Xapian::Stem();
+  return Xapian::Stem(std::string(lang), /*fallback=*/true);
 }
 
 namespace {
