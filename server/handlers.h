@@ -48,8 +48,8 @@ struct ServerState {
 // "user"), else the optional X-KB-User header.
 std::string RecordedUser(const ServerState& s, const httplib::Request& req, const std::string& claimed = "");
 
-// Longest item id a request may name (Xapian's term limit, as IndexWriter enforces it).
-inline constexpr std::size_t kMaxIdBytes = 240;
+// Longest item id a request may name (as IndexWriter enforces it).
+inline constexpr std::size_t kMaxIdBytes = kMaxItemIdBytes;
 
 // kb::StatusCode → HTTP status.
 int HttpStatus(StatusCode code);

@@ -12,7 +12,7 @@ namespace {
 // The document holding `id`, 0 if none.
 Xapian::docid FindId(const Xapian::Database& db, const std::string& id) {
   const std::string term = std::string(kPrefixId) + id;
-  if (id.empty() || term.size() > 240) return 0;
+  if (id.empty() || term.size() > kMaxTermBytes) return 0;
   Xapian::PostingIterator p = db.postlist_begin(term);
   return p == db.postlist_end(term) ? 0 : *p;
 }

@@ -163,7 +163,10 @@ Status IndexWriter::Upsert(const Item& item) {
   return Guard("indexing " + item.path, [&]() -> Status {
     if (item.id.empty()) return Status::InvalidArgument(item.path + ": item has no id");
     std::string key = std::string(internal::kPrefixId) + item.id;
-    if (key.size() > 240) return Status::InvalidArgument(item.path + ": id is longer than 239 bytes");
+    if (key.size() > internal::kMaxTermBytes) {
+      return Status::InvalidArgument(item.path + ": id is longer than " +
+                                     std::to_string(kMaxItemIdBytes) + " bytes");
+    }
     Xapian::Document doc = internal::BuildDocument(item, rep_->tg, rep_->options.default_lang,
                                                    rep_->options.field_weights);
     if (rep_->options.spelling) {

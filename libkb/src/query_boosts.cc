@@ -43,7 +43,7 @@ bool IsHttpStatus(std::string_view t) {
 std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db) {
   std::vector<std::string> found;
   auto try_term = [&](const std::string& term) {
-    if (term.size() > 240) return;
+    if (term.size() > kMaxTermBytes) return;
     if (std::find(found.begin(), found.end(), term) == found.end() && db.term_exists(term)) found.push_back(term);
   };
   // A pasted log can be long; identifiers are checked only among its first few hundred tokens.

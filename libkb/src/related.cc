@@ -51,7 +51,7 @@ std::string Normalize(std::string_view path) {
 
 void AddPostings(const Xapian::Database& db, const std::string& term, double weight, Xapian::doccount limit,
                  std::unordered_map<Xapian::docid, double>* scores) {
-  if (term.empty() || term.size() > 240) return;
+  if (term.empty() || term.size() > kMaxTermBytes) return;
   Xapian::doccount n = 0;
   for (auto p = db.postlist_begin(term); p != db.postlist_end(term) && n < limit; ++p, ++n) (*scores)[*p] += weight;
 }

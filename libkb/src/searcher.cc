@@ -166,7 +166,7 @@ Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int 
 Result<StoredItem> Searcher::GetItem(const std::string& id) {
   return Guard("reading item", [&]() -> Result<StoredItem> {
     std::string term = std::string(internal::kPrefixId) + id;
-    if (id.empty() || term.size() > 240) return Status::NotFound("no item with id '" + id + "'");
+    if (id.empty() || term.size() > internal::kMaxTermBytes) return Status::NotFound("no item with id '" + id + "'");
     Xapian::PostingIterator p = rep_->db.postlist_begin(term);
     if (p == rep_->db.postlist_end(term)) return Status::NotFound("no item with id '" + id + "'");
     return internal::DecodeStoredItem(rep_->db.get_document(*p), Today(), /*with_body=*/true);

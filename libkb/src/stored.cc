@@ -12,9 +12,7 @@
 namespace kb::internal {
 namespace {
 
-// Xapian refuses terms over 245 bytes; longer boolean values cannot be filtered on and are skipped.
-constexpr std::size_t kMaxTermBytes = 240;
-
+// Boolean values over kMaxTermBytes cannot be filtered on and are skipped.
 void AddBoolean(Xapian::Document& doc, const std::string& term) {
   if (!term.empty() && term.size() <= kMaxTermBytes) doc.add_boolean_term(term);
 }

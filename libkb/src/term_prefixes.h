@@ -5,9 +5,16 @@
 #ifndef KB_SRC_TERM_PREFIXES_H_
 #define KB_SRC_TERM_PREFIXES_H_
 
+#include <cstddef>
 #include <string_view>
 
+#include "kb/item.h"
+
 namespace kb::internal {
+
+// Xapian refuses terms over 245 bytes; kb writes and looks up no term longer than this, so a longer id, tag or
+// code is neither indexed as a filter nor searched for.
+inline constexpr std::size_t kMaxTermBytes = 240;
 
 inline constexpr std::string_view kPrefixId = "Q";          // Q<id> exactly as written: the unique key
 inline constexpr std::string_view kPrefixIdLower = "XID";   // XID<lowercase id>: `id:` filter, exact match
@@ -24,6 +31,7 @@ inline constexpr std::string_view kPrefixHeading = "XH";    // free text of sect
 inline constexpr std::string_view kPrefixAlias = "XA";      // free text of aliases
 inline constexpr std::string_view kPrefixFile = "XF";       // XF<source>:<path without extension>, lowercase
 inline constexpr std::string_view kPrefixLink = "XL";       // XL<source>:<path> of each Markdown file it links to
+static_assert(kPrefixId.size() + kMaxItemIdBytes == kMaxTermBytes, "an item's Q term is at most kMaxTermBytes");
 
 // Value slots.
 inline constexpr unsigned kSlotVerified = 0;     // YYYYMMDD

@@ -8,6 +8,7 @@
 #ifndef KB_ITEM_H_
 #define KB_ITEM_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -17,6 +18,10 @@
 #include "kb/status.h"
 
 namespace kb {
+
+// Longest item id, in bytes: an id is stored as one Xapian term, and Xapian bounds the length of terms. An
+// item with a longer id is not indexed, and no item is found by a longer id.
+inline constexpr std::size_t kMaxItemIdBytes = 239;
 
 enum class Kind { kArticle, kAnswer, kIncident };
 enum class Tier { kUnset, kL1, kL2 };
