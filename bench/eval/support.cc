@@ -31,7 +31,6 @@ Status ForEachItem(const Source& source, const std::function<Status(Item&)>& f) 
     if (!item.ok()) return Status(item.status().code(), source.DisplayPath(file.path) + ": " + item.status().message());
     if (!seen.insert(item->id).second) continue;
     item->source = source.name;
-    item->content_hash = HashBytes(*bytes);
     if (Status s = f(*item); !s.ok()) return s;
   }
   return Status::Ok();

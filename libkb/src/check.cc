@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "check_file.h"
+#include "civil_date.h"
 #include "kb/curation.h"
 #include "kb/owners.h"
 #include "stored.h"

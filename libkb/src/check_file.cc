@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "civil_date.h"
 #include "front_matter.h"
 #include "kb/answer.h"
 #include "kb/assist.h"

@@ -6,10 +6,15 @@
 #include <xapian.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
+#include "kb/index_writer.h"
+#include "kb/indexer.h"
+#include "shard_layout.h"
 #include "xapian_util.h"
 
 namespace kb::internal {
@@ -91,3 +96,33 @@ std::uint64_t DirectorySize(const std::string& path) {
 }
 
 }  // namespace kb::internal
+
+namespace kb {
+
+Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lock) {
+  const auto start = std::chrono::steady_clock::now();
+  Result<int> shards = internal::ExistingShards(db_path);
+  if (!shards.ok()) return shards.status();
+  if (*shards == 0) return Status::NotFound(db_path + ": no kb database here; build one with kb-index build SOURCE... --db " + db_path);
+  const std::vector<std::string> paths = internal::DatabasePaths(db_path, *shards);
+  CompactSummary summary;
+  summary.bytes_before = internal::DirectorySize(db_path);
+  WriterOptions wo;
+  wo.create = false;
+  wo.wait_for_lock = wait_for_lock;
+  std::vector<std::unique_ptr<IndexWriter>> locks;  // held until every shard is swapped, in shard order
+  for (const std::string& path : paths) {
+    Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
+    if (!writer.ok()) return writer.status();
+    locks.push_back(std::move(writer).value());
+  }
+  for (const std::string& path : paths) {
+    if (Status s = internal::CompactInPlace(path); !s.ok()) return s;
+  }
+  locks.clear();
+  summary.bytes_after = internal::DirectorySize(db_path);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace kb

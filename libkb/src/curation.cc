@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "civil_date.h"
 #include "curation_store.h"
 #include "kb/usage_log.h"
 #include "text.h"

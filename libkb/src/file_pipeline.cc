@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "content_hash.h"
+
 namespace kb::internal {
 namespace {
 
@@ -40,7 +42,7 @@ void FilePipeline::Work() {
           out.read_status = bytes.status();
         } else {
           out.bytes = bytes->size();
-          out.hash = HashBytes(*bytes);
+          out.hash = ContentHash(*bytes);
           if (needs_parse_(s, file, out.hash)) {
             out.parsed = true;
             out.item = ParseItem(file.path, *bytes, options);

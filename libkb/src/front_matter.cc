@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "civil_date.h"
 #include "kb/curation.h"
 #include "text.h"
 

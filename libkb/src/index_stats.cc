@@ -1,6 +1,7 @@
 // ReadIndexStats: counts by facet, staleness by owner, size and metadata of a kb database.
 #include <xapian.h>
 
+#include "civil_date.h"
 #include "compact.h"
 #include "kb/indexer.h"
 #include "kb/item.h"

@@ -1,87 +1,31 @@
-// BuildIndex and UpdateIndex: one locked, atomic pass that makes a database match a set of sources.
+// BuildIndex and UpdateIndex: one locked, atomic pass that makes a database match a set of sources (index_run.h);
+// here its opening, scan, file by file indexing and commit.
 #include "kb/indexer.h"
 
 #include <xapian.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "compact.h"
+#include "content_hash.h"
 #include "curation_store.h"
 #include "file_pipeline.h"
+#include "index_run.h"
 #include "kb/index_writer.h"
 #include "kb/owners.h"
+#include "shard_layout.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"
 
 namespace kb {
+namespace internal {
 namespace {
-
-constexpr char kMetaSources[] = "sources";
-constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
-// Xapian opens a directory holding this file as the databases it lists ("auto PATH" lines, relative to it).
-constexpr char kStubFile[] = "XAPIANDB";
-constexpr int kMaxShards = 256;
-
-std::string ShardDir(int k) { return "shard-" + std::to_string(k); }
-
-// What is at `path` already: 1 for a plain database, N for kb-index's shard layout, 0 for nothing.
-Result<int> ExistingShards(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::exists(std::filesystem::path(path) / "iamglass", ec)) return 1;
-  std::ifstream in(std::filesystem::path(path) / kStubFile);
-  if (!in) return 0;
-  int n = 0;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    if (line != "auto " + ShardDir(n)) {
-      return Status::InvalidArgument(path + "/" + kStubFile + " is not a kb-index shard list (line '" + line +
-                                     "'); pass another --db");
-    }
-    ++n;
-  }
-  if (n < 2) return Status::InvalidArgument(path + "/" + kStubFile + " lists fewer than 2 shards; pass another --db");
-  return n;
-}
-
-// Writes the stub that makes `path` open as its N shards; replaced atomically (rename), never half-written.
-Status WriteStub(const std::string& path, int n) {
-  std::string text;
-  for (int k = 0; k < n; ++k) text += "auto " + ShardDir(k) + "\n";
-  const std::filesystem::path stub = std::filesystem::path(path) / kStubFile;
-  {
-    std::ifstream in(stub);
-    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (old == text) return Status::Ok();
-  }
-  const std::filesystem::path tmp = stub.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return Status::IoError(tmp.string() + ": cannot write the shard list");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, stub, ec);
-  if (ec) return Status::IoError(stub.string() + ": " + ec.message());
-  return Status::Ok();
-}
-
-// The database directory of each of `n` shards at `path` (the path itself when n is 1).
-std::vector<std::string> DatabasePaths(const std::string& path, int n) {
-  if (n <= 1) return {path};
-  std::vector<std::string> out;
-  for (int k = 0; k < n; ++k) out.push_back(path + "/" + ShardDir(k));
-  return out;
-}
-
-std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
 
 // "path:12: message" → "line 12: message"; "path: message" → "message".
 std::string Reason(const std::string& path, const Status& status) {
@@ -110,58 +54,14 @@ Status ValidateSources(const std::vector<Source>& sources, const IndexerOptions&
   return Status::Ok();
 }
 
-class Run {
- public:
-  Run(const std::vector<Source>& sources, const IndexerOptions& options, bool rebuild)
-      : sources_(sources), options_(options), rebuild_(rebuild) {}
 
-  Result<IndexSummary> Execute();
-
- private:
-  Status Open();
-  Status Scan();
-  Status IndexFiles();
-  Status RemoveStale();
-  Status WriteMetadata();
-  void Event(FileAction action, const std::string& source, const std::string& path, const std::string& id,
-             const std::string& detail = "") {
-    if (options_.on_file && (action != FileAction::kUnchanged || options_.report_unchanged)) {
-      options_.on_file({action, source, path, id, detail});
-    }
-  }
-  void Skip(const std::string& source, const std::string& path, const std::string& reason) {
-    summary_.skipped.push_back({source, path, reason});
-    Event(FileAction::kSkipped, source, path, "", reason);
-  }
-  void Progress(IndexProgress::Phase phase) {
-    progress_.phase = phase;
-    if (options_.progress) options_.progress(progress_);
-  }
-  static std::string Key(const std::string& source, const std::string& path) { return source + '\n' + path; }
-
-  const std::vector<Source>& sources_;
-  const IndexerOptions& options_;
-  const bool rebuild_;
-  std::vector<std::string> paths_;                      // the database of each shard
-  std::vector<std::unique_ptr<IndexWriter>> writers_;  // one per shard; item → writers_[ShardOf(id, n)]
-  IndexSummary summary_;
-  IndexProgress progress_;
-  std::vector<std::vector<SourceFile>> files_;
-  std::vector<bool> reparse_all_;                             // per source: its fingerprint changed
-  std::unordered_map<std::string, IndexedItem> existing_;     // by id
-  std::unordered_map<std::string, std::size_t> existing_shard_;  // id → shard that holds it
-  std::unordered_map<std::string, std::string> existing_by_path_;  // Key(source, path) → id
-  std::unordered_set<std::string> scanned_paths_;             // Key(source, path) of every selected file
-  std::unordered_map<std::string, std::string> claimed_;      // id → "source:path" of the file that has it
-  std::unordered_set<std::string> moved_away_;                // ids of items whose file was renamed
-  bool metadata_changed_ = false;
-};
+}  // namespace
 
 Status Run::Open() {
-  if (options_.shards < 0 || options_.shards > kMaxShards) {
-    return Status::InvalidArgument("shards must be between 1 and " + std::to_string(kMaxShards));
+  if (options_.shards < 0 || options_.shards > internal::kMaxShards) {
+    return Status::InvalidArgument("shards must be between 1 and " + std::to_string(internal::kMaxShards));
   }
-  Result<int> existing = ExistingShards(options_.db_path);
+  Result<int> existing = internal::ExistingShards(options_.db_path);
   if (!existing.ok()) return existing.status();
   const int n = options_.shards > 0 ? options_.shards : std::max(*existing, 1);
   if (*existing != 0 && *existing != n) {
@@ -174,7 +74,7 @@ Status Run::Open() {
     std::filesystem::create_directories(options_.db_path, ec);
     if (ec) return Status::IoError(options_.db_path + ": " + ec.message());
   }
-  paths_ = DatabasePaths(options_.db_path, n);
+  paths_ = internal::DatabasePaths(options_.db_path, n);
   WriterOptions wo;
   wo.overwrite = rebuild_;
   wo.wait_for_lock = options_.wait_for_lock;
@@ -186,7 +86,7 @@ Status Run::Open() {
     writers_.push_back(std::move(writer).value());
   }
   if (n > 1) {
-    if (Status s = WriteStub(options_.db_path, n); !s.ok()) return s;
+    if (Status s = internal::WriteStub(options_.db_path, n); !s.ok()) return s;
   }
   if (options_.on_locked) options_.on_locked();
   if (rebuild_) return Status::Ok();  // the rebuild starts from an empty database
@@ -238,9 +138,8 @@ Status Run::IndexFiles() {
   Progress(IndexProgress::Phase::kIndexing);
   // Existing items of each source whose file is gone, by content hash: a new file with the same bytes in
   // the same source is the same item, moved.
-  std::multimap<std::string, std::string> gone_by_hash;  // Key(source, hash) → id
   for (const auto& [id, item] : existing_) {
-    if (!scanned_paths_.count(Key(item.source, item.path))) gone_by_hash.emplace(Key(item.source, item.content_hash), id);
+    if (!scanned_paths_.count(Key(item.source, item.path))) gone_by_hash_.emplace(Key(item.source, item.content_hash), id);
   }
   // Decides on the worker thread whether a file must be parsed; reads state that is fixed by now.
   auto needs_parse = [this](std::size_t s, const SourceFile& file, const std::string& hash) {
@@ -250,77 +149,85 @@ Status Run::IndexFiles() {
   };
   internal::FilePipeline pipeline(sources_, files_, needs_parse, options_.max_file_bytes);
   while (std::optional<internal::PreparedFile> prepared = pipeline.Next()) {
-    const Source& source = sources_[prepared->source_index];
-    const std::string& path = prepared->file->path;
     ++progress_.files_done;
     progress_.bytes_done += prepared->file->size;
     summary_.bytes += prepared->bytes;
-    if (!prepared->read_status.ok()) {
-      Skip(source.name, path, Reason(source.DisplayPath(path), prepared->read_status));
-      Progress(IndexProgress::Phase::kIndexing);
-      continue;
-    }
-    if (!prepared->parsed) {
-      // Unchanged: keep the indexed item, unless an earlier file has taken its id since.
-      const std::string& id = existing_by_path_.at(Key(source.name, path));
-      if (auto [it, fresh] = claimed_.emplace(id, source.name + ":" + path); !fresh) {
-        Skip(source.name, path, "duplicate id '" + id + "' (already used by " + it->second + ")");
-      } else {
-        ++summary_.unchanged;
-        Event(FileAction::kUnchanged, source.name, path, id);
-      }
-      Progress(IndexProgress::Phase::kIndexing);
-      continue;
-    }
-    ++summary_.parsed;
-    ++progress_.parsed;
-    if (!prepared->item.ok()) {
-      Skip(source.name, path, Reason(path, prepared->item.status()));
-      Progress(IndexProgress::Phase::kIndexing);
-      continue;
-    }
-    Item& item = *prepared->item;
-    item.source = source.name;
-    item.content_hash = prepared->hash;
-    if (auto [it, fresh] = claimed_.emplace(item.id, source.name + ":" + path); !fresh) {
-      Skip(source.name, path, "duplicate id '" + item.id + "' (already used by " + it->second + ")");
-      Progress(IndexProgress::Phase::kIndexing);
-      continue;
-    }
-    const std::size_t shard = static_cast<std::size_t>(ShardOf(item.id, static_cast<int>(writers_.size())));
-    if (Status s = writers_[shard]->Upsert(item); !s.ok()) {
-      if (s.code() != StatusCode::kInvalidArgument) return s;  // the database failed: abandon the run
-      claimed_.erase(item.id);
-      Skip(source.name, path, Reason(path, s));
-      Progress(IndexProgress::Phase::kIndexing);
-      continue;
-    }
-    if (auto held = existing_shard_.find(item.id); held != existing_shard_.end() && held->second != shard) {
-      if (Status s = writers_[held->second]->Remove(item.id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
-      held->second = shard;
-    }
-    auto old = existing_.find(item.id);
-    if (old != existing_.end()) {
-      const bool same_place = old->second.source == source.name && old->second.path == path;
-      if (!same_place && old->second.content_hash == item.content_hash) {
-        ++summary_.moved;
-        Event(FileAction::kMoved, source.name, path, item.id, old->second.path);
-      } else {
-        ++summary_.updated;
-        Event(FileAction::kUpdated, source.name, path, item.id);
-      }
-    } else if (auto gone = gone_by_hash.find(Key(source.name, item.content_hash)); gone != gone_by_hash.end()) {
-      ++summary_.moved;
-      Event(FileAction::kMoved, source.name, path, item.id, existing_.at(gone->second).path);
-      moved_away_.insert(gone->second);
-      gone_by_hash.erase(gone);
-    } else {
-      ++summary_.added;
-      Event(FileAction::kAdded, source.name, path, item.id);
-    }
+    if (Status s = IndexFile(*prepared); !s.ok()) return s;
     Progress(IndexProgress::Phase::kIndexing);
   }
   return Status::Ok();
+}
+
+Status Run::IndexFile(internal::PreparedFile& prepared) {
+  const Source& source = sources_[prepared.source_index];
+  const std::string& path = prepared.file->path;
+  if (!prepared.read_status.ok()) {
+    Skip(source.name, path, Reason(source.DisplayPath(path), prepared.read_status));
+    return Status::Ok();
+  }
+  if (!prepared.parsed) {
+    // Unchanged: keep the indexed item, unless an earlier file has taken its id since.
+    const std::string& id = existing_by_path_.at(Key(source.name, path));
+    if (auto [it, fresh] = claimed_.emplace(id, source.name + ":" + path); !fresh) {
+      Skip(source.name, path, "duplicate id '" + id + "' (already used by " + it->second + ")");
+    } else {
+      ++summary_.unchanged;
+      Event(FileAction::kUnchanged, source.name, path, id);
+    }
+    return Status::Ok();
+  }
+  ++summary_.parsed;
+  ++progress_.parsed;
+  if (!prepared.item.ok()) {
+    Skip(source.name, path, Reason(path, prepared.item.status()));
+    return Status::Ok();
+  }
+  Item& item = *prepared.item;
+  item.source = source.name;
+  item.content_hash = prepared.hash;
+  if (auto [it, fresh] = claimed_.emplace(item.id, source.name + ":" + path); !fresh) {
+    Skip(source.name, path, "duplicate id '" + item.id + "' (already used by " + it->second + ")");
+    return Status::Ok();
+  }
+  return Store(source, path, item);
+}
+
+Status Run::Store(const Source& source, const std::string& path, const Item& item) {
+  const std::size_t shard = static_cast<std::size_t>(internal::ShardOf(item.id, static_cast<int>(writers_.size())));
+  if (Status s = writers_[shard]->Upsert(item); !s.ok()) {
+    if (s.code() != StatusCode::kInvalidArgument) return s;  // the database failed: abandon the run
+    claimed_.erase(item.id);
+    Skip(source.name, path, Reason(path, s));
+    return Status::Ok();
+  }
+  if (auto held = existing_shard_.find(item.id); held != existing_shard_.end() && held->second != shard) {
+    if (Status s = writers_[held->second]->Remove(item.id); !s.ok() && s.code() != StatusCode::kNotFound) return s;
+    held->second = shard;
+  }
+  CountChange(source, path, item);
+  return Status::Ok();
+}
+
+void Run::CountChange(const Source& source, const std::string& path, const Item& item) {
+  auto old = existing_.find(item.id);
+  if (old != existing_.end()) {
+    const bool same_place = old->second.source == source.name && old->second.path == path;
+    if (!same_place && old->second.content_hash == item.content_hash) {
+      ++summary_.moved;
+      Event(FileAction::kMoved, source.name, path, item.id, old->second.path);
+    } else {
+      ++summary_.updated;
+      Event(FileAction::kUpdated, source.name, path, item.id);
+    }
+  } else if (auto gone = gone_by_hash_.find(Key(source.name, item.content_hash)); gone != gone_by_hash_.end()) {
+    ++summary_.moved;
+    Event(FileAction::kMoved, source.name, path, item.id, existing_.at(gone->second).path);
+    moved_away_.insert(gone->second);
+    gone_by_hash_.erase(gone);
+  } else {
+    ++summary_.added;
+    Event(FileAction::kAdded, source.name, path, item.id);
+  }
 }
 
 Status Run::RemoveStale() {
@@ -331,75 +238,6 @@ Status Run::RemoveStale() {
       ++summary_.removed;
       Event(FileAction::kRemoved, item.source, item.path, id);
     }
-  }
-  return Status::Ok();
-}
-
-Status Run::WriteMetadata() {
-  // Every shard carries the same metadata, so that any one of them describes the index.
-  auto set = [this](const std::string& key, const std::string& value) -> Status {
-    for (const auto& writer : writers_) {
-      Result<std::string> old = writer->GetMetadata(key);
-      if (!old.ok()) return old.status();
-      if (*old == value) continue;
-      metadata_changed_ = true;
-      if (Status s = writer->SetMetadata(key, value); !s.ok()) return s;
-    }
-    return Status::Ok();
-  };
-  Result<std::string> old_sources = writers_[0]->GetMetadata(kMetaSources);
-  if (!old_sources.ok()) return old_sources.status();
-  std::set<std::string> current;
-  std::string names;
-  for (const Source& s : sources_) {
-    current.insert(s.name);
-    names += s.name + "\n";
-    for (auto [what, value] : {std::pair{"commit", &s.commit}, {"root", &s.real_root}, {"fingerprint", &s.fingerprint}}) {
-      if (Status st = set(SourceKey(s.name, what), *value); !st.ok()) return st;
-    }
-    // The owners registry travels with the index, so that a server shows escalation contacts (kb/owners.h).
-    Result<std::string> owners = ReadOwnersFile(s);
-    if (!owners.ok()) return owners.status();
-    if (Status st = set(SourceKey(s.name, "owners"), *owners); !st.ok()) return st;
-  }
-  for (const std::string& old : internal::Split(*old_sources, '\n')) {
-    if (current.count(old)) continue;
-    summary_.removed_sources.push_back(old);
-    for (const char* what : {"commit", "root", "fingerprint", "owners"}) {
-      if (Status st = set(SourceKey(old, what), ""); !st.ok()) return st;
-    }
-  }
-  if (Status st = set(kMetaSources, names); !st.ok()) return st;
-  // Curation rules travel in the metadata, so a running server takes them up with its normal reload.
-  std::vector<std::pair<std::string, std::string>> curation;
-  for (const Source& s : sources_) {
-    if (!s.curation_path.empty()) curation.emplace_back(s.curation_path, s.curation_text);
-  }
-  if (Status st = set(internal::kMetaCuration, internal::EncodeCurationFiles(curation)); !st.ok()) return st;
-
-  std::vector<std::vector<std::string>> synonyms;
-  std::string flat;
-  for (const Source& s : sources_) {
-    for (const auto& group : s.synonyms) {
-      synonyms.push_back(group);
-      for (const std::string& w : group) flat += w + ",";
-      flat += "\n";
-    }
-  }
-  const std::string fingerprint = HashBytes(flat);
-  bool synonyms_changed = rebuild_;
-  for (const auto& writer : writers_) {
-    Result<std::string> old_fingerprint = writer->GetMetadata(kMetaSynonyms);
-    if (!old_fingerprint.ok()) return old_fingerprint.status();
-    synonyms_changed = synonyms_changed || *old_fingerprint != fingerprint;
-  }
-  if (synonyms_changed) {
-    // Each shard holds every synonym: a search host may have only some shards locally.
-    for (const auto& writer : writers_) {
-      if (Status st = writer->SetSynonyms(synonyms); !st.ok()) return st;
-    }
-    if (Status st = set(kMetaSynonyms, fingerprint); !st.ok()) return st;
-    metadata_changed_ = true;
   }
   return Status::Ok();
 }
@@ -452,17 +290,7 @@ Result<IndexSummary> Run::Execute() {
   return std::move(summary_);
 }
 
-}  // namespace
-
-int ShardOf(const std::string& id, int shards) {
-  if (shards <= 1) return 0;
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a offset basis and prime: fixed, so shards are stable
-  for (unsigned char c : id) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int>(hash % static_cast<std::uint64_t>(shards));
-}
+}  // namespace internal
 
 const char* FileActionName(FileAction action) {
   switch (action) {
@@ -478,40 +306,14 @@ const char* FileActionName(FileAction action) {
 
 Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const IndexerOptions& options) {
   return internal::Guard("building " + options.db_path, [&]() -> Result<IndexSummary> {
-    return Run(sources, options, /*rebuild=*/true).Execute();
+    return internal::Run(sources, options, /*rebuild=*/true).Execute();
   });
 }
 
 Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options) {
   return internal::Guard("updating " + options.db_path, [&]() -> Result<IndexSummary> {
-    return Run(sources, options, /*rebuild=*/false).Execute();
+    return internal::Run(sources, options, /*rebuild=*/false).Execute();
   });
-}
-
-Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lock) {
-  const auto start = std::chrono::steady_clock::now();
-  Result<int> shards = ExistingShards(db_path);
-  if (!shards.ok()) return shards.status();
-  if (*shards == 0) return Status::NotFound(db_path + ": no kb database here; build one with kb-index build SOURCE... --db " + db_path);
-  const std::vector<std::string> paths = DatabasePaths(db_path, *shards);
-  CompactSummary summary;
-  summary.bytes_before = internal::DirectorySize(db_path);
-  WriterOptions wo;
-  wo.create = false;
-  wo.wait_for_lock = wait_for_lock;
-  std::vector<std::unique_ptr<IndexWriter>> locks;  // held until every shard is swapped, in shard order
-  for (const std::string& path : paths) {
-    Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
-    if (!writer.ok()) return writer.status();
-    locks.push_back(std::move(writer).value());
-  }
-  for (const std::string& path : paths) {
-    if (Status s = internal::CompactInPlace(path); !s.ok()) return s;
-  }
-  locks.clear();
-  summary.bytes_after = internal::DirectorySize(db_path);
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return summary;
 }
 
 }  // namespace kb

@@ -6,6 +6,7 @@
 #include <set>
 #include <string_view>
 
+#include "civil_date.h"
 #include "text.h"
 #include "xapian_util.h"
 

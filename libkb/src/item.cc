@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "civil_date.h"
 #include "text.h"
 
 namespace kb {

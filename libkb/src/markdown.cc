@@ -8,10 +8,11 @@
 #include <unordered_set>
 #include <vector>
 
+#include "content_hash.h"
 #include "front_matter.h"
+#include "html_escape.h"
 #include "kb/answer.h"
 #include "kb/item.h"
-#include "content_hash.h"
 #include "text.h"
 
 namespace kb {

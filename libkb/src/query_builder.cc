@@ -9,6 +9,7 @@
 
 #include "query_parts.h"
 #include "query_text.h"
+#include "stopwords.h"
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "query_text.h"
+#include "stopwords.h"
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"

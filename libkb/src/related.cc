@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stopwords.h"
 #include "term_prefixes.h"
 #include "text.h"
 #include "xapian_util.h"

@@ -14,6 +14,7 @@
 #include "query_builder.h"
 #include "query_text.h"
 #include "searcher_rep.h"
+#include "stopwords.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"

@@ -9,6 +9,7 @@
 #include "related.h"
 #include "schema.h"
 #include "searcher_rep.h"
+#include "stopwords.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"

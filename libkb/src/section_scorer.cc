@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "html_escape.h"
 #include "text.h"
 #include "xapian_util.h"
 

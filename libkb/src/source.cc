@@ -10,9 +10,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include "content_hash.h"
+#include "git_commit.h"
 #include "kb/curation.h"
 #include "kb/index_writer.h"
-#include "content_hash.h"
 #include "text.h"
 
 namespace kb {
@@ -251,8 +252,8 @@ Result<Source> LoadSource(std::string_view arg) {
       if (Status s = ReadWholeFile(curation_path, 1u << 20, &source.curation_text); !s.ok()) return s;
       source.curation_path = source.DisplayPath(kCurationFile);
     }
-    source.commit = DetectGitCommit(source.real_root);
-    source.fingerprint = HashBytes("format=" + std::to_string(kItemFormat) + "\nschema=" +
+    source.commit = internal::DetectGitCommit(source.real_root);
+    source.fingerprint = internal::ContentHash("format=" + std::to_string(kItemFormat) + "\nschema=" +
                                    std::to_string(kSchemaVersion) + "\nname=" + source.name + "\nlang=" +
                                    source.config.lang + "\nowner=" + source.config.owner +
                                    "\nid_prefix=" + source.config.id_prefix + "\n");
@@ -273,7 +274,5 @@ Result<std::string> ReadSourceFile(const Source& source, std::string_view relati
   }
   return bytes;
 }
-
-std::string HashBytes(std::string_view bytes) { return internal::ContentHash(bytes); }
 
 }  // namespace kb

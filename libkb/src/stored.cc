@@ -158,57 +158,57 @@ std::string CompactDate(std::string_view ymd) {
   return out;
 }
 
-Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
-                               bool field_weights) {
-  const unsigned wdf_title = field_weights ? kWdfTitle : kWdfBody;
-  const unsigned wdf_alias = field_weights ? kWdfAlias : kWdfBody;
-  const unsigned wdf_heading = field_weights ? kWdfHeading : kWdfBody;
-  const unsigned wdf_tag = field_weights ? kWdfTag : kWdfBody;
-  const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
-  Xapian::Document doc;
-  tg.set_document(doc);
-  tg.set_stemmer(MakeStemmer(lang));
+namespace {
 
-  // Title, aliases, tags and headings get larger wdf increments than body text: BM25 then ranks a match
-  // there above one in a paragraph. Each field also goes in under its own prefix for `title:` searches.
-  tg.index_text(item.title, wdf_title);
+// The within-document frequency each field's words get: with field weights, title, aliases, tags and headings
+// count more than body text, so BM25 ranks a match there above one in a paragraph.
+struct FieldWdf {
+  unsigned title, alias, heading, tag;
+};
+
+// The free text of every field, each also under its own prefix where a `field:` search needs one.
+void IndexText(const Item& item, const FieldWdf& wdf, Xapian::TermGenerator& tg) {
+  tg.index_text(item.title, wdf.title);
   tg.index_text(item.title, 1, std::string(kPrefixTitle));
   tg.increase_termpos();
   for (const std::string& alias : item.aliases) {
-    tg.index_text(alias, wdf_alias);
+    tg.index_text(alias, wdf.alias);
     tg.index_text(alias, 1, std::string(kPrefixAlias));
     tg.increase_termpos();
   }
   for (const std::string& tag : item.tags) {
-    tg.index_text(tag, wdf_tag);
+    tg.index_text(tag, wdf.tag);
     tg.increase_termpos();
   }
   if (!item.summary.empty()) {
-    tg.index_text(item.summary, wdf_heading);
+    tg.index_text(item.summary, wdf.heading);
     tg.increase_termpos();
   }
   for (const Section& section : item.sections) {
     if (section.level > 0) {
-      tg.index_text(section.title, wdf_heading);
+      tg.index_text(section.title, wdf.heading);
       tg.index_text(section.title, 1, std::string(kPrefixHeading));
       tg.increase_termpos();
     }
     tg.index_text(section.text, kWdfBody);
     tg.increase_termpos();
   }
+}
 
-  if (lang == "tr") {
-    // Turkish typed without ç ğ ı ö ş ü ("odeme iade olmadi") finds the same items: each word with one of them
-    // is also indexed folded, without positions (a quoted phrase keeps the real spelling).
-    tg.index_text_without_positions(FoldedTurkishWords(item.title), wdf_title);
-    for (const std::string& alias : item.aliases) tg.index_text_without_positions(FoldedTurkishWords(alias), wdf_alias);
-    tg.index_text_without_positions(FoldedTurkishWords(item.summary), wdf_heading);
-    for (const Section& section : item.sections) {
-      if (section.level > 0) tg.index_text_without_positions(FoldedTurkishWords(section.title), wdf_heading);
-      tg.index_text_without_positions(FoldedTurkishWords(section.text), kWdfBody);
-    }
+// Turkish typed without ç ğ ı ö ş ü ("odeme iade olmadi") finds the same items: each word with one of them is
+// also indexed folded, without positions (a quoted phrase keeps the real spelling).
+void IndexFoldedTurkish(const Item& item, const FieldWdf& wdf, Xapian::TermGenerator& tg) {
+  tg.index_text_without_positions(FoldedTurkishWords(item.title), wdf.title);
+  for (const std::string& alias : item.aliases) tg.index_text_without_positions(FoldedTurkishWords(alias), wdf.alias);
+  tg.index_text_without_positions(FoldedTurkishWords(item.summary), wdf.heading);
+  for (const Section& section : item.sections) {
+    if (section.level > 0) tg.index_text_without_positions(FoldedTurkishWords(section.title), wdf.heading);
+    tg.index_text_without_positions(FoldedTurkishWords(section.text), kWdfBody);
   }
+}
 
+// The filter terms (id, kind, owner, ...), the file and link terms, and the error codes.
+void AddFilterTerms(const Item& item, const std::string& lang, Xapian::Document& doc) {
   AddBoolean(doc, std::string(kPrefixId) + item.id);
   AddBoolean(doc, FilterTerm("id", item.id));
   AddBoolean(doc, FilterTerm("kind", KindName(item.kind)));
@@ -225,16 +225,10 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
     std::string term = FilterTerm("code", code);
     if (!term.empty() && term.size() <= kMaxTermBytes) doc.add_term(term, 1);
   }
+}
 
-  doc.add_value(kSlotVerified, CompactDate(item.verified));
-  doc.add_value(kSlotStaleAfter, CompactDate(item.StaleAfter()));
-  doc.add_value(kSlotTitleSort, AsciiLower(item.title));
-  doc.add_value(kSlotHash, item.content_hash);
-  doc.add_value(kSlotKind, KindName(item.kind));
-  doc.add_value(kSlotOwner, AsciiLower(item.owner));
-  doc.add_value(kSlotTier, TierName(item.tier));
-  doc.add_value(kSlotProduct, AsciiLower(item.product));
-  doc.add_value(kSlotLang, lang);
+// Lowercase, sorted, distinct tags joined by kTagSeparator (the tag facet splits them).
+std::string JoinedTags(const Item& item) {
   std::vector<std::string> tags;
   for (const std::string& t : item.tags) tags.push_back(AsciiLower(t));
   std::sort(tags.begin(), tags.end());
@@ -244,7 +238,21 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
     if (!joined.empty()) joined += kTagSeparator;
     joined += t;
   }
-  doc.add_value(kSlotTags, joined);
+  return joined;
+}
+
+// The value slots: sort keys, facet values, and what a result list or an opened item reads back.
+void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc) {
+  doc.add_value(kSlotVerified, CompactDate(item.verified));
+  doc.add_value(kSlotStaleAfter, CompactDate(item.StaleAfter()));
+  doc.add_value(kSlotTitleSort, AsciiLower(item.title));
+  doc.add_value(kSlotHash, item.content_hash);
+  doc.add_value(kSlotKind, KindName(item.kind));
+  doc.add_value(kSlotOwner, AsciiLower(item.owner));
+  doc.add_value(kSlotTier, TierName(item.tier));
+  doc.add_value(kSlotProduct, AsciiLower(item.product));
+  doc.add_value(kSlotLang, lang);
+  doc.add_value(kSlotTags, JoinedTags(item));
   doc.add_value(kSlotSource, item.source);
   doc.add_value(kSlotPath, item.path);
   doc.add_value(kSlotId, item.id);
@@ -254,7 +262,22 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
   // Incident times live in values rather than the data, so that documents indexed before them still decode.
   if (!item.started.empty()) doc.add_value(kSlotStarted, item.started);
   if (!item.until.empty()) doc.add_value(kSlotUntil, item.until);
+}
 
+}  // namespace
+
+Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
+                               bool field_weights) {
+  const FieldWdf wdf = field_weights ? FieldWdf{kWdfTitle, kWdfAlias, kWdfHeading, kWdfTag}
+                                     : FieldWdf{kWdfBody, kWdfBody, kWdfBody, kWdfBody};
+  const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
+  Xapian::Document doc;
+  tg.set_document(doc);
+  tg.set_stemmer(MakeStemmer(lang));
+  IndexText(item, wdf, tg);
+  if (lang == "tr") IndexFoldedTurkish(item, wdf, tg);
+  AddFilterTerms(item, lang, doc);
+  AddValues(item, lang, doc);
   doc.set_data(EncodeData(item, lang));
   return doc;
 }

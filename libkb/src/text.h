@@ -1,4 +1,4 @@
-// Small text utilities shared inside libkb (UTF-8 checks, case folding, escaping, dates).
+// Small string utilities shared inside libkb: UTF-8 checks, ASCII case folding, trimming, splitting.
 #ifndef KB_SRC_TEXT_H_
 #define KB_SRC_TEXT_H_
 
@@ -19,14 +19,8 @@ std::string_view Trim(std::string_view s);
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 // `text` with each run of non-whitespace bytes replaced by `f(run)`; the whitespace between them is kept.
 std::string MapWords(std::string_view text, const std::function<std::string(std::string_view)>& f);
-// Escapes & < > " ' for HTML text and attributes.
-std::string HtmlEscape(std::string_view s);
 // Splits on `sep`, trimming each part and dropping empty ones.
 std::vector<std::string> Split(std::string_view s, char sep);
-// Parses YYYY-MM-DD into days since 1970-01-01; false if malformed or not a real date.
-bool ParseDate(std::string_view ymd, long* days);
-// Days since 1970-01-01 → YYYY-MM-DD.
-std::string FormatDate(long days);
 
 }  // namespace kb::internal
 

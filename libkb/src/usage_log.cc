@@ -2,11 +2,13 @@
 #include "kb/usage_log.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <utility>
 
@@ -36,11 +38,27 @@ std::string TidyBlanks(const std::string& text) {
   return out.substr(lead);
 }
 
+constexpr std::array<std::string_view, 4> kFeedbackNames = {"open", "copy", "not_helpful", "kb_lacks"};
 constexpr std::int64_t kDayMs = 86'400'000;
 // On destruction, the writer stops trying to write after this long and drops what is left.
 constexpr std::int64_t kCloseDeadlineMs = 3000;
 
 }  // namespace
+
+const char* FeedbackTypeName(FeedbackType type) {
+  const auto index = static_cast<std::size_t>(type);
+  return index < kFeedbackNames.size() ? kFeedbackNames[index].data() : "unknown";
+}
+
+bool ParseFeedbackType(std::string_view name, FeedbackType* type) {
+  for (std::size_t i = 0; i < kFeedbackNames.size(); ++i) {
+    if (kFeedbackNames[i] == name) {
+      *type = static_cast<FeedbackType>(i);
+      return true;
+    }
+  }
+  return false;
+}
 
 struct UsageLog::Rep {
   std::string path;

@@ -1,102 +1,188 @@
+// The usage log's tables (PRAGMA user_version = kUsageLogSchemaVersion), batch inserts and pruning.
 #include "usage_log_db.h"
 
+#include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <utility>
+#include <string>
 
-#include "text.h"
+#include "civil_date.h"
 
 namespace kb::internal {
+namespace {
 
-Result<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, bool writable) {
-  std::error_code ec;
-  if (!writable && !std::filesystem::exists(path, ec)) {
-    return Status::NotFound(path + ": no usage log there (kb-server --usage-log writes one)");
+// Version 1. `shown` keeps, per item, the last time it was in a result list: "never shown in N days"
+// without scanning every search.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE searches(
+  id INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  query TEXT NOT NULL,
+  query_key TEXT NOT NULL,
+  filters TEXT NOT NULL,
+  result_count INTEGER NOT NULL,
+  top_ids TEXT NOT NULL,
+  latency_ms REAL NOT NULL,
+  user TEXT NOT NULL);
+CREATE INDEX searches_time ON searches(time_ms);
+CREATE INDEX searches_key ON searches(query_key, time_ms);
+CREATE TABLE feedback(
+  id INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  query TEXT NOT NULL,
+  query_key TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  comment TEXT NOT NULL,
+  user TEXT NOT NULL);
+CREATE INDEX feedback_time ON feedback(time_ms);
+CREATE INDEX feedback_key ON feedback(query_key, type);
+CREATE TABLE shown(item_id TEXT PRIMARY KEY, last_ms INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
+// Gaps a support lead marked reviewed, by query key.
+constexpr const char* kReviewedTable =
+    "CREATE TABLE IF NOT EXISTS reviewed(query_key TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, user TEXT NOT NULL) "
+    "WITHOUT ROWID";
+
+constexpr std::size_t kMaxComment = 2000;
+constexpr std::size_t kMaxText = 1000;
+constexpr std::size_t kMaxTopIds = 10;
+// Rows deleted per statement while pruning, so that a large backlog does not hold the lock for long.
+constexpr int kPruneChunk = 5000;
+
+std::string JoinFilters(const std::map<std::string, std::vector<std::string>>& filters) {
+  std::string out;
+  for (const auto& [field, values] : filters) {
+    if (!out.empty()) out += ' ';
+    out += field + ':';
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];
   }
-  sqlite3* raw = nullptr;
-  const int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
-  if (rc != SQLITE_OK) {
-    return Status::IoError(path + ": cannot open the usage log: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+  return out;
+}
+
+std::string Cut(const std::string& s, std::size_t max) { return s.size() <= max ? s : s.substr(0, max); }
+
+}  // namespace
+
+Result<std::int64_t> SchemaVersion(SqliteDb& db) {
+  Result<SqliteStmt> stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.status();
+  std::int64_t version = stmt->Step() ? stmt->Int(0) : 0;
+  if (!stmt->status().ok()) return stmt->status();
+  return version;
+}
+
+Status CheckSchema(SqliteDb& db) {
+  Result<std::int64_t> version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  if (*version > kUsageLogSchemaVersion) {
+    return Status::InvalidArgument(db.path() + ": the usage log was written by a newer kb (schema " +
+                                   std::to_string(*version) + ", this kb reads " +
+                                   std::to_string(kUsageLogSchemaVersion) + "); upgrade kb or use another path");
   }
-  // SQLite quietly falls back to read-only for a write-protected file; a writer must not.
-  if (writable && sqlite3_db_readonly(raw, "main") == 1) {
-    return Status::IoError(path + ": the usage log is not writable (check its permissions)");
+  return Status::Ok();
+}
+
+Status PrepareForWriting(SqliteDb& db) {
+  Status s = CheckSchema(db);
+  if (!s.ok()) return s;
+  Result<std::int64_t> version = SchemaVersion(db);
+  if (!version.ok()) return version.status();
+  // auto_vacuum only takes effect before the first table exists.
+  if (*version == 0 && !(s = db.Exec("PRAGMA auto_vacuum=INCREMENTAL")).ok()) return s;
+  std::string mode;
+  {
+    Result<SqliteStmt> wal = db.Prepare("PRAGMA journal_mode=WAL");
+    if (!wal.ok()) return wal.status();
+    if (wal->Step()) mode = wal->Text(0);
+    if (!wal->status().ok()) return wal->status();
   }
-  sqlite3_busy_timeout(raw, 5000);
-  return db;
-}
-
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
-
-Status SqliteDb::Exec(const char* sql) {
-  char* message = nullptr;
-  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message);
-  if (rc == SQLITE_OK) return Status::Ok();
-  std::string text = message ? message : sqlite3_errstr(rc);
-  sqlite3_free(message);
-  return Status::IoError(path_ + ": " + text);
-}
-
-Result<SqliteStmt> SqliteDb::Prepare(std::string_view sql) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-    return Error("preparing a statement");
+  if (mode != "wal")
+    return Status::IoError(db.path() + ": cannot switch the usage log to WAL mode (got '" + mode + "')");
+  if (!(s = db.Exec("PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=16777216")).ok()) return s;
+  // Added after version 1 shipped; older kb versions read the log without it.
+  if (*version == kUsageLogSchemaVersion) return db.Exec(kReviewedTable);
+  if (!(s = db.Exec("BEGIN IMMEDIATE")).ok()) return s;
+  // Another process may have created the tables while this one waited for the lock.
+  version = SchemaVersion(db);
+  if (version.ok() && *version == 0) {
+    s = db.Exec(kSchemaV1);
+    if (s.ok()) s = db.Exec(kReviewedTable);
+    if (s.ok()) s = db.Exec(("PRAGMA user_version=" + std::to_string(kUsageLogSchemaVersion)).c_str());
   }
-  return SqliteStmt(stmt, this);
-}
-
-Status SqliteDb::Error(std::string_view what) const {
-  const int code = sqlite3_errcode(db_);
-  std::string message = path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_);
-  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return Status::Corruption(std::move(message));
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) return Status::Busy(std::move(message));
-  return Status::IoError(std::move(message));
-}
-
-SqliteStmt::~SqliteStmt() { sqlite3_finalize(stmt_); }
-
-SqliteStmt& SqliteStmt::Bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-  return *this;
-}
-
-SqliteStmt& SqliteStmt::Bind(int index, std::int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-  return *this;
-}
-
-SqliteStmt& SqliteStmt::Bind(int index, double value) {
-  sqlite3_bind_double(stmt_, index, value);
-  return *this;
-}
-
-bool SqliteStmt::Step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc != SQLITE_DONE && status_.ok()) status_ = db_->Error("reading the usage log");
-  return false;
-}
-
-Status SqliteStmt::Run() {
-  const int rc = sqlite3_step(stmt_);
-  Status s = rc == SQLITE_DONE || rc == SQLITE_ROW ? Status::Ok() : db_->Error("writing the usage log");
-  Reset();
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) (void)db.Exec("ROLLBACK");
   return s;
 }
 
-void SqliteStmt::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
+Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
+  Result<SqliteStmt> search = db.Prepare(
+      "INSERT INTO searches(time_ms,query,query_key,filters,result_count,top_ids,latency_ms,user) "
+      "VALUES(?,?,?,?,?,?,?,?)");
+  Result<SqliteStmt> feedback = db.Prepare(
+      "INSERT INTO feedback(time_ms,type,query,query_key,item_id,position,comment,user) VALUES(?,?,?,?,?,?,?,?)");
+  Result<SqliteStmt> shown = db.Prepare(
+      "INSERT INTO shown(item_id,last_ms) VALUES(?,?) "
+      "ON CONFLICT(item_id) DO UPDATE SET last_ms=max(last_ms,excluded.last_ms)");
+  if (!search.ok()) return search.status();
+  if (!feedback.ok()) return feedback.status();
+  if (!shown.ok()) return shown.status();
+  Status s = db.Exec("BEGIN IMMEDIATE");
+  for (std::size_t i = 0; s.ok() && i < events.size(); ++i) {
+    const LoggedEvent& e = events[i];
+    if (const auto* q = std::get_if<SearchEvent>(&e.event)) {
+      std::string top;
+      const std::size_t n = std::min(q->top_ids.size(), kMaxTopIds);
+      for (std::size_t k = 0; k < n; ++k) top += (k ? "\n" : "") + q->top_ids[k];
+      s = search->Bind(1, q->time_ms)
+              .Bind(2, Cut(q->query, kMaxText))
+              .Bind(3, e.query_key)
+              .Bind(4, Cut(JoinFilters(q->filters), kMaxText))
+              .Bind(5, static_cast<std::int64_t>(q->result_count))
+              .Bind(6, top)
+              .Bind(7, q->latency_ms)
+              .Bind(8, Cut(q->user, 200))
+              .Run();
+      for (std::size_t k = 0; s.ok() && k < n; ++k) s = shown->Bind(1, q->top_ids[k]).Bind(2, q->time_ms).Run();
+    } else {
+      const auto& f = std::get<FeedbackEvent>(e.event);
+      s = feedback->Bind(1, f.time_ms)
+              .Bind(2, FeedbackTypeName(f.type))
+              .Bind(3, Cut(f.query, kMaxText))
+              .Bind(4, e.query_key)
+              .Bind(5, Cut(f.item_id, kMaxText))
+              .Bind(6, static_cast<std::int64_t>(f.position))
+              .Bind(7, Cut(f.comment, kMaxComment))
+              .Bind(8, Cut(f.user, 200))
+              .Run();
+    }
+  }
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) (void)db.Exec("ROLLBACK");
+  return s;
 }
 
-std::int64_t SqliteStmt::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-double SqliteStmt::Double(int column) const { return sqlite3_column_double(stmt_, column); }
-
-std::string SqliteStmt::Text(int column) const {
-  const unsigned char* text = sqlite3_column_text(stmt_, column);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column)) : "";
+Status PruneEvents(SqliteDb& db, std::int64_t cutoff_ms, std::int64_t max_events) {
+  const char* kStatements[] = {
+      "DELETE FROM searches WHERE id IN (SELECT id FROM searches WHERE time_ms < ?1 LIMIT ?3)",
+      "DELETE FROM feedback WHERE id IN (SELECT id FROM feedback WHERE time_ms < ?1 LIMIT ?3)",
+      "DELETE FROM shown WHERE item_id IN (SELECT item_id FROM shown WHERE last_ms < ?1 LIMIT ?3)",
+      "DELETE FROM searches WHERE id IN (SELECT id FROM searches WHERE id <= "
+      "(SELECT max(id) FROM searches) - ?2 LIMIT ?3)",
+      "DELETE FROM feedback WHERE id IN (SELECT id FROM feedback WHERE id <= "
+      "(SELECT max(id) FROM feedback) - ?2 LIMIT ?3)",
+  };
+  for (const char* sql : kStatements) {
+    Result<SqliteStmt> stmt = db.Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    for (;;) {
+      Status s = stmt->Bind(1, cutoff_ms).Bind(2, max_events).Bind(3, std::int64_t{kPruneChunk}).Run();
+      if (!s.ok()) return s;
+      if (sqlite3_changes(db.handle()) < kPruneChunk) break;
+    }
+  }
+  return db.Exec("PRAGMA incremental_vacuum");
 }
 
 std::int64_t NowMs() {

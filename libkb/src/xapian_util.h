@@ -27,9 +27,6 @@ auto Guard(std::string_view context, F&& f) -> decltype(f()) {
 
 // The stemmer for an ISO 639-1 code ("en", "tr"), or the no-op stemmer if Xapian has none.
 Xapian::Stem MakeStemmer(std::string_view lang);
-// Common English words that carry no meaning in a query (for long pasted queries and more-like-this).
-bool IsStopword(std::string_view word);
-const Xapian::Stopper* EnglishStopper();
 
 }  // namespace kb::internal
 

@@ -4,6 +4,9 @@
 
 #include <filesystem>
 
+#include "content_hash.h"
+#include "git_commit.h"
+#include "glob.h"
 #include "indexer_test_util.h"
 
 namespace kb {
@@ -21,26 +24,26 @@ std::vector<std::string> Paths(const ScanResult& scan) {
 }
 
 TEST(GlobTest, StarsQuestionMarksClassesAndGlobstar) {
-  EXPECT_TRUE(GlobMatch("**/*.md", "a.md"));
-  EXPECT_TRUE(GlobMatch("**/*.md", "a/b/c.md"));
-  EXPECT_FALSE(GlobMatch("**/*.md", "a/b/c.mdx"));
-  EXPECT_TRUE(GlobMatch("docs/*.md", "docs/a.md"));
-  EXPECT_FALSE(GlobMatch("docs/*.md", "docs/sub/a.md"));
-  EXPECT_TRUE(GlobMatch("docs/**", "docs/sub/a.md"));
-  EXPECT_TRUE(GlobMatch("docs/", "docs/sub/a.md"));
-  EXPECT_TRUE(GlobMatch("/docs/*.md", "docs/a.md"));
-  EXPECT_TRUE(GlobMatch("a/**/z.md", "a/z.md"));
-  EXPECT_TRUE(GlobMatch("a/**/z.md", "a/b/c/z.md"));
-  EXPECT_TRUE(GlobMatch("file?.md", "file1.md"));
-  EXPECT_FALSE(GlobMatch("file?.md", "file10.md"));
-  EXPECT_TRUE(GlobMatch("[abc]*.md", "b-x.md"));
-  EXPECT_FALSE(GlobMatch("[!abc]*.md", "b-x.md"));
-  EXPECT_TRUE(GlobMatch("v[0-9].md", "v7.md"));
+  EXPECT_TRUE(internal::GlobMatch("**/*.md", "a.md"));
+  EXPECT_TRUE(internal::GlobMatch("**/*.md", "a/b/c.md"));
+  EXPECT_FALSE(internal::GlobMatch("**/*.md", "a/b/c.mdx"));
+  EXPECT_TRUE(internal::GlobMatch("docs/*.md", "docs/a.md"));
+  EXPECT_FALSE(internal::GlobMatch("docs/*.md", "docs/sub/a.md"));
+  EXPECT_TRUE(internal::GlobMatch("docs/**", "docs/sub/a.md"));
+  EXPECT_TRUE(internal::GlobMatch("docs/", "docs/sub/a.md"));
+  EXPECT_TRUE(internal::GlobMatch("/docs/*.md", "docs/a.md"));
+  EXPECT_TRUE(internal::GlobMatch("a/**/z.md", "a/z.md"));
+  EXPECT_TRUE(internal::GlobMatch("a/**/z.md", "a/b/c/z.md"));
+  EXPECT_TRUE(internal::GlobMatch("file?.md", "file1.md"));
+  EXPECT_FALSE(internal::GlobMatch("file?.md", "file10.md"));
+  EXPECT_TRUE(internal::GlobMatch("[abc]*.md", "b-x.md"));
+  EXPECT_FALSE(internal::GlobMatch("[!abc]*.md", "b-x.md"));
+  EXPECT_TRUE(internal::GlobMatch("v[0-9].md", "v7.md"));
   // A pattern without '/' matches the file name in any directory.
-  EXPECT_TRUE(GlobMatch("README.md", "README.md"));
-  EXPECT_TRUE(GlobMatch("README.md", "sub/dir/README.md"));
-  EXPECT_FALSE(GlobMatch("README.md", "sub/README.md.txt"));
-  EXPECT_FALSE(GlobMatch("", "a.md"));
+  EXPECT_TRUE(internal::GlobMatch("README.md", "README.md"));
+  EXPECT_TRUE(internal::GlobMatch("README.md", "sub/dir/README.md"));
+  EXPECT_FALSE(internal::GlobMatch("README.md", "sub/README.md.txt"));
+  EXPECT_FALSE(internal::GlobMatch("", "a.md"));
 }
 
 TEST(SourceConfigTest, ParsesEveryKey) {
@@ -189,12 +192,12 @@ TEST(ReadSourceFileTest, ReadsAndRefusesOversizeFiles) {
   EXPECT_EQ(ReadSourceFile(*source, "gone.md").status().code(), StatusCode::kIoError);
 }
 
-TEST(HashBytesTest, EqualsItemContentHash) {
+TEST(ContentHashTest, EqualsItemContentHash) {
   const std::string text = "---\ntitle: T\n---\n# T\n\nbody\n";
   auto item = ParseItem("t.md", text);
   ASSERT_TRUE(item.ok());
-  EXPECT_EQ(HashBytes(text), item->content_hash);
-  EXPECT_EQ(HashBytes("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // SHA-256
+  EXPECT_EQ(internal::ContentHash(text), item->content_hash);
+  EXPECT_EQ(internal::ContentHash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // SHA-256
 }
 
 class GitCommitTest : public ::testing::Test {
@@ -208,8 +211,8 @@ TEST_F(GitCommitTest, LooseRefOfCurrentBranch) {
   WriteFile(dir_.Sub("repo/.git/HEAD"), "ref: refs/heads/main\n");
   WriteFile(dir_.Sub("repo/.git/refs/heads/main"), kSha1 + "\n");
   WriteFile(dir_.Sub("repo/docs/a.md"), "# A\n");
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("repo")), kSha1);
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("repo/docs")), kSha1);  // a source may be a subdirectory
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo")), kSha1);
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo/docs")), kSha1);  // a source may be a subdirectory
   auto source = LoadSource(dir_.Sub("repo/docs"));
   ASSERT_TRUE(source.ok());
   EXPECT_EQ(source->commit, kSha1);
@@ -220,9 +223,9 @@ TEST_F(GitCommitTest, PackedRefAndDetachedHead) {
   WriteFile(dir_.Sub("repo/.git/packed-refs"),
             "# pack-refs with: peeled fully-peeled sorted\n" + kSha2 + " refs/heads/main\n" + kSha1 +
                 " refs/heads/release\n^" + kSha2 + "\n");
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("repo")), kSha1);
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo")), kSha1);
   WriteFile(dir_.Sub("repo/.git/HEAD"), kSha2 + "\n");
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("repo")), kSha2);
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo")), kSha2);
 }
 
 TEST_F(GitCommitTest, WorktreeGitdirFileWithCommondir) {
@@ -230,15 +233,15 @@ TEST_F(GitCommitTest, WorktreeGitdirFileWithCommondir) {
   WriteFile(dir_.Sub("main/.git/worktrees/wt/HEAD"), "ref: refs/heads/feature\n");
   WriteFile(dir_.Sub("main/.git/worktrees/wt/commondir"), "../..\n");
   WriteFile(dir_.Sub("wt/.git"), "gitdir: " + dir_.Sub("main/.git/worktrees/wt") + "\n");
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("wt")), kSha2);
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("wt")), kSha2);
 }
 
 TEST_F(GitCommitTest, NoRepositoryOrUnbornBranchGivesEmpty) {
   WriteFile(dir_.Sub("plain/a.md"), "# A\n");
   // The temp dir is not inside a git work tree, so walking up finds nothing.
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("plain")), "");
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("plain")), "");
   WriteFile(dir_.Sub("unborn/.git/HEAD"), "ref: refs/heads/main\n");
-  EXPECT_EQ(DetectGitCommit(dir_.Sub("unborn")), "");
+  EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("unborn")), "");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "../libkb/test_util.h"
 #include "kb/kb.h"
 #include "loopback.h"
+#include "shard_layout.h"
 
 namespace kb {
 namespace {
@@ -264,7 +265,7 @@ TEST(ShardIndexTest, UpdateKeepsEachItemInItsShard) {
       ASSERT_TRUE(w.ok()) << w.status().ToString();
       auto items = (*w)->ListItems();
       ASSERT_TRUE(items.ok());
-      for (const IndexedItem& item : *items) EXPECT_EQ(ShardOf(item.id, 4), k) << item.id;
+      for (const IndexedItem& item : *items) EXPECT_EQ(internal::ShardOf(item.id, 4), k) << item.id;
       total += items->size();
     }
     auto whole = Searcher::Open({db});  // the stub opens every shard
@@ -294,12 +295,12 @@ TEST(ShardIndexTest, UpdateKeepsEachItemInItsShard) {
 }
 
 TEST(ShardIndexTest, ShardOfIsStableAndSpreads) {
-  EXPECT_EQ(ShardOf("anything", 1), 0);
-  EXPECT_EQ(ShardOf("payments/refunds", 4), ShardOf("payments/refunds", 4));
+  EXPECT_EQ(internal::ShardOf("anything", 1), 0);
+  EXPECT_EQ(internal::ShardOf("payments/refunds", 4), internal::ShardOf("payments/refunds", 4));
   // FNV-1a is fixed: these values must never change, or existing shards would be misplaced.
-  EXPECT_EQ(ShardOf("", 7), static_cast<int>(14695981039346656037ull % 7));
+  EXPECT_EQ(internal::ShardOf("", 7), static_cast<int>(14695981039346656037ull % 7));
   std::vector<int> counts(4);
-  for (int i = 0; i < 4000; ++i) ++counts[ShardOf("item-" + std::to_string(i), 4)];
+  for (int i = 0; i < 4000; ++i) ++counts[internal::ShardOf("item-" + std::to_string(i), 4)];
   for (int c : counts) EXPECT_GT(c, 850);
 }
 

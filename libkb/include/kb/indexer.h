@@ -64,8 +64,9 @@ struct FileEvent {
 struct IndexerOptions {
   std::string db_path;
   // Number of shards. 1: one database at db_path. N > 1: N databases db_path/shard-0 .. shard-N-1, each
-  // item in shard ShardOf(id, N), and a Xapian stub file db_path/XAPIANDB naming them all, so that readers
-  // (kb-server --db db_path, kb-index stats) open db_path as one database; serve a shard alone with
+  // item in the shard given by a stable hash of its id (FNV-1a modulo N), and a Xapian stub file
+  // db_path/XAPIANDB naming them all, so that readers (kb-server --db db_path, kb-index stats) open db_path
+  // as one database; serve a shard alone with
   // xapian-tcpsrv db_path/shard-K. 0: as the database already is (1 when new). A count other than the
   // existing one is InvalidArgument (build into a new path to reshard). Each shard commits atomically, in
   // order: a run killed between two shard commits leaves some shards at the new revision and the rest at
@@ -157,10 +158,6 @@ struct IndexStats {
   };
   std::vector<SourceInfo> sources;
 };
-
-// The shard (0..shards-1) that holds the item with this id: FNV-1a (64-bit) of the id's bytes modulo
-// `shards`. Stable across runs, machines and sources, so an item that moves to another source stays put.
-int ShardOf(const std::string& id, int shards);
 
 // Reads statistics from the database at `db_path` (read-only; safe while an indexer runs).
 // `today` (YYYY-MM-DD) decides staleness; "" = today.

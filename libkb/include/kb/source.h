@@ -115,18 +115,6 @@ Result<ScanResult> ScanSource(const Source& source);
 Result<std::string> ReadSourceFile(const Source& source, std::string_view relative_path,
                                    std::uint64_t max_bytes = 4u << 20);
 
-// True if the '/'-separated relative `path` matches `pattern` (syntax above).
-bool GlobMatch(std::string_view pattern, std::string_view path);
-// True if the config selects `path`: some include matches and no exclude does.
-bool IsSelected(const SourceConfig& config, std::string_view path);
-
-// HEAD commit of the git working tree containing `dir` (found by walking up to a `.git` directory or
-// `gitdir:` file), read from the git files without running git; "" if none or unreadable.
-std::string DetectGitCommit(const std::string& dir);
-
-// The digest kb stores for a file's bytes (equal to Item::content_hash for the same bytes).
-std::string HashBytes(std::string_view bytes);
-
 }  // namespace kb
 
 #endif  // KB_SOURCE_H_

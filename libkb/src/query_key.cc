@@ -1,4 +1,4 @@
-// NormalizeQuery: the key that groups "refund failed" with "refunds failing", and the feedback type names.
+// NormalizeQuery: the key that groups "refund failed" with "refunds failing" in the usage log and insights.
 #include <xapian.h>
 
 #include <algorithm>
@@ -7,13 +7,13 @@
 #include <vector>
 
 #include "kb/usage_log.h"
+#include "stopwords.h"
 #include "text.h"
 #include "xapian_util.h"
 
 namespace kb {
 namespace {
 
-constexpr std::array<std::string_view, 4> kFeedbackNames = {"open", "copy", "not_helpful", "kb_lacks"};
 constexpr std::array<std::string_view, 9> kFilterFields = {"tag",  "owner", "kind", "tier", "product",
                                                            "lang", "code",  "id",   "title"};
 
@@ -39,21 +39,6 @@ void AppendWords(std::string_view token, std::vector<std::string>* words) {
 }
 
 }  // namespace
-
-const char* FeedbackTypeName(FeedbackType type) {
-  const auto index = static_cast<std::size_t>(type);
-  return index < kFeedbackNames.size() ? kFeedbackNames[index].data() : "unknown";
-}
-
-bool ParseFeedbackType(std::string_view name, FeedbackType* type) {
-  for (std::size_t i = 0; i < kFeedbackNames.size(); ++i) {
-    if (kFeedbackNames[i] == name) {
-      *type = static_cast<FeedbackType>(i);
-      return true;
-    }
-  }
-  return false;
-}
 
 std::string NormalizeQuery(std::string_view query) {
   std::vector<std::string> filters, words;
