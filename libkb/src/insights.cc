@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "insights_items.h"
+#include "item_walk.h"
 #include "kb/redact.h"
 #include "usage_log_db.h"
 #include "xapian_util.h"
@@ -241,10 +242,9 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
 // The index side: titles of reported items, never-shown items, stale items by owner.
 Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o, Insights* out) {
   const std::string today = internal::DayOf(w.until_ms);
-  Result<internal::ItemListing> listing = internal::ListAllItems(searcher, today);
-  if (!listing.ok()) return listing.status();
-  out->items = static_cast<int>(listing->items.size());
-  out->items_complete = listing->complete;
+  Result<std::vector<SearchHit>> items = internal::ListItems(searcher, today);
+  if (!items.ok()) return items.status();
+  out->items = static_cast<int>(items->size());
   std::set<std::string> shown;
   if (db) {
     Status s = Query(*db, "SELECT item_id FROM shown WHERE last_ms >= ?1", w, 0, "",
@@ -253,7 +253,7 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
   }
   std::map<std::string, const SearchHit*> by_id;
   std::map<std::string, OwnerItems> stale;
-  for (const SearchHit& hit : listing->items) {
+  for (const SearchHit& hit : *items) {
     by_id[hit.id] = &hit;
     if (!shown.count(hit.id) && out->never_shown_total++ < o.limit) {
       out->never_shown_items.push_back(internal::MakeItemRef(hit, today));

@@ -229,7 +229,6 @@ std::string InsightsToJson(const Insights& in) {
             {"most_reported_items", reported},
             {"trend", trend},
             {"items", in.items},
-            {"items_complete", in.items_complete},
             {"never_shown_items", never},
             {"never_shown_total", in.never_shown_total},
             {"stale_by_owner", stale},
@@ -259,7 +258,6 @@ std::string VerificationToMarkdown(const VerificationPlan& plan) {
     }
     if (team.more > 0) md += "- and " + std::to_string(team.more) + " more\n";
   }
-  if (!plan.items_complete) md += "\n_Some items could not be listed; the plan may be incomplete._\n";
   return md;
 }
 
@@ -276,8 +274,7 @@ std::string VerificationToJson(const VerificationPlan& plan) {
   }
   return Dump({{"today", plan.today},
                {"horizon_days", plan.horizon_days},
-               {"owners", owners},
-               {"items_complete", plan.items_complete}});
+               {"owners", owners}});
 }
 
 }  // namespace kb

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "kb/index_writer.h"
 #include "kb/insights.h"
 #include "kb/searcher.h"
 #include "test_util.h"
@@ -472,6 +473,48 @@ TEST(VerificationTest, ListsOverdueFirstPerOwner) {
   EXPECT_NE(md.find("overdue by 85 days"), std::string::npos) << md;
   EXPECT_NE(VerificationToJson(*one).find("\"days_overdue\": 85"), std::string::npos);
   EXPECT_EQ(PlanVerification(**searcher, {.today = "someday"}).status().code(), StatusCode::kInvalidArgument);
+}
+
+// A search serves at most 10,000 results, and items alike in every facet could not be split below that: the
+// insights and the plan walk the index instead, so none is left out.
+TEST(VerificationTest, ListsEveryItemBeyondTheSearchWindow) {
+  TempDir dir;
+  constexpr int kItems = 10'001;
+  {
+    auto writer = IndexWriter::Open(dir.Sub("db"), {.spelling = false});
+    ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+    for (int i = 0; i < kItems; ++i) {
+      Item item;
+      item.id = "item-" + std::to_string(i);
+      item.title = "Item " + std::to_string(i);
+      item.path = item.id + ".md";
+      item.owner = "payments";
+      item.verified = "2026-01-01";
+      item.verify_every_days = 30;
+      ASSERT_TRUE((*writer)->Upsert(item).ok());
+    }
+    ASSERT_TRUE((*writer)->Commit().ok());
+  }
+  auto searcher = Searcher::Open({dir.Sub("db")});
+  ASSERT_TRUE(searcher.ok());
+  Result<VerificationPlan> plan = PlanVerification(**searcher, {.today = "2026-11-23", .owner = "payments"});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->owners.size(), 1u);
+  EXPECT_EQ(plan->owners[0].overdue, kItems);
+
+  auto log = MustOpen(dir.Sub("usage.sqlite"));
+  ASSERT_TRUE(log);
+  Result<Insights> in = ComputeInsights(*log, searcher->get(), {.now_ms = kNow});
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  EXPECT_EQ(in->items, kItems);
+  EXPECT_EQ(in->never_shown_total, kItems);
+  ASSERT_EQ(in->stale_by_owner.size(), 1u);
+  EXPECT_EQ(in->stale_by_owner[0].items.size() + in->stale_by_owner[0].more, static_cast<std::size_t>(kItems));
+  // In title order, as a search sorted by title lists them.
+  ASSERT_FALSE(in->never_shown_items.empty());
+  EXPECT_EQ(in->never_shown_items[0].id, "item-0");
+  EXPECT_EQ(in->never_shown_items[1].id, "item-1");
+  EXPECT_EQ(in->never_shown_items[2].id, "item-10");
 }
 
 TEST(PopularityTest, CountsOpensAndCopiesAndBoostsOnlyWhenEnabled) {

@@ -14,9 +14,8 @@
 // group, with the raw forms as examples. A search "was clicked" when an open or copy event carries a query of
 // the same group within the window.
 //
-// Items (titles, owners, staleness, never-shown items) come from a Searcher by paging through an empty
-// query; without a Searcher those parts are empty. Indexes beyond 10,000 items are split by facet
-// (owner, kind, ...); Insights::items_complete says whether every item was seen.
+// Items (titles, owners, staleness, never-shown items) come from a Searcher's index, every item of it; without
+// a Searcher those parts are empty.
 //
 // Thread-safety: the functions are reentrant; the Searcher passed in is used by the calling thread only.
 #ifndef KB_INSIGHTS_H_
@@ -129,7 +128,6 @@ struct Insights {
   std::vector<ReportedItem> most_reported_items;
   std::vector<TrendDay> trend;             // every day of the window, oldest first
   int items = 0;                           // items in the index (0 without a Searcher)
-  bool items_complete = true;              // false if some items could not be listed
   std::vector<ItemRef> never_shown_items;  // in no result list within the window (first `limit`)
   int never_shown_total = 0;
   std::vector<OwnerItems> stale_by_owner;  // most stale items first; within, most overdue first
@@ -168,7 +166,6 @@ struct VerificationPlan {
   std::string today;
   int horizon_days = 0;
   std::vector<OwnerVerification> owners;  // by owner name
-  bool items_complete = true;
 };
 
 // Per owner team, what to verify next: items past or near verified + verify_every.

@@ -137,6 +137,10 @@ struct StoredItem {
   bool stale = false;
 };
 
+namespace internal {
+struct SearcherAccess;
+}  // namespace internal
+
 class Searcher {
  public:
   // `databases`: local paths and/or "remote:HOST:PORT" (xapian-tcpsrv), searched as one database: the same
@@ -174,6 +178,7 @@ class Searcher {
   std::string GetMetadata(const std::string& key) const;
 
  private:
+  friend struct internal::SearcherAccess;  // libkb's walks over every item (item_walk.h)
   struct Rep;
   explicit Searcher(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;

@@ -1,0 +1,30 @@
+// Every item of a Searcher's index, read by walking the database rather than by searching it: no 10,000-result
+// window, no facet counts to split by, nothing left out (the insights and the verification plan).
+#ifndef KB_SRC_ITEM_WALK_H_
+#define KB_SRC_ITEM_WALK_H_
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "kb/searcher.h"
+#include "kb/status.h"
+
+namespace kb::internal {
+
+// libkb's own access to the database a Searcher holds (Searcher names it a friend).
+struct SearcherAccess {
+  static const Xapian::Database& Database(const Searcher& searcher);
+};
+
+// Every item whose document holds `filter_term` ("" = every item), as hits without section or snippet, with
+// staleness judged on `today` (YYYY-MM-DD), ordered by title as a search with sort=title orders them; the
+// first of two documents with one id wins. A revision recycled during the walk is reopened and walked again.
+// REQUIRES: called on the thread that uses `searcher`.
+Result<std::vector<SearchHit>> ListItems(Searcher& searcher, const std::string& today,
+                                         const std::string& filter_term = "");
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_ITEM_WALK_H_
