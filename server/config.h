@@ -60,10 +60,15 @@ struct Config {
   int keep_alive_s = 2;
   // How often each worker checks whether the index changed, milliseconds. Default: 200.
   int reload_interval_ms = 200;
-  // How the index is searched, with libkb's defaults: --max-query-bytes (max_query_bytes, also the limit
-  // of `query` in POST bodies), --max-query-terms, --popularity-boost (ranking.popularity_boost),
-  // --remote-timeout-ms and --allow-partial (remote:HOST:PORT shards).
-  SearcherOptions searcher;
+  // How the index is searched: --max-query-bytes (max_query_bytes, also the limit of `query` in POST
+  // bodies), --max-query-terms, --popularity-boost (ranking.popularity_boost), --remote-timeout-ms and
+  // --allow-partial (remote:HOST:PORT shards). Default: libkb's (kb/options.h), except max_query_bytes 1024:
+  // `q` travels in the request line, and 1024 is what kb-server has always documented and answered with 414.
+  SearcherOptions searcher = [] {
+    SearcherOptions options;
+    options.max_query_bytes = 1024;
+    return options;
+  }();
   // Requests per second allowed per client address on /api; 0 = no limit. Default: 0.
   double rate_limit = 0;
   // Burst allowed above rate_limit. Default: 20.

@@ -105,8 +105,8 @@ struct SearcherOptions {
   // every query language) exceed this is rejected with InvalidArgument, so that no query costs more than
   // about this many posting lists. 0 = no limit. Default: 1000.
   int max_query_terms = 1000;
-  // Queries longer than this many bytes are rejected (kb-server's --max-query-bytes). Default: 1024.
-  std::size_t max_query_bytes = 1024;
+  // Queries longer than this many bytes are rejected. Default: 4096 (a pasted log excerpt of ~300 words).
+  std::size_t max_query_bytes = 4096;
   // Language for query parsing when the index has several and the query sets none: all present languages
   // are tried. Default: "en".
   std::string default_lang = "en";
