@@ -18,8 +18,10 @@ using testing::ExpectedFixtureFindings;
 using testing::Article;
 using testing::Contains;
 using testing::Child;
+using testing::ChildOptions;
 using testing::CopyTree;
 using testing::Fixture;
+using testing::KbIndex;
 using testing::ProcessResult;
 using testing::RunKbIndex;
 using testing::TempDir;
@@ -161,7 +163,8 @@ TEST(KbIndexCliTest, CheckOnRepositoryContentExitsZero) {
 TEST(KbIndexCliTest, CheckWritesNoIndex) {
   TempDir dir;
   CopyTree(Fixture("sources/docs"), dir.Sub("docs"));
-  RunKbIndex({"check", dir.Sub("docs")});
+  ProcessResult check = RunKbIndex({"check", dir.Sub("docs")});
+  EXPECT_EQ(check.exit_code, 1) << "the fixture has errors, which check reports: " << check.out << check.err;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
     EXPECT_FALSE(Contains(entry.path().filename().string(), "glass")) << entry.path();
   }
@@ -246,23 +249,15 @@ TEST(KbIndexCliTest, LiveProgressLineOnlyOnATerminal) {
   }
   int master = -1, slave = -1;
   ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
-  const std::string binary = KB_INDEX_BINARY, docs = dir.Sub("docs"), db = dir.Sub("db");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(slave, STDERR_FILENO);
-    const int null_fd = open("/dev/null", O_WRONLY);
-    dup2(null_fd, STDOUT_FILENO);
-    execl(binary.c_str(), binary.c_str(), "build", docs.c_str(), "--db", db.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const std::string docs = dir.Sub("docs"), db = dir.Sub("db");
+  Child build;
+  ASSERT_TRUE(build.Start({KB_INDEX_BINARY, "build", docs, "--db", db}, ChildOptions{.stderr_fd = slave}));
   close(slave);
   std::string tty_output;
   char buf[4096];
   for (ssize_t n; (n = read(master, buf, sizeof buf)) > 0;) tty_output.append(buf, static_cast<std::size_t>(n));
   close(master);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << tty_output;
+  ASSERT_EQ(build.Wait(), 0) << tty_output;
   EXPECT_TRUE(Contains(tty_output, "\r\x1b[K")) << tty_output;
   EXPECT_TRUE(Contains(tty_output, "indexing ")) << tty_output;
   EXPECT_TRUE(Contains(tty_output, "/400 files (")) << tty_output;
@@ -287,14 +282,14 @@ TEST(KbIndexCliTest, ConcurrentIndexersFailClearlyOrWait) {
               Article("File " + std::to_string(i), "concurrentword"));
   }
   const std::string db = dir.Sub("db");
-  Child first({"build", dir.Sub("docs"), "--db", db, "--verbose"});
+  KbIndex first({"build", dir.Sub("docs"), "--db", db, "--verbose"});
   std::string line;
   ASSERT_TRUE(first.ReadLine(&line));
   ASSERT_EQ(line, "locked " + db);
   ProcessResult second = RunKbIndex({"update", dir.Sub("docs"), "--db", db});
-  Child waiter({"update", dir.Sub("docs"), "--db", db, "--wait"});
-  ProcessResult first_result = first.Wait();
-  ProcessResult waited = waiter.Wait();
+  KbIndex waiter({"update", dir.Sub("docs"), "--db", db, "--wait"});
+  ProcessResult first_result = first.Finish();
+  ProcessResult waited = waiter.Finish();
   EXPECT_EQ(first_result.exit_code, 0) << first_result.err;
   EXPECT_EQ(second.exit_code, 4) << second.err;
   EXPECT_TRUE(Contains(second.err, "locked")) << second.err;

@@ -14,7 +14,7 @@ namespace kb {
 namespace {
 
 using testing::Article;
-using testing::Child;
+using testing::KbIndex;
 using testing::ProcessResult;
 using testing::RunKbIndex;
 using testing::TempDir;
@@ -90,16 +90,16 @@ class CrashSafetyTest : public ::testing::Test {
     const std::string where = command + " killed after " +
                               (lines >= 0 ? std::to_string(lines) + " output lines"
                                           : std::to_string(delay.count()) + " us");
-    Child child(Args(command, TreeB()));
+    KbIndex child(Args(command, TreeB()));
     if (lines >= 0) {
       std::string line;
       for (int i = 0; i < lines && child.ReadLine(&line); ++i) {
       }
     } else {
-      std::this_thread::sleep_for(delay);
+      std::this_thread::sleep_for(delay);  // the kill point under test
     }
     child.Kill();
-    ProcessResult killed = child.Wait();
+    ProcessResult killed = child.Finish();
     const State state = Current();
     // Atomic: all of version A or all of version B, never a mix.
     EXPECT_TRUE(state == kStateA || state == kStateB) << where << ": " << state;
@@ -189,12 +189,11 @@ TEST_F(CrashSafetyTest, ShardedRunKilledBetweenShardCommitsIsCompletedByTheNextR
 
 TEST_F(CrashSafetyTest, SigkillDuringTheFirstBuildThenTheNextRunCompletes) {
   for (int lines : {0, 1, 50}) {
-    Child child(Args("build", TreeA()));
+    KbIndex child(Args("build", TreeA()));
     std::string line;
     for (int i = 0; i < lines && child.ReadLine(&line); ++i) {
     }
     child.Kill();
-    child.Wait();
     ProcessResult next = RunKbIndex(Args("update", TreeA()));
     ASSERT_EQ(next.exit_code, 0) << "after a kill at line " << lines << ": " << next.err;
     EXPECT_EQ(Current(), kStateA);

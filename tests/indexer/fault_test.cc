@@ -88,12 +88,12 @@ TEST_F(IndexerFaultTest, DiskFullFailsClearlyAndKeepsThePreviousIndex) {
   const std::uintmax_t limit = LargestFile(db()) + 16 * 1024;
   ProcessResult full;
   {
-    std::unique_ptr<Child> child;
+    std::unique_ptr<KbIndex> child;
     {
       ChildFileSizeLimit fsize(limit);
-      child = std::make_unique<Child>(std::vector<std::string>{"build", dir_.Sub("b"), "--db", db(), "-q"});
+      child = std::make_unique<KbIndex>(std::vector<std::string>{"build", dir_.Sub("b"), "--db", db(), "-q"});
     }
-    full = child->Wait(std::chrono::seconds(30));
+    full = child->Finish(std::chrono::seconds(30));
   }
   std::printf("[ fault ] disk full, exit %d:\n%s", full.exit_code, full.err.c_str());
   EXPECT_EQ(full.exit_code, 3) << "a full disk is an I/O error (exit 3), not a crash; stderr: " << full.err;

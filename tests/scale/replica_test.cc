@@ -19,7 +19,7 @@
 namespace kb {
 namespace {
 
-using testing::ChildProcess;
+using testing::Child;
 using testing::TempDir;
 
 constexpr char kReplicate[] = KB_XAPIAN_REPLICATE;
@@ -63,22 +63,23 @@ int Total(server::LiveIndex& index, const std::string& query) {
 
 TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
   const int port = testing::FreePort();
-  ChildProcess server({kReplicateServer, dir_.Sub("master"), "-I", "127.0.0.1", "-p", std::to_string(port)},
-                      dir_.Sub("replicate-server.log"));
+  Child server({kReplicateServer, dir_.Sub("master"), "-I", "127.0.0.1", "-p", std::to_string(port)},
+               testing::XapianProcessOptions(dir_.Sub("replicate-server.log")));
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10))) << "xapian-replicate-server did not listen";
-  ChildProcess client({kReplicate, "-h", "127.0.0.1", "-p", std::to_string(port), "-m", "kb", "-i", "1", "-r", "1",
-                       replica_},
-                      dir_.Sub("replicate.log"));
+  Child client({kReplicate, "-h", "127.0.0.1", "-p", std::to_string(port), "-m", "kb", "-i", "1", "-r", "1", replica_},
+               testing::XapianProcessOptions(dir_.Sub("replicate.log")));
   std::size_t master_docs = 0;
   {
     auto m = Searcher::Open({master_});
     ASSERT_TRUE(m.ok());
     master_docs = (*m)->DocCount();
   }
-  ASSERT_TRUE(testing::WaitUntil(std::chrono::seconds(15), [&] {
-    auto r = Searcher::Open({replica_});
-    return r.ok() && (*r)->DocCount() == master_docs;
-  })) << "the first copy did not arrive";
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        auto r = Searcher::Open({replica_});
+        return r.ok() && (*r)->DocCount() == master_docs;
+      },
+      std::chrono::seconds(15), "the first copy to arrive"));
 
   std::vector<std::string> logged;
   std::mutex log_mu;
@@ -95,6 +96,7 @@ TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
   std::thread worker([&] {
     while (!stop) {
       (Total(index, "refund") > 0 ? searches : failures)++;
+      // The pace of a busy worker, not a wait: it searches all along while the replica changes.
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   });
@@ -107,15 +109,15 @@ TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
   auto added = Index(/*build=*/false);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   const auto t0 = std::chrono::steady_clock::now();
-  const bool arrived = testing::WaitUntil(std::chrono::seconds(15), [&] { return Total(index, "zebrafish") == 1; });
+  EXPECT_TRUE(testing::WaitFor([&] { return Total(index, "zebrafish") == 1; }, std::chrono::seconds(15),
+                               "an update on the master to reach the replica's searcher"));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_TRUE(arrived) << "an update on the master did not reach the replica's searcher in 15 s";
   std::printf("update visible on the replica after %.2f s\n", seconds);
 
   std::filesystem::remove(src_ + "/payments/zebrafish.md");
   ASSERT_TRUE(Index(/*build=*/false).ok());
-  EXPECT_TRUE(testing::WaitUntil(std::chrono::seconds(15), [&] { return Total(index, "zebrafish") == 0; }))
-      << "a removal on the master did not reach the replica";
+  EXPECT_TRUE(testing::WaitFor([&] { return Total(index, "zebrafish") == 0; }, std::chrono::seconds(15),
+                               "a removal on the master to reach the replica"));
 
   stop = true;
   worker.join();

@@ -29,8 +29,8 @@ TEST(ServerShardTest, KilledShardGivesPartialJsonOr503) {
   testing::TempDir dir;
   ASSERT_NO_FATAL_FAILURE(BuildShards(dir.Sub("db")));
   const int port = testing::FreePort();
-  testing::ChildProcess tcpsrv({kTcpsrv, "--interface", "127.0.0.1", "--port", std::to_string(port), dir.Sub("db/shard-0")},
-                               dir.Sub("tcpsrv.log"));
+  testing::Child tcpsrv({kTcpsrv, "--interface", "127.0.0.1", "--port", std::to_string(port), dir.Sub("db/shard-0")},
+                        testing::XapianProcessOptions(dir.Sub("tcpsrv.log")));
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10)));
   const std::string remote = "remote:127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> dbs = {"--db", dir.Sub("db/shard-1"), "--db", remote, "--remote-timeout-ms", "1500",

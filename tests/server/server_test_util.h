@@ -1,17 +1,13 @@
-// Helpers for tests/server: temporary directories, a test database built from tests/data/server, and
-// child processes (kb-server, chromedriver) that are always killed when the test ends, even on failure.
+// Helpers for tests/server: a test database built from tests/data/server, kb-server as a child process
+// (ServerProcess, killed when the test ends, even on failure), its log lines and raw HTTP requests.
 #ifndef KB_TESTS_SERVER_SERVER_TEST_UTIL_H_
 #define KB_TESTS_SERVER_SERVER_TEST_UTIL_H_
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <signal.h>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -58,92 +54,6 @@ inline void BuildDbFromDir(const std::string& db, const std::string& root) {
   ASSERT_TRUE((*writer)->Commit().ok());
 }
 
-// A child process with stdout and stderr in a file; SIGKILLed if still running when destroyed, and by the
-// kernel if this test process dies first.
-class Child {
- public:
-  Child() = default;
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  ~Child() { Kill(); }
-
-  bool Start(const std::vector<std::string>& argv, const std::string& log_path,
-             const std::map<std::string, std::string>& env = {}, bool clear_kb_env = true) {
-    log_path_ = log_path;
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) return false;
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        ::dup2(fd, 1);
-        ::dup2(fd, 2);
-      }
-      const int null = ::open("/dev/null", O_RDONLY);
-      if (null >= 0) ::dup2(null, 0);
-      // The server reads KB_* variables; tests set what they need and nothing leaks in from outside.
-      if (clear_kb_env) {
-        for (const char* name : {"KB_DB", "KB_HOST", "KB_PORT", "KB_TOKEN", "KB_TOKEN_FILE", "KB_THREADS", "KB_WEB_ROOT",
-                                 "KB_CONFIG", "KB_ALLOW_PUBLIC", "KB_ACCESS_LOG", "KB_RATE_LIMIT"}) {
-          ::unsetenv(name);
-        }
-      }
-      for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
-    return true;
-  }
-
-  bool running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == 0) return true;
-    if (r == pid_) exit_status_ = status;
-    pid_ = -1;
-    return false;
-  }
-
-  // Sends `sig` and waits up to `timeout`; returns the exit code (128+signal if killed), -1 on timeout.
-  int Stop(int sig = SIGTERM, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    if (pid_ > 0) ::kill(pid_, sig);
-    return Wait(timeout);
-  }
-
-  int Wait(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (running()) {
-      if (std::chrono::steady_clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (WIFEXITED(exit_status_)) return WEXITSTATUS(exit_status_);
-    if (WIFSIGNALED(exit_status_)) return 128 + WTERMSIG(exit_status_);
-    return -1;
-  }
-
-  void Kill() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
-  }
-
-  pid_t pid() const { return pid_; }
-  std::string Log() const { return ReadFile(log_path_); }
-
- private:
-  pid_t pid_ = -1;
-  int exit_status_ = 0;
-  std::string log_path_;
-};
-
 // The JSON log lines of a kb-server log with "msg" == msg.
 inline std::vector<json> LogLines(const std::string& log, const std::string& msg = "") {
   std::vector<json> out;
@@ -166,14 +76,17 @@ class ServerProcess {
     std::vector<std::string> argv = {KB_SERVER_BINARY, "--host", "127.0.0.1", "--port", "0"};
     argv.insert(argv.end(), args.begin(), args.end());
     if (!child_.Start(argv, log_path_, env)) return ::testing::AssertionFailure() << "fork failed";
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      for (const json& j : LogLines(child_.Log(), "listening")) port_ = j.value("port", 0);
-      if (port_ > 0) return ::testing::AssertionSuccess();
-      if (!child_.running()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return ::testing::AssertionFailure() << "kb-server did not start; its log:\n" << child_.Log();
+    bool exited = false;
+    const ::testing::AssertionResult listening = WaitFor(
+        [&] {
+          for (const json& j : LogLines(child_.Log(), "listening")) port_ = j.value("port", 0);
+          exited = port_ == 0 && !child_.running();
+          return port_ > 0 || exited;
+        },
+        std::chrono::seconds(20), "kb-server to log \"listening\"");
+    if (listening && !exited) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << (exited ? "kb-server exited" : listening.message())
+                                         << "; its log:\n" << child_.Log();
   }
 
   int port() const { return port_; }
@@ -229,6 +142,32 @@ inline std::string RawRequest(int port, const std::string& bytes, std::chrono::m
   }
   ::close(fd);
   return out;
+}
+
+// True when the server end of the loopback connection `fd` has been accepted (it has a socket inode) and has
+// read everything sent on it so far (no unread bytes), according to /proc/net/tcp.
+inline bool ServerHasRead(int fd) {
+  sockaddr_in client{}, server{};
+  socklen_t len = sizeof client;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&client), &len) != 0) return false;
+  len = sizeof server;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&server), &len) != 0) return false;
+  auto port = [](const std::string& address) {  // "0100007F:1F90"
+    const std::size_t colon = address.find(':');
+    return colon == std::string::npos ? -1 : std::stoi(address.substr(colon + 1), nullptr, 16);
+  };
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+    fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode;
+    if (state != "01" || port(local) != ntohs(server.sin_port) || port(remote) != ntohs(client.sin_port)) continue;
+    const unsigned long unread = std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16);
+    return inode != "0" && unread == 0;
+  }
+  return false;
 }
 
 inline int RawStatus(const std::string& response) {

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "../test_support.h"
+
 namespace kb::testing {
 
 // WebDriver key codes (the Private Use Area characters of the spec).
@@ -77,14 +79,13 @@ class WebDriver {
   WebDriver& operator=(const WebDriver&) = delete;
 
   // Waits for chromedriver to answer /status.
-  bool WaitReady(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto res = http_.Get("/status");
-      if (res && res->status == 200) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+  ::testing::AssertionResult WaitReady(std::chrono::milliseconds timeout) {
+    return kb::testing::WaitFor(
+        [&] {
+          auto res = http_.Get("/status");
+          return res && res->status == 200;
+        },
+        timeout, "chromedriver to answer /status", std::chrono::milliseconds(50));
   }
 
   // Starts headless Chromium. Returns "" or an error message.
@@ -174,14 +175,14 @@ class WebDriver {
 
   // Polls the JavaScript expression until it is truthy; returns its last value.
   nlohmann::json WaitFor(const std::string& expression, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
     nlohmann::json v;
-    while (true) {
-      v = Eval("return (" + expression + ");");
-      const bool truthy = !v.is_null() && v != false && v != 0 && v != "";
-      if (truthy || std::chrono::steady_clock::now() > deadline) return truthy ? v : nlohmann::json();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    const bool truthy = static_cast<bool>(kb::testing::WaitFor(
+        [&] {
+          v = Eval("return (" + expression + ");");
+          return !v.is_null() && v != false && v != 0 && v != "";
+        },
+        timeout, expression, std::chrono::milliseconds(50)));
+    return truthy ? v : nlohmann::json();
   }
 
   // Browser console entries since the last call.
