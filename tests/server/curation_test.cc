@@ -75,12 +75,13 @@ class CurationServerTest : public ::testing::Test {
   // Searches `q` until `done` holds for the answer, for at most 15 seconds; returns the last answer.
   template <typename Pred>
   json SearchUntil(const std::string& q, Pred done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    json j = Search(q);
-    while (!done(j) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      j = Search(q);
-    }
+    json j;
+    EXPECT_TRUE(testing::WaitFor(
+        [&] {
+          j = Search(q);
+          return done(j);
+        },
+        std::chrono::seconds(15), "the search '" + q + "' to answer as expected"));
     return j;
   }
 

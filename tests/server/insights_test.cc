@@ -267,7 +267,8 @@ TEST_F(InsightsTest, SigkillMidWriteLosesAtMostTheEventInFlight) {
       cli->Get("/api/search?q=refund+" + std::to_string(i));
     }
   });
-  while (acknowledged < 200 && server_->child().running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(WaitFor([&] { return acknowledged >= 200 || !server_->child().running(); }, std::chrono::seconds(60),
+                      "200 acknowledged events"));
   EXPECT_EQ(server_->child().Stop(SIGKILL), 128 + SIGKILL);
   stop = true;
   writer.join();

@@ -99,7 +99,7 @@ class SlowClients {
             conns[i].reset();
           }
         }
-        std::this_thread::sleep_for(tick);
+        std::this_thread::sleep_for(tick);  // the slowness under test
       }
     });
   }
@@ -122,15 +122,17 @@ const std::string kSlowBody =
 
 // Retries a search on 503 (as Retry-After asks, but faster) until it gets a 200; the time that took, or
 // nullopt after `limit`.
-std::optional<Clock::duration> TimeToSuccess(int port, Clock::duration limit, int* rejected) {
+std::optional<Clock::duration> TimeToSuccess(int port, milliseconds limit, int* rejected) {
   const auto start = Clock::now();
-  while (Clock::now() - start < limit) {
-    const int status = RawStatus(RawRequest(port, kSearch, milliseconds(3000)));
-    if (status == 200) return Clock::now() - start;
-    if (status == 503) ++*rejected;
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  return std::nullopt;
+  const bool ok = static_cast<bool>(WaitFor(
+      [&] {
+        const int status = RawStatus(RawRequest(port, kSearch, milliseconds(3000)));
+        if (status == 503) ++*rejected;
+        return status == 200;
+      },
+      limit, "a 200", milliseconds(50)));
+  if (!ok) return std::nullopt;
+  return Clock::now() - start;
 }
 
 // 64 slow clients against 4 workers, with --header-timeout 1: `opening` then a byte every 200 ms.
@@ -142,14 +144,18 @@ void ExpectNormalClientGetsThrough(const std::string& opening, const char* what)
                             "--access-log", "off"}));
   {
     SlowClients slow(server.port(), 64, milliseconds(200), opening);
-    // Let the slow clients connect and, were they given workers, take every one.
-    std::this_thread::sleep_for(milliseconds(1500));
+    // Until the server has cut a slow client (at --header-timeout) and it has come back: the slow clients have
+    // had their chance to take every worker.
+    ASSERT_TRUE(WaitFor([&] { return slow.connections() > 64; }, std::chrono::seconds(10), "a slow client cut"))
+        << server.Log();
     int rejected = 0;
     const std::optional<Clock::duration> took = TimeToSuccess(server.port(), std::chrono::seconds(5), &rejected);
     ASSERT_TRUE(took.has_value()) << "a normal client got no answer within 5 s while 64 slow clients (" << what
                                   << ") were connected; server log:\n" << server.Log();
     std::printf("[ overload ] 64 slow clients (%s), 4 threads: normal client answered after %.1f ms (%d 503s first)\n",
                 what, Ms(*took), rejected);
+    // The behaviour under test, not a speed goal: a worker a slow client held would only come free at
+    // --header-timeout (1 s).
     EXPECT_LT(Ms(*took), 1000);
     const long rss = RssKb(server.child().pid());
     std::printf("[ overload ] slow clients made %d connections; server RSS %ld kB\n", slow.connections(), rss);
@@ -235,14 +241,14 @@ TEST(ServerOverloadTest, BurstBeyondQueueGetsFast503sAndNothingHangs) {
   std::printf("[ overload ] burst of %d against 2 threads + queue 4, all held: %d x 503 (slowest %.1f ms), %d x 200\n",
               kBurst, unavailable, slowest_503, ok);
   EXPECT_EQ(unavailable, kBurst) << "workers and queue were held, so every request should be refused";
-  EXPECT_LT(slowest_503, 1000);
+  // Refused at once rather than at a timeout (--header-timeout is 10 s); generous for a sanitized build.
+  EXPECT_LT(slowest_503, 3000);
 
   // Once the slow requests go, the server answers normally again.
   idle.clear();
   int rejected = 0;
   const std::optional<Clock::duration> took = TimeToSuccess(server.port(), std::chrono::seconds(3), &rejected);
   ASSERT_TRUE(took.has_value()) << server.Log();
-  EXPECT_LT(Ms(*took), 2000);
   EXPECT_GE(Metric(server, "kb_http_connections_rejected_total"), unavailable);
   const long rss_after = RssKb(server.child().pid());
   std::printf("[ overload ] server RSS %ld kB before, %ld kB after the burst\n", rss_before, rss_after);
@@ -267,14 +273,14 @@ TEST(ServerOverloadTest, SlowBodyIsCutAtTheDeadline) {
     std::string got;
     bool open = true;
     while (open && Clock::now() - start < std::chrono::seconds(4)) {
-      std::this_thread::sleep_for(milliseconds(200));
+      std::this_thread::sleep_for(milliseconds(200));  // the slowness under test
       slow.Send(" ");
       open = slow.Drain(&got);
     }
     EXPECT_FALSE(open) << "a body sent one byte per 200 ms kept the connection open for 4 s";
     std::printf("[ overload ] slow body (%zu bytes sent at once) cut after %.0f ms\n", opening.size(),
                 Ms(Clock::now() - start));
-    EXPECT_LT(Ms(Clock::now() - start), 2500);
+    EXPECT_LT(Ms(Clock::now() - start), 2500);  // the cut at --header-timeout (1 s), with room
     EXPECT_EQ(RawStatus(RawRequest(server.port(), kSearch, milliseconds(2000))), 200);
   }
   EXPECT_EQ(server.child().Stop(), 0) << server.Log();

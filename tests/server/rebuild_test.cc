@@ -62,11 +62,9 @@ TEST_F(RebuildTest, ServerAnswersEveryRequestAcrossBuilds) {
   for (int i = 0; i < 3; ++i) {
     const int seen = answered;
     ASSERT_NO_FATAL_FAILURE(Build());
-    // Requests ran during and after this build (wait on the count, with a deadline).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (answered < seen + 20 && failed == 0 && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    // Requests ran during and after this build.
+    EXPECT_TRUE(WaitFor([&] { return answered >= seen + 20 || failed > 0; }, std::chrono::seconds(20),
+                        "20 more answers after build " + std::to_string(i)));
   }
   EXPECT_NE(Inode(), before);
 
@@ -76,13 +74,12 @@ TEST_F(RebuildTest, ServerAnswersEveryRequestAcrossBuilds) {
             "Settlements to Zanzibar accounts take two days.\n");
   ASSERT_NO_FATAL_FAILURE(Build());
   auto client = server_.Client();
-  bool found = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!found && std::chrono::steady_clock::now() < deadline) {
-    auto res = client->Get("/api/search?q=zanzibar");
-    found = res && res->status == 200 && res->body.find("rebuild-marker") != std::string::npos;
-    if (!found) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  const ::testing::AssertionResult found = WaitFor(
+      [&] {
+        auto res = client->Get("/api/search?q=zanzibar");
+        return res && res->status == 200 && res->body.find("rebuild-marker") != std::string::npos;
+      },
+      std::chrono::seconds(20), "the new article to be found");
   stop = true;
   a.join();
   b.join();

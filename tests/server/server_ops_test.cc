@@ -181,8 +181,11 @@ TEST_F(ServerOpsTest, AccessLogToAFile) {
   auto cli = server.Client();
   ASSERT_TRUE(cli->Get("/api/search?q=refund"));
   ASSERT_TRUE(cli->Get("/api/items/nope"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  std::vector<json> lines = LogLines(ReadFile(access));
+  // Each line is written after its response: wait for both.
+  std::vector<json> lines;
+  ASSERT_TRUE(WaitFor([&] { return (lines = LogLines(ReadFile(access))).size() >= 2; }, std::chrono::seconds(10),
+                      "two access log lines"))
+      << ReadFile(access);
   ASSERT_EQ(lines.size(), 2u) << ReadFile(access);
   // Each line is written after its response, by the worker that served it: the order may differ.
   std::map<std::string, int> status;
@@ -207,9 +210,13 @@ TEST_F(ServerOpsTest, SigtermLetsRequestsInFlightFinish) {
                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
   const std::string first = head + body.substr(0, 10);
   ASSERT_EQ(::send(fd, first.data(), first.size(), MSG_NOSIGNAL), static_cast<ssize_t>(first.size()));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The request is in flight once the server has accepted the connection and read what was sent.
+  ASSERT_TRUE(WaitFor([&] { return ServerHasRead(fd); }, std::chrono::seconds(10),
+                      "the server to read the start of the request"));
   ASSERT_EQ(::kill(server.child().pid(), SIGTERM), 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(WaitFor([&] { return !LogLines(server.Log(), "stopping: finishing requests in flight").empty(); },
+                      std::chrono::seconds(10), "the server to begin stopping"))
+      << server.Log();
   EXPECT_TRUE(server.child().running()) << "waits for the request in flight";
   const std::string rest = body.substr(10);
   ASSERT_EQ(::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL), static_cast<ssize_t>(rest.size()));

@@ -58,10 +58,8 @@ class TlsProxyTest : public ::testing::Test {
               "  proxy_temp_path " + d + "/proxy;\n  fastcgi_temp_path " + d + "/fastcgi;\n  uwsgi_temp_path " + d +
               "/uwsgi;\n  scgi_temp_path " + d + "/scgi;\n  include " + d + "/site.conf;\n}\n");
     ASSERT_TRUE(nginx_.Start({KB_NGINX, "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf"}, dir_.Sub("nginx.log")));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!Accepts(https_port_) && nginx_.running() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    ASSERT_TRUE(WaitFor([&] { return Accepts(https_port_) || !nginx_.running(); }, std::chrono::seconds(20),
+                        "nginx to listen"));
     ASSERT_TRUE(Accepts(https_port_)) << nginx_.Log() << ReadFile(dir_.Sub("error.log"));
   }
 
