@@ -15,196 +15,29 @@ using testing::Files;
 using testing::Ids;
 using testing::TempDir;
 
-// A small knowledge base with the shapes the ranking rules are about. "Today" is fixed at 2026-11-23.
+// A small knowledge base with the shapes the ranking rules are about (tests/data/searcher). "Today" is fixed at
+// 2026-11-23. Listed in indexing order, which sets the document ids that break ties.
 const Files& Corpus() {
-  static const Files files = {
-      {"payments/card-declined.md", R"(---
-title: Card declined errors
-kind: article
-owner: payments-team
-tier: L1
-tags: [cards, declines]
-product: paylane
-verified: 2026-10-01
-verify_every: 90d
-aliases: ["payment refused"]
-error_codes: [ERR_CARD_DECLINED, HTTP 402]
----
-# Card declined errors
-
-Paylane returns ERR_CARD_DECLINED when the issuing bank refuses a charge.
-
-## Why cards are declined
-
-Banks decline for insufficient funds, fraud suspicion or an expired card.
-
-## What to tell the customer
-
-Ask the customer to contact their bank or to try another card.
-)"},
-      {"payments/insufficient-funds.md", R"(---
-title: Insufficient funds
-kind: article
-owner: payments-team
-tier: L1
-tags: [cards, declines]
-verified: 2026-10-01
-verify_every: 90d
-error_codes: [ERR_INSUFFICIENT_FUNDS]
----
-# Insufficient funds
-
-The card was declined because the account has insufficient funds. Some banks also report
-ERR_CARD_DECLINED in the message text for this case.
-)"},
-      {"payments/refunds.md", R"(---
-title: Refunds
-kind: article
-owner: payments-team
-tier: L1
-tags: [refunds]
-verified: 2026-10-01
-verify_every: 90d
----
-# Refunds
-
-A refund returns money to the customer.
-
-## Partial refunds
-
-You can refund part of a payment, once or several times, up to the captured amount.
-
-## Refund timing
-
-Refunds reach the card within 5 to 10 business days.
-)"},
-      {"payments/payouts.md", R"(---
-title: Payouts
-kind: article
-owner: payouts-team
-tier: L2
-tags: [payouts]
-verified: 2026-10-01
-verify_every: 90d
-error_codes: [E1042]
----
-# Payouts
-
-Payouts move your balance to your bank account every day. A failed payout reports E1042.
-
-```bash
-curl https://api.paylane.example/v1/payouts --header "X-Trace-Id: tr_9f8e7d"
-```
-)"},
-      {"payments/gateway.md", R"(---
-title: Gateway errors
-kind: article
-owner: platform-team
-tier: L2
-tags: [api]
-verified: 2026-10-01
-verify_every: 90d
-error_codes: ["HTTP 502"]
----
-# Gateway errors
-
-A 502 bad gateway from the API means an upstream timeout. Retry with the same idempotency key.
-)"},
-      {"payments/webhooks-old.md", R"(---
-title: Webhook retries
-kind: article
-owner: platform-team
-tier: L2
-tags: [webhooks]
-verified: 2025-01-10
-verify_every: 90d
----
-# Webhook retries
-
-Webhook deliveries are retried with exponential backoff for three days.
-)"},
-      {"payments/webhooks-new.md", R"(---
-title: Webhook retries
-kind: article
-owner: platform-team
-tier: L2
-tags: [webhooks]
-verified: 2026-11-01
-verify_every: 90d
----
-# Webhook retries
-
-Webhook deliveries are retried with exponential backoff for three days.
-)"},
-      {"payments/scattered.md", R"(---
-title: Account settings
-kind: article
-owner: support-ops
-tier: L1
-tags: [account]
-verified: 2026-10-01
-verify_every: 90d
----
-# Account settings
-
-The key to your dashboard is the account menu. Rotation of staff happens weekly. An api call can change it.
-)"},
-      {"payments/api-keys.md", R"(---
-title: Leaked credentials
-kind: article
-owner: developer-experience
-tier: L1
-tags: [security]
-verified: 2026-10-01
-verify_every: 90d
----
-# Leaked credentials
-
-If a secret leaks, follow the api key rotation procedure at once.
-)"},
-      {"answers/refund-status.md", R"(---
-title: Refund status reply
-kind: answer
-owner: payments-team
-tier: L1
-tags: [refunds]
-verified: 2026-10-01
-verify_every: 90d
----
-# Refund status reply
-
-## Answer
-
-Hello {{customer_name}}, your refund of {{refund_amount}} is on its way.
-)"},
-      {"tr/iade.md", R"(---
-title: İade işlemleri
-kind: article
-owner: payments-team
-tier: L1
-tags: [refunds]
-lang: tr
-verified: 2026-10-01
-verify_every: 90d
----
-# İade işlemleri
-
-İadeler kartınıza beş iş günü içinde ulaşır. İadenizin durumunu panelden izleyebilirsiniz.
-)"},
-      {"payments/hostile.md", R"(---
-title: Escaping test
-kind: article
-owner: support-ops
-tier: L1
-tags: [test]
-verified: 2026-10-01
-verify_every: 90d
----
-# Escaping test
-
-The zebracode value `<script>alert(1)</script>` must be shown as text & never run.
-)"},
-  };
+  static const Files files = [] {
+    Files loaded;
+    for (const char* path : {
+      "payments/card-declined.md",
+      "payments/insufficient-funds.md",
+      "payments/refunds.md",
+      "payments/payouts.md",
+      "payments/gateway.md",
+      "payments/webhooks-old.md",
+      "payments/webhooks-new.md",
+      "payments/scattered.md",
+      "payments/api-keys.md",
+      "answers/refund-status.md",
+      "tr/iade.md",
+      "payments/hostile.md"}) {
+      loaded.emplace_back(path, testing::ReadFile(std::string(KB_TEST_DATA) + "/searcher/" + path));
+      EXPECT_FALSE(loaded.back().second.empty()) << "missing fixture tests/data/searcher/" << path;
+    }
+    return loaded;
+  }();
   return files;
 }
 
