@@ -58,9 +58,38 @@ struct SearchRequest {
   std::string language;
   // Unix time curation rules and incident banners are judged at (kb/curation.h); 0 = the clock.
   std::int64_t now_seconds = 0;
+  // Fill SearchHit::explain with the parts of each result's score. Costs a match per query part over the
+  // page's results; nothing when false. Default: false.
+  bool explain = false;
 };
 
 inline constexpr int kMaxPageSize = 100;
+
+// One part of a result's score (SearchRequest::explain). The parts of a hit add up to its score.
+//   Added by the match (BM25, or IneB2 for long pasted text; each part weighs its own terms):
+//     text        the query's words in any field (titles, aliases, headings and tags count as several words)
+//     title       the words again in the title alone (RankingOptions::title_boost)
+//     alias       the words again in the aliases alone (alias_boost)
+//     phrase      the words close together (phrase_boost)
+//     identifier  an identifier quoted in pasted text, as a phrase (exact_match_first)
+//     exact       an error code or id the query names (exact_match_first; such results also rank first)
+//     feedback    words lent by the top results of a long query (feedback_*)
+//     match       the whole match weight, when the parts above do not add up to it: Xapian 1.4 weighed some
+//                 documents of a pasted message whose identifier is also a phrase of its words (card_declined)
+//                 unlike the same query run over those documents alone
+//   Multiplied in afterwards, each shown as what it added (or took away) at its turn, with `factor` set:
+//     freshness   stale_factor or verified_factor (the item's stale_after date)
+//     popularity  1 + popularity_boost * log(1 + opens)
+//     boost       the item's front matter `boost`
+//     answers_after  answer_factor, for scripted answers when the query does not ask for a reply
+//     focus       the share of the matches its best section holds (section_scoring)
+//   And: pin (value 0) on a result a curation rule placed; its position comes from the rule.
+// The query's language decides which items match (a filter), not how much they weigh: it is no part.
+struct ScorePart {
+  std::string part;
+  double value = 0;   // what this part added to the score (negative: took away)
+  double factor = 0;  // for a multiplying part, the factor it multiplied by; 0 for an added part
+};
 
 struct SearchHit {
   std::string id;
@@ -85,6 +114,7 @@ struct SearchHit {
   int rank = 0;                // 1-based position in the whole result list
   bool pinned = false;         // placed here by a curation rule (curation.yaml)
   std::string pin_note;        // that rule's note
+  std::vector<ScorePart> explain;  // with SearchRequest::explain: the parts of `score`, in the order applied
 };
 
 // An active incident (`kind: incident`, `until` not yet passed) that matches the query: shown above results.

@@ -230,19 +230,28 @@ struct QueryPlan {
   std::vector<std::string> tokens;  // its words (for exact codes and the phrase boost)
   bool partial = false;
   bool long_query = false;
+  bool explain = false;  // keep the query's parts (ParsedQuery::parts)
 };
 // Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
+// `parts` (explain): receives each boost as its own query, filtered as it is in the whole.
 Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
-                            const ParsedQuery& out) {
+                            const ParsedQuery& out, std::vector<QueryPart>* parts) {
   const SearcherOptions& opt = *ctx.options;
   const RankingOptions& r = opt.ranking;
+  const std::size_t first_part = parts ? parts->size() : 0;
+  auto note = [&](const char* name, const Xapian::Query& q) {
+    if (parts && !q.empty()) parts->push_back({name, q});
+  };
   Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
   if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
+  note("text", text);
   if (r.field_weights && !plan.long_query && !text.empty() && (r.title_boost > 0 || r.alias_boost > 0)) {
     // Reorders the text's matches only (AND_MAYBE): a title or alias word alone never makes an item match.
     std::vector<Xapian::Query> fields;
     if (r.title_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
+    if (r.title_boost > 0) note("title", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
     if (r.alias_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
+    if (r.alias_boost > 0) note("alias", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
     text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
   }
   if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
@@ -251,10 +260,15 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
     // The same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4 runs by testing the
     // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
     // is in every item); as OP_OR the boost is driven by its own rarest word.
-    if (!boost.empty()) text = Xapian::Query(Xapian::Query::OP_OR, text, Xapian::Query(Xapian::Query::OP_FILTER, boost, text));
+    if (!boost.empty()) {
+      const Xapian::Query near(Xapian::Query::OP_FILTER, boost, text);
+      note("phrase", near);
+      text = Xapian::Query(Xapian::Query::OP_OR, text, near);
+    }
   }
   if (out.prose && r.exact_match_first) {
     if (Xapian::Query ids = IdentifierBoost(plan.tokens); !ids.empty()) {
+      note("identifier", ids);
       text = text.empty() ? ids : Xapian::Query(Xapian::Query::OP_OR, text, ids);
     }
   }
@@ -262,12 +276,30 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
     Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());
     // A code term's BM25 weight, scaled, outweighs any text match; the text still matches other items.
     exact = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, kExactBoost);
+    note("exact", exact);
     text = text.empty() ? exact : Xapian::Query(Xapian::Query::OP_OR, exact, text);
   }
   if (filter_lang && !text.empty()) {
-    text = Xapian::Query(Xapian::Query::OP_FILTER, text, Xapian::Query(std::string(kPrefixLang) + lang));
+    const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
+    text = Xapian::Query(Xapian::Query::OP_FILTER, text, in_lang);
+    for (std::size_t i = first_part; parts && i < parts->size(); ++i) {
+      (*parts)[i].query = Xapian::Query(Xapian::Query::OP_FILTER, (*parts)[i].query, in_lang);
+    }
   }
   return text;
+}
+
+// Adds one language's parts to the parts of the query it joins (a part of several languages is their OR: each
+// is filtered to its language, so an item weighs only its own).
+void JoinParts(std::vector<QueryPart>&& from, std::vector<QueryPart>* into) {
+  for (QueryPart& p : from) {
+    auto same = std::find_if(into->begin(), into->end(), [&](const QueryPart& q) { return q.name == p.name; });
+    if (same == into->end()) {
+      into->push_back(std::move(p));
+    } else {
+      same->query = Xapian::Query(Xapian::Query::OP_OR, same->query, p.query);
+    }
+  }
 }
 
 // Reads the query text: pasted messages are cleaned and never query syntax; typed queries lose their field
@@ -332,7 +364,8 @@ Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& l
   const bool filter_lang = ctx.langs.size() > 1;
   std::vector<Xapian::Query> rest;
   for (std::size_t i = 0; i < langs.size(); ++i) {
-    Xapian::Query q = LanguageQuery(plan, langs[i], filter_lang, ctx, *out);
+    std::vector<QueryPart> parts;
+    Xapian::Query q = LanguageQuery(plan, langs[i], filter_lang, ctx, *out, plan.explain ? &parts : nullptr);
     if (q.empty()) continue;
     if (opt.max_query_terms > 0) {
       const std::size_t wildcard_terms = static_cast<std::size_t>(std::max(1, opt.max_wildcard_expansion));
@@ -345,8 +378,10 @@ Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& l
     }
     if (i == 0 || explicit_langs) {
       *main = main->empty() ? q : Xapian::Query(Xapian::Query::OP_OR, *main, q);
+      JoinParts(std::move(parts), &out->parts);
     } else {
       rest.push_back(q);
+      JoinParts(std::move(parts), &out->fallback_parts);
     }
   }
   if (!rest.empty()) *fallback = Xapian::Query(Xapian::Query::OP_OR, rest.begin(), rest.end());
@@ -375,7 +410,8 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   }
   ParsedQuery out;
   Filters filters;
-  const QueryPlan plan = PlanText(request, ctx, &filters, &out);
+  QueryPlan plan = PlanText(request, ctx, &filters, &out);
+  plan.explain = request.explain;
   for (const auto& [field, values] : request.filters) {
     if (!IsFilterField(field)) return Status::InvalidArgument("unknown filter field '" + field + "'");
     for (const std::string& v : values) {

@@ -22,6 +22,14 @@ namespace kb::internal {
 // Fields that become boolean filter terms.
 bool IsFilterField(std::string_view field);
 
+// One named part of a query's weight (SearchRequest::explain): the subquery as it sits in the query, with the
+// filters that decide whether it adds (the language, the text a boost reorders), so that a document's weight
+// for the whole query is the sum of its weights for the parts.
+struct QueryPart {
+  std::string name;  // ScorePart::part: text, title, alias, phrase, identifier, exact
+  Xapian::Query query;
+};
+
 struct ParsedQuery {
   Xapian::Query query;                      // what to run: text (with boosts) filtered by the filters
   // The same text in the index's other languages, run only when `query` matches nothing: an English reader
@@ -39,6 +47,9 @@ struct ParsedQuery {
   bool operators = false;                   // typed with operators or quotes (a zero-result retry reads it as text)
   int words = 0;                            // words in free_text
   bool long_query = false;                  // reduced to its most informative terms
+  // With SearchRequest::explain: the parts of `query` and of `fallback` (their field filters weigh nothing).
+  std::vector<QueryPart> parts;
+  std::vector<QueryPart> fallback_parts;
 };
 
 struct QueryContext {

@@ -13,6 +13,7 @@
 
 #include "query_builder.h"
 #include "query_text.h"
+#include "search_explain.h"
 #include "searcher_rep.h"
 #include "stopwords.h"
 #include "stored.h"
@@ -44,6 +45,7 @@ struct SearchRun {
   Xapian::MSet facet_mset;  // the match the facet spies counted
   bool other_languages = false;
   QueryWords words;  // the words of the query that ran, for snippets and section scores
+  Xapian::Query feedback;  // with explain: what pseudo-relevance feedback added to the query that ran
 };
 
 }  // namespace internal
@@ -105,7 +107,9 @@ struct FeedbackTerms : Xapian::ExpandDecider {
 // Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
 // terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
 // natural-language query names its topic in many words; the best first matches name it in the corpus's own.
-Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r) {
+// `added` (explain): receives the expansion as it weighs in the result.
+Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r,
+                           Xapian::Query* added) {
   Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
   if (top.empty()) return query;
   Xapian::RSet rset;
@@ -115,6 +119,7 @@ Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query,
   if (eset.empty()) return query;
   Xapian::Query expansion(Xapian::Query::OP_OR, eset.begin(), eset.end());
   expansion = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, r.feedback_weight);
+  if (added) *added = Xapian::Query(Xapian::Query::OP_FILTER, expansion, query);
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, expansion);
 }
 
@@ -255,7 +260,8 @@ void Searcher::Rep::Match(SearchRun& run) {
   enquire.set_weighting_scheme(*run.weight);
   const bool feedback = run.by_relevance && run.parsed.long_query && !run.parsed.message && r.feedback_docs > 0 &&
                         r.feedback_terms > 0 && r.feedback_weight > 0;
-  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, r));
+  Xapian::Query* feedback_part = request.explain ? &run.feedback : nullptr;
+  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, r, feedback_part));
   // A query of filters alone weighs every match 0, and Xapian orders ties by docid, which differs between one
   // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
   // unlike a KeyMaker).
@@ -284,7 +290,8 @@ void Searcher::Rep::Match(SearchRun& run) {
       Xapian::Enquire first_pass(db);
       first_pass.set_weighting_scheme(*run.weight);
       first_pass.set_query(fallback);
-      fallback = WithFeedback(first_pass, fallback, r);
+      run.feedback = Xapian::Query();
+      fallback = WithFeedback(first_pass, fallback, r, feedback_part);
     }
     enquire.set_query(fallback);
     run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);
@@ -328,25 +335,33 @@ std::vector<RankedHit> Searcher::Rep::Rerank(const SearchRun& run) {
 }
 
 // What multiplies one document's score: freshness, popularity, its front matter boost, answers after
-// articles, and (when on) the share of the matches its best section holds.
-double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document& doc) const {
+// articles, and (when on) the share of the matches its best section holds. `parts` (explain): receives each
+// factor other than 1, in the order applied.
+double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document& doc,
+                                   std::vector<ScorePart>* parts) const {
   const RankingOptions& r = options.ranking;
   double factor = 1;
+  auto apply = [&](const char* name, double f) {
+    factor *= f;
+    if (parts && f != 1.0) parts->push_back({name, 0, f});
+  };
   const std::string stale_after = doc.get_value(internal::kSlotStaleAfter);
-  if (!stale_after.empty()) factor *= stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor;
+  if (!stale_after.empty()) {
+    apply("freshness", stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor);
+  }
   if (run.popular) {
     auto found = popularity->find(doc.get_value(internal::kSlotId));
-    if (found != popularity->end() && found->second > 0) factor *= 1 + r.popularity_boost * std::log1p(found->second);
+    if (found != popularity->end() && found->second > 0) apply("popularity", 1 + r.popularity_boost * std::log1p(found->second));
   }
   if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
-    factor *= std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0);
+    apply("boost", std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0));
   }
-  if (run.answers_after && doc.get_value(internal::kSlotKind) == "answer") factor *= r.answer_factor;
+  if (run.answers_after && doc.get_value(internal::kSlotKind) == "answer") apply("answers_after", r.answer_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
     StoredItem stored = internal::DecodeStoredItem(doc, run.today);
     const double share = internal::SectionFocus(stored.item, run.words, internal::MakeStemmer(stored.item.lang));
-    factor *= 1 - r.section_weight + r.section_weight * share;
+    apply("focus", 1 - r.section_weight + r.section_weight * share);
   }
   return factor;
 }
@@ -355,27 +370,57 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document&
 // matches.
 void Searcher::Rep::Page(const SearchRun& run, const std::vector<RankedHit>& ranked, SearchResponse* out) {
   const SearchRequest& request = run.request;
+  std::vector<int> from;  // each hit's place in `ranked`, -1 for a pinned item outside it
   if (!run.curated.empty()) {
     std::vector<RankedDoc> order;
     for (const RankedHit& x : ranked) order.push_back({*x.it, x.score, x.exact});
-    AddCuratedHits(request, run.curated, order, run.words, run.today, out);
-    return;
+    AddCuratedHits(request, run.curated, order, run.words, run.today, out, &from);
+  } else {
+    const std::size_t begin = run.whole_window ? static_cast<std::size_t>(run.first) : 0;
+    for (std::size_t i = begin; i < ranked.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
+      SearchHit hit;
+      hit.score = ranked[i].score;
+      hit.exact = ranked[i].exact;
+      hit.rank = run.first + static_cast<int>(out->hits.size()) + 1;
+      Finish(ranked[i].it.get_document(), run.words, run.today, request.snippets, &hit);
+      out->hits.push_back(std::move(hit));
+      from.push_back(static_cast<int>(i));
+    }
   }
-  const std::size_t begin = run.whole_window ? static_cast<std::size_t>(run.first) : 0;
-  for (std::size_t i = begin; i < ranked.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
-    SearchHit hit;
-    hit.score = ranked[i].score;
-    hit.exact = ranked[i].exact;
-    hit.rank = run.first + static_cast<int>(out->hits.size()) + 1;
-    Finish(ranked[i].it.get_document(), run.words, run.today, request.snippets, &hit);
-    out->hits.push_back(std::move(hit));
+  if (request.explain) Explain(run, ranked, from, out);
+}
+
+// The parts of each hit's score: what each part of the query that ran weighs for it (one match per part over
+// the page's items), then what each rerank factor changed.
+void Searcher::Rep::Explain(const SearchRun& run, const std::vector<RankedHit>& ranked, const std::vector<int>& from,
+                            SearchResponse* out) {
+  std::vector<internal::QueryPart> parts = run.other_languages ? run.parsed.fallback_parts : run.parsed.parts;
+  if (!run.feedback.empty()) parts.push_back({"feedback", run.feedback});
+  std::vector<internal::ExplainDoc> docs;
+  for (std::size_t k = 0; k < out->hits.size(); ++k) {
+    if (from[k] >= 0) docs.push_back({*ranked[static_cast<std::size_t>(from[k])].it, out->hits[k].id});
+  }
+  const std::vector<std::vector<double>> weights = internal::PartWeights(db, parts, *run.weight, docs);
+  std::size_t d = 0;
+  for (std::size_t k = 0; k < out->hits.size(); ++k) {
+    SearchHit& hit = out->hits[k];
+    if (from[k] >= 0) {
+      const RankedHit& x = ranked[static_cast<std::size_t>(from[k])];
+      std::vector<ScorePart> factors;
+      if (run.rerank) RerankFactor(run, x.it.get_document(), &factors);
+      std::vector<double> own;
+      for (const std::vector<double>& w : weights) own.push_back(w[d]);
+      hit.explain = internal::ScoreParts(parts, own, x.it.get_weight(), factors);
+      ++d;
+    }
+    if (hit.pinned) hit.explain.push_back({"pin", 0, 0});
   }
 }
 
 // Pins and hides of the matching curation rules, applied to the whole ranked window before paging.
 void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
                                    const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
-                                   const std::string& today, SearchResponse* out) {
+                                   const std::string& today, SearchResponse* out, std::vector<int>* from) {
   std::vector<Xapian::docid> ids;
   for (const internal::RankedDoc& r : ranked) ids.push_back(r.docid);
   int removed = 0, added = 0;
@@ -390,6 +435,7 @@ void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationM
     }
     hit.pinned = slots[i].pinned;
     hit.pin_note = slots[i].note;
+    from->push_back(slots[i].ranked);
     hit.rank = static_cast<int>(first + out->hits.size()) + 1;
     Finish(db.get_document(slots[i].docid), words, today, request.snippets, &hit);
     out->hits.push_back(std::move(hit));

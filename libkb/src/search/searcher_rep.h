@@ -71,11 +71,16 @@ struct Searcher::Rep {
   // The steps of DoSearch, in order.
   void Match(internal::SearchRun& run);
   std::vector<internal::RankedHit> Rerank(const internal::SearchRun& run);
-  double RerankFactor(const internal::SearchRun& run, const Xapian::Document& doc) const;
+  double RerankFactor(const internal::SearchRun& run, const Xapian::Document& doc,
+                      std::vector<ScorePart>* parts = nullptr) const;
   void Page(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked, SearchResponse* out);
+  // `from`: receives each added hit's index in `ranked` (-1 for a pinned item outside it).
   void AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
                       const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
-                      const std::string& today, SearchResponse* out);
+                      const std::string& today, SearchResponse* out, std::vector<int>* from);
+  // With SearchRequest::explain: the parts of each page hit's score; `from` as AddCuratedHits gives it.
+  void Explain(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked,
+               const std::vector<int>& from, SearchResponse* out);
   void Finish(const Xapian::Document& doc, const internal::QueryWords& words, const std::string& today,
               bool snippets, SearchHit* hit);
 };
