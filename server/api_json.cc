@@ -79,6 +79,16 @@ json HitJson(const SearchHit& hit) {
   };
 }
 
+json ExplainJson(const SearchHit& hit) {
+  json parts = json::array();
+  for (const ScorePart& p : hit.explain) {
+    json part = {{"part", p.part}, {"value", p.value}};
+    if (p.factor != 0) part["factor"] = p.factor;
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
 json SearchJson(const SearchResponse& res) {
   json results = json::array();
   for (const SearchHit& h : res.hits) results.push_back(HitJson(h));

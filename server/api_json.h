@@ -15,6 +15,8 @@ namespace kb::server {
 
 // One search result: {"id","title","kind","section":{"title","anchor"},"snippet","owner","tier",...}.
 nlohmann::json HitJson(const SearchHit& hit);
+// With explain=1: the parts of the hit's score, [{"part","value"} (+"factor" for a multiplying part)].
+nlohmann::json ExplainJson(const SearchHit& hit);
 // The /api/search response.
 nlohmann::json SearchJson(const SearchResponse& res);
 // The /api/items/{id} response: metadata, sections, the body as safe HTML and, for scripted answers,

@@ -173,6 +173,7 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   if (!IntParam(req, res, "page", 1, 1, 10000, &sr.page)) return;
   if (!IntParam(req, res, "size", 10, 1, kMaxPageSize, &sr.size)) return;
   if (!BoolParam(req, res, "partial", &sr.partial)) return;
+  if (!BoolParam(req, res, "explain", &sr.explain)) return;
   if (req.has_param("sort")) sr.sort = req.get_param_value("sort");
   if (sr.sort != "relevance" && sr.sort != "verified" && sr.sort != "title") {
     return SendError(res, 400, "invalid_argument", "sort must be relevance, verified or title");
@@ -209,6 +210,9 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   if (!r.ok()) return SendStatus(s, res, r.status());
   if (s.usage) s.usage->RecordSearch(req, sr, *r, RecordedUser(s, req));
   json out = SearchJson(*r);
+  if (sr.explain) {
+    for (std::size_t i = 0; i < r->hits.size(); ++i) out["results"][i]["explain"] = ExplainJson(r->hits[i]);
+  }
   AddEscalations(s, &out["results"]);
   SendJson(res, out);
 }
