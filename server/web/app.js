@@ -16,6 +16,8 @@ const state = {
   item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null, pending: Promise.resolve(),
   maxQueryBytes: 1024,
 };
+// Editors open the page with ?explain=1 to see under each result the parts its score is made of.
+const EXPLAIN = new URLSearchParams(location.search).get('explain') === '1';
 const utf8 = new TextEncoder();
 const byteLength = (text) => utf8.encode(text).length;
 
@@ -224,6 +226,7 @@ function search(partial) {
   const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE), log: 'false',
     ui_lang: readerLanguage() });
   if (partial && state.q && !/\s$/.test(state.q)) p.set('partial', 'true');
+  if (EXPLAIN) p.set('explain', '1');
   filterQuery(p);
   const key = p.toString();
   if (key === state.searchKey) return state.pending;
@@ -351,11 +354,34 @@ function resultItem(hit, i) {
   li.append(badges(hit));
   if (hit.snippet) li.append(el('p', { class: 'snippet' }, snippetNodes(hit.snippet)));
   if (hit.tags && hit.tags.length) li.append(el('p', { class: 'tags', text: hit.tags.map((t) => '#' + t).join(' ') }));
+  if (hit.explain) li.append(explainNode(hit, i));
   li.addEventListener('click', (e) => {
-    if (e.target.closest('a')) return;
+    if (e.target.closest('a, details')) return;
     openResult(i);
   });
   return li;
+}
+
+const SCORE_PARTS = {
+  text: 'Words of the query (any field)', title: 'Words in the title', alias: 'Words in an alias',
+  phrase: 'Words close together', identifier: 'Quoted identifier', exact: 'Exact error code or id',
+  feedback: 'Related words (long query)', match: 'Text match', freshness: 'Freshness', popularity: 'Popularity',
+  boost: 'Front matter boost', answers_after: 'Scripted answer after articles', focus: 'Best section’s share',
+  pin: 'Pinned by a curation rule',
+};
+
+// ?explain=1: the parts of the result's score (they add up to it), folded under a small disclosure.
+function explainNode(hit, i) {
+  const num = (v, sign) => (sign && v >= 0 ? '+' : '') + v.toFixed(3);
+  const rows = hit.explain.map((p) => el('tr', {},
+    el('th', { scope: 'row', text: SCORE_PARTS[p.part] || p.part }),
+    el('td', { class: 'num', text: num(p.value, true) }),
+    el('td', { class: 'num factor', text: p.factor ? '×' + p.factor.toFixed(2) : '' })));
+  const total = el('tr', { class: 'total' }, el('th', { scope: 'row', text: 'Score' }),
+    el('td', { class: 'num', text: num(hit.score, false) }), el('td'));
+  return el('details', { class: 'explain', id: 'explain-' + i },
+    el('summary', { text: `Why #${hit.rank} · score ${num(hit.score, false)}` }),
+    el('table', {}, el('tbody', {}, ...rows, total)));
 }
 
 // Marks result i as the chosen one (aria-current) and, with `focus`, moves the keyboard focus to its link; the
@@ -727,6 +753,7 @@ function settle() {
   state.loggedKey = logKey();
   const p = new URLSearchParams({ q: state.q, page: String(state.page), size: String(PAGE_SIZE),
     ui_lang: readerLanguage() });
+  if (EXPLAIN) p.set('explain', '1');
   filterQuery(p);
   const seq = state.seq;
   return api('/api/search?' + p).then((res) => {
