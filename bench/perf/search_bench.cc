@@ -1,5 +1,5 @@
-// Search benchmarks: every query shape through libkb (snippets and facets off / snippets on / both on, and
-// the suggest call) and through plain Xapian on the same database (the floor, plain_xapian.h).
+// Search benchmarks: every query shape through libkb (snippets and facets off / snippets on / both on, snippets
+// with explain, and the suggest call) and through plain Xapian on the same database (the floor, plain_xapian.h).
 //
 // Each row runs the shape's queries in passes (--samples queries in all, fewer if the row would take longer than
 // --row-seconds) after one untimed warm-up pass; each query is timed on its own, on the wall clock and on the
@@ -102,12 +102,13 @@ Shared& Resources() {
   return shared;
 }
 
-Runner KbRunner(bool snippets, bool facets) {
-  return [snippets, facets](const Query& q) -> std::size_t {
+Runner KbRunner(bool snippets, bool facets, bool explain = false) {
+  return [snippets, facets, explain](const Query& q) -> std::size_t {
     SearchRequest req;
     req.query = q.text;
     req.partial = q.partial;
     req.snippets = snippets;
+    req.explain = explain;
     if (facets) req.facets = {"tag", "owner", "kind", "tier", "product", "lang"};  // kb-server's default
     Result<SearchResponse> res = Resources().searcher->Search(req);
     if (!res.ok()) throw std::runtime_error(res.status().message());
@@ -153,6 +154,8 @@ bool RegisterSearchBenchmarks(const Config& config) {
   const std::vector<std::pair<std::string, Runner>> variants = {
       {"kb:none", KbRunner(false, false)},
       {"kb:snippets", KbRunner(true, false)},
+      // What SearchRequest::explain costs when on; kb:snippets is the same search with it off.
+      {"kb:snippets+explain", KbRunner(true, false, true)},
       {"kb:snippets+facets", KbRunner(true, true)},
       {"xapian:data", PlainRunner(false)},
       {"xapian:snippets", PlainRunner(true)},
