@@ -366,9 +366,14 @@ void get_metrics(ServerState& s, const httplib::Request&, httplib::Response& res
   if (searcher.ok()) gauges.documents = static_cast<double>((*searcher)->DocCount());
   gauges.ready = searcher.ok() && !s.draining.load();
   gauges.age_seconds = s.index.AgeSeconds();
+  const LiveSearcherCounters counters = s.index.Counters();
+  gauges.reloads = counters.reloads;
+  gauges.reload_errors = counters.reload_errors;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(s.metrics.Render(gauges) + (s.usage ? s.usage->MetricsText() : ""),
-                  "text/plain; version=0.0.4; charset=utf-8");
+  UsageGauges usage;
+  const bool usage_on = s.usage != nullptr && s.usage->log() != nullptr;
+  if (usage_on) usage = {s.usage->log()->Counters(), s.usage->log()->Health().ok()};
+  res.set_content(s.metrics.Render(gauges, usage_on ? &usage : nullptr), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 void get_openapi(ServerState&, const httplib::Request&, httplib::Response& res) {

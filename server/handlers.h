@@ -1,6 +1,6 @@
 // kb-server route handlers: one function per route, named verb_action, each a thin map from HTTP to libkb.
 //
-// Handlers parse and validate parameters, call the worker thread's Searcher (through LiveIndex) and write
+// Handlers parse and validate parameters, call the worker thread's Searcher (through kb::LiveSearcher) and write
 // JSON. Errors are {"error":{"code","message"}} with the status from HttpStatus(), the one place a
 // kb::StatusCode becomes an HTTP status.
 //
@@ -17,10 +17,10 @@
 
 #include "config.h"
 #include "identity.h"
+#include "kb/live_searcher.h"
 #include "kb/redact.h"
 #include "kb/searcher.h"
 #include "kb/status.h"
-#include "live_index.h"
 #include "log.h"
 #include "metrics.h"
 #include "web_files.h"
@@ -32,7 +32,7 @@ class InsightsCache;
 
 struct ServerState {
   const Config& config;
-  LiveIndex& index;
+  LiveSearcher& index;
   Metrics& metrics;
   const WebFiles& web;
   LogSink& log;          // server messages (stderr)

@@ -11,7 +11,6 @@
 #include "config.h"
 #include "handlers.h"
 #include "identity.h"
-#include "live_index.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
@@ -60,8 +59,9 @@ int main(int argc, char** argv) {
   if (!web.ok()) return Fail(web.status().message(), 2);
 
   kb::server::Metrics metrics;
-  kb::server::LiveIndex index(config.dbs, config.searcher, std::chrono::milliseconds(config.reload_interval_ms), &metrics,
-                              [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
+  kb::LiveSearcher index(config.dbs, config.searcher,
+                         {.check_interval = std::chrono::milliseconds(config.reload_interval_ms),
+                          .log = [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); }});
   // Open once up front so that a wrong --db, or an index of another schema version, fails at start with
   // libkb's message (which names the kb-index command that fixes it), not at the first request.
   kb::Result<kb::Searcher*> first = index.Acquire();

@@ -42,7 +42,7 @@ std::uint64_t Metrics::Feedback(const std::string& kind) {
   return ++feedback_[kind];
 }
 
-std::string Metrics::Render(const IndexGauges& index) const {
+std::string Metrics::Render(const IndexGauges& index, const UsageGauges* usage) const {
   std::ostringstream out;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -74,9 +74,9 @@ std::string Metrics::Render(const IndexGauges& index) const {
   Header(out, "kb_index_ready", "gauge", "1 when the index is open and the server is not shutting down.");
   out << "kb_index_ready " << (index.ready ? 1 : 0) << '\n';
   Header(out, "kb_index_reloads_total", "counter", "Times a worker moved to a newer index revision.");
-  out << "kb_index_reloads_total " << reloads_.load(std::memory_order_relaxed) << '\n';
+  out << "kb_index_reloads_total " << index.reloads << '\n';
   Header(out, "kb_index_reload_errors_total", "counter", "Failed reopen attempts (the old revision kept serving).");
-  out << "kb_index_reload_errors_total " << reload_errors_.load(std::memory_order_relaxed) << '\n';
+  out << "kb_index_reload_errors_total " << index.reload_errors << '\n';
   Header(out, "kb_http_connections_rejected_total", "counter",
          "Connections answered 503 at once: all workers busy and --max-queue requests waiting.");
   out << "kb_http_connections_rejected_total " << rejected_.load(std::memory_order_relaxed) << '\n';
@@ -85,6 +85,19 @@ std::string Metrics::Render(const IndexGauges& index) const {
   out << "kb_http_connections_cut_total " << cut_.load(std::memory_order_relaxed) << '\n';
   Header(out, "kb_process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch.");
   out << "kb_process_start_time_seconds " << Num(start_time_) << '\n';
+  if (usage == nullptr) return out.str();
+  const auto line = [&out](const char* name, const char* type, const char* help, std::uint64_t value) {
+    Header(out, name, type, help);
+    out << name << ' ' << value << '\n';
+  };
+  line("kb_usage_events_recorded_total", "counter", "Usage events (searches, opens, copies, reports) stored.",
+       usage->counters.recorded);
+  line("kb_usage_events_dropped_total", "counter",
+       "Usage events lost: queue full, usage log unavailable or a failed write.", usage->counters.dropped);
+  line("kb_usage_log_write_errors_total", "counter", "Failed opens and writes of the usage log.",
+       usage->counters.write_errors);
+  line("kb_usage_log_queue", "gauge", "Usage events waiting to be written.", usage->counters.queued);
+  line("kb_usage_log_up", "gauge", "1 while the usage log can be written.", usage->up ? 1 : 0);
   return out.str();
 }
 

@@ -114,22 +114,4 @@ void UsageTracker::RecordSearch(const httplib::Request& req, const SearchRequest
   log_->RecordSearch(std::move(event));
 }
 
-std::string UsageTracker::MetricsText() const {
-  if (!log_) return "";
-  const UsageLogCounters c = log_->Counters();
-  std::string out;
-  const auto line = [&out](const char* name, const char* type, const char* help, std::uint64_t value) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " +
-           std::to_string(value) + "\n";
-  };
-  line("kb_usage_events_recorded_total", "counter", "Usage events (searches, opens, copies, reports) stored.",
-       c.recorded);
-  line("kb_usage_events_dropped_total", "counter",
-       "Usage events lost: queue full, usage log unavailable or a failed write.", c.dropped);
-  line("kb_usage_log_write_errors_total", "counter", "Failed opens and writes of the usage log.", c.write_errors);
-  line("kb_usage_log_queue", "gauge", "Usage events waiting to be written.", c.queued);
-  line("kb_usage_log_up", "gauge", "1 while the usage log can be written.", log_->Health().ok() ? 1 : 0);
-  return out;
-}
-
 }  // namespace kb::server

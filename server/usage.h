@@ -1,5 +1,5 @@
-// kb-server's side of the usage log (kb/usage_log.h): which file, recording searches and events, the
-// popularity map for the ranking boost, and the usage lines of /metrics.
+// kb-server's side of the usage log (kb/usage_log.h): which file, recording searches and events, and the
+// popularity map for the ranking boost.
 //
 // The log is on by default: kb-usage.sqlite in the directory that holds the first local database
 // (--usage-log PATH elsewhere, --usage-log off to disable; remote-only setups need a PATH). A log that cannot
@@ -45,8 +45,6 @@ class UsageTracker {
                     std::string user);
   // Hands the worker's Searcher the current popularity map (a no-op unless --popularity-boost > 0).
   void ApplyPopularity(Searcher& searcher) const;
-  // The usage lines for /metrics (Prometheus text); "" when the log is off.
-  std::string MetricsText() const;
 
   // The caller-supplied user id: the X-KB-User header, at most 64 printable ASCII bytes ("" otherwise).
   static std::string UserOf(const httplib::Request& req);

@@ -25,7 +25,6 @@
 #include "fuzz_util.h"
 #include "handlers.h"
 #include "kb/kb.h"
-#include "live_index.h"
 #include "log.h"
 #include "metrics.h"
 #include "usage.h"
@@ -72,7 +71,7 @@ struct World {
   std::string dir;
   kb::server::Config config;
   kb::server::Metrics metrics;
-  std::unique_ptr<kb::server::LiveIndex> index;
+  std::unique_ptr<kb::LiveSearcher> index;
   std::unique_ptr<kb::server::WebFiles> web;
   std::unique_ptr<kb::server::LogSink> log;
   std::unique_ptr<kb::server::LogSink> access_log;
@@ -103,9 +102,8 @@ void Setup() {
   w.config.dbs = {db};
   w.config.threads = 1;
   w.config.usage_log = w.dir + "/usage.sqlite";
-  w.index = std::make_unique<kb::server::LiveIndex>(w.config.dbs, kb::SearcherOptions{},
-                                                    std::chrono::milliseconds(200), &w.metrics,
-                                                    [](const std::string&, const std::string&) {});
+  w.index = std::make_unique<kb::LiveSearcher>(w.config.dbs, kb::SearcherOptions{},
+                                               kb::LiveSearcherOptions{.check_interval = std::chrono::milliseconds(200)});
   auto web = kb::server::WebFiles::Load(KB_FUZZ_WEB_ROOT);
   if (!web.ok()) kb::fuzz::SetupFailed("web files", web.status());
   w.web = std::move(*web);

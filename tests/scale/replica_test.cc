@@ -1,5 +1,5 @@
 // Replication on loopback: the indexer's database is published by xapian-replicate-server, a search host's
-// copy is kept by xapian-replicate, and kb-server's LiveIndex follows the copy while it changes: an update
+// copy is kept by xapian-replicate, and kb::LiveSearcher (kb-server's) follows the copy while it changes: an update
 // on the master is searchable on the replica within a few seconds, and no search fails meanwhile.
 #include <gtest/gtest.h>
 
@@ -13,7 +13,6 @@
 
 #include "../libkb/test_util.h"
 #include "kb/kb.h"
-#include "live_index.h"
 #include "loopback.h"
 
 namespace kb {
@@ -54,14 +53,14 @@ class ReplicaTest : public ::testing::Test {
   const std::string replica_ = dir_.Sub("replica/kb");
 };
 
-int Total(server::LiveIndex& index, const std::string& query) {
+int Total(LiveSearcher& index, const std::string& query) {
   Result<Searcher*> s = index.Acquire();
   if (!s.ok()) return -1;
   Result<SearchResponse> r = (*s)->Search({.query = query, .today = "2026-11-23"});
   return r.ok() ? r->total : -1;
 }
 
-TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
+TEST_F(ReplicaTest, LiveSearcherFollowsAReplicaWithoutAFailedSearch) {
   const int port = testing::FreePort();
   Child server({kReplicateServer, dir_.Sub("master"), "-I", "127.0.0.1", "-p", std::to_string(port)},
                testing::XapianProcessOptions(dir_.Sub("replicate-server.log")));
@@ -83,11 +82,13 @@ TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
 
   std::vector<std::string> logged;
   std::mutex log_mu;
-  server::LiveIndex index({replica_}, {}, std::chrono::milliseconds(100), nullptr,
-                          [&](const std::string& level, const std::string& msg) {
-                            std::lock_guard<std::mutex> lock(log_mu);
-                            logged.push_back(level + ": " + msg);
-                          });
+  const SearcherOptions options;
+  LiveSearcher index({replica_}, options,
+                     {.check_interval = std::chrono::milliseconds(100),
+                      .log = [&](const std::string& level, const std::string& msg) {
+                        std::lock_guard<std::mutex> lock(log_mu);
+                        logged.push_back(level + ": " + msg);
+                      }});
   ASSERT_EQ(Total(index, "zebrafish"), 0);
 
   // A worker searching all along, as kb-server's threads do: not one of its searches may fail.
@@ -125,7 +126,7 @@ TEST_F(ReplicaTest, LiveIndexFollowsAReplicaWithoutAFailedSearch) {
   EXPECT_GT(searches.load(), 10);
   std::ifstream replicate_log(dir_.Sub("replicate.log"));
   const std::string text((std::istreambuf_iterator<char>(replicate_log)), std::istreambuf_iterator<char>());
-  for (const std::string& line : logged) ADD_FAILURE() << "LiveIndex logged: " << line << "\nreplicate.log:\n" << text;
+  for (const std::string& line : logged) ADD_FAILURE() << "LiveSearcher logged: " << line << "\nreplicate.log:\n" << text;
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "kb/indexer.h"
 #include "kb/insights.h"
 #include "kb/item.h"
+#include "kb/live_searcher.h"
 #include "kb/options.h"
 #include "kb/owners.h"
 #include "kb/redact.h"
