@@ -1,55 +1,11 @@
 #include "api_json.h"
 
-#include <algorithm>
-#include <cctype>
-#include <vector>
-
 #include "kb/answer.h"
 #include "kb/item.h"
 
 namespace kb::server {
-namespace {
 
 using nlohmann::json;
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> out;
-  while (!text.empty()) {
-    std::size_t nl = text.find('\n');
-    out.push_back(text.substr(0, nl));
-    if (nl == std::string_view::npos) break;
-    text.remove_prefix(nl + 1);
-  }
-  return out;
-}
-
-bool Blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
-
-// A setext underline (=== or ---) that belongs to the heading line above it.
-bool Underline(std::string_view line) {
-  std::size_t b = line.find_first_not_of(' ');
-  if (b == std::string_view::npos || (line[b] != '=' && line[b] != '-')) return false;
-  std::size_t e = line.find_last_not_of(" \r");
-  return line.substr(b, e - b + 1).find_first_not_of(line[b]) == std::string_view::npos;
-}
-
-std::string Join(const std::vector<std::string_view>& lines, std::size_t begin, std::size_t end) {
-  while (begin < end && Blank(lines[begin])) ++begin;
-  while (end > begin && Blank(lines[end - 1])) --end;
-  std::string out;
-  for (std::size_t i = begin; i < end; ++i) {
-    out.append(lines[i]);
-    if (i + 1 < end) out += '\n';
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
@@ -120,32 +76,6 @@ json SearchJson(const SearchResponse& res) {
       {"failed_shards", res.failed_shards},
       {"took_ms", res.elapsed_ms},
   };
-}
-
-std::string AnswerText(const Item& item) {
-  const std::vector<std::string_view> lines = Lines(item.body);
-  const auto index_of = [&](const Section& s) {
-    long i = static_cast<long>(s.line) - item.body_line;
-    return static_cast<std::size_t>(std::clamp<long>(i, 0, static_cast<long>(lines.size())));
-  };
-  for (std::size_t k = 0; k < item.sections.size(); ++k) {
-    const Section& s = item.sections[k];
-    if (s.level == 0 || Lower(s.title) != "answer") continue;
-    std::size_t begin = std::min(index_of(s) + 1, lines.size());
-    if (begin < lines.size() && Underline(lines[begin])) ++begin;
-    std::size_t end = lines.size();
-    for (std::size_t n = k + 1; n < item.sections.size(); ++n) {
-      if (item.sections[n].level > 0 && item.sections[n].level <= s.level) {
-        end = std::max(begin, index_of(item.sections[n]));
-        break;
-      }
-    }
-    return Join(lines, begin, end);
-  }
-  std::size_t begin = 0;
-  while (begin < lines.size() && Blank(lines[begin])) ++begin;
-  if (begin < lines.size() && lines[begin].rfind("# ", 0) == 0) ++begin;
-  return Join(lines, begin, lines.size());
 }
 
 json ItemJson(const StoredItem& stored) {

@@ -23,11 +23,6 @@ nlohmann::json SearchJson(const SearchResponse& res);
 // the text to send with its placeholders.
 nlohmann::json ItemJson(const StoredItem& stored);
 
-// The part of a scripted answer that goes to the customer: the Markdown under a heading named "Answer"
-// (any level, up to the next heading of the same or a higher level); without one, the body minus a
-// leading `# Title`.
-std::string AnswerText(const Item& item);
-
 // Serialises for a response body; invalid UTF-8 is replaced rather than thrown on.
 std::string Dump(const nlohmann::json& j);
 

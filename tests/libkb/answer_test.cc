@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "kb/item.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -104,6 +106,33 @@ TEST(PlaceholderScanTest, HostileInputIsLinear) {
   EXPECT_TRUE(ListPlaceholders(text).empty());
   EXPECT_EQ(RenderAnswer(text + "{{x}}", {{"x", "1"}}).text, text + "1");
   EXPECT_EQ(FindPlaceholderProblems(std::string(200000, '{')).size(), 100000u);  // "{{" pairs, not overlaps
+}
+
+// AnswerText: the section under "Answer" as the parser found it, or the body without its title.
+Item Parsed(const std::string& markdown) {
+  Result<Item> item = ParseItem("answers/a.md", "---\ntitle: A\nkind: answer\n---\n" + markdown);
+  EXPECT_TRUE(item.ok()) << item.status().ToString();
+  return item.ok() ? *item : Item{};
+}
+
+TEST(AnswerTextTest, TheSectionUnderAnswerUpToTheNextHeadingOfItsLevel) {
+  const Item item = Parsed(
+      "# Refund status\n\nWhen to send it.\n\n## Answer\n\nHi {{name}},\n\n### Details\nFive days.\n\n"
+      "## Notes\nInternal only.\n");
+  EXPECT_EQ(AnswerText(item), "Hi {{name}},\n\n### Details\nFive days.");
+}
+
+TEST(AnswerTextTest, SetextHeadingAnyCaseAndToTheEnd) {
+  const Item item = Parsed("Intro.\n\nANSWER\n------\n\nThanks for waiting.\n\n");
+  EXPECT_EQ(AnswerText(item), "Thanks for waiting.");
+}
+
+TEST(AnswerTextTest, WithoutAnAnswerHeadingTheBodyWithoutItsTitle) {
+  EXPECT_EQ(AnswerText(Parsed("\n# Refund status\n\nHi {{name}}, it is on its way.\n")),
+            "Hi {{name}}, it is on its way.");
+  EXPECT_EQ(AnswerText(Parsed("Hi there.\n## Answers to questions\nNot this one.\n")),
+            "Hi there.\n## Answers to questions\nNot this one.");
+  EXPECT_EQ(AnswerText(Item{}), "");
 }
 
 }  // namespace

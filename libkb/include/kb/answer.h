@@ -1,5 +1,6 @@
 // Scripted answers: text an engineer sends to a customer, with placeholders such as {{customer_name}}.
 //
+// An answer item's text to send is AnswerText(item): the section under a heading "Answer", else its body.
 // A placeholder is `{{ name }}` where name is [A-Za-z_][A-Za-z0-9_.]* (spaces inside the braces allowed).
 // Rendering never leaves a placeholder silently blank: missing values are listed and left in the text.
 //
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kb/item.h"
 #include "kb/status.h"
 
 namespace kb {
@@ -35,6 +37,11 @@ struct RenderedAnswer {
 };
 
 RenderedAnswer RenderAnswer(std::string_view text, const std::map<std::string, std::string>& values);
+
+// The part of a scripted answer that goes to the customer: the Markdown under a heading named "Answer" (any
+// level, any case, up to the next heading of the same or a higher level); without one, the body minus a
+// leading `# Title`. Blank lines around it are trimmed.
+std::string AnswerText(const Item& item);
 
 }  // namespace kb
 
