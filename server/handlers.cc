@@ -23,7 +23,6 @@ using nlohmann::json;
 
 constexpr const char* kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code"};
 constexpr const char* kFacetFields[] = {"tag", "owner", "kind", "tier", "product", "lang"};
-constexpr const char* kFeedbackKinds[] = {"no_answer", "not_helpful", "helpful", "wrong"};
 constexpr std::size_t kMaxFilterValues = 50;
 constexpr std::size_t kMaxValueBytes = 256;
 
@@ -295,39 +294,6 @@ void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Re
                  {"missing", rendered.missing},
                  {"placeholders", names},
                  {"complete", rendered.complete()}});
-}
-
-void post_feedback(ServerState& s, const httplib::Request& req, httplib::Response& res) {
-  json body;
-  std::string kind, query, item, comment;
-  if (!JsonBody(req, res, &body)) return;
-  if (!StringField(body, "kind", 32, res, &kind) || !StringField(body, "query", s.config.searcher.max_query_bytes, res, &query) ||
-      !StringField(body, "item", kMaxIdBytes, res, &item) || !StringField(body, "comment", 2000, res, &comment)) {
-    return;
-  }
-  if (kind.empty()) kind = "no_answer";
-  if (!OneOf(kind, kFeedbackKinds)) {
-    return SendError(res, 400, "invalid_argument", "kind must be no_answer, not_helpful, helpful or wrong");
-  }
-  json filters = json::object();
-  if (auto f = body.find("filters"); f != body.end() && !f->is_null()) {
-    if (!f->is_object() || f->dump().size() > 4096) {
-      return SendError(res, 400, "invalid_argument", "filters must be a small object");
-    }
-    filters = *f;
-  }
-  const std::uint64_t count = s.metrics.Feedback(kind);
-  // The web page's "lacked this answer" button posts here: keep it in the usage log for /api/insights.
-  if (s.usage && s.usage->log() && kind != "helpful") {
-    s.usage->log()->RecordFeedback({.type = kind == "no_answer" ? FeedbackType::kKbLacks : FeedbackType::kNotHelpful,
-                                    .query = query, .item_id = item, .comment = comment, .user = RecordedUser(s, req)});
-  }
-  // Until feedback has a store of its own, the log line is the record: masked like the usage log.
-  static const Redactor kBuiltIn;
-  const Redactor& redactor = s.redactor ? *s.redactor : kBuiltIn;
-  s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", redactor.Redact(query)},
-               {"filters", filters}, {"item", item}, {"comment", redactor.Redact(comment)}});
-  SendJson(res, {{"recorded", true}, {"kind", kind}, {"count", count}}, 202);
 }
 
 std::string RecordedUser(const ServerState& s, const httplib::Request& req, const std::string& claimed) {

@@ -93,10 +93,10 @@ void get_item(ServerState& s, const httplib::Request& req, httplib::Response& re
 void get_related(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // POST /api/answers/{id}/render  {"values":{"name":"value"}}
 void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Response& res);
-// POST /api/feedback  {"kind":"no_answer","query":"...","filters":{...},"item":"...","comment":"..."}
+// POST /api/feedback and POST /api/events (the older name; one handler):
+// {"kind" (or "type"): "open|copy|not_helpful|kb_lacks|no_answer|helpful|wrong", "query", "item" (or "item_id"),
+//  "position", "comment", "user", "filters"}: counted, stored in the usage log, reports logged.
 void post_feedback(ServerState& s, const httplib::Request& req, httplib::Response& res);
-// POST /api/events  {"type":"open|copy|not_helpful|kb_lacks","query","item_id","position","comment","user"}
-void post_events(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // GET /api/insights?days=&limit=&format=json|markdown: knowledge gaps from the usage log.
 void get_insights(ServerState& s, const httplib::Request& req, httplib::Response& res);
 // POST /api/insights/reviewed {"key", "reviewed"}

@@ -64,7 +64,7 @@ std::string Metrics::Render(const IndexGauges& index, const UsageGauges* usage) 
       out << "kb_http_request_duration_seconds_sum{route=\"" << route << "\"} " << Num(h.sum) << '\n';
       out << "kb_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << '\n';
     }
-    Header(out, "kb_feedback_total", "counter", "Feedback recorded through POST /api/feedback, by kind.");
+    Header(out, "kb_feedback_total", "counter", "Reports and usage events received by POST /api/feedback (or /api/events), by kind.");
     for (const auto& [kind, n] : feedback_) out << "kb_feedback_total{kind=\"" << kind << "\"} " << n << '\n';
   }
   Header(out, "kb_index_documents", "gauge", "Documents in the index revision this worker serves.");

@@ -37,7 +37,7 @@ constexpr Route kRoutes[] = {
     {"POST", "/api/answers/(.+)/render", "/api/answers/{id}/render", post_answer_render, kSearch},
     {"POST", "/api/assist", "/api/assist", post_assist, kAssist},
     {"POST", "/api/feedback", "/api/feedback", post_feedback, kEvents},
-    {"POST", "/api/events", "/api/events", post_events, kEvents},
+    {"POST", "/api/events", "/api/events", post_feedback, kEvents},
     {"GET", "/api/insights", "/api/insights", get_insights, kInsights},
     {"POST", "/api/insights/reviewed", "/api/insights/reviewed", post_insights_reviewed, kInsights},
     {"GET", "/api/verification", "/api/verification", get_verification, kInsights},

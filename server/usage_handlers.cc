@@ -1,4 +1,4 @@
-// The usage routes: POST /api/events, GET /api/insights, GET /api/verification.
+// The usage routes: POST /api/feedback (and /api/events), GET /api/insights, GET /api/verification.
 #include <charconv>
 #include <set>
 #include <string>
@@ -75,40 +75,79 @@ void SendLibError(ServerState& s, httplib::Response& res, const Status& status) 
 
 }  // namespace
 
-void post_events(ServerState& s, const httplib::Request& req, httplib::Response& res) {
-  if (!LogOn(s, res)) return;
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return SendError(res, 400, "invalid_json", "the request body must be a JSON object");
+namespace {
+
+// What a report's kind is stored as in the usage log; false for "helpful", which the log has no type for.
+bool StoredType(const std::string& kind, FeedbackType* type) {
+  if (kind == "no_answer") {
+    *type = FeedbackType::kKbLacks;
+    return true;
   }
+  if (kind == "wrong") {
+    *type = FeedbackType::kNotHelpful;
+    return true;
+  }
+  return ParseFeedbackType(kind, type);
+}
+
+// The body member `key`, else its older name `old_key` (POST /api/events spelt item and kind so).
+bool StringField2(const json& body, const char* key, const char* old_key, std::size_t limit, httplib::Response& res,
+                  std::string* out) {
+  return body.contains(key) || !body.contains(old_key) ? StringField(body, key, limit, res, out)
+                                                       : StringField(body, old_key, limit, res, out);
+}
+
+}  // namespace
+
+void post_feedback(ServerState& s, const httplib::Request& req, httplib::Response& res) {
+  json body;
+  if (!JsonBody(req, res, &body)) return;
   FeedbackEvent event;
-  std::string type;
-  if (!StringField(body, "type", 32, res, &type) ||
+  std::string kind;
+  if (!StringField2(body, "kind", "type", 32, res, &kind) ||
       !StringField(body, "query", s.config.searcher.max_query_bytes, res, &event.query) ||
-      !StringField(body, "item_id", kMaxIdBytes, res, &event.item_id) ||
+      !StringField2(body, "item", "item_id", kMaxIdBytes, res, &event.item_id) ||
       !StringField(body, "comment", kMaxCommentBytes, res, &event.comment) ||
       !StringField(body, "user", kMaxUserBytes, res, &event.user)) {
     return;
   }
-  if (!ParseFeedbackType(type, &event.type)) {
-    return SendError(res, 400, "invalid_argument", "type must be open, copy, not_helpful or kb_lacks");
+  if (kind.empty()) kind = "no_answer";
+  const bool stored_kind = StoredType(kind, &event.type);
+  if (!stored_kind && kind != "helpful") {
+    return SendError(res, 400, "invalid_argument",
+                     "kind must be open, copy, not_helpful, kb_lacks, no_answer, helpful or wrong");
   }
-  if ((event.type == FeedbackType::kOpen || event.type == FeedbackType::kCopy) && event.item_id.empty()) {
-    return SendError(res, 400, "invalid_argument", "item_id is required for open and copy");
-  }
+  const bool click = stored_kind && (event.type == FeedbackType::kOpen || event.type == FeedbackType::kCopy);
+  if (click && event.item_id.empty()) return SendError(res, 400, "invalid_argument", "item is required for open and copy");
   if (auto p = body.find("position"); p != body.end() && !p->is_null()) {
     if (!p->is_number_integer() || p->get<long long>() < 0 || p->get<long long>() > 10000) {
       return SendError(res, 400, "invalid_argument", "position must be an integer from 0 to 10000");
     }
     event.position = p->get<int>();
   }
+  json filters = json::object();
+  if (auto f = body.find("filters"); f != body.end() && !f->is_null()) {
+    if (!f->is_object() || f->dump().size() > 4096) return SendError(res, 400, "invalid_argument", "filters must be a small object");
+    filters = *f;
+  }
   // A proxy-identified user cannot be overridden by the body's "user".
   event.user = RecordedUser(s, req, event.user);
-  const std::string name = FeedbackTypeName(event.type);
-  s.usage->log()->RecordFeedback(std::move(event));
-  // Events are rare next to searches: wait for the commit, so that an acknowledged event survives a crash.
-  const bool stored = s.usage->log()->Flush(kFlushMs).ok();
-  SendJson(res, {{"type", name}, {"stored", stored}}, 202);
+  const std::uint64_t count = s.metrics.Feedback(kind);
+  if (!click) {
+    // A report is also a line of the server log, masked like the usage log.
+    static const Redactor kBuiltIn;
+    const Redactor& redactor = s.redactor ? *s.redactor : kBuiltIn;
+    s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", redactor.Redact(event.query)},
+                 {"filters", filters}, {"item", event.item_id}, {"comment", redactor.Redact(event.comment)}});
+  }
+  bool stored = false;
+  const std::string type = stored_kind ? FeedbackTypeName(event.type) : kind;
+  if (stored_kind && s.usage != nullptr && s.usage->log() != nullptr) {
+    s.usage->log()->RecordFeedback(std::move(event));
+    // Reports are rare next to searches: wait for the commit, so that an acknowledged one survives a crash.
+    stored = s.usage->log()->Flush(kFlushMs).ok();
+  }
+  SendJson(res, {{"recorded", true}, {"kind", kind}, {"count", count}, {"type", type}, {"stored", stored}}, 202);
 }
 
 namespace {

@@ -1,5 +1,5 @@
 // kb web page: search as you type, facets, item view with scripted-answer panel, knowledge-gap insights
-// (#view=insights). Opens, copies and "did not help" reports go to the usage log (POST /api/events). No build step, no
+// (#view=insights). Opens, copies and "did not help" reports go to the usage log (POST /api/feedback). No build step, no
 // dependencies. Everything from the server is inserted as text, except snippets (only <mark> kept) and item
 // HTML (already safe from cmark, filtered again here through an allowlist).
 'use strict';
@@ -719,9 +719,9 @@ async function copyAnswer() {
 
 // ---- usage events and insights -------------------------------------------------------------------
 
-// Best effort: the usage log never stands in the way of the page (503 when the server runs without one).
+// Best effort: the usage log never stands in the way of the page. Reports and usage events share one route.
 function sendEvent(event) {
-  return api('/api/events', {
+  return api('/api/feedback', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(event),

@@ -60,7 +60,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/api/items/", "/related", kb::server::get_related},
     {"POST", "/api/answers/", "/render", kb::server::post_answer_render},
     {"POST", "/api/feedback", "", kb::server::post_feedback},
-    {"POST", "/api/events", "", kb::server::post_events},
+    {"POST", "/api/events", "", kb::server::post_feedback},
     {"GET", "/api/insights", "", kb::server::get_insights},
     {"GET", "/api/verification", "", kb::server::get_verification},
     {"GET", "/readyz", "", kb::server::get_readyz},

@@ -209,6 +209,35 @@ TEST_F(InsightsTest, GapsAreRoutedReviewedAndFilteredByOwner) {
   for (const auto& g : unmarked["no_click_queries"]) EXPECT_EQ(g["reviewed"], "") << g.dump();
 }
 
+// POST /api/feedback and its older name /api/events are one handler: either spelling of the body on either
+// URL is counted, stored in the usage log and answered alike.
+TEST_F(InsightsTest, FeedbackAndEventsAreOneRoute) {
+  ASSERT_TRUE(Start(dir_.Sub("usage.sqlite")));
+  const json open = Post("/api/feedback", {{"type", "open"}, {"query", "refund"}, {"item_id", "payments/refunds"}});
+  EXPECT_EQ(open["type"], "open");
+  EXPECT_EQ(open["kind"], "open");
+  EXPECT_EQ(open["stored"], true);
+  const json lacks = Post("/api/events", {{"kind", "no_answer"}, {"query", "quantum widgets"}, {"item", ""}});
+  EXPECT_EQ(lacks["type"], "kb_lacks");
+  EXPECT_EQ(lacks["recorded"], true);
+  EXPECT_EQ(lacks["stored"], true);
+  const json helpful = Post("/api/events", {{"kind", "helpful"}, {"item", "payments/refunds"}});
+  EXPECT_EQ(helpful["stored"], false) << "helpful is only counted";
+  Post("/api/feedback", {{"kind", "copy"}}, 400);  // open and copy name their item
+  Post("/api/events", {{"type", "like"}}, 400);
+
+  const json in = Insights();
+  EXPECT_EQ(in["opens"], 1);
+  EXPECT_EQ(in["kb_lacks"], 1);
+  const std::string metrics = Metrics();
+  for (const char* kind : {"open", "no_answer", "helpful"}) {
+    EXPECT_NE(metrics.find(std::string("kb_feedback_total{kind=\"") + kind + "\"} 1"), std::string::npos) << kind;
+  }
+  // Reports (not opens or copies) are also a line of the server log.
+  EXPECT_NE(server_->Log().find("\"kind\":\"no_answer\""), std::string::npos) << server_->Log();
+  EXPECT_EQ(server_->Log().find("\"kind\":\"open\""), std::string::npos) << server_->Log();
+}
+
 TEST_F(InsightsTest, RejectsMalformedEvents) {
   ASSERT_TRUE(Start(dir_.Sub("usage.sqlite")));
   Post("/api/events", {{"type", "like"}}, 400);
