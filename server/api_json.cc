@@ -71,8 +71,6 @@ json SearchJson(const SearchResponse& res) {
       {"corrected_query", res.corrected_query},
       {"language", res.language},
       {"partial_results", res.partial_results},
-      // `partial` is the short name the scale-out docs use; `partial_results` stays for existing clients.
-      {"partial", res.partial_results},
       {"failed_shards", res.failed_shards},
       {"took_ms", res.elapsed_ms},
   };

@@ -304,7 +304,7 @@ function renderResults(res) {
   if (!els.list.hidden) setTitle(state.q ? `${state.q} – Support knowledge base` : 'Support knowledge base');
   els.status.textContent = n === 0 ? '' :
     `${n} result${n === 1 ? '' : 's'}${res.page > 1 ? `, page ${res.page}` : ''} · ${res.took_ms.toFixed(1)} ms`;
-  if (res.partial) {
+  if (res.partial_results) {
     // A remote shard did not answer (kb-server --allow-partial): say so, or a missing article looks like a gap.
     const k = (res.failed_shards || []).length;
     els.status.append(' ', el('span', { class: 'warn', id: 'partial-warning',
