@@ -367,7 +367,7 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --header-timeout S      close a connection whose request has not fully arrived in S seconds (default 5) [KB_HEADER_TIMEOUT]
   --max-query-terms N     400 for a search of more terms after expansion; a wildcard counts 50 (default 1000) [KB_MAX_QUERY_TERMS]
   --remote-timeout-ms N   connect/reply timeout for remote:HOST:PORT shards (default 10000) [KB_REMOTE_TIMEOUT_MS]
-  --allow-partial         a remote shard down: answer from the others, "partial": true (default: 503) [KB_ALLOW_PARTIAL]
+  --allow-partial         a remote shard down: answer from the others, "partial_results": true (default: 503) [KB_ALLOW_PARTIAL]
   --slack-signing-secret-file FILE  turn on POST /slack/commands, verified with this Slack signing secret [KB_SLACK_SIGNING_SECRET_FILE]
   --public-url URL        the page's public address, for links in Slack answers    [KB_PUBLIC_URL]
   --help, --version
