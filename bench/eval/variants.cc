@@ -27,6 +27,8 @@ const std::vector<Variant>& Variants() {
             [](SearcherOptions& o) { o.ranking.exact_match_first = false; }),
       Query("-phrase", "phrase / proximity boost (queries of 2-6 words), off",
             [](SearcherOptions& o) { o.ranking.phrase_boost = false; }),
+      Query("-long-fields", "no title and alias boosts for verbose queries (> long_query_words words)",
+            [](SearcherOptions& o) { o.ranking.long_query_fields = false; }),
       Query("-synonyms", "synonym expansion, off", [](SearcherOptions& o) { o.ranking.synonyms = false; }),
       Query("-spelling", "spelling fallback, off", [](SearcherOptions& o) { o.ranking.spelling_fallback = false; }),
       Query("-stopwords", "English stopwords kept in queries", [](SearcherOptions& o) { o.ranking.stopwords = false; }),

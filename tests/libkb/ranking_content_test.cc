@@ -439,5 +439,34 @@ TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {
   for (const SearchHit& h : *answer) EXPECT_EQ(h.lang, "en") << h.id;  // never a Turkish reply as related
 }
 
+
+TEST_F(RankingContentTest, LongTicketNamingAnAliasKeepsTheAliasBoost) {
+  // Over long_query_words words a query is read as verbose, and it used to lose its title and alias boosts: a
+  // ticket that says an article's own alias ranked that article 4th and 6th, below items that merely share
+  // more of its words.
+  const std::vector<std::pair<std::string, std::string>> tickets = {
+      {"Hello, since the maintenance window on Tuesday our webhooks not received at all in production, the orders "
+       "pile up and our warehouse team is asking me every hour. Thanks, Tom",
+       "payments/webhook-delivery"},
+      {"Hi there, one of our customers says the refund rejected by bank message appeared in the app after we "
+       "pressed refund on Friday evening for her concert tickets. Regards, Lee",
+       "payments/refund-failures"},
+  };
+  SearcherOptions off;
+  off.ranking.long_query_fields = false;
+  auto without = Searcher::Open({dir_->Sub("db")}, off);
+  ASSERT_TRUE(without.ok());
+  auto rank_of = [](const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) - ids.begin() + 1;
+  };
+  for (const auto& [ticket, article] : tickets) {
+    const std::vector<std::string> ids = Ids(Run(ticket));
+    auto old = (*without)->Search({.query = ticket, .size = 10, .today = kToday});
+    ASSERT_TRUE(old.ok());
+    EXPECT_LE(rank_of(ids, article), 2) << ::testing::PrintToString(ids);
+    EXPECT_LT(rank_of(ids, article), rank_of(Ids(*old), article)) << ::testing::PrintToString(Ids(*old));
+  }
+}
+
 }  // namespace
 }  // namespace kb

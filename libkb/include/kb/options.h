@@ -28,6 +28,9 @@ struct RankingOptions {
   bool exact_match_first = true;
   // Multi-word queries boost items that contain the words as a phrase or near each other. Default: true.
   bool phrase_boost = true;
+  // Verbose queries (over long_query_words) get the title and alias boosts too: a pasted ticket that names an
+  // article's alias ("webhook not arriving") is about that article however long it is. Default: true.
+  bool long_query_fields = true;
   // Expand query words with synonyms from the database (aliases, synonyms file). Default: true.
   bool synonyms = true;
   // When a query finds nothing, search the spelling correction instead. Default: true.

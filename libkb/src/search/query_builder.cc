@@ -232,6 +232,7 @@ struct QueryPlan {
   bool long_query = false;
   bool explain = false;  // keep the query's parts (ParsedQuery::parts)
 };
+
 // Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
 // `parts` (explain): receives each boost as its own query, filtered as it is in the whole.
 Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
@@ -245,7 +246,8 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
   if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
   note("text", text);
-  if (r.field_weights && !plan.long_query && !text.empty() && (r.title_boost > 0 || r.alias_boost > 0)) {
+  if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
+      (r.title_boost > 0 || r.alias_boost > 0)) {
     // Reorders the text's matches only (AND_MAYBE): a title or alias word alone never makes an item match.
     std::vector<Xapian::Query> fields;
     if (r.title_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
