@@ -188,4 +188,24 @@ Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
                        kIdentifierBoost);
 }
 
+// Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
+// refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
+std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db) {
+  return MapWords(text, [&](std::string_view raw) {
+    std::string token(raw);
+    const std::vector<std::string> word = SplitQueryWords(token);
+    if (word.empty() || word.front().find('_') == std::string::npos ||
+        db.term_exists(Xapian::Unicode::tolower(word.front()))) {
+      return token;
+    }
+    for (std::size_t k = 1; k + 1 < token.size(); ++k) {
+      if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
+          std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
+        token[k] = '.';
+      }
+    }
+    return token;
+  });
+}
+
 }  // namespace kb::internal

@@ -179,38 +179,6 @@ bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
   return db.allterms_begin(word) != db.allterms_end(word);
 }
 
-// Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
-// refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
-std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db) {
-  return MapWords(text, [&](std::string_view raw) {
-    std::string token(raw);
-    const std::vector<std::string> word = SplitQueryWords(token);
-    if (word.empty() || word.front().find('_') == std::string::npos ||
-        db.term_exists(Xapian::Unicode::tolower(word.front()))) {
-      return token;
-    }
-    for (std::size_t k = 1; k + 1 < token.size(); ++k) {
-      if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
-          std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
-        token[k] = '.';
-      }
-    }
-    return token;
-  });
-}
-
-// "-refund -webhook", only exclusions, as Xapian's pure NOT ("NOT refund NOT webhook"): everything else.
-std::string PureNegative(const std::string& text) {
-  const std::vector<std::string> words = Tokens(text);
-  if (words.empty()) return text;
-  std::string out;
-  for (const std::string& w : words) {
-    if (w.size() < 2 || w[0] != '-') return text;
-    out += (out.empty() ? "NOT " : " NOT ") + w.substr(1);
-  }
-  return out;
-}
-
 // True when the query asks for the words to send rather than for the explanation: "reply", "respond", "what
 // do I tell", "template", Turkish "cevap", "yanıt", "ne diyeyim".
 bool AsksForReply(const std::string& text) {
@@ -233,41 +201,44 @@ struct QueryPlan {
   bool explain = false;  // keep the query's parts (ParsedQuery::parts)
 };
 
-// Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
-// `parts` (explain): receives each boost as its own query, filtered as it is in the whole.
-Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
-                            const ParsedQuery& out, std::vector<QueryPart>* parts) {
-  const SearcherOptions& opt = *ctx.options;
-  const RankingOptions& r = opt.ranking;
-  const std::size_t first_part = parts ? parts->size() : 0;
-  auto note = [&](const char* name, const Xapian::Query& q) {
+// Receives each part of the query as its own query for explain; does nothing when `parts` is null.
+struct PartNotes {
+  std::vector<QueryPart>* parts;
+  void operator()(const char* name, const Xapian::Query& q) const {
     if (parts && !q.empty()) parts->push_back({name, q});
-  };
-  Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
-  if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
-  note("text", text);
-  if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
-      (r.title_boost > 0 || r.alias_boost > 0)) {
-    // Reorders the text's matches only (AND_MAYBE): a title or alias word alone never makes an item match.
-    std::vector<Xapian::Query> fields;
-    if (r.title_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
-    if (r.title_boost > 0) note("title", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
-    if (r.alias_boost > 0) fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
-    if (r.alias_boost > 0) note("alias", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
-    text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
   }
-  if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
-      !out.operators) {
-    Xapian::Query boost = PhraseBoost(plan.tokens);
-    // The same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4 runs by testing the
-    // positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items when one word
-    // is in every item); as OP_OR the boost is driven by its own rarest word.
-    if (!boost.empty()) {
-      const Xapian::Query near(Xapian::Query::OP_FILTER, boost, text);
-      note("phrase", near);
-      text = Xapian::Query(Xapian::Query::OP_OR, text, near);
-    }
+};
+
+// The title and alias boosts. They reorder the text's matches only (AND_MAYBE): a title or alias word alone
+// never makes an item match.
+Xapian::Query WithFieldBoosts(const Xapian::Query& text, const RankingOptions& r, const PartNotes& note) {
+  std::vector<Xapian::Query> fields;
+  if (r.title_boost > 0) {
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
+    note("title", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
   }
+  if (r.alias_boost > 0) {
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
+    note("alias", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
+  }
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
+}
+
+// The phrase / proximity boost: the same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4
+// runs by testing the positional boost against every document of `text` (34 ms instead of 0.3 ms at 14k items
+// when one word is in every item); as OP_OR the boost is driven by its own rarest word.
+Xapian::Query WithPhraseBoost(const Xapian::Query& text, const QueryPlan& plan, const PartNotes& note) {
+  Xapian::Query boost = PhraseBoost(plan.tokens);
+  if (boost.empty()) return text;
+  const Xapian::Query near(Xapian::Query::OP_FILTER, boost, text);
+  note("phrase", near);
+  return Xapian::Query(Xapian::Query::OP_OR, text, near);
+}
+
+// Identifiers a pasted message quotes, and error codes / ids the query names exactly: a code term's BM25
+// weight, scaled, outweighs any text match; the text still matches other items.
+Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQuery& out, const RankingOptions& r,
+                        const PartNotes& note) {
   if (out.prose && r.exact_match_first) {
     if (Xapian::Query ids = IdentifierBoost(plan.tokens); !ids.empty()) {
       note("identifier", ids);
@@ -276,11 +247,32 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   }
   if (!out.exact_terms.empty()) {
     Xapian::Query exact(Xapian::Query::OP_OR, out.exact_terms.begin(), out.exact_terms.end());
-    // A code term's BM25 weight, scaled, outweighs any text match; the text still matches other items.
     exact = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, exact, kExactBoost);
     note("exact", exact);
     text = text.empty() ? exact : Xapian::Query(Xapian::Query::OP_OR, exact, text);
   }
+  return text;
+}
+
+// Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
+// `parts` (explain): receives each boost as its own query, filtered as it is in the whole.
+Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
+                            const ParsedQuery& out, std::vector<QueryPart>* parts) {
+  const RankingOptions& r = ctx.options->ranking;
+  const std::size_t first_part = parts ? parts->size() : 0;
+  const PartNotes note{parts};
+  Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
+  if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
+  note("text", text);
+  if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
+      (r.title_boost > 0 || r.alias_boost > 0)) {
+    text = WithFieldBoosts(text, r, note);
+  }
+  if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
+      !out.operators) {
+    text = WithPhraseBoost(text, plan, note);
+  }
+  text = WithCodes(std::move(text), plan, out, r, note);
   if (filter_lang && !text.empty()) {
     const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
     text = Xapian::Query(Xapian::Query::OP_FILTER, text, in_lang);

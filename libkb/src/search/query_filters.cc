@@ -103,4 +103,16 @@ bool IsFilterField(std::string_view field) {
   return std::find(std::begin(kFilterFields), std::end(kFilterFields), field) != std::end(kFilterFields);
 }
 
+// "-refund -webhook", only exclusions, as Xapian's pure NOT ("NOT refund NOT webhook"): everything else.
+std::string PureNegative(const std::string& text) {
+  const std::vector<std::string> words = Tokens(text);
+  if (words.empty()) return text;
+  std::string out;
+  for (const std::string& w : words) {
+    if (w.size() < 2 || w[0] != '-') return text;
+    out += (out.empty() ? "NOT " : " NOT ") + w.substr(1);
+  }
+  return out;
+}
+
 }  // namespace kb::internal

@@ -34,6 +34,8 @@ std::string ExtractFilters(std::string_view text, Filters* filters, std::string*
 std::vector<std::string> Tokens(std::string_view text);
 // The filters as one boolean query (included values ORed per field, fields ANDed, exclusions AND_NOT).
 Xapian::Query FilterQuery(const Filters& filters);
+// "-refund -webhook", only exclusions, as Xapian's pure NOT ("NOT refund NOT webhook"); other text unchanged.
+std::string PureNegative(const std::string& text);
 // Quotes, wildcards, AND/OR/NOT/XOR/NEAR, +word, -word or field: in the text.
 bool HasOperators(std::string_view text);
 
@@ -41,6 +43,8 @@ bool HasOperators(std::string_view text);
 bool LooksLikeIdentifier(const std::string& t);
 // Three digits from 100 to 599.
 bool IsHttpStatus(std::string_view t);
+// refund_failed, which the index lacks as one word, written refund.failed: the phrase of its parts.
+std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db);
 // Error codes and ids written in the query, as the exact terms the index holds for them.
 std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db);
 // The identifiers a pasted message names, each as the phrase of its words, weighted up.
