@@ -34,23 +34,6 @@ bool OneOf(const std::string& v, const T (&list)[N]) {
   return false;
 }
 
-// An integer query parameter in [min, max], `fallback` when absent. On a bad value answers 400, returns false.
-bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, int fallback, int min, int max,
-              int* out) {
-  *out = fallback;
-  if (!req.has_param(name)) return true;
-  const std::string v = req.get_param_value(name);
-  int n = 0;
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n < min || n > max) {
-    SendError(res, 400, "invalid_argument",
-              std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    return false;
-  }
-  *out = n;
-  return true;
-}
-
 bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* out) {
   *out = false;
   if (!req.has_param(name)) return true;
@@ -76,6 +59,22 @@ bool QueryParam(const ServerState& s, const httplib::Request& req, httplib::Resp
 }
 
 }  // namespace
+
+bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, int fallback, int min, int max,
+              int* out) {
+  *out = fallback;
+  if (!req.has_param(name)) return true;
+  const std::string v = req.get_param_value(name);
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n < min || n > max) {
+    SendError(res, 400, "invalid_argument",
+              std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    return false;
+  }
+  *out = n;
+  return true;
+}
 
 int HttpStatus(StatusCode code) {
   switch (code) {

@@ -61,6 +61,10 @@ void SendError(httplib::Response& res, int status, std::string_view code, std::s
 bool StringField(const nlohmann::json& obj, const char* key, std::size_t limit, httplib::Response& res,
                  std::string* out);
 
+// The integer query parameter `name` in [min, max], `fallback` when absent; a bad value answers 400 and
+// returns false.
+bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, int fallback, int min, int max,
+              int* out);
 // The reader's language: `ui_lang`, else the first of Accept-Language, else ""; answers 400 on a bad ui_lang.
 bool ReaderLanguage(const httplib::Request& req, httplib::Response& res, std::string* lang);
 // Answers a libkb error. Details of server-side failures go to the log, not to the client.

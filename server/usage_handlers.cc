@@ -1,5 +1,4 @@
 // The usage routes: POST /api/feedback (and /api/events), GET /api/insights, GET /api/verification.
-#include <charconv>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -11,18 +10,6 @@
 #include "usage.h"
 
 namespace kb::server {
-namespace {
-// A parameter echoed into JSON must be UTF-8: nlohmann::json refuses to write anything else (the fuzzer found an
-// `owner` of raw bytes that ended the request with an exception instead of a 400).
-bool ValidUtf8(const std::string& s) {
-  try {
-    (void)nlohmann::json(s).dump();
-    return true;
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-}
-}  // namespace
 namespace {
 
 using nlohmann::json;
@@ -37,20 +24,6 @@ bool LogOn(ServerState& s, httplib::Response& res) {
   if (s.usage != nullptr && s.usage->log() != nullptr) return true;
   SendError(res, 503, "unavailable", "the usage log is off; start kb-server with --usage-log PATH");
   return false;
-}
-
-bool IntParam(const httplib::Request& req, httplib::Response& res, const char* name, int fallback, int min, int max,
-              int* out) {
-  *out = fallback;
-  if (!req.has_param(name)) return true;
-  const std::string v = req.get_param_value(name);
-  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), *out);
-  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || *out < min || *out > max) {
-    SendError(res, 400, "invalid_argument",
-              std::string(name) + " must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    return false;
-  }
-  return true;
 }
 
 bool FormatParam(const httplib::Request& req, httplib::Response& res, std::string* format) {
@@ -73,9 +46,16 @@ void SendLibError(ServerState& s, httplib::Response& res, const Status& status) 
       http < 500 ? status.message() : "could not read the usage log or the index; the server log has the details");
 }
 
-}  // namespace
-
-namespace {
+// A parameter echoed into JSON must be UTF-8: nlohmann::json refuses to write anything else (the fuzzer found an
+// `owner` of raw bytes that ended the request with an exception instead of a 400).
+bool ValidUtf8(const std::string& s) {
+  try {
+    (void)json(s).dump();
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
 
 // What a report's kind is stored as in the usage log; false for "helpful", which the log has no type for.
 bool StoredType(const std::string& kind, FeedbackType* type) {
@@ -233,10 +213,8 @@ void get_insights(ServerState& s, const httplib::Request& req, httplib::Response
 // POST /api/insights/reviewed {"key": query key, "reviewed": true|false}: a support lead has dealt with a gap.
 void post_insights_reviewed(ServerState& s, const httplib::Request& req, httplib::Response& res) {
   if (!LogOn(s, res)) return;
-  json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return SendError(res, 400, "invalid_json", "the request body must be a JSON object");
-  }
+  json body;
+  if (!JsonBody(req, res, &body)) return;
   std::string key;
   if (!StringField(body, "key", 1000, res, &key)) return;
   if (key.empty()) return SendError(res, 400, "invalid_argument", "key (a gap's query key) is required");
