@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include "api_json.h"
 #include "assist.h"
@@ -61,21 +63,22 @@ std::shared_ptr<const OwnersRegistry> IndexOwners(const Searcher& searcher) {
   static std::string cached_raw;
   static std::shared_ptr<const OwnersRegistry> cached = std::make_shared<OwnersRegistry>();
   std::string raw;
-  std::vector<std::string> names;
+  std::vector<std::pair<std::string, std::string>> files;  // source name, its owners.yaml
   const std::string sources = searcher.GetMetadata("sources");
   for (std::size_t b = 0; b < sources.size();) {
     const std::size_t e = std::min(sources.find('\n', b), sources.size());
     if (e > b) {
-      names.push_back(sources.substr(b, e - b));
-      raw += names.back() + '\0' + searcher.GetMetadata("source:" + names.back() + ":owners") + '\0';
+      std::string name = sources.substr(b, e - b);
+      std::string bytes = searcher.GetMetadata("source:" + name + ":owners");
+      raw += name + '\0' + bytes + '\0';
+      files.emplace_back(std::move(name), std::move(bytes));
     }
     b = e + 1;
   }
   std::lock_guard<std::mutex> lock(mu);
   if (raw == cached_raw) return cached;
   auto merged = std::make_shared<OwnersRegistry>();
-  for (const std::string& name : names) {
-    const std::string bytes = searcher.GetMetadata("source:" + name + ":owners");
+  for (const auto& [name, bytes] : files) {
     if (bytes.empty()) continue;
     if (Result<OwnersRegistry> parsed = ParseOwners(name + "/owners.yaml", bytes); parsed.ok()) merged->Merge(*parsed);
   }
