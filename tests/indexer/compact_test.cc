@@ -121,7 +121,7 @@ TEST_F(CompactTest, BuildSwapsInANewDirectoryThatOpenSearchersSurvive) {
   Index(/*build=*/true);
   struct stat after {};
   ASSERT_EQ(::stat(Db().c_str(), &after), 0);
-  EXPECT_NE(before.st_ino, after.st_ino);  // what kb-server's LiveIndex watches
+  EXPECT_NE(before.st_ino, after.st_ino);  // what kb::LiveSearcher watches
   // The old searcher still answers from the files it holds, and moves to the new directory on reopen.
   auto res = (*old_searcher)->Search({.query = "marker7"});
   ASSERT_TRUE(res.ok()) << res.status().ToString();

@@ -15,8 +15,8 @@ namespace kb::internal {
 
 // Rewrites the glass database at `path` compactly (Xapian::Database::compact into the sibling directory
 // .NAME.compact, document ids renumbered from 1) and swaps the two directories with renameat2(RENAME_EXCHANGE), then
-// removes the old copy. Searchers already open keep reading the old files until they reopen; kb-server's
-// LiveIndex sees the new inode and opens the new directory afresh. A leftover .NAME.compact from a run that
+// removes the old copy. Searchers already open keep reading the old files until they reopen; kb::LiveSearcher
+// (kb-server's) sees the new inode and opens the new directory afresh. A leftover .NAME.compact from a run that
 // was killed is removed first. On file systems without RENAME_EXCHANGE the swap is two renames, and a reader
 // opening the path in between finds nothing (and retries).
 // REQUIRES: the caller holds the database's write lock and has committed everything.

@@ -5,13 +5,13 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "shard_layout.h"
 #include "shard_set.h"
 
 namespace kb::internal {
 namespace {
 
 constexpr char kVersionFile[] = "/iamglass";
-constexpr char kStubFile[] = "/XAPIANDB";
 constexpr std::size_t kMaxStubBytes = 65536;
 
 // "dev:ino" of `path`, with ":size:mtime" when `with_time`; "-" when it does not exist.
@@ -32,7 +32,7 @@ std::string StatKey(const std::string& path, bool with_time) {
 
 // The stub file's text ("" when `db` is not a stub; an empty stub reads as "\n" so that it still counts).
 std::string ReadStub(const std::string& db) {
-  std::FILE* f = std::fopen((db + kStubFile).c_str(), "r");
+  std::FILE* f = std::fopen((db + "/" + kStubFile).c_str(), "r");
   if (f == nullptr) return "";
   std::string out;
   char buf[512];
