@@ -157,15 +157,15 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
   app.allow_extras();
   app.require_subcommand(0, 1);  // a SOURCE named like a command stays a SOURCE
   // --help prints the texts above (main.cc), not CLI11's layout, which would lose their columns and examples.
-  std::string help_for;  // the command whose --help was asked for; "" = kb-index's own
-  flags::AddHelp(&app, &help_for);
+  std::string help_for;  // the command whose --help was asked for; "" = kb-index's own or help's
+  flags::AddHelp(&app);
   bool version = false;
   app.add_flag("--version", version)->disable_flag_override();
 
   const auto command = [&](const std::string& name) {
     CLI::App* sub = app.add_subcommand(name);
     sub->allow_extras();
-    flags::AddHelp(sub, &help_for);
+    flags::AddHelp(sub, name == "help" ? nullptr : &help_for);
     // The last of -q and -v counts.
     sub->add_flag_callback("-q,--quiet", [args] { args->verbosity = Verbosity::kQuiet; })
         ->disable_flag_override()
@@ -206,8 +206,9 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
   try {
     flags::Parse(&app, argc, argv);
   } catch (const CLI::CallForHelp&) {
-    args->command = help_for.empty() ? "help" : help_for;
-    args->help = true;
+    // `kb-index CMD --help` is `kb-index help CMD`.
+    args->command = "help";
+    if (!help_for.empty()) args->help_topic = help_for;
     return true;
   } catch (const CLI::ParseError& e) {
     *error = flags::ErrorMessage(e);
@@ -235,7 +236,7 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
                                     : "unexpected argument '" + arg + "' for " + args->command;
     return false;
   }
-  if (args->help || args->command == "help") return true;
+  if (args->command == "help") return true;
 
   const bool writes = args->command == "build" || args->command == "update";
   const bool db_only = args->command == "stats" || args->command == "compact";

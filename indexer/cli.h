@@ -25,8 +25,7 @@ struct Args {
   std::string today;                // YYYY-MM-DD, "" = today
   bool strict = false;
   bool wait = false;
-  bool help = false;
-  std::string help_topic;           // `kb-index help CMD`
+  std::string help_topic;           // `kb-index help CMD` or `kb-index CMD --help`
   Verbosity verbosity = Verbosity::kNormal;
   std::string progress = "auto";    // auto|always|never
   int shards = 0;                   // build/update: --shards N (0 = as the database is)

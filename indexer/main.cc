@@ -154,8 +154,8 @@ int Main(int argc, char** argv) {
     std::printf("kb-index (kb) schema %d\n", kSchemaVersion);
     return kExitOk;
   }
-  if (args.command == "help" || args.help) {
-    std::printf("%s", HelpText(args.command == "help" ? args.help_topic : args.command).c_str());
+  if (args.command == "help") {
+    std::printf("%s", HelpText(args.help_topic).c_str());
     return kExitOk;
   }
   if (args.command == "stats") return RunStats(args);
