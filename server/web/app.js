@@ -714,7 +714,7 @@ async function copyAnswer() {
   }
   els.copyStatus.textContent = ok ? 'Copied.' : 'Copy failed: select the text and copy it yourself.';
   els.copy.dataset.copied = ok ? 'true' : 'false';
-  if (ok && state.item) sendEvent({ type: 'copy', query: state.q, item_id: state.item.id });
+  if (ok && state.item) sendEvent({ kind: 'copy', query: state.q, item: state.item.id });
 }
 
 // ---- usage events and insights -------------------------------------------------------------------
@@ -730,7 +730,7 @@ function sendEvent(event) {
 
 function recordOpen(i) {
   const hit = state.results[i];
-  if (hit) sendEvent({ type: 'open', query: state.q, item_id: hit.id, position: hit.rank || i + 1 });
+  if (hit) sendEvent({ kind: 'open', query: state.q, item: hit.id, position: hit.rank || i + 1 });
 }
 
 // The query as the log groups it: "Apple  " and "apple" are one search.
@@ -780,7 +780,7 @@ async function reportHelpful() {
 async function reportNotHelpful() {
   if (!state.item) return;
   els.notHelpful.disabled = true;
-  const res = await sendEvent({ type: 'not_helpful', query: state.q, item_id: state.item.id,
+  const res = await sendEvent({ kind: 'not_helpful', query: state.q, item: state.item.id,
     comment: els.notHelpfulComment.value.trim() });
   els.notHelpfulStatus.textContent = res ? 'Recorded. The owners will see it in the knowledge-gap report.' :
     'Could not record it.';
