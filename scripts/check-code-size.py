@@ -47,8 +47,8 @@ def blank_literals(src):
     return ''.join(out)
 
 
-def long_functions(path, limit):
-    text = blank_literals(pathlib.Path(path).read_text(encoding='utf-8', errors='replace'))
+def long_functions(source, limit):
+    text = blank_literals(source)
     found, stack, line, start = [], [], 1, 0
     for k, ch in enumerate(text):
         if ch == '\n':
@@ -82,12 +82,12 @@ def main():
     files = args.files or sorted(str(p) for p in (root / 'libkb').rglob('*.cc'))
     bad = 0
     for f in files:
-        path = pathlib.Path(f)
-        lines = path.read_text(encoding='utf-8', errors='replace').count('\n')
+        source = pathlib.Path(f).read_text(encoding='utf-8', errors='replace')
+        lines = source.count('\n')
         if lines > args.max_file:
             print(f'{f}: {lines} lines (limit {args.max_file}): split it by job')
             bad += 1
-        for first, length, head in long_functions(path, args.max_fn):
+        for first, length, head in long_functions(source, args.max_fn):
             print(f'{f}:{first}: function of {length} lines (limit {args.max_fn}): {head}')
             bad += 1
     print(f'check-code-size: {len(files)} files, {bad} over the limits')
