@@ -5,26 +5,22 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
+#include <iostream>
 #include <map>
-#include <sstream>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kb/kb.h"
-#include "kb/source.h"
 #include "test_util.h"
 
 namespace kb {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::TempDir;
 
 constexpr char kToday[] = "2026-11-23";
-
-std::string ContentDir() { return std::string(KB_SOURCE_DIR) + "/content"; }
 
 struct Query {
   std::string text;
@@ -96,17 +92,7 @@ class ExplainTest : public ::testing::Test {
     dir_ = new TempDir();
     auto writer = IndexWriter::Open(dir_->Sub("db"), {});
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    for (const auto& entry : fs::recursive_directory_iterator(ContentDir())) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
-      Result<Item> item = ParseFile(ContentDir(), fs::relative(entry.path(), ContentDir()).string());
-      ASSERT_TRUE(item.ok()) << item.status().ToString();
-      item->source = "content";
-      ASSERT_TRUE((*writer)->Upsert(*item).ok()) << entry.path();
-    }
-    std::ifstream synonyms(ContentDir() + "/" + kSynonymsFile);
-    std::stringstream text;
-    text << synonyms.rdbuf();
-    ASSERT_TRUE((*writer)->SetSynonyms(ParseSynonyms(text.str())).ok());
+    ASSERT_NO_FATAL_FAILURE(testing::IndexContent(**writer));
     ASSERT_TRUE((*writer)->Commit().ok());
   }
   static void TearDownTestSuite() {

@@ -5,20 +5,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "kb/kb.h"
-#include "kb/source.h"
 #include "test_util.h"
 
 namespace kb {
 namespace {
 
-namespace fs = std::filesystem;
 using testing::Ids;
 using testing::MustParse;
 using testing::TempDir;
@@ -52,8 +47,6 @@ verify_every: 90d
 When the nightly ledger reconciliation shows drift, compare the settlement batch totals first.
 )";
 
-std::string ContentDir() { return std::string(KB_SOURCE_DIR) + "/content"; }
-
 // Lowercase words separated by single spaces, for "does this text contain the phrase" checks.
 std::string Words(const std::string& text) {
   std::string out;
@@ -75,22 +68,11 @@ class RankingContentTest : public ::testing::Test {
     items_ = new std::vector<Item>();
     auto writer = IndexWriter::Open(dir_->Sub("db"), {});
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-    for (const auto& entry : fs::recursive_directory_iterator(ContentDir())) {
-      if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
-      Result<Item> item = ParseFile(ContentDir(), fs::relative(entry.path(), ContentDir()).string());
-      ASSERT_TRUE(item.ok()) << item.status().ToString();
-      item->source = "content";
-      ASSERT_TRUE((*writer)->Upsert(*item).ok()) << entry.path();
-      items_->push_back(std::move(*item));
-    }
+    ASSERT_NO_FATAL_FAILURE(testing::IndexContent(**writer, items_));
     ASSERT_GT(items_->size(), 40u);
     // The stale twin goes in first: on equal scores Xapian would rank it first (lower document id).
     ASSERT_TRUE((*writer)->Upsert(MustParse("synthetic/ledger-stale.md", kStaleItem)).ok());
     ASSERT_TRUE((*writer)->Upsert(MustParse("synthetic/ledger-fresh.md", kFreshItem)).ok());
-    std::ifstream synonyms(ContentDir() + "/" + kSynonymsFile);
-    std::stringstream text;
-    text << synonyms.rdbuf();
-    ASSERT_TRUE((*writer)->SetSynonyms(ParseSynonyms(text.str())).ok());
     ASSERT_TRUE((*writer)->Commit().ok());
   }
   static void TearDownTestSuite() {
@@ -438,7 +420,6 @@ TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {
   ASSERT_FALSE(answer->empty());
   for (const SearchHit& h : *answer) EXPECT_EQ(h.lang, "en") << h.id;  // never a Turkish reply as related
 }
-
 
 TEST_F(RankingContentTest, LongTicketNamingAnAliasKeepsTheAliasBoost) {
   // Over long_query_words words a query is read as verbose, and it used to lose its title and alias boosts: a

@@ -1,4 +1,5 @@
-// Shared helpers for libkb tests: temporary directories and building a database from Markdown strings.
+// Shared helpers for libkb tests: temporary directories, building a database from Markdown strings, and
+// indexing the starter knowledge base (content/).
 #ifndef KB_TESTS_LIBKB_TEST_UTIL_H_
 #define KB_TESTS_LIBKB_TEST_UTIL_H_
 
@@ -38,6 +39,24 @@ inline void BuildDb(const std::string& db, const Files& files,
     ASSERT_TRUE((*writer)->SetSynonyms(synonyms).ok());
   }
   ASSERT_TRUE((*writer)->Commit().ok());
+}
+
+// The starter knowledge base in the source tree, which the ranking and explain tests search.
+inline std::string ContentDir() { return std::string(KB_SOURCE_DIR) + "/content"; }
+
+// Upserts every content/**/*.md (source "content", in directory order) and sets content/synonyms.txt; the
+// caller adds what else it needs and commits. The upserted items are appended to `items` when given.
+inline void IndexContent(IndexWriter& writer, std::vector<Item>* items = nullptr) {
+  namespace fs = std::filesystem;
+  for (const auto& entry : fs::recursive_directory_iterator(ContentDir())) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".md") continue;
+    Result<Item> item = ParseFile(ContentDir(), fs::relative(entry.path(), ContentDir()).string());
+    ASSERT_TRUE(item.ok()) << item.status().ToString();
+    item->source = "content";
+    ASSERT_TRUE(writer.Upsert(*item).ok()) << entry.path();
+    if (items != nullptr) items->push_back(std::move(*item));
+  }
+  ASSERT_TRUE(writer.SetSynonyms(ParseSynonyms(ReadFile(ContentDir() + "/" + kSynonymsFile))).ok());
 }
 
 inline std::vector<std::string> Ids(const SearchResponse& res) {
