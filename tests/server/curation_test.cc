@@ -2,7 +2,6 @@
 // curation.yaml reaches the running server with `kb-index update` and its live reload, while clients keep
 // searching without a failed request.
 #include <atomic>
-#include <ctime>
 
 #include "server_test_util.h"
 
@@ -10,15 +9,10 @@ namespace kb {
 namespace {
 
 using nlohmann::json;
+using testing::Article;
 using testing::ServerProcess;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::string Article(const std::string& id, const std::string& title, const std::string& text,
-                    const std::string& extra = "") {
-  return "---\nid: " + id + "\ntitle: " + title + "\nkind: article\nowner: payments-team\ntier: L1\n" + extra +
-         "---\n# " + title + "\n\n" + text + "\n";
-}
 
 std::string Incident(const std::string& id, const std::string& title, const std::string& until,
                      const std::string& text) {
@@ -46,15 +40,7 @@ class CurationServerTest : public ::testing::Test {
   }
 
   ::testing::AssertionResult Index(const char* command) {
-    testing::Child indexer;
-    if (!indexer.Start({KB_INDEX_BINARY, command, dir_.Sub("docs"), "--db", dir_.Sub("db"), "-q"},
-                       dir_.Sub("index.log"))) {
-      return ::testing::AssertionFailure() << "fork failed";
-    }
-    const int code = indexer.Wait(std::chrono::seconds(60));
-    if (code != 0) return ::testing::AssertionFailure() << "kb-index " << command << " exit " << code << ":\n"
-                                                        << testing::ReadFile(dir_.Sub("index.log"));
-    return ::testing::AssertionSuccess();
+    return testing::RunKbIndex(command, dir_.Sub("docs"), dir_.Sub("db"), dir_.Sub("index.log"));
   }
 
   json Search(const std::string& q) {

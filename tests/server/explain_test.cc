@@ -2,7 +2,6 @@
 // score, which add up to it, a pinned item outside the match carries a pin part, and without explain the
 // results and scores are the same and carry no parts.
 #include <cmath>
-#include <ctime>
 #include <map>
 
 #include "server_test_util.h"
@@ -11,25 +10,10 @@ namespace kb {
 namespace {
 
 using nlohmann::json;
+using testing::Article;
 using testing::ServerProcess;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::string Article(const std::string& id, const std::string& title, const std::string& text,
-                    const std::string& extra = "") {
-  return "---\nid: " + id + "\ntitle: " + title + "\nkind: article\nowner: payments-team\ntier: L1\n" + extra +
-         "---\n# " + title + "\n\n" + text + "\n";
-}
-
-// Today's date (UTC), as front matter writes it: an item verified today is fresh whenever the test runs.
-std::string Today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 class ExplainServerTest : public ::testing::Test {
  protected:
@@ -44,10 +28,7 @@ class ExplainServerTest : public ::testing::Test {
     WriteFile(dir_.Sub("docs/cards.md"), Article("cards", "Card declined", "A declined card needs another card."));
     WriteFile(dir_.Sub("docs/curation.yaml"), "rules:\n  - queries: [\"refund failed\"]\n    pin: [cards]\n"
                                               "    note: \"Card outage\"\n");
-    testing::Child indexer;
-    ASSERT_TRUE(indexer.Start({KB_INDEX_BINARY, "build", dir_.Sub("docs"), "--db", dir_.Sub("db"), "-q"},
-                              dir_.Sub("index.log")));
-    ASSERT_EQ(indexer.Wait(std::chrono::seconds(60)), 0) << testing::ReadFile(dir_.Sub("index.log"));
+    ASSERT_TRUE(testing::RunKbIndex("build", dir_.Sub("docs"), dir_.Sub("db"), dir_.Sub("index.log")));
     server_ = std::make_unique<ServerProcess>(dir_.Sub("server.log"));
     ASSERT_TRUE(server_->Start({"--db", dir_.Sub("db"), "--access-log", "off"}));
   }

@@ -70,16 +70,6 @@ long RssKb(pid_t pid) {
   return -1;
 }
 
-// One value from the server's /metrics, -1 when missing.
-double Metric(const ServerProcess& server, const std::string& name) {
-  const std::string text = RawRequest(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(name + " ", 0) == 0) return std::atof(line.c_str() + name.size() + 1);
-  }
-  return -1;
-}
-
 // Slowloris: `n` connections that each send `opening` and then one more byte per tick, forever, and
 // reconnect as soon as the server drops them. Runs on its own thread until destroyed.
 class SlowClients {

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "server_test_util.h"
@@ -65,16 +64,6 @@ class RequestLimitsTest : public ::testing::Test {
     return out;
   }
 
-  // One value from /metrics (the first line that starts with `series`), -1 when missing.
-  static double Metric(const std::string& series) {
-    const std::string text = Send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-      if (line.rfind(series + " ", 0) == 0) return std::atof(line.c_str() + series.size() + 1);
-    }
-    return -1;
-  }
-
   static TempDir* dir_;
   static ServerProcess* server_;
 };
@@ -87,7 +76,7 @@ TEST_F(RequestLimitsTest, TwoMegabyteQueryStringGets414) {
   ExpectRefused(Send("GET /api/search?q=" + q + " HTTP/1.1\r\nHost: x\r\n\r\n"), 414, "uri_too_long");
   // Refused at the limit, before the line ends: the same with a line that never ends.
   ExpectRefused(Send("GET /api/search?q=" + std::string(20000, 'b')), 414, "uri_too_long");
-  EXPECT_GE(Metric("kb_http_requests_total{route=\"invalid\",method=\"none\",status=\"414\"}"), 2);
+  EXPECT_GE(Metric(*server_, "kb_http_requests_total{route=\"invalid\",method=\"none\",status=\"414\"}"), 2);
   ExpectStillServing();
 }
 
@@ -115,7 +104,7 @@ TEST_F(RequestLimitsTest, HugeHeaderGets431) {
   std::string many = "GET /api/search?q=password HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 400; ++i) many += "X-Header-" + std::to_string(i) + ": " + std::string(100, 'v') + "\r\n";
   ExpectRefused(Send(many + "\r\n"), 431, "headers_too_large");
-  EXPECT_GE(Metric("kb_http_requests_total{route=\"invalid\",method=\"none\",status=\"431\"}"), 3);
+  EXPECT_GE(Metric(*server_, "kb_http_requests_total{route=\"invalid\",method=\"none\",status=\"431\"}"), 3);
   ExpectStillServing();
 }
 

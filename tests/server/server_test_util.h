@@ -12,6 +12,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -53,6 +54,29 @@ inline void BuildDbFromDir(const std::string& db, const std::string& root) {
   }
   ASSERT_TRUE((*writer)->Commit().ok());
 }
+
+// A valid article of payments-team with an explicit id; `extra` holds more front matter lines ("key: value\n").
+inline std::string Article(const std::string& id, const std::string& title, const std::string& text,
+                           const std::string& extra = "") {
+  return "---\nid: " + id + "\ntitle: " + title + "\nkind: article\nowner: payments-team\ntier: L1\n" + extra +
+         "---\n# " + title + "\n\n" + text + "\n";
+}
+
+#ifdef KB_INDEX_BINARY
+// Runs `kb-index COMMAND DOCS --db DB -q` to its end (60 s at most), its output appended to `log_path`.
+inline ::testing::AssertionResult RunKbIndex(const std::string& command, const std::string& docs,
+                                             const std::string& db, const std::string& log_path) {
+  Child indexer;
+  if (!indexer.Start({KB_INDEX_BINARY, command, docs, "--db", db, "-q"}, log_path)) {
+    return ::testing::AssertionFailure() << "fork failed";
+  }
+  const int code = indexer.Wait(std::chrono::seconds(60));
+  if (code != 0) {
+    return ::testing::AssertionFailure() << "kb-index " << command << " exit " << code << ":\n" << ReadFile(log_path);
+  }
+  return ::testing::AssertionSuccess();
+}
+#endif  // KB_INDEX_BINARY
 
 // The JSON log lines of a kb-server log with "msg" == msg.
 inline std::vector<json> LogLines(const std::string& log, const std::string& msg = "") {
@@ -168,6 +192,17 @@ inline bool ServerHasRead(int fd) {
     return inode != "0" && unread == 0;
   }
   return false;
+}
+
+// One sample from the server's /metrics (the first line that starts with `series` and a space), -1 when
+// missing.
+inline double Metric(const ServerProcess& server, const std::string& series) {
+  const std::string text = RawRequest(server.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(series + " ", 0) == 0) return std::atof(line.c_str() + series.size() + 1);
+  }
+  return -1;
 }
 
 inline int RawStatus(const std::string& response) {
