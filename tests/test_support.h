@@ -1,7 +1,7 @@
-// Helpers every test area shares: a temporary directory, whole-file reads and writes, a free loopback port,
-// waiting on a condition with a deadline (WaitFor), and child processes (Child). Included by each area's own
-// helper header (tests/libkb/test_util.h, tests/indexer/indexer_test_util.h, tests/server/server_test_util.h,
-// tests/scale/loopback.h) as "../test_support.h".
+// Helpers every test area shares: a temporary directory, whole-file reads and writes, Contains, a free
+// loopback port, waiting on a condition with a deadline (WaitFor), and child processes (Child, also Xapian's
+// own servers with own_group). Included by each area's own helper header (tests/libkb/test_util.h,
+// tests/indexer/indexer_test_util.h, tests/server/server_test_util.h) as "../test_support.h".
 #ifndef KB_TESTS_TEST_SUPPORT_H_
 #define KB_TESTS_TEST_SUPPORT_H_
 
@@ -67,6 +67,10 @@ inline std::string ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
 }
 
 // A loopback port that was free a moment ago (the kernel's choice for port 0), for programs that cannot

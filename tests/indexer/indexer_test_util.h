@@ -2,10 +2,7 @@
 #ifndef KB_TESTS_INDEXER_INDEXER_TEST_UTIL_H_
 #define KB_TESTS_INDEXER_INDEXER_TEST_UTIL_H_
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -21,10 +18,6 @@ namespace fs = std::filesystem;
 // Copies a fixture tree (tests/data/...) into `to`, which must not exist yet.
 inline void CopyTree(const std::string& from, const std::string& to) {
   fs::copy(from, to, fs::copy_options::recursive);
-}
-
-inline bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 inline std::string Fixture(const std::string& relative) { return std::string(KB_TEST_DATA) + "/" + relative; }

@@ -13,7 +13,6 @@
 
 #include "../libkb/test_util.h"
 #include "kb/kb.h"
-#include "loopback.h"
 
 namespace kb {
 namespace {
@@ -63,10 +62,10 @@ int Total(LiveSearcher& index, const std::string& query) {
 TEST_F(ReplicaTest, LiveSearcherFollowsAReplicaWithoutAFailedSearch) {
   const int port = testing::FreePort();
   Child server({kReplicateServer, dir_.Sub("master"), "-I", "127.0.0.1", "-p", std::to_string(port)},
-               testing::XapianProcessOptions(dir_.Sub("replicate-server.log")));
+               testing::ChildOptions{.log_path = dir_.Sub("replicate-server.log"), .own_group = true});
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10))) << "xapian-replicate-server did not listen";
   Child client({kReplicate, "-h", "127.0.0.1", "-p", std::to_string(port), "-m", "kb", "-i", "1", "-r", "1", replica_},
-               testing::XapianProcessOptions(dir_.Sub("replicate.log")));
+               testing::ChildOptions{.log_path = dir_.Sub("replicate.log"), .own_group = true});
   std::size_t master_docs = 0;
   {
     auto m = Searcher::Open({master_});

@@ -6,7 +6,6 @@
 #include <chrono>
 
 #include "../server/server_test_util.h"
-#include "loopback.h"
 
 namespace kb {
 namespace {
@@ -30,7 +29,7 @@ TEST(ServerShardTest, KilledShardGivesPartialJsonOr503) {
   ASSERT_NO_FATAL_FAILURE(BuildShards(dir.Sub("db")));
   const int port = testing::FreePort();
   testing::Child tcpsrv({kTcpsrv, "--interface", "127.0.0.1", "--port", std::to_string(port), dir.Sub("db/shard-0")},
-                        testing::XapianProcessOptions(dir.Sub("tcpsrv.log")));
+                        testing::ChildOptions{.log_path = dir.Sub("tcpsrv.log"), .own_group = true});
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10)));
   const std::string remote = "remote:127.0.0.1:" + std::to_string(port);
   const std::vector<std::string> dbs = {"--db", dir.Sub("db/shard-1"), "--db", remote, "--remote-timeout-ms", "1500",

@@ -11,7 +11,6 @@
 
 #include "../libkb/test_util.h"
 #include "kb/kb.h"
-#include "loopback.h"
 #include "shard_layout.h"
 
 namespace kb {
@@ -77,7 +76,7 @@ ShardServer Serve(const std::string& db, const std::string& log) {
   s.port = testing::FreePort();
   s.process = std::make_unique<Child>(
       std::vector<std::string>{kTcpsrv, "--interface", "127.0.0.1", "--port", std::to_string(s.port), db},
-      testing::XapianProcessOptions(log));
+      testing::ChildOptions{.log_path = log, .own_group = true});
   return s;
 }
 

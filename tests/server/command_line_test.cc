@@ -34,21 +34,10 @@ ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>&
   return run;
 }
 
-bool HasText(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
 std::string Joined(const std::vector<std::string>& args) {
   std::string out;
   for (const std::string& a : args) out += a + " ";
   return out;
-}
-
-// Today's date (UTC) as YYYY-MM-DD.
-std::string Today() {
-  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 class KbServerCommandLineTest : public ::testing::Test {
@@ -119,9 +108,9 @@ class KbServerCommandLineTest : public ::testing::Test {
     auto long_query = client->Get("/api/search?q=" + std::string(101, 'a'), auth);
     ASSERT_TRUE(long_query);
     EXPECT_EQ(long_query->status, 414) << "--max-query-bytes 100";
-    EXPECT_TRUE(HasText(long_query->body, "the limit is 100")) << long_query->body;
+    EXPECT_TRUE(Contains(long_query->body, "the limit is 100")) << long_query->body;
     EXPECT_EQ(server.child().Stop(), 0) << server.Log();
-    EXPECT_TRUE(HasText(ReadFile(dir_.Sub("access.log")), "/api/search")) << "--access-log";
+    EXPECT_TRUE(Contains(ReadFile(dir_.Sub("access.log")), "/api/search")) << "--access-log";
     EXPECT_TRUE(std::filesystem::exists(dir_.Sub("usage.sqlite"))) << "--usage-log";
     const std::vector<json> listening = LogLines(server.Log(), "listening");
     ASSERT_EQ(listening.size(), 1u) << server.Log();
@@ -165,16 +154,16 @@ TEST_F(KbServerCommandLineTest, EveryEnvironmentVariable) {
 TEST_F(KbServerCommandLineTest, HelpAndVersionExitZero) {
   const ProgramRun help = Server({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_TRUE(HasText(help.output, "Usage: kb-server --db PATH"));
+  EXPECT_TRUE(Contains(help.output, "Usage: kb-server --db PATH"));
   for (const auto& [key, value] : Settings()) {
-    EXPECT_TRUE(HasText(help.output, "\n  --" + key + " ")) << key;
+    EXPECT_TRUE(Contains(help.output, "\n  --" + key + " ")) << key;
   }
-  EXPECT_TRUE(HasText(help.output, "[KB_SLACK_SIGNING_SECRET_FILE]"));
+  EXPECT_TRUE(Contains(help.output, "[KB_SLACK_SIGNING_SECRET_FILE]"));
   EXPECT_EQ(Server({"-h"}).output, help.output);
   EXPECT_EQ(Server({"--db", "/nonexistent", "--port", "x", "--help"}).output, help.output);
   const ProgramRun version = Server({"--version"});
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_TRUE(HasText(version.output, "kb-server ")) << version.output;
+  EXPECT_TRUE(Contains(version.output, "kb-server ")) << version.output;
 }
 
 TEST_F(KbServerCommandLineTest, BadInputExitsTwoWithTheReason) {
@@ -196,11 +185,11 @@ TEST_F(KbServerCommandLineTest, BadInputExitsTwoWithTheReason) {
   for (const auto& [args, message] : cases) {
     const ProgramRun run = Server(args);
     EXPECT_EQ(run.exit_code, 2) << Joined(args) << run.output;
-    EXPECT_TRUE(HasText(run.output, message)) << Joined(args) << "\n" << run.output;
+    EXPECT_TRUE(Contains(run.output, message)) << Joined(args) << "\n" << run.output;
   }
   const ProgramRun env = Server({"--db", db}, {{"KB_THREADS", "-3"}});
   EXPECT_EQ(env.exit_code, 2);
-  EXPECT_TRUE(HasText(env.output, "kb-server: env KB_THREADS: '-3' is not a number between 1 and 256")) << env.output;
+  EXPECT_TRUE(Contains(env.output, "kb-server: env KB_THREADS: '-3' is not a number between 1 and 256")) << env.output;
 }
 
 class KbReportCommandLineTest : public ::testing::Test {
@@ -243,7 +232,7 @@ TEST_F(KbReportCommandLineTest, InsightsFlags) {
       << "--today";
   const ProgramRun markdown = Report({"insights", "--log", log_path()});
   EXPECT_EQ(markdown.exit_code, 0);
-  EXPECT_TRUE(HasText(markdown.output, "# Knowledge gaps")) << markdown.output;
+  EXPECT_TRUE(Contains(markdown.output, "# Knowledge gaps")) << markdown.output;
 }
 
 TEST_F(KbReportCommandLineTest, VerifyFlags) {
@@ -257,14 +246,14 @@ TEST_F(KbReportCommandLineTest, VerifyFlags) {
   EXPECT_GT(plan["owners"][0]["more"].get<int>(), 0);
   const ProgramRun markdown = Report({"verify", "--db=" + db(), "--within=0", "--today=2030-01-01"});
   EXPECT_EQ(markdown.exit_code, 0);
-  EXPECT_TRUE(HasText(markdown.output, "# What to verify next (2030-01-01)")) << markdown.output;
+  EXPECT_TRUE(Contains(markdown.output, "# What to verify next (2030-01-01)")) << markdown.output;
 }
 
 TEST_F(KbReportCommandLineTest, HelpExitsZero) {
   const ProgramRun help = Report({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_TRUE(HasText(help.output, "kb-report insights --log PATH"));
-  EXPECT_TRUE(HasText(help.output, "Exit codes: 0 ok, 2 usage error, 3"));
+  EXPECT_TRUE(Contains(help.output, "kb-report insights --log PATH"));
+  EXPECT_TRUE(Contains(help.output, "Exit codes: 0 ok, 2 usage error, 3"));
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"-h"}, {"help"}, {"insights", "--help"}, {"verify", "-h"}, {"insights", "help"}, {"verify", "--limit", "x", "-h"}}) {
     EXPECT_EQ(Report(args).output, help.output) << Joined(args);
@@ -298,8 +287,8 @@ TEST_F(KbReportCommandLineTest, BadInputExitsTwoAndAnUnreadableIndexThree) {
   for (const auto& [args, message] : cases) {
     const ProgramRun run = Report(args);
     EXPECT_EQ(run.exit_code, 2) << Joined(args) << "\n" << run.output;
-    EXPECT_TRUE(HasText(run.output, "kb-report: " + message)) << Joined(args) << "\n" << run.output;
-    EXPECT_TRUE(HasText(run.output, "Run kb-report --help for usage.")) << Joined(args);
+    EXPECT_TRUE(Contains(run.output, "kb-report: " + message)) << Joined(args) << "\n" << run.output;
+    EXPECT_TRUE(Contains(run.output, "Run kb-report --help for usage.")) << Joined(args);
   }
   EXPECT_EQ(Report({"verify", "--db", dir_.Sub("missing")}).exit_code, 3);
   EXPECT_EQ(Report({"insights", "--log", dir_.Sub("missing.sqlite")}).exit_code, 3);
