@@ -27,7 +27,6 @@ using testing::RunKbIndex;
 using testing::TempDir;
 using testing::WriteFile;
 
-
 TEST(KbIndexCliTest, HelpDocumentsCommandsOptionsAndExitCodes) {
   ProcessResult help = RunKbIndex({"--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -1,10 +1,10 @@
 // kb::LiveSearcher against real databases written by the real kb-index: a commit is taken up in place, a
-// directory rebuilt by kb-index build (compacted and swapped in) and a sharded stub are opened afresh, each thread has its own Searcher, and a
-// database that goes away leaves the last revision serving (counted, logged once).
+// directory rebuilt by kb-index build (compacted and swapped in) and a sharded stub are opened afresh, each
+// thread has its own Searcher, and a database that goes away leaves the last revision serving (counted,
+// logged once).
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -22,8 +22,6 @@ namespace {
 using testing::TempDir;
 using testing::WriteFile;
 
-constexpr char kIndexBinary[] = KB_INDEX_BINARY;
-
 std::string Article(const std::string& title, const std::string& body) {
   return "---\ntitle: " + title + "\nkind: article\nowner: payments-team\ntier: L1\n---\n# " + title + "\n\n" + body +
          "\n";
@@ -34,15 +32,17 @@ class LiveSearcherTest : public ::testing::Test {
   void SetUp() override {
     WriteFile(src_ + "/refunds.md", Article("Refunds", "A refund returns money to the card."));
     WriteFile(src_ + "/declines.md", Article("Declined cards", "A declined card needs another card."));
-    ASSERT_EQ(KbIndex("build"), 0);
+    ASSERT_EQ(KbIndex("build", db_), 0);
   }
 
-  // Runs the kb-index binary (`command` SOURCE --db DB extra) and returns its exit code.
-  int KbIndex(const std::string& command, const std::string& extra = "") {
-    const std::string line = std::string(kIndexBinary) + " " + command + " '" + src_ + "' --db '" + db_ + "' -q " +
-                             extra + " >>'" + dir_.Sub("kb-index.log") + "' 2>&1";
-    const int rc = std::system(line.c_str());
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  // Runs `kb-index COMMAND SRC --db DB -q EXTRA...` to its end (60 s at most), its output appended to
+  // kb-index.log; returns its exit code (-1 if it did not finish).
+  int KbIndex(const std::string& command, const std::string& db, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {KB_INDEX_BINARY, command, src_, "--db", db, "-q"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    testing::Child kb_index;
+    if (!kb_index.Start(argv, dir_.Sub("kb-index.log"))) return -1;
+    return kb_index.Wait(std::chrono::seconds(60));
   }
 
   const SearcherOptions options_;
@@ -65,7 +65,7 @@ TEST_F(LiveSearcherTest, TakesUpAnUpdateInPlaceAtTheNextCheck) {
   ASSERT_TRUE(before.ok());
 
   WriteFile(src_ + "/zebrafish.md", Article("Zebrafish payments", "A zebrafish refund."));
-  ASSERT_EQ(KbIndex("update"), 0);
+  ASSERT_EQ(KbIndex("update", db_), 0);
   EXPECT_EQ(Total(live, "zebrafish"), 1);
   Result<Searcher*> after = live.Acquire();
   ASSERT_TRUE(after.ok());
@@ -82,7 +82,7 @@ TEST_F(LiveSearcherTest, ChecksOncePerIntervalUnlessInvalidated) {
   LiveSearcher live({db_}, options_, {.check_interval = std::chrono::hours(1)});
   ASSERT_EQ(Total(live, "zebrafish"), 0);
   WriteFile(src_ + "/zebrafish.md", Article("Zebrafish payments", "A zebrafish refund."));
-  ASSERT_EQ(KbIndex("update"), 0);
+  ASSERT_EQ(KbIndex("update", db_), 0);
   EXPECT_EQ(Total(live, "zebrafish"), 0) << "within the interval the thread keeps its revision";
   live.Invalidate();
   EXPECT_EQ(Total(live, "zebrafish"), 1);
@@ -94,7 +94,7 @@ TEST_F(LiveSearcherTest, OpensARebuiltDirectoryAfresh) {
   Result<Searcher*> before = live.Acquire();
   ASSERT_TRUE(before.ok());
   WriteFile(src_ + "/zebrafish.md", Article("Zebrafish payments", "A zebrafish refund."));
-  ASSERT_EQ(KbIndex("build"), 0);  // build compacts into a new directory swapped in by rename
+  ASSERT_EQ(KbIndex("build", db_), 0);  // build compacts into a new directory swapped in by rename
   EXPECT_EQ(Total(live, "zebrafish"), 1);
   Result<Searcher*> after = live.Acquire();
   ASSERT_TRUE(after.ok());
@@ -104,16 +104,14 @@ TEST_F(LiveSearcherTest, OpensARebuiltDirectoryAfresh) {
 
 TEST_F(LiveSearcherTest, FollowsAShardedStub) {
   const std::string sharded = dir_.Sub("sharded.db");
-  const std::string line = std::string(kIndexBinary) + " build '" + src_ + "' --db '" + sharded + "' --shards 3 -q";
-  ASSERT_EQ(std::system(line.c_str()), 0);
+  ASSERT_EQ(KbIndex("build", sharded, {"--shards", "3"}), 0);
   ASSERT_TRUE(std::filesystem::exists(sharded + "/XAPIANDB"));
   LiveSearcher live({sharded}, options_, {.check_interval = std::chrono::milliseconds(0)});
   ASSERT_EQ(Total(live, "zebrafish"), 0);
   ASSERT_EQ(Total(live, "refund"), 1);
 
   WriteFile(src_ + "/zebrafish.md", Article("Zebrafish payments", "A zebrafish refund."));
-  const std::string update = std::string(kIndexBinary) + " update '" + src_ + "' --db '" + sharded + "' -q";
-  ASSERT_EQ(std::system(update.c_str()), 0);
+  ASSERT_EQ(KbIndex("update", sharded), 0);
   EXPECT_EQ(Total(live, "zebrafish"), 1);
   EXPECT_EQ(Total(live, "refund"), 2);
   EXPECT_GE(live.Counters().reloads, 1u);
