@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "schema.h"
+#include "shard_layout.h"
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"
@@ -102,7 +103,7 @@ void ClearSpelling(Xapian::WritableDatabase& db) {
 void ClearInterruptedCreate(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::is_directory(path, ec) || fs::exists(fs::path(path) / "iamglass", ec)) return;
+  if (!fs::is_directory(path, ec) || fs::exists(fs::path(path) / internal::kGlassVersionFile, ec)) return;
   std::vector<fs::path> xapian_files;
   for (const fs::directory_entry& e : fs::directory_iterator(path, ec)) {
     const std::string name = e.path().filename().string();

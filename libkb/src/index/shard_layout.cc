@@ -13,10 +13,9 @@ std::string ShardDir(int k) { return "shard-" + std::to_string(k); }
 
 }  // namespace
 
-
 Result<int> ExistingShards(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::exists(std::filesystem::path(path) / "iamglass", ec)) return 1;
+  if (std::filesystem::exists(std::filesystem::path(path) / kGlassVersionFile, ec)) return 1;
   std::ifstream in(std::filesystem::path(path) / kStubFile);
   if (!in) return 0;
   int n = 0;

@@ -12,6 +12,8 @@ namespace kb::internal {
 
 // Xapian opens a directory holding this file as the databases it lists ("auto PATH" lines, relative to it).
 inline constexpr char kStubFile[] = "XAPIANDB";
+// A glass database's version file, rewritten on every commit; Xapian writes it last when creating a database.
+inline constexpr char kGlassVersionFile[] = "iamglass";
 inline constexpr int kMaxShards = 256;
 
 // The shard (0..shards-1) that holds the item with this id: FNV-1a (64-bit) of the id's bytes modulo

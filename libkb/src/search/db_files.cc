@@ -11,8 +11,9 @@
 namespace kb::internal {
 namespace {
 
-constexpr char kVersionFile[] = "/iamglass";
 constexpr std::size_t kMaxStubBytes = 65536;
+
+std::string VersionFile(const std::string& dir) { return dir + "/" + kGlassVersionFile; }
 
 // "dev:ino" of `path`, with ":size:mtime" when `with_time`; "-" when it does not exist.
 std::string StatKey(const std::string& path, bool with_time) {
@@ -53,7 +54,7 @@ std::vector<std::string> StubVersionFiles(const std::string& db, const std::stri
     pos = end + 1;
     if (line.rfind("auto ", 0) != 0) continue;
     const std::string path = line.substr(5);
-    out.push_back((!path.empty() && path[0] == '/' ? path : db + "/" + path) + kVersionFile);
+    out.push_back(VersionFile(!path.empty() && path[0] == '/' ? path : db + "/" + path));
   }
   return out;
 }
@@ -61,7 +62,7 @@ std::vector<std::string> StubVersionFiles(const std::string& db, const std::stri
 // Version files of a local location: its own, or those of the databases its stub names.
 std::vector<std::string> VersionFiles(const std::string& db) {
   if (const std::string stub = ReadStub(db); !stub.empty()) return StubVersionFiles(db, stub);
-  return {db + kVersionFile};
+  return {VersionFile(db)};
 }
 
 }  // namespace
@@ -83,7 +84,7 @@ DatabasesFingerprint FingerprintDatabases(const std::vector<std::string>& locati
       continue;
     }
     out.identity += StatKey(db, false) + ";";
-    out.version += StatKey(db, false) + "|" + StatKey(db + kVersionFile, true) + ";";
+    out.version += StatKey(db, false) + "|" + StatKey(VersionFile(db), true) + ";";
   }
   return out;
 }
