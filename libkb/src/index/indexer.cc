@@ -6,18 +6,12 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <set>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "compact.h"
-#include "content_hash.h"
-#include "curation_store.h"
 #include "file_pipeline.h"
 #include "index_run.h"
 #include "kb/index_writer.h"
-#include "kb/owners.h"
 #include "shard_layout.h"
 #include "stored.h"
 #include "text.h"

@@ -13,7 +13,6 @@
 #include <string>
 
 #include "civil_date.h"
-#include "text.h"
 
 namespace kb {
 

@@ -8,7 +8,6 @@
 #include "stopwords.h"
 #include "term_prefixes.h"
 #include "text.h"
-#include "xapian_util.h"
 
 namespace kb::internal {
 namespace {

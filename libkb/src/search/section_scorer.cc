@@ -4,7 +4,6 @@
 
 #include "html_escape.h"
 #include "text.h"
-#include "xapian_util.h"
 
 namespace kb::internal {
 namespace {

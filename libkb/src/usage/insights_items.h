@@ -6,7 +6,6 @@
 
 #include "kb/insights.h"
 #include "kb/searcher.h"
-#include "kb/status.h"
 
 namespace kb::internal {
 
