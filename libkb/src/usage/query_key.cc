@@ -2,26 +2,23 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <array>
 #include <string>
 #include <vector>
 
 #include "kb/usage_log.h"
+#include "query_builder.h"
 #include "stopwords.h"
 #include "text.h"
-#include "xapian_util.h"
 
 namespace kb {
 namespace {
 
-constexpr std::array<std::string_view, 9> kFilterFields = {"tag",  "owner", "kind", "tier", "product",
-                                                           "lang", "code",  "id",   "title"};
-
+// A field filter of the query syntax (query_builder.h), or a `title:` search: kept whole in the key.
 bool IsFilterToken(std::string_view token) {
   const std::size_t colon = token.find(':');
   if (colon == std::string_view::npos || colon + 1 == token.size()) return false;
   const std::string field = internal::AsciiLower(token.substr(0, colon));
-  return std::find(kFilterFields.begin(), kFilterFields.end(), field) != kFilterFields.end();
+  return field == "title" || internal::IsFilterField(field);
 }
 
 // Splits a token into lowercase words at every character that is not a letter, digit or connector ('_').
