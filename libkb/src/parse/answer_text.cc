@@ -1,20 +1,15 @@
 // kb::AnswerText (kb/answer.h): the customer-facing section of a scripted answer, found through the item's
 // parsed sections (Section::line) in its Markdown body.
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kb/answer.h"
+#include "text.h"
 
 namespace kb {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> out;
@@ -59,7 +54,7 @@ std::string AnswerText(const Item& item) {
   };
   for (std::size_t k = 0; k < item.sections.size(); ++k) {
     const Section& s = item.sections[k];
-    if (s.level == 0 || Lower(s.title) != "answer") continue;
+    if (s.level == 0 || internal::AsciiLower(s.title) != "answer") continue;
     std::size_t begin = std::min(index_of(s) + 1, lines.size());
     if (begin < lines.size() && Underline(lines[begin])) ++begin;
     std::size_t end = lines.size();
