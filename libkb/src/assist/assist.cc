@@ -301,19 +301,15 @@ Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request
   TicketMatch out;
   out.found = std::move(*found);
   const std::vector<SearchHit>& hits = out.found.hits;
-  for (std::size_t i = 0; i < hits.size() && out.article < 0; ++i) {
-    if (hits[i].kind == Kind::kArticle) out.article = static_cast<int>(i);
-  }
-  if (out.article < 0) {
-    for (const SearchHit& h : hits) {
-      if (h.kind == Kind::kAnswer) {
-        out.answer = h;
-        return out;
-      }
-    }
+  const auto of_kind = [](Kind kind) { return [kind](const SearchHit& h) { return h.kind == kind; }; };
+  const auto found_article = std::find_if(hits.begin(), hits.end(), of_kind(Kind::kArticle));
+  if (found_article == hits.end()) {
+    // No article: the first answer among the hits, if any.
+    if (auto a = std::find_if(hits.begin(), hits.end(), of_kind(Kind::kAnswer)); a != hits.end()) out.answer = *a;
     return out;
   }
-  const SearchHit& article = hits[static_cast<std::size_t>(out.article)];
+  out.article = static_cast<int>(found_article - hits.begin());
+  const SearchHit& article = *found_article;
   // On content/ the ticket's words alone ranked the sandbox test-card reply above the declined-card one for a
   // declined card: the answer written for the article comes first.
   std::vector<SearchHit> related;
