@@ -66,11 +66,11 @@ struct IndexerOptions {
   // Number of shards. 1: one database at db_path. N > 1: N databases db_path/shard-0 .. shard-N-1, each
   // item in the shard given by a stable hash of its id (FNV-1a modulo N), and a Xapian stub file
   // db_path/XAPIANDB naming them all, so that readers (kb-server --db db_path, kb-index stats) open db_path
-  // as one database; serve a shard alone with
-  // xapian-tcpsrv db_path/shard-K. 0: as the database already is (1 when new). A count other than the
-  // existing one is InvalidArgument (build into a new path to reshard). Each shard commits atomically, in
-  // order: a run killed between two shard commits leaves some shards at the new revision and the rest at
-  // the old, never an item twice or lost, and the next run completes it. Default: 0.
+  // as one database; serve a shard alone with xapian-tcpsrv db_path/shard-K. 0: as the database already is
+  // (1 when new). A count other than the existing one is InvalidArgument (build into a new path to reshard).
+  // Each shard commits atomically, in order: a run killed between two shard commits leaves some shards at the
+  // new revision and the rest at the old, never an item twice or lost, and the next run completes it.
+  // Default: 0.
   int shards = 0;
   // Wait for another writer's lock instead of failing with kBusy. Default: false.
   bool wait_for_lock = false;
