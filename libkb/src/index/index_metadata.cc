@@ -7,6 +7,7 @@
 #include "curation_store.h"
 #include "index_run.h"
 #include "kb/owners.h"
+#include "term_prefixes.h"
 #include "text.h"
 
 namespace kb::internal {

@@ -18,10 +18,6 @@
 
 namespace kb::internal {
 
-inline constexpr char kMetaSources[] = "sources";
-inline constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
-inline std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
-
 class Run {
  public:
   Run(const std::vector<Source>& sources, const IndexerOptions& options, bool rebuild)

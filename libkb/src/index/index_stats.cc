@@ -46,9 +46,9 @@ Result<IndexStats> ReadIndexStats(const std::string& db_path, const std::string&
     stats.size_bytes = internal::DirectorySize(db_path);
     stats.schema = db.get_metadata(std::string(internal::kMetaSchema));
     stats.updated = db.get_metadata(std::string(internal::kMetaUpdated));
-    for (const std::string& name : internal::Split(db.get_metadata("sources"), '\n')) {
-      stats.sources.push_back({name, db.get_metadata("source:" + name + ":root"),
-                               db.get_metadata("source:" + name + ":commit")});
+    for (const std::string& name : internal::Split(db.get_metadata(internal::kMetaSources), '\n')) {
+      stats.sources.push_back({name, db.get_metadata(internal::SourceKey(name, "root")),
+                               db.get_metadata(internal::SourceKey(name, "commit"))});
     }
     return stats;
   });

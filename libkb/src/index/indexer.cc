@@ -14,6 +14,7 @@
 #include "kb/index_writer.h"
 #include "shard_layout.h"
 #include "stored.h"
+#include "term_prefixes.h"
 #include "text.h"
 #include "xapian_util.h"
 

@@ -6,6 +6,7 @@
 #define KB_SRC_TERM_PREFIXES_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include "kb/item.h"
@@ -54,9 +55,13 @@ inline constexpr unsigned kSlotUntil = 16;       // incidents: `until` as writte
 
 inline constexpr char kTagSeparator = '\x1f';
 
-// Metadata keys.
+// Metadata keys (kb/indexer.h lists them).
 inline constexpr std::string_view kMetaSchema = "kb:schema";
 inline constexpr std::string_view kMetaUpdated = "kb:updated";   // ISO-8601 UTC time of the last commit
+inline constexpr char kMetaSources[] = "sources";                // the source names, one per line
+inline constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
+// "source:NAME:WHAT", WHAT one of commit, root, fingerprint, owners.
+inline std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }
 
 // Weights (within-document frequency increments) that put titles and headings above body text.
 inline constexpr unsigned kWdfTitle = 6;
