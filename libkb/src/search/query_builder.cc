@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <functional>
-#include <map>
 #include <set>
 
 #include "query_parts.h"
@@ -70,7 +68,11 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
   // A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
   auto known = [&](const std::string& word) {
     if (db.term_exists(word)) return true;
-    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) { return db.term_exists("Z" + s(word)); });
+    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) {
+      std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
+      stemmed += s(word);
+      return db.term_exists(stemmed);
+    });
   };
   constexpr int kMaxLookups = 8;  // each lookup scans the spelling table; a pasted log has many odd tokens
   std::size_t typing = std::string::npos;  // where the word being typed starts
@@ -275,9 +277,9 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   text = WithCodes(std::move(text), plan, out, r, note);
   if (filter_lang && !text.empty()) {
     const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
-    text = Xapian::Query(Xapian::Query::OP_FILTER, text, in_lang);
+    text = Restrict(text, in_lang);
     for (std::size_t i = first_part; parts && i < parts->size(); ++i) {
-      (*parts)[i].query = Xapian::Query(Xapian::Query::OP_FILTER, (*parts)[i].query, in_lang);
+      (*parts)[i].query = Restrict((*parts)[i].query, in_lang);
     }
   }
   return text;
@@ -301,6 +303,7 @@ void JoinParts(std::vector<QueryPart>&& from, std::vector<QueryPart>* into) {
 QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filters* filters, ParsedQuery* out) {
   const RankingOptions& r = ctx.options->ranking;
   QueryPlan plan;
+  plan.explain = request.explain;
   out->prose = ctx.plain || (r.pasted_text && LooksPasted(request.query, r.long_query_words));
   if (out->prose) {
     out->message = LooksLikeMessage(request.query);
@@ -346,10 +349,6 @@ std::vector<std::string> SearchLanguages(const SearchRequest& request, const Que
   return langs;
 }
 
-}  // namespace
-
-namespace {
-
 // The text query over `langs`: the first language's query, and the rest as the fallback. Fails when the
 // query would expand to more terms than allowed.
 Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& langs, bool explicit_langs,
@@ -387,7 +386,7 @@ Xapian::Query Filtered(const Xapian::Query& text, const Xapian::Query& filter, b
   if (text.empty() && filter.empty()) return has_words ? Xapian::Query::MatchNothing : MatchAllQuery();
   if (text.empty()) return has_words ? Xapian::Query::MatchNothing : filter;
   if (filter.empty()) return text;
-  return Xapian::Query(Xapian::Query::OP_FILTER, text, filter);
+  return Restrict(text, filter);
 }
 
 }  // namespace
@@ -404,8 +403,7 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   }
   ParsedQuery out;
   Filters filters;
-  QueryPlan plan = PlanText(request, ctx, &filters, &out);
-  plan.explain = request.explain;
+  const QueryPlan plan = PlanText(request, ctx, &filters, &out);
   for (const auto& [field, values] : request.filters) {
     if (!IsFilterField(field)) return Status::InvalidArgument("unknown filter field '" + field + "'");
     for (const std::string& v : values) {

@@ -3,9 +3,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <map>
-#include <set>
 
 #include "query_builder.h"
 #include "query_text.h"
@@ -86,6 +83,10 @@ Xapian::Query FilterQuery(const Filters& filters) {
     q = Xapian::Query(Xapian::Query::OP_AND_NOT, q.empty() ? MatchAllQuery() : q, ex);
   }
   return q;
+}
+
+Xapian::Query Restrict(const Xapian::Query& text, const Xapian::Query& filter) {
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, text, Xapian::Query(Xapian::Query::OP_AND_NOT, MatchAllQuery(), filter));
 }
 
 bool HasOperators(std::string_view text) {

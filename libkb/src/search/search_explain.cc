@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "query_parts.h"
 #include "term_prefixes.h"
 
 namespace kb::internal {
@@ -29,7 +30,7 @@ std::vector<std::vector<double>> PartWeights(const Xapian::Database& db, const s
   for (std::size_t p = 0; p < parts.size(); ++p) {
     Xapian::Enquire enquire(db);
     enquire.set_weighting_scheme(weight);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, parts[p].query, page));
+    enquire.set_query(Restrict(parts[p].query, page));
     const Xapian::doccount n = static_cast<Xapian::doccount>(docs.size());
     const Xapian::MSet mset = enquire.get_mset(0, n, n);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
