@@ -49,7 +49,7 @@ Status FillLog(UsageLog& log, int searches) {
     log.RecordSearch(std::move(e));
     if (opened) {
       log.RecordFeedback({.type = FeedbackType::kOpen, .query = query, .item_id = "item/" + std::to_string(rank % 700),
-                          .position = 1, .time_ms = time + 5000});
+                          .position = 1, .comment = {}, .user = {}, .time_ms = time + 5000});
     }
     if (i % 5000 == 4999) {
       Status s = log.Flush(60000);

@@ -14,13 +14,6 @@
 
 namespace kb::internal {
 
-// A match as ranked, best first.
-struct RankedDoc {
-  Xapian::docid docid = 0;
-  double score = 0;
-  bool exact = false;
-};
-
 // One position of the curated list: a ranked match (`ranked` is its index in the ranked list) or a pinned
 // item the query did not match (`ranked` = -1).
 struct CuratedSlot {

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <map>
-#include <set>
 
 #include "query_text.h"
 #include "stored.h"
@@ -63,7 +63,6 @@ std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, 
   }
   return found;
 }
-
 
 // Terms a query can match: leaves, with each wildcard counted as its expansion limit (Xapian expands
 // wildcards only when the match runs, so this is the bound known before running it).
@@ -153,7 +152,6 @@ Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {
   // documents unequal boosts.
   return Xapian::Query(Xapian::Query::OP_NEAR, words.begin(), words.end(), words.size() + 2);
 }
-
 
 // The identifiers a pasted message names (refund_failed, refund.failed, payment_intent.succeeded), each as
 // the phrase of its words: the event or field the customer quotes says more than any word around it.

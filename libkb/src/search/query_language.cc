@@ -2,10 +2,7 @@
 #include "query_parts.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <map>
-#include <set>
 
 #include "query_text.h"
 #include "stopwords.h"
@@ -15,6 +12,8 @@
 #include "xapian_util.h"
 
 namespace kb::internal {
+
+namespace {
 
 // Items in language `lang` that hold `term`: exact up to kLanguageCountLimit, estimated beyond (a word in
 // tens of thousands of items must not cost a count of all of them on every search), and never above 0 unless
@@ -29,6 +28,8 @@ Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db
   const Xapian::MSet m = enquire.get_mset(0, 0, std::min(df, kLanguageCountLimit));
   return m.get_matches_lower_bound() == 0 ? 0 : m.get_matches_estimated();
 }
+
+}  // namespace
 
 // The language a query is written in, among the index's languages. Words vote. Strong votes: letters only
 // Turkish has (ğ ş ı), a function word of one language, a word (or its stem in that language) that only one
@@ -62,7 +63,11 @@ std::string QueryLanguage(const std::vector<std::string>& words, const std::vect
     std::size_t using_it = 0;
     for (std::size_t i = 0; i < langs.size(); ++i) {
       df[i] = TermFreqIn(enquire, db, w, langs[i]);
-      if (df[i] == 0) df[i] = TermFreqIn(enquire, db, "Z" + stems[i](w), langs[i]);
+      if (df[i] == 0) {
+        std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
+        stemmed += stems[i](w);
+        df[i] = TermFreqIn(enquire, db, stemmed, langs[i]);
+      }
       using_it += df[i] > 0;
     }
     if (using_it == 0) continue;

@@ -19,25 +19,26 @@ constexpr std::size_t kSnippetBytes = 240;
 
 // Pins and hides of the matching curation rules, applied to the whole ranked window before paging.
 void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
-                                   const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
+                                   const std::vector<internal::RankedHit>& ranked, const internal::QueryWords& words,
                                    const std::string& today, SearchResponse* out, std::vector<int>* from) {
   std::vector<Xapian::docid> ids;
-  for (const internal::RankedDoc& r : ranked) ids.push_back(r.docid);
+  for (const internal::RankedHit& r : ranked) ids.push_back(*r.it);
   int removed = 0, added = 0;
   const std::vector<internal::CuratedSlot> slots = internal::CurateRanked(db, ids, match, &removed, &added);
   out->total = std::max(0, out->total - removed) + added;
   const std::size_t first = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.size);
   for (std::size_t i = first; i < slots.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
     SearchHit hit;
-    if (slots[i].ranked >= 0) {
-      hit.score = ranked[static_cast<std::size_t>(slots[i].ranked)].score;
-      hit.exact = ranked[static_cast<std::size_t>(slots[i].ranked)].exact;
+    const internal::RankedHit* match = slots[i].ranked >= 0 ? &ranked[static_cast<std::size_t>(slots[i].ranked)] : nullptr;
+    if (match) {
+      hit.score = match->score;
+      hit.exact = match->exact;
     }
     hit.pinned = slots[i].pinned;
     hit.pin_note = slots[i].note;
     from->push_back(slots[i].ranked);
     hit.rank = static_cast<int>(first + out->hits.size()) + 1;
-    Finish(db.get_document(slots[i].docid), words, today, request.snippets, &hit);
+    Finish(match ? match->it.get_document() : db.get_document(slots[i].docid), words, today, request.snippets, &hit);
     out->hits.push_back(std::move(hit));
   }
 }

@@ -52,7 +52,6 @@ struct SearchRun {
 
 namespace {
 
-using internal::RankedDoc;
 using internal::RankedHit;
 using internal::SearchRun;
 
@@ -370,9 +369,7 @@ void Searcher::Rep::Page(const SearchRun& run, const std::vector<RankedHit>& ran
   const SearchRequest& request = run.request;
   std::vector<int> from;  // each hit's place in `ranked`, -1 for a pinned item outside it
   if (!run.curated.empty()) {
-    std::vector<RankedDoc> order;
-    for (const RankedHit& x : ranked) order.push_back({*x.it, x.score, x.exact});
-    AddCuratedHits(request, run.curated, order, run.words, run.today, out, &from);
+    AddCuratedHits(request, run.curated, ranked, run.words, run.today, out, &from);
   } else {
     const std::size_t begin = run.whole_window ? static_cast<std::size_t>(run.first) : 0;
     for (std::size_t i = begin; i < ranked.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {

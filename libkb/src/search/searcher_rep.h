@@ -76,7 +76,7 @@ struct Searcher::Rep {
   void Page(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked, SearchResponse* out);
   // `from`: receives each added hit's index in `ranked` (-1 for a pinned item outside it).
   void AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
-                      const std::vector<internal::RankedDoc>& ranked, const internal::QueryWords& words,
+                      const std::vector<internal::RankedHit>& ranked, const internal::QueryWords& words,
                       const std::string& today, SearchResponse* out, std::vector<int>* from);
   // With SearchRequest::explain: the parts of each page hit's score; `from` as AddCuratedHits gives it.
   void Explain(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked,
