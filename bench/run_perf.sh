@@ -3,7 +3,8 @@
 # ("Performance").
 #
 #   bench/run_perf.sh [--scales 1k,14k,100k] [--dir DIR] [--build DIR] [--rebuild] [--no-load]
-#                     [--samples N] [--row-seconds S] [--duration S]
+#                     [--samples N] [--row-seconds S] [--duration S] [--compare OLD.json [--threshold PCT]]
+#   bench/run_perf.sh --compare OLD.json --new NEW.json [--threshold PCT]
 #
 # 1. Builds kb-index, kb-server, kb-perf-bench and kb-load-ceiling (Release) in --build (default build-perf).
 # 2. Generates the test corpora in --dir (default ${TMPDIR:-/tmp}/kb-perf; never inside the repository) with
@@ -19,6 +20,15 @@
 #    at 14k and 100k, 20-104 samples, and kb's at 100k, about 200).
 # 5. bench/load/load_test.sh on each index (wrk against kb-server, and the cpp-httplib ceiling once).
 # 6. bench/perf/report.py prints the tables and checks the targets (also saved to DIR/results/report.md).
+# 7. Every number of the run goes to one JSON file, bench/results/last.json (the one before it is moved to
+#    bench/results/previous.json; bench/results/ is not committed: the figures belong to one machine and its load).
+#    With --compare OLD.json (checked before anything runs), the run's rows that got slower than in OLD.json by
+#    more than --threshold percent (default 10: over 10% more time, or 10% less req/s or items/s) are printed
+#    after the report, and the script exits 1 if there is one. Rows found in one file only are listed, not
+#    compared. With --new NEW.json nothing is built or measured: NEW.json is compared with OLD.json. E.g.
+#      bench/run_perf.sh --scales 1k --compare bench/results/last.json
+#      bench/run_perf.sh --compare bench/results/previous.json --new bench/results/last.json
+#    (bench/perf/compare.py does the export and the comparison; its --help describes the file.)
 #
 # Bounded: 8 minutes with the 100k index already built, 20 on a run that builds it (11 of them), measured on the
 # shared 2-core machine at load averages of 6-12 (bench/README.md, "Performance"). Needs: the build
@@ -34,6 +44,9 @@ load=1
 samples=300
 row_seconds=8
 duration=10
+compare_old=""
+compare_new=""
+threshold=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --scales) scales="$2"; shift 2 ;;
@@ -44,10 +57,25 @@ while [ $# -gt 0 ]; do
     --samples) samples="$2"; shift 2 ;;
     --row-seconds) row_seconds="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --compare) compare_old="${2:?--compare needs a file}"; shift 2 ;;
+    --new) compare_new="${2:?--new needs a file}"; shift 2 ;;
+    --threshold) threshold="${2:?--threshold needs a percentage}"; shift 2 ;;
+    -h|--help) sed -n '2,35p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_perf.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+compare=(python3 "$repo/bench/perf/compare.py")
+if [ -n "$compare_new" ]; then
+  [ -n "$compare_old" ] || { echo "run_perf.sh: --new needs --compare OLD.json" >&2; exit 2; }
+  exec "${compare[@]}" compare "$compare_old" "$compare_new" --threshold "$threshold"
+fi
+if [ -n "$compare_old" ]; then
+  # Checked now, not after a run of several minutes; copied, since bench/results/last.json is replaced below.
+  "${compare[@]}" check "$compare_old" --threshold "$threshold" || exit 2
+  compare_copy="$(mktemp "${TMPDIR:-/tmp}/kb-perf-old.XXXXXX.json")"
+  trap 'rm -f "$compare_copy"' EXIT
+  cp "$compare_old" "$compare_copy"
+fi
 case "$dir" in "$repo"|"$repo"/*) echo "run_perf.sh: --dir must be outside the repository" >&2; exit 2 ;; esac
 corpora="$repo/../shared/data/corpora"
 [ -d "$corpora" ] || { echo "run_perf.sh: no corpora at $corpora" >&2; exit 2; }
@@ -173,3 +201,14 @@ printf '{"kind": "end", "load_end": "%s", "load_1min_samples": [%s], "seconds": 
   "$(paste -sd, "$results/loadavg.txt")" "$(( $(date +%s) - started ))" >>"$results/machine.json"
 log "report"
 python3 "$repo/bench/perf/report.py" "$results" | tee "$results/report.md"
+
+"${compare[@]}" export "$results" "$results/perf.json"
+mkdir -p "$repo/bench/results"
+[ -f "$repo/bench/results/last.json" ] && mv "$repo/bench/results/last.json" "$repo/bench/results/previous.json"
+cp "$results/perf.json" "$repo/bench/results/last.json"
+log "results in bench/results/last.json"
+if [ -n "$compare_old" ]; then
+  echo
+  "${compare[@]}" compare "$compare_copy" "$repo/bench/results/last.json" --threshold "$threshold" \
+    --old-name "$compare_old"
+fi
