@@ -11,6 +11,10 @@ constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr std::int64_t kMaxAgeMs = 5LL * 60 * 1000;
 // A period nobody asked for in this long is dropped (the warm ones stay).
 constexpr std::int64_t kForgetMs = 3600LL * 1000;
+// The refresher keeps a period current only while someone has asked for it this recently. Under a steady
+// search load the log changes on every tick, and recomputing the four warm periods nobody reads took a fifth
+// of the server's CPU (bench/README.md, "HTTP layer").
+constexpr std::int64_t kWatchMs = 10LL * 60 * 1000;
 constexpr auto kTick = std::chrono::milliseconds(250);
 
 std::int64_t NowMs() {
@@ -108,7 +112,8 @@ void InsightsCache::RefreshLoop() {
         it = entries_.erase(it);
         continue;
       }
-      if (!it->second.busy && NeedsRefresh(it->second, now)) due.push_back(it->first);
+      const bool watched = !it->second.insights || now - it->second.used_ms < kWatchMs;
+      if (!it->second.busy && watched && NeedsRefresh(it->second, now)) due.push_back(it->first);
       ++it;
     }
     if (due.empty()) {

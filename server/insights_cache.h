@@ -1,7 +1,9 @@
 // Answers /api/insights from memory. Computing insights scans the usage log (2.3 s over 308k searches), so
 // each period (days) is kept as one computed Insights, recomputed by a background thread when the log has
 // new events, the day has turned or the index may have changed (every few minutes). A request then costs a
-// copy and a render (bench/perf: kb-perf-bench --usage-searches=300000).
+// copy and a render (bench/perf: kb-perf-bench --usage-searches=300000). The warm periods are computed at
+// start; after that the background thread refreshes only the periods asked for in the last 10 minutes, so a
+// server that answers searches and no /api/insights does not rescan its log after every batch of searches.
 //
 // Freshness: a small log recomputes on the request itself (when the last computation took under
 // kSyncRecomputeMs), so a page sees the search it just made; a large one answers at once from the previous

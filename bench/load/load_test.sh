@@ -105,7 +105,10 @@ PY
 
 port="$(free_port)"
 base="http://127.0.0.1:$port"
-"$server" --db "$db" --host 127.0.0.1 --port "$port" --access-log off --max-query-bytes 4096 >"$work/server.log" 2>&1 &
+# A fresh usage log each run: the default (next to --db) grows with every run and the server rescans it at
+# start (insights), which made the figures depend on how many runs came before.
+"$server" --db "$db" --host 127.0.0.1 --port "$port" --access-log off --max-query-bytes 4096 \
+  --usage-log "$work/usage.sqlite" >"$work/server.log" 2>&1 &
 pid=$!
 wait_ready "$base/healthz"
 # Every query must succeed before anything is timed.
