@@ -45,20 +45,34 @@ json ExplainJson(const SearchHit& hit) {
   return parts;
 }
 
-json SearchJson(const SearchResponse& res) {
-  json results = json::array();
-  for (const SearchHit& h : res.hits) results.push_back(HitJson(h));
+namespace {
+
+json FacetsJson(const SearchResponse& res) {
   json facets = json::object();
   for (const auto& [field, values] : res.facets) {
     json list = json::array();
     for (const FacetValue& v : values) list.push_back({{"value", v.value}, {"count", v.count}});
     facets[field] = std::move(list);
   }
+  return facets;
+}
+
+json IncidentsJson(const SearchResponse& res) {
   json incidents = json::array();
   for (const IncidentBanner& b : res.incidents) {
     incidents.push_back({{"id", b.id}, {"title", b.title}, {"summary", b.summary}, {"owner", b.owner},
                          {"started", b.started}, {"until", b.until}, {"path", b.path}});
   }
+  return incidents;
+}
+
+}  // namespace
+
+json SearchJson(const SearchResponse& res) {
+  json results = json::array();
+  for (const SearchHit& h : res.hits) results.push_back(HitJson(h));
+  json facets = FacetsJson(res);
+  json incidents = IncidentsJson(res);
   return {
       {"query", res.query},
       {"total", res.total},
@@ -74,6 +88,149 @@ json SearchJson(const SearchResponse& res) {
       {"failed_shards", res.failed_shards},
       {"took_ms", res.elapsed_ms},
   };
+}
+
+namespace {
+
+// Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
+// sorts an object's keys), values through nlohmann's own serializer, so strings and numbers come out as
+// Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same float format).
+class TextWriter {
+ public:
+  explicit TextWriter(std::string* out)
+      : out_(out), ser_(nlohmann::detail::output_adapter<char, std::string>(*out), ' ', json::error_handler_t::replace) {}
+  void Raw(std::string_view text) { out_->append(text); }
+  // `,"key":` (or `"key":` for an object's first key); keys are plain ASCII literals.
+  void Key(std::string_view key, bool first = false) {
+    out_->append(first ? "\"" : ",\"");
+    out_->append(key);
+    out_->append("\":");
+  }
+  void Value(const json& value) { ser_.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, 0); }
+
+ private:
+  std::string* const out_;
+  nlohmann::detail::serializer<json> ser_;
+};
+
+// HitJson's fields in key order, with the optional "escalation" and "explain".
+void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const json* explain) {
+  w.Key("error_codes", true);
+  w.Value(hit.error_codes);
+  if (escalation) {
+    w.Key("escalation");
+    w.Value(*escalation);
+  }
+  w.Key("exact");
+  w.Value(hit.exact);
+  if (explain) {
+    w.Key("explain");
+    w.Value(*explain);
+  }
+  w.Key("id");
+  w.Value(hit.id);
+  w.Key("kind");
+  w.Value(KindName(hit.kind));
+  w.Key("lang");
+  w.Value(hit.lang);
+  w.Key("note");
+  w.Value(hit.pin_note);
+  w.Key("owner");
+  w.Value(hit.owner);
+  w.Key("path");
+  w.Value(hit.path);
+  w.Key("pinned");
+  w.Value(hit.pinned);
+  w.Key("product");
+  w.Value(hit.product);
+  w.Key("rank");
+  w.Value(hit.rank);
+  w.Key("score");
+  w.Value(hit.score);
+  w.Key("section");
+  w.Raw("{");
+  w.Key("anchor", true);
+  w.Value(hit.section_anchor);
+  w.Key("title");
+  w.Value(hit.section_title);
+  w.Raw("}");
+  w.Key("snippet");
+  w.Value(hit.snippet);
+  w.Key("source");
+  w.Value(hit.source);
+  w.Key("stale");
+  w.Value(hit.stale);
+  w.Key("stale_after");
+  w.Value(hit.stale_after);
+  w.Key("tags");
+  w.Value(hit.tags);
+  w.Key("tier");
+  w.Value(TierName(hit.tier));
+  w.Key("title");
+  w.Value(hit.title);
+  w.Key("verified");
+  w.Value(hit.verified);
+}
+
+}  // namespace
+
+std::string SearchBody(const SearchResponse& res, const std::vector<json>* explain,
+                       const std::vector<json>* escalations) {
+  // SearchJson's fields in key order; incidents are few, so they go through the tree.
+  std::string out;
+  out.reserve(1024 + 1536 * res.hits.size());
+  TextWriter w(&out);
+  w.Raw("{");
+  w.Key("corrected_query", true);
+  w.Value(res.corrected_query);
+  w.Key("facets");
+  w.Raw("{");
+  for (auto it = res.facets.begin(); it != res.facets.end(); ++it) {
+    if (it != res.facets.begin()) w.Raw(",");
+    w.Value(it->first);  // a key is written as a string is
+    w.Raw(":[");
+    for (std::size_t i = 0; i < it->second.size(); ++i) {
+      w.Raw(i ? ",{" : "{");
+      w.Key("count", true);
+      w.Value(it->second[i].count);
+      w.Key("value");
+      w.Value(it->second[i].value);
+      w.Raw("}");
+    }
+    w.Raw("]");
+  }
+  w.Raw("}");
+  w.Key("failed_shards");
+  w.Value(res.failed_shards);
+  w.Key("incidents");
+  w.Value(IncidentsJson(res));
+  w.Key("language");
+  w.Value(res.language);
+  w.Key("page");
+  w.Value(res.page);
+  w.Key("partial_results");
+  w.Value(res.partial_results);
+  w.Key("query");
+  w.Value(res.query);
+  w.Key("results");
+  w.Raw("[");
+  for (std::size_t i = 0; i < res.hits.size(); ++i) {
+    w.Raw(i ? ",{" : "{");
+    WriteHit(w, res.hits[i], escalations && i < escalations->size() ? &(*escalations)[i] : nullptr,
+             explain && i < explain->size() ? &(*explain)[i] : nullptr);
+    w.Raw("}");
+  }
+  w.Raw("]");
+  w.Key("size");
+  w.Value(res.size);
+  w.Key("suggestion");
+  w.Value(res.suggestion);
+  w.Key("took_ms");
+  w.Value(res.elapsed_ms);
+  w.Key("total");
+  w.Value(res.total);
+  w.Raw("}");
+  return out;
 }
 
 json ItemJson(const StoredItem& stored) {

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +27,8 @@ nlohmann::json EscalationJson(const OwnersRegistry& owners, const std::string& o
 
 // Adds "escalation" to each result object (with "owner" and "tier") of a /api/search-shaped array.
 void AddEscalations(ServerState& s, nlohmann::json* results);
+// The same "escalation" for each hit, in order; false (and `out` empty) when the index is unavailable.
+bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<nlohmann::json>* out);
 
 struct AssistRequest {
   Ticket ticket;

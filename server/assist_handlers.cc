@@ -108,6 +108,16 @@ void AddEscalations(ServerState& s, json* results) {
   }
 }
 
+bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<json>* out) {
+  out->clear();
+  Result<Searcher*> searcher = s.index.Acquire();
+  if (!searcher.ok()) return false;
+  const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
+  out->reserve(hits.size());
+  for (const SearchHit& h : hits) out->push_back(EscalationJson(*owners, h.owner, TierName(h.tier)));
+  return true;
+}
+
 Result<json> Assist(ServerState& s, const AssistRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   const Ticket& ticket = request.ticket;

@@ -207,12 +207,17 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   });
   if (!r.ok()) return SendStatus(s, res, r.status());
   if (s.usage) s.usage->RecordSearch(req, sr, *r, RecordedUser(s, req));
-  json out = SearchJson(*r);
+  // Written as text straight away (SearchBody): the same bytes as Dump(SearchJson) with explain and
+  // escalations added to each result.
+  std::vector<json> explain, escalations;
   if (sr.explain) {
-    for (std::size_t i = 0; i < r->hits.size(); ++i) out["results"][i]["explain"] = ExplainJson(r->hits[i]);
+    for (const SearchHit& h : r->hits) explain.push_back(ExplainJson(h));
   }
-  AddEscalations(s, &out["results"]);
-  SendJson(res, out);
+  const bool escalate = HitEscalations(s, r->hits, &escalations);
+  res.status = 200;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(SearchBody(*r, sr.explain ? &explain : nullptr, escalate ? &escalations : nullptr),
+                  "application/json");
 }
 
 void get_suggest(ServerState& s, const httplib::Request& req, httplib::Response& res) {
