@@ -21,6 +21,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import sys
 
 FORMAT = "kb-perf-results/1"
@@ -28,6 +29,7 @@ FORMAT = "kb-perf-results/1"
 # (load_test.sh), build times (run_perf.sh's timed steps) and Google Benchmark's rates for parse and index.
 SEARCH_METRICS = ["p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p99_ms", "cpu_mean_ms"]
 KEPT_COUNTS = ["samples", "queries", "matches", "items"]
+RUN_SETTING = re.compile(r"(iterations|min_time|repeats|threads):[0-9.]+|real_time|manual_time|process_time")
 
 
 def lower_is_better(metric):
@@ -52,7 +54,8 @@ def export(results, out):
         with open(path) as f:
             data = json.load(f)
         for b in data.get("benchmarks", []):
-            name = b["name"].replace("/iterations:1/real_time", "").replace("/min_time:2.000", "")
+            # Google Benchmark's run settings are not part of a row's name ("/iterations:1/manual_time").
+            name = "/".join(p for p in b["name"].split("/") if not RUN_SETTING.fullmatch(p))
             if b.get("run_type") == "aggregate":
                 continue
             row = {m: b[m] for m in SEARCH_METRICS + KEPT_COUNTS if isinstance(b.get(m), (int, float))}

@@ -120,7 +120,7 @@ class CompareTest(unittest.TestCase):
         os.mkdir(res)
         with open(os.path.join(res, "bench-1k.json"), "w") as f:
             json.dump({"benchmarks": [
-                {"name": "search/1k/one_word/kb:none", "run_type": "iteration", "p50_ms": 0.3, "cpu_p50_ms": 0.25,
+                {"name": "search/1k/one_word/kb:none/iterations:1/manual_time", "run_type": "iteration", "p50_ms": 0.3, "cpu_p50_ms": 0.25,
                  "samples": 300, "real_time": 5.0},
                 {"name": "parse/14k/iterations:1/real_time", "run_type": "iteration", "bytes_per_second": 4.5e7,
                  "items_per_second": 11000.0}]}, f)
