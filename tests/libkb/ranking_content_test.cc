@@ -449,5 +449,39 @@ TEST_F(RankingContentTest, LongTicketNamingAnAliasKeepsTheAliasBoost) {
   }
 }
 
+TEST_F(RankingContentTest, TypedProblemPutsTheTroubleshootingArticleBeforeTheOverview) {
+  // A typed query that says something went wrong wants the article about that failure, not the overview of
+  // the topic that shares its words: "Setting up webhooks" and "Refunding a payment" used to come first.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"webhook events stopped arriving", "payments/webhook-delivery"},
+      {"refund failed, customer's card cancelled", "payments/refund-failures"},
+  };
+  SearcherOptions off;
+  off.ranking.problem_factor = 1;
+  auto without = Searcher::Open({dir_->Sub("db")}, off);
+  ASSERT_TRUE(without.ok());
+  for (const auto& [query, article] : cases) {
+    const std::vector<std::string> ids = Ids(Run(query));
+    ASSERT_FALSE(ids.empty()) << query;
+    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
+    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
+    ASSERT_TRUE(old.ok());
+    ASSERT_FALSE(old->hits.empty());
+    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the problem factor: " << query;
+  }
+  // Neither a pasted message (its greeting and story name problems of every kind) nor a query that reports
+  // none gets the factor.
+  for (const std::string& query : {std::string("Hi team, our refund failed yesterday and the customer is upset. "
+                                               "Could you look into it please? Thanks, Ana"),
+                                   std::string("how do webhooks work")}) {
+    auto res = searcher_->Search({.query = query, .size = 10, .today = kToday, .explain = true});
+    ASSERT_TRUE(res.ok());
+    ASSERT_FALSE(res->hits.empty()) << query;
+    for (const SearchHit& h : res->hits) {
+      for (const ScorePart& p : h.explain) EXPECT_NE(p.part, "problem") << query << " " << h.id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kb

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
-#include <set>
 
+#include "query_intent.h"
 #include "query_parts.h"
 #include "query_text.h"
 #include "stopwords.h"
@@ -181,19 +180,6 @@ bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
   return db.allterms_begin(word) != db.allterms_end(word);
 }
 
-// True when the query asks for the words to send rather than for the explanation: "reply", "respond", "what
-// do I tell", "template", Turkish "cevap", "yanıt", "ne diyeyim".
-bool AsksForReply(const std::string& text) {
-  static const std::set<std::string, std::less<>> kReplyWords = {
-      "reply",  "replies", "respond", "response", "responses", "answer", "answers", "say", "tell", "write",
-      "wording", "template", "templates", "macro", "macros", "canned", "scripted", "cevap", "cevabı", "cevabi",
-      "yanıt", "yanit", "yanıtı", "yaniti", "yanıtla", "yanitla", "diyeyim", "yazayım", "yazayim", "şablon", "sablon"};
-  for (const std::string& w : SplitQueryWords(text)) {
-    if (kReplyWords.count(Xapian::Unicode::tolower(w))) return true;
-  }
-  return false;
-}
-
 // The query as one text, read once: pasted or typed, cleaned, corrected, its words and its language.
 struct QueryPlan {
   std::string text;                 // what the QueryParser reads
@@ -322,6 +308,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
   }
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
   out->wants_reply = AsksForReply(out->free_text);
+  out->reports_problem = NamesProblem(out->free_text);
   plan.tokens = Tokens(out->prose ? plan.text : out->free_text);
   out->words = static_cast<int>(SplitQueryWords(out->free_text).size());
   plan.long_query = out->words > r.long_query_words;

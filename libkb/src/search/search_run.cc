@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "query_builder.h"
+#include "query_intent.h"
 #include "query_text.h"
 #include "search_explain.h"
 #include "searcher_rep.h"
@@ -34,6 +35,7 @@ struct SearchRun {
   bool by_relevance = true;
   bool popular = false;        // popularity counts are set and weigh in
   bool focus = false;          // the best section's share of the matches weighs in
+  bool problem_first = false;  // items that name a problem rank higher (the query reports one)
   bool answers_after = false;  // scripted answers rank after articles (the query does not ask for a reply)
   bool rerank = false;         // some factor reorders the top window
   bool whole_window = false;   // the whole window is fetched (rerank or curation), not the page alone
@@ -134,8 +136,10 @@ void PlanRerank(SearchRun& run, const RankingOptions& r, bool has_popularity, bo
   run.popular = r.popularity_boost > 0 && has_popularity;
   run.focus = r.section_scoring && r.section_weight > 0;
   run.answers_after = r.answer_factor != 1.0 && !run.parsed.wants_reply;
-  run.rerank = run.by_relevance && (run.answers_after || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
-                                    !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
+  run.problem_first = r.problem_factor != 1.0 && run.parsed.reports_problem && !run.parsed.prose;
+  run.rerank = run.by_relevance &&
+               (run.answers_after || run.problem_first || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
+                !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
   // Curation reorders the whole window too: pins and hides move every later result.
   run.whole_window = run.rerank || !run.curated.empty();
 }
@@ -353,7 +357,9 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document&
   if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
     apply("boost", std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0));
   }
-  if (run.answers_after && doc.get_value(internal::kSlotKind) == "answer") apply("answers_after", r.answer_factor);
+  const bool answer = doc.get_value(internal::kSlotKind) == "answer";
+  if (run.problem_first && !answer && internal::ItemNamesProblem(doc)) apply("problem", r.problem_factor);
+  if (run.answers_after && answer) apply("answers_after", r.answer_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
     StoredItem stored = internal::DecodeStoredItem(doc, run.today);

@@ -1,0 +1,70 @@
+#include "query_intent.h"
+
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <set>
+
+#include "query_text.h"
+#include "term_prefixes.h"
+
+namespace kb::internal {
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool EndsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+
+// Word beginnings that name a failure, in English and Turkish (lowercase; stems, so "fail" covers "failed",
+// "failing", "failure"; "redd" and "gecik" cover "reddedildi", "gecikti").
+constexpr std::array<std::string_view, 27> kProblemStems = {
+    "fail",   "error", "declin", "reject",   "bounc", "stuck",  "stopped", "missing",  "broken",
+    "wrong",  "delay", "block",  "problem",  "issue", "trouble", "timeout", "timed",   "leak",
+    "cannot", "başarısız", "basarisiz", "hata", "sorun", "redd", "gecik", "sızdı", "sizdi"};
+// Whole words that negate or report an absence.
+constexpr std::array<std::string_view, 8> kProblemWords = {"not", "no", "never", "yok", "değil", "degil", "olmuyor",
+                                                           "nothing"};
+// Turkish negative verb endings: "gelmiyor", "düşmüyor", "yatmadı", "olmamış".
+constexpr std::array<std::string_view, 12> kNegativeEndings = {"mıyor", "miyor", "muyor", "müyor", "madı",  "medi",
+                                                               "madi",  "mamış", "memiş", "mamis", "memis", "muyo"};
+
+bool IsProblemWord(const std::string& w) {
+  if (EndsWith(w, "n't") || EndsWith(w, "n\xE2\x80\x99t")) return true;  // can't, doesn’t
+  if (std::find(kProblemWords.begin(), kProblemWords.end(), w) != kProblemWords.end()) return true;
+  for (std::string_view p : kProblemStems) {
+    if (StartsWith(w, p)) return true;
+  }
+  for (std::string_view e : kNegativeEndings) {
+    if (w.size() > e.size() + 1 && EndsWith(w, e)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool AsksForReply(const std::string& text) {
+  static const std::set<std::string, std::less<>> kReplyWords = {
+      "reply",  "replies", "respond", "response", "responses", "answer", "answers", "say", "tell", "write",
+      "wording", "template", "templates", "macro", "macros", "canned", "scripted", "cevap", "cevabı", "cevabi",
+      "yanıt", "yanit", "yanıtı", "yaniti", "yanıtla", "yanitla", "diyeyim", "yazayım", "yazayim", "şablon", "sablon"};
+  for (const std::string& w : SplitQueryWords(text)) {
+    if (kReplyWords.count(Xapian::Unicode::tolower(w))) return true;
+  }
+  return false;
+}
+
+bool NamesProblem(std::string_view text) {
+  for (const std::string& w : SplitQueryWords(text)) {
+    if (IsProblemWord(Xapian::Unicode::tolower(w))) return true;
+  }
+  return false;
+}
+
+bool ItemNamesProblem(const Xapian::Document& doc) {
+  std::string text = doc.get_value(kSlotTitleSort);
+  text += ' ';
+  text += doc.get_value(kSlotTags);
+  std::replace(text.begin(), text.end(), kTagSeparator, ' ');
+  return NamesProblem(text);
+}
+
+}  // namespace kb::internal

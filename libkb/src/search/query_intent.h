@@ -1,0 +1,27 @@
+// What a query asks for beyond its words: a reply to send, or help with something that went wrong.
+#ifndef KB_SRC_QUERY_INTENT_H_
+#define KB_SRC_QUERY_INTENT_H_
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace kb::internal {
+
+// True when the query asks for the words to send rather than for the explanation: "reply", "respond", "what
+// do I tell", "template", Turkish "cevap", "yanıt", "ne diyeyim".
+bool AsksForReply(const std::string& text);
+
+// True when `text` says that something went wrong: a failure word ("failed", "declined", "bounced",
+// "stopped", "missing", "error"), a negation ("not", "can't", "never"), or Turkish ones ("başarısız", "hata",
+// "gecikti", "yok") and negative verb endings ("gelmiyor", "yatmadı"). Queries that do are problem reports;
+// items whose title or tags do are the articles that troubleshoot a problem.
+bool NamesProblem(std::string_view text);
+
+// NamesProblem of an indexed item's title and tags.
+bool ItemNamesProblem(const Xapian::Document& doc);
+
+}  // namespace kb::internal
+
+#endif  // KB_SRC_QUERY_INTENT_H_
