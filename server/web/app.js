@@ -366,7 +366,8 @@ const SCORE_PARTS = {
   text: 'Words of the query (any field)', title: 'Words in the title', alias: 'Words in an alias',
   phrase: 'Words close together', identifier: 'Quoted identifier', exact: 'Exact error code or id',
   feedback: 'Related words (long query)', match: 'Text match', freshness: 'Freshness', popularity: 'Popularity',
-  boost: 'Front matter boost', answers_after: 'Scripted answer after articles', focus: 'Best section’s share',
+  boost: 'Front matter boost', problem: 'Article about a reported problem',
+  answers_after: 'Scripted answer after articles', focus: 'Best section’s share',
   pin: 'Pinned by a curation rule',
 };
 
