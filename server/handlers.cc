@@ -21,18 +21,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code"};
-constexpr const char* kFacetFields[] = {"tag", "owner", "kind", "tier", "product", "lang"};
 constexpr std::size_t kMaxFilterValues = 50;
 constexpr std::size_t kMaxValueBytes = 256;
 
-template <typename T, std::size_t N>
-bool OneOf(const std::string& v, const T (&list)[N]) {
-  for (const T& x : list) {
-    if (v == x) return true;
-  }
-  return false;
-}
 
 bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* out) {
   *out = false;
@@ -172,10 +163,8 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   if (!IntParam(req, res, "size", 10, 1, kMaxPageSize, &sr.size)) return;
   if (!BoolParam(req, res, "partial", &sr.partial)) return;
   if (!BoolParam(req, res, "explain", &sr.explain)) return;
+  // Field names and sort orders are checked by Searcher::Search (kb/searcher.h), which answers 400 for others.
   if (req.has_param("sort")) sr.sort = req.get_param_value("sort");
-  if (sr.sort != "relevance" && sr.sort != "verified" && sr.sort != "title") {
-    return SendError(res, 400, "invalid_argument", "sort must be relevance, verified or title");
-  }
   if (!req.has_param("facets")) sr.facets.assign(std::begin(kFacetFields), std::end(kFacetFields));
   for (std::size_t i = 0; i < req.get_param_value_count("facets"); ++i) {
     std::string list = req.get_param_value("facets", i);
@@ -183,15 +172,13 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
       std::size_t e = std::min(list.find(',', b), list.size());
       std::string f = list.substr(b, e - b);
       b = e + 1;
-      if (f.empty()) continue;
-      if (!OneOf(f, kFacetFields)) {
-        return SendError(res, 400, "invalid_argument", "unknown facet; use tag, owner, kind, tier, product or lang");
-      }
-      sr.facets.push_back(f);
+      if (!f.empty()) sr.facets.push_back(f);
     }
   }
   std::size_t values = 0;
-  for (const char* field : kFilterFields) {
+  for (const std::string_view name : kFilterFields) {
+    if (name == "id") continue;  // not an HTTP filter: /api/items/ID opens one item
+    const std::string field(name);
     for (std::size_t i = 0; i < req.get_param_value_count(field); ++i) {
       std::string v = req.get_param_value(field, i);
       if (v.empty()) continue;

@@ -109,7 +109,7 @@ Runner KbRunner(bool snippets, bool facets, bool explain = false) {
     req.partial = q.partial;
     req.snippets = snippets;
     req.explain = explain;
-    if (facets) req.facets = {"tag", "owner", "kind", "tier", "product", "lang"};  // kb-server's default
+    if (facets) req.facets.assign(std::begin(kFacetFields), std::end(kFacetFields));  // kb-server's default
     Result<SearchResponse> res = Resources().searcher->Search(req);
     if (!res.ok()) throw std::runtime_error(res.status().message());
     benchmark::DoNotOptimize(res->hits.data());

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
       kb::SearchRequest req;
       req.query = q.text;
       req.partial = q.partial;
-      req.facets = {"tag", "owner", "kind", "tier", "product", "lang"};
+      req.facets.assign(std::begin(kb::kFacetFields), std::end(kb::kFacetFields));
       const auto t0 = std::chrono::steady_clock::now();
       auto res = (*searcher)->Search(req);
       const double took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

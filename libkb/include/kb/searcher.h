@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -36,16 +37,15 @@ namespace kb {
 
 struct SearchRequest {
   std::string query;
-  // Extra filters ANDed with the query: field → accepted values (ORed). Fields: tag owner kind tier product
-  // lang code id.
+  // Extra filters ANDed with the query: field → accepted values (ORed). Fields: kFilterFields.
   std::map<std::string, std::vector<std::string>> filters;
   int page = 1;        // 1-based
   int size = 10;       // results per page, 1..kMaxPageSize
   // Treat the last word as a prefix still being typed. Default: false.
   bool partial = false;
-  // Facet fields to count: tag owner kind tier product lang. Empty = none.
+  // Facet fields to count, of kFacetFields. Empty = none.
   std::vector<std::string> facets;
-  // "relevance" (default) | "verified" (most recently verified first) | "title".
+  // One of kSortOrders: "relevance" (default) | "verified" (most recently verified first) | "title".
   std::string sort = "relevance";
   // Compute snippets. Default: true.
   bool snippets = true;
@@ -64,6 +64,12 @@ struct SearchRequest {
 };
 
 inline constexpr int kMaxPageSize = 100;
+// What a SearchRequest may name, defined here once: the fields it filters on (SearchRequest::filters, and
+// `field:value` in a query), the facets it counts, and its sort orders. Search answers InvalidArgument for
+// anything else.
+inline constexpr std::string_view kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code", "id"};
+inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tier", "product", "lang"};
+inline constexpr std::string_view kSortOrders[] = {"relevance", "verified", "title"};
 
 // One part of a result's score (SearchRequest::explain). The parts of a hit add up to its score.
 //   Added by the match (BM25, or IneB2 for long pasted text; each part weighs its own terms):

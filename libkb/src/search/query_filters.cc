@@ -12,12 +12,6 @@
 #include "xapian_util.h"
 
 namespace kb::internal {
-namespace {
-
-constexpr std::string_view kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code", "id"};
-
-}  // namespace
-
 // Moves `field:value` / `-field:"quoted value"` tokens from `text` into `filters`.
 std::string ExtractFilters(std::string_view text, Filters* filters, std::string* filter_text) {
   std::string rest;

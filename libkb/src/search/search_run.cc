@@ -71,6 +71,8 @@ constexpr std::pair<std::string_view, unsigned> kFacetSlots[] = {
     {"tier", internal::kSlotTier},    {"product", internal::kSlotProduct}, {"lang", internal::kSlotLang},
 };
 
+static_assert(std::size(kFacetSlots) == std::size(kFacetFields), "a slot for every facet field");
+
 int FacetSlot(std::string_view field) {
   for (const auto& [name, slot] : kFacetSlots) {
     if (name == field) return static_cast<int>(slot);
@@ -84,7 +86,7 @@ Status CheckRequest(const SearchRequest& request) {
     return Status::InvalidArgument("size must be between 1 and " + std::to_string(kMaxPageSize));
   }
   if (request.page > 10000 / request.size) return Status::InvalidArgument("page is too deep (page*size > 10000)");
-  if (request.sort != "relevance" && request.sort != "verified" && request.sort != "title") {
+  if (std::find(std::begin(kSortOrders), std::end(kSortOrders), request.sort) == std::end(kSortOrders)) {
     return Status::InvalidArgument("sort must be relevance, verified or title");
   }
   for (const std::string& f : request.facets) {
