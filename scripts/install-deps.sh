@@ -10,7 +10,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev libssl-dev \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \
-  clang-14 libclang-rt-14-dev \
+  clang-14 libclang-rt-14-dev clang-format \
   chromium chromium-driver \
   lintian nginx-light openssl systemd >/dev/null
 # npm: the machine's own Node.js when it has one (a NodeSource nodejs conflicts with Debian's npm package),
