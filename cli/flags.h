@@ -65,10 +65,11 @@ inline CLI::Option* AddString(CLI::App* app, const std::string& name, std::strin
 // anywhere would hide the help; kb's programs have always printed it whatever else is on the line.
 inline void AddHelp(CLI::App* app, std::string* asked = nullptr) {
   app->set_help_flag();
-  app->add_flag_callback("-h,--help", [app, asked] {
-       if (asked != nullptr) *asked = app->get_name();
-       throw CLI::CallForHelp();
-     })
+  app->add_flag_callback("-h,--help",
+                         [app, asked] {
+                           if (asked != nullptr) *asked = app->get_name();
+                           throw CLI::CallForHelp();
+                         })
       ->trigger_on_parse();
 }
 

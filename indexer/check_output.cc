@@ -38,10 +38,16 @@ void PrintCheckReport(const CheckReport& report, const std::string& format, Verb
     nlohmann::json diagnostics = nlohmann::json::array();
     for (const CheckFinding& f : report.findings) {
       const Diagnostic& d = f.diagnostic;
-      diagnostics.push_back({{"path", d.path}, {"line", d.line}, {"column", d.column},
-                             {"severity", SeverityName(d.severity)}, {"rule", f.rule}, {"message", d.message}});
+      diagnostics.push_back({{"path", d.path},
+                             {"line", d.line},
+                             {"column", d.column},
+                             {"severity", SeverityName(d.severity)},
+                             {"rule", f.rule},
+                             {"message", d.message}});
     }
-    const nlohmann::json out = {{"files", report.files}, {"errors", report.errors}, {"warnings", report.warnings},
+    const nlohmann::json out = {{"files", report.files},
+                                {"errors", report.errors},
+                                {"warnings", report.warnings},
                                 {"diagnostics", diagnostics}};
     // Invalid UTF-8 in a message (it quotes file content) is replaced rather than aborting the report.
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());

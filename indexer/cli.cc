@@ -86,7 +86,8 @@ and scripted answers; time and throughput) on stdout, then every skipped file wi
 
 )";
 
-constexpr char kCheckHelp[] = R"(Usage: kb-index check [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
+constexpr char kCheckHelp[] =
+    R"(Usage: kb-index check [--format text|json|github] [--strict] [--today YYYY-MM-DD] SOURCE...
 
 Validates every selected file of the sources without writing any index, and reports:
   front-matter     YAML and front matter errors, bad field values, binary/non-UTF-8/oversize files
@@ -222,7 +223,7 @@ bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {
   if (const std::vector<std::string> extra = flags::Unrecognised(app); !extra.empty()) {
     const std::string& first = extra.front();
     *error = first.empty() || first[0] == '-' ? "expected a command before '" + first + "'"
-                                               : "unknown command '" + first + "'";
+                                              : "unknown command '" + first + "'";
     return false;
   }
   if (parsed.empty()) {

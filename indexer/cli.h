@@ -18,14 +18,14 @@ inline constexpr int kExitBusy = 4;      // another indexer holds the database (
 enum class Verbosity { kQuiet, kNormal, kVerbose };
 
 struct Args {
-  std::string command;              // build | update | check | stats | compact | help | version
+  std::string command;  // build | update | check | stats | compact | help | version
   std::vector<std::string> sources;
   std::string db;
-  std::string format = "text";      // check: text|json|github; stats: text|json
-  std::string today;                // YYYY-MM-DD, "" = today
+  std::string format = "text";  // check: text|json|github; stats: text|json
+  std::string today;            // YYYY-MM-DD, "" = today
   bool strict = false;
   bool wait = false;
-  std::string help_topic;           // `kb-index help CMD` or `kb-index CMD --help`
+  std::string help_topic;  // `kb-index help CMD` or `kb-index CMD --help`
   Verbosity verbosity = Verbosity::kNormal;
   std::string progress = "auto";    // auto|always|never
   int shards = 0;                   // build/update: --shards N (0 = as the database is)

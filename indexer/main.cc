@@ -21,14 +21,10 @@ namespace {
 // The one mapping from a libkb Status to an exit code.
 int ExitCode(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk:
-      return kExitOk;
-    case StatusCode::kInvalidArgument:
-      return kExitUsage;
-    case StatusCode::kBusy:
-      return kExitBusy;
-    default:
-      return kExitInternal;
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kBusy: return kExitBusy;
+    default: return kExitInternal;
   }
 }
 
@@ -91,9 +87,10 @@ int RunIndex(const Args& args, const std::vector<Source>& sources) {
     }
     if (s.code() == StatusCode::kIoError || s.code() == StatusCode::kCorruption) {
       // Nothing was committed: say so, and where, since the message may only name the file being indexed.
-      return Fail(s, "\n  nothing was committed to " + args.db + (s.code() == StatusCode::kCorruption
-                         ? "; the database is damaged: move it away and run kb-index build"
-                         : "; the previous index is unchanged. Check free space and permissions, then run again"));
+      return Fail(s, "\n  nothing was committed to " + args.db +
+                         (s.code() == StatusCode::kCorruption
+                              ? "; the database is damaged: move it away and run kb-index build"
+                              : "; the previous index is unchanged. Check free space and permissions, then run again"));
     }
     return Fail(s);
   }

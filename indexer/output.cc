@@ -80,9 +80,7 @@ void ProgressPrinter::Update(const IndexProgress& p) {
   last_draw_ = now;
   std::string line;
   switch (p.phase) {
-    case IndexProgress::Phase::kScanning:
-      line = "scanning sources...";
-      break;
+    case IndexProgress::Phase::kScanning: line = "scanning sources..."; break;
     case IndexProgress::Phase::kIndexing: {
       const double elapsed = std::max(Seconds(phase_start_), 1e-3);
       const double bytes_rate = static_cast<double>(p.bytes_done) / elapsed;
@@ -94,15 +92,9 @@ void ProgressPrinter::Update(const IndexProgress& p) {
              " MB/s  ETA " + Duration(eta);
       break;
     }
-    case IndexProgress::Phase::kCommitting:
-      line = "committing...";
-      break;
-    case IndexProgress::Phase::kCompacting:
-      line = "compacting...";
-      break;
-    case IndexProgress::Phase::kDone:
-      Clear();
-      return;
+    case IndexProgress::Phase::kCommitting: line = "committing..."; break;
+    case IndexProgress::Phase::kCompacting: line = "compacting..."; break;
+    case IndexProgress::Phase::kDone: Clear(); return;
   }
   std::fprintf(stderr, "\r\x1b[K%s", line.c_str());
   std::fflush(stderr);
@@ -140,19 +132,20 @@ void PrintIndexSummary(const std::string& command, const std::string& db, const 
                        const IndexSummary& s, Verbosity verbosity) {
   if (verbosity == Verbosity::kQuiet) return;
   const double secs = std::max(s.seconds, 1e-3);
-  std::printf("%s %s: %zu files read (%s), %zu parsed; added %zu, updated %zu, moved %zu, removed %zu, "
-              "unchanged %zu, skipped %zu\n",
-              command.c_str(), db.c_str(), s.files, Mb(s.bytes).c_str(), s.parsed, s.added, s.updated, s.moved,
-              s.removed, s.unchanged, s.skipped.size());
+  std::printf(
+      "%s %s: %zu files read (%s), %zu parsed; added %zu, updated %zu, moved %zu, removed %zu, "
+      "unchanged %zu, skipped %zu\n",
+      command.c_str(), db.c_str(), s.files, Mb(s.bytes).c_str(), s.parsed, s.added, s.updated, s.moved, s.removed,
+      s.unchanged, s.skipped.size());
   const std::string ignored = s.ignored == 0 ? "" : ", " + Count(s.ignored, "other file") + " ignored";
   std::printf("items: %zu (%s) from %s; %s in %s s (%s files/s, %s MB/s)%s\n", s.items,
               Count(s.answers, "answer").c_str(), Count(s.sources.size(), "source").c_str(),
-              s.committed ? (s.compacted ? "committed and compacted" : "committed") : "no change to commit", Fixed(s.seconds, 2).c_str(),
-              Fixed(static_cast<double>(s.files) / secs, 0).c_str(),
+              s.committed ? (s.compacted ? "committed and compacted" : "committed") : "no change to commit",
+              Fixed(s.seconds, 2).c_str(), Fixed(static_cast<double>(s.files) / secs, 0).c_str(),
               Fixed(static_cast<double>(s.bytes) / 1e6 / secs, 1).c_str(), ignored.c_str());
   for (const SourceSummary& src : s.sources) {
-    std::printf("  source %s (%s): %zu files, %zu items%s\n", src.name.c_str(), src.root.c_str(), src.files,
-                src.items, src.commit.empty() ? "" : (", commit " + src.commit).c_str());
+    std::printf("  source %s (%s): %zu files, %zu items%s\n", src.name.c_str(), src.root.c_str(), src.files, src.items,
+                src.commit.empty() ? "" : (", commit " + src.commit).c_str());
   }
   for (const std::string& name : s.removed_sources) {
     std::printf("  source %s: not given any more; its items were removed\n", name.c_str());
@@ -165,12 +158,19 @@ void PrintStats(const std::string& db, const IndexStats& st, const std::string& 
   if (format == "json") {
     nlohmann::json sources = nlohmann::json::array();
     for (const auto& s : st.sources) sources.push_back({{"name", s.name}, {"root", s.root}, {"commit", s.commit}});
-    const nlohmann::json out = {
-        {"db", db},           {"items", st.items},       {"schema", st.schema},
-        {"updated", st.updated}, {"size_bytes", st.size_bytes}, {"by_kind", st.by_kind},
-        {"by_owner", st.by_owner}, {"by_tier", st.by_tier},   {"by_lang", st.by_lang},
-        {"by_source", st.by_source}, {"stale", st.stale},   {"stale_by_owner", st.stale_by_owner},
-        {"sources", sources}};
+    const nlohmann::json out = {{"db", db},
+                                {"items", st.items},
+                                {"schema", st.schema},
+                                {"updated", st.updated},
+                                {"size_bytes", st.size_bytes},
+                                {"by_kind", st.by_kind},
+                                {"by_owner", st.by_owner},
+                                {"by_tier", st.by_tier},
+                                {"by_lang", st.by_lang},
+                                {"by_source", st.by_source},
+                                {"stale", st.stale},
+                                {"stale_by_owner", st.stale_by_owner},
+                                {"sources", sources}};
     std::printf("%s\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return;
   }
@@ -178,8 +178,11 @@ void PrintStats(const std::string& db, const IndexStats& st, const std::string& 
               st.schema.empty() ? "(none)" : st.schema.c_str(), Mb(st.size_bytes).c_str(),
               st.updated.empty() ? "(never)" : st.updated.c_str());
   std::printf("items: %zu\n", st.items);
-  for (const auto& [label, counts] : {std::pair{"kind", &st.by_kind}, {"owner", &st.by_owner}, {"tier", &st.by_tier},
-                                      {"lang", &st.by_lang}, {"source", &st.by_source}}) {
+  for (const auto& [label, counts] : {std::pair{"kind", &st.by_kind},
+                                      {"owner", &st.by_owner},
+                                      {"tier", &st.by_tier},
+                                      {"lang", &st.by_lang},
+                                      {"source", &st.by_source}}) {
     std::string line;
     for (const auto& [name, n] : ByCount(*counts)) line += (line.empty() ? "" : ", ") + name + " " + std::to_string(n);
     std::printf("  by %-7s %s\n", (std::string(label) + ":").c_str(), line.c_str());

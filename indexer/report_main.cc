@@ -46,8 +46,8 @@ struct Args {
   std::string db;
   std::string today;
   std::string format = "markdown";
-  kb::InsightsOptions insights;     // --days, --limit
-  kb::VerificationOptions verify;   // --owner, --within, --limit
+  kb::InsightsOptions insights;    // --days, --limit
+  kb::VerificationOptions verify;  // --owner, --within, --limit
 };
 
 bool ParseArgs(int argc, char** argv, Args* args, std::string* error) {

@@ -60,8 +60,13 @@ json FacetsJson(const SearchResponse& res) {
 json IncidentsJson(const SearchResponse& res) {
   json incidents = json::array();
   for (const IncidentBanner& b : res.incidents) {
-    incidents.push_back({{"id", b.id}, {"title", b.title}, {"summary", b.summary}, {"owner", b.owner},
-                         {"started", b.started}, {"until", b.until}, {"path", b.path}});
+    incidents.push_back({{"id", b.id},
+                         {"title", b.title},
+                         {"summary", b.summary},
+                         {"owner", b.owner},
+                         {"started", b.started},
+                         {"until", b.until},
+                         {"path", b.path}});
   }
   return incidents;
 }
@@ -98,7 +103,8 @@ namespace {
 class TextWriter {
  public:
   explicit TextWriter(std::string* out)
-      : out_(out), ser_(nlohmann::detail::output_adapter<char, std::string>(*out), ' ', json::error_handler_t::replace) {}
+      : out_(out),
+        ser_(nlohmann::detail::output_adapter<char, std::string>(*out), ' ', json::error_handler_t::replace) {}
   void Raw(std::string_view text) { out_->append(text); }
   // `,"key":` (or `"key":` for an object's first key); keys are plain ASCII literals.
   void Key(std::string_view key, bool first = false) {

@@ -136,9 +136,10 @@ Result<json> Assist(ServerState& s, const AssistRequest& request) {
   const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
   const TicketSignals signals = ExtractSignals(sr.query);
   json out = {{"language", found.language.empty() ? request.lang : found.language},
-              {"signals", {{"error_codes", signals.error_codes},
-                           {"http_statuses", signals.http_statuses},
-                           {"identifiers", signals.identifiers}}},
+              {"signals",
+               {{"error_codes", signals.error_codes},
+                {"http_statuses", signals.http_statuses},
+                {"identifiers", signals.identifiers}}},
               {"article", nullptr},
               {"answer", nullptr},
               {"escalation", nullptr},
@@ -173,9 +174,9 @@ void post_assist(ServerState& s, const httplib::Request& req, httplib::Response&
   if (!JsonBody(req, res, &body)) return;
   AssistRequest ar;
   Ticket& t = ar.ticket;
-  if (!StringField(body, "text", kMaxTicketTextBytes, res, &t.text) || !StringField(body, "subject", 1000, res, &t.subject) ||
-      !StringField(body, "from", 512, res, &t.from) || !StringField(body, "lang", 16, res, &ar.lang) ||
-      !StringField(body, "agent", 200, res, &t.agent)) {
+  if (!StringField(body, "text", kMaxTicketTextBytes, res, &t.text) ||
+      !StringField(body, "subject", 1000, res, &t.subject) || !StringField(body, "from", 512, res, &t.from) ||
+      !StringField(body, "lang", 16, res, &ar.lang) || !StringField(body, "agent", 200, res, &t.agent)) {
     return;
   }
   if (t.text.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -32,9 +32,9 @@ struct Entry {
 };
 
 struct Setting {
-  const char* key;   // flag name without "--" and config-file key
-  const char* env;   // environment variable
-  bool is_switch;    // a flag that takes no value (--allow-public)
+  const char* key;  // flag name without "--" and config-file key
+  const char* env;  // environment variable
+  bool is_switch;   // a flag that takes no value (--allow-public)
 };
 
 constexpr Setting kSettings[] = {
@@ -86,9 +86,7 @@ std::string Trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
-Status Bad(const Entry& e, const std::string& what) {
-  return Status::InvalidArgument(e.origin + ": " + what);
-}
+Status Bad(const Entry& e, const std::string& what) { return Status::InvalidArgument(e.origin + ": " + what); }
 
 template <typename T>
 Status ParseNumber(const Entry& e, T min, T max, T* out) {
@@ -113,7 +111,8 @@ Status ParseBool(const Entry& e, bool* out) {
 bool ValidHeaderName(const std::string& name) {
   if (name.empty() || name.size() > 128) return false;
   for (char ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && std::string_view("!#$%&'*+-.^_`|~").find(ch) == std::string_view::npos) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+        std::string_view("!#$%&'*+-.^_`|~").find(ch) == std::string_view::npos) {
       return false;
     }
   }
@@ -186,7 +185,8 @@ Status Apply(const Entry& e, const std::string& source, ListOwners* owners, Conf
     std::ostringstream bytes;
     bytes << in.rdbuf();
     std::string secret = bytes.str();
-    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+    while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' '))
+      secret.pop_back();
     if (!in && secret.empty()) return Bad(e, "cannot read '" + e.value + "'");
     if (secret.size() < 16 || secret.size() > 256 || secret.find_first_of(" \t\r\n") != std::string::npos) {
       return Bad(e, "'" + e.value + "' must hold the Slack app's signing secret (one line, 16-256 characters)");
@@ -285,12 +285,14 @@ Status Validate(const Config& c) {
     if (db.rfind("remote:", 0) == 0) continue;
     std::error_code ec;
     if (!fs::exists(db, ec)) {
-      return Status::InvalidArgument("database '" + db + "' does not exist; build it with: kb-index build SOURCE --db " + db);
+      return Status::InvalidArgument("database '" + db +
+                                     "' does not exist; build it with: kb-index build SOURCE --db " + db);
     }
   }
   std::error_code ec;
   if (!fs::is_directory(c.web_root, ec) || !fs::is_regular_file(fs::path(c.web_root) / "index.html", ec)) {
-    return Status::InvalidArgument("web root '" + c.web_root + "' is not a directory with index.html; pass --web-root DIR");
+    return Status::InvalidArgument("web root '" + c.web_root +
+                                   "' is not a directory with index.html; pass --web-root DIR");
   }
   if (!c.token.empty()) {
     if (c.token.size() < 16) return Status::InvalidArgument("token is too short: use at least 16 characters");
@@ -415,7 +417,8 @@ Result<Invocation> LoadConfig(int argc, const char* const* argv,
   }
   std::vector<Entry> flag_entries;
   for (const auto& [setting, option] : options) {
-    for (const std::string& value : option->results()) flag_entries.push_back({setting->key, value, option->get_name()});
+    for (const std::string& value : option->results())
+      flag_entries.push_back({setting->key, value, option->get_name()});
   }
 
   Config& c = inv.config;

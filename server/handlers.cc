@@ -24,7 +24,6 @@ using nlohmann::json;
 constexpr std::size_t kMaxFilterValues = 50;
 constexpr std::size_t kMaxValueBytes = 256;
 
-
 bool BoolParam(const httplib::Request& req, httplib::Response& res, const char* name, bool* out) {
   *out = false;
   if (!req.has_param(name)) return true;
@@ -43,7 +42,8 @@ bool QueryParam(const ServerState& s, const httplib::Request& req, httplib::Resp
   *q = req.get_param_value("q");
   if (q->size() > s.config.searcher.max_query_bytes) {
     SendError(res, 414, "query_too_long",
-              "q is " + std::to_string(q->size()) + " bytes; the limit is " + std::to_string(s.config.searcher.max_query_bytes));
+              "q is " + std::to_string(q->size()) + " bytes; the limit is " +
+                  std::to_string(s.config.searcher.max_query_bytes));
     return false;
   }
   return true;
@@ -69,19 +69,14 @@ bool IntParam(const httplib::Request& req, httplib::Response& res, const char* n
 
 int HttpStatus(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk:
-      return 200;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kInvalidArgument:
-      return 400;
+    case StatusCode::kOk: return 200;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kInvalidArgument: return 400;
     case StatusCode::kBusy:
-    case StatusCode::kUnavailable:
-      return 503;
+    case StatusCode::kUnavailable: return 503;
     case StatusCode::kCorruption:
     case StatusCode::kIoError:
-    case StatusCode::kInternal:
-      break;
+    case StatusCode::kInternal: break;
   }
   return 500;
 }
@@ -139,7 +134,8 @@ bool ReaderLanguage(const httplib::Request& req, httplib::Response& res, std::st
     std::string out;
     for (char c : tag.substr(0, 2)) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const bool ok = out.size() == 2 && std::isalpha(static_cast<unsigned char>(out[0])) &&
-                    std::isalpha(static_cast<unsigned char>(out[1])) && (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
+                    std::isalpha(static_cast<unsigned char>(out[1])) &&
+                    (tag.size() == 2 || tag[2] == '-' || tag[2] == '_');
     return ok ? out : std::string();
   };
   if (req.has_param("ui_lang")) {
@@ -219,7 +215,8 @@ void get_suggest(ServerState& s, const httplib::Request& req, httplib::Response&
   Result<SuggestResponse> r = WithSearcher(s, [&](Searcher& x) { return x.Suggest(q, completions, hits, lang); });
   if (!r.ok()) return SendStatus(s, res, r.status());
   json out = {{"query", q}, {"completions", json::array()}, {"results", json::array()}};
-  for (const Completion& c : r->completions) out["completions"].push_back({{"text", c.text}, {"frequency", c.frequency}});
+  for (const Completion& c : r->completions)
+    out["completions"].push_back({{"text", c.text}, {"frequency", c.frequency}});
   for (const SearchHit& h : r->hits) out["results"].push_back(HitJson(h));
   out["took_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   SendJson(res, out);
@@ -259,7 +256,8 @@ void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Re
       return SendError(res, 400, "invalid_argument", "values must be an object of at most 100 strings");
     }
     for (const auto& [name, value] : v->items()) {
-      if (!value.is_string()) return SendError(res, 400, "invalid_argument", "value of '" + name + "' must be a string");
+      if (!value.is_string())
+        return SendError(res, 400, "invalid_argument", "value of '" + name + "' must be a string");
       values[name] = value.get<std::string>();
     }
   }
@@ -267,7 +265,8 @@ void post_answer_render(ServerState& s, const httplib::Request& req, httplib::Re
   Result<StoredItem> r = WithSearcher(s, [&](Searcher& x) { return x.GetItem(id); });
   if (!r.ok()) return SendStatus(s, res, r.status());
   if (r->item.kind != Kind::kAnswer) {
-    return SendError(res, 404, "not_found", "'" + id + "' is an " + std::string(KindName(r->item.kind)) + ", not a scripted answer");
+    return SendError(res, 404, "not_found",
+                     "'" + id + "' is an " + std::string(KindName(r->item.kind)) + ", not a scripted answer");
   }
   const std::string text = AnswerText(r->item);
   // A misspelt name would otherwise leave its placeholder blank without a word: name what the answer has.
@@ -304,17 +303,13 @@ void get_whoami(ServerState& s, const httplib::Request& req, httplib::Response& 
                  {"limits", {{"query_bytes", s.config.searcher.max_query_bytes}}}});
 }
 
-void get_healthz(ServerState&, const httplib::Request&, httplib::Response& res) {
-  SendJson(res, {{"status", "ok"}});
-}
+void get_healthz(ServerState&, const httplib::Request&, httplib::Response& res) { SendJson(res, {{"status", "ok"}}); }
 
 void get_readyz(ServerState& s, const httplib::Request&, httplib::Response& res) {
   if (s.draining.load()) return SendError(res, 503, "unavailable", "shutting down");
   Result<Searcher*> searcher = s.index.Acquire();
   if (!searcher.ok()) return SendStatus(s, res, searcher.status());
-  SendJson(res, {{"status", "ready"},
-                 {"documents", (*searcher)->DocCount()},
-                 {"age_seconds", s.index.AgeSeconds()}});
+  SendJson(res, {{"status", "ready"}, {"documents", (*searcher)->DocCount()}, {"age_seconds", s.index.AgeSeconds()}});
 }
 
 void get_metrics(ServerState& s, const httplib::Request&, httplib::Response& res) {

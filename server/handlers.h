@@ -35,12 +35,12 @@ struct ServerState {
   LiveSearcher& index;
   Metrics& metrics;
   const WebFiles& web;
-  LogSink& log;          // server messages (stderr)
-  LogSink& access_log;   // one line per request
+  LogSink& log;         // server messages (stderr)
+  LogSink& access_log;  // one line per request
   std::atomic<bool> draining{false};
-  UsageTracker* usage = nullptr;  // the usage log and popularity map (usage.h); null in tests that do not need it
-  InsightsCache* insights = nullptr;  // /api/insights from memory (insights_cache.h); null = computed per request
-  const Access* access = nullptr;  // tokens and proxy identity (identity.h); null = open, as without tokens
+  UsageTracker* usage = nullptr;       // the usage log and popularity map (usage.h); null in tests that do not need it
+  InsightsCache* insights = nullptr;   // /api/insights from memory (insights_cache.h); null = computed per request
+  const Access* access = nullptr;      // tokens and proxy identity (identity.h); null = open, as without tokens
   const Redactor* redactor = nullptr;  // masks customer text before it is logged; null = built-in rules
 };
 

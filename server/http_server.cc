@@ -186,8 +186,8 @@ class ConnStream final : public httplib::Stream {
 std::string ErrorResponse(int status, std::string_view reason, std::string_view code, const std::string& message,
                           std::string_view extra_headers = "") {
   const std::string body = "{\"error\":{\"code\":\"" + std::string(code) + "\",\"message\":\"" + message + "\"}}";
-  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) +
-         "\r\nContent-Type: application/json\r\n" + std::string(extra_headers) +
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason) + "\r\nContent-Type: application/json\r\n" +
+         std::string(extra_headers) +
          "Connection: close\r\nX-Content-Type-Options: nosniff\r\nContent-Length: " + std::to_string(body.size()) +
          "\r\n\r\n" + body;
 }
@@ -201,7 +201,9 @@ std::string ErrorResponse(int status, std::string_view reason, std::string_view 
 class AdmissionPool final : public httplib::TaskQueue {
  public:
   explicit AdmissionPool(HttpServer* server)
-      : server_(server), limits_(server->limits_), metrics_(server->metrics_),
+      : server_(server),
+        limits_(server->limits_),
+        metrics_(server->metrics_),
         busy_(ErrorResponse(503, "Service Unavailable", "unavailable",
                             "the server is busy (" + std::to_string(limits_.threads) + " workers, " +
                                 std::to_string(limits_.max_queue) + " waiting); retry in a second",
@@ -373,8 +375,7 @@ class AdmissionPool final : public httplib::TaskQueue {
         jobs_.pop_front();
       }
       // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
-      ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline,
-                      limits_.io_timeout);
+      ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout);
       const bool last = c.requests_left <= 1 || stop_;
       bool closed = false;
       const bool ok = server_->Serve(strm, last, &closed);

@@ -62,7 +62,8 @@ Result<std::vector<Cidr>> ParseCidrs(std::string_view list) {
     const std::size_t slash = part.find('/');
     if (slash != std::string::npos) addr = part.substr(0, slash);
     if (!ParseAddress(addr, &net.addr)) {
-      return Status::InvalidArgument("trusted proxy '" + part + "' is not an IP address or CIDR range (10.0.0.0/8, ::1)");
+      return Status::InvalidArgument("trusted proxy '" + part +
+                                     "' is not an IP address or CIDR range (10.0.0.0/8, ::1)");
     }
     const bool v4 = addr.find(':') == std::string::npos;
     const int max = v4 ? 32 : 128;

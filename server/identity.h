@@ -45,7 +45,9 @@ class Access {
  public:
   // `tokens` null = no tokens configured: every request may do everything (bind to loopback, or --allow-public).
   Access(const TokenStore* tokens, std::vector<Cidr> trusted, std::string user_header, std::string group_header)
-      : tokens_(tokens), trusted_(std::move(trusted)), user_header_(std::move(user_header)),
+      : tokens_(tokens),
+        trusted_(std::move(trusted)),
+        user_header_(std::move(user_header)),
         group_header_(std::move(group_header)) {}
 
   bool enabled() const { return tokens_ != nullptr; }

@@ -11,11 +11,11 @@
 #include "config.h"
 #include "handlers.h"
 #include "identity.h"
+#include "insights_cache.h"
 #include "log.h"
 #include "metrics.h"
 #include "server.h"
 #include "tokens.h"
-#include "insights_cache.h"
 #include "usage.h"
 #include "web_files.h"
 
@@ -59,9 +59,10 @@ int main(int argc, char** argv) {
   if (!web.ok()) return Fail(web.status().message(), 2);
 
   kb::server::Metrics metrics;
-  kb::LiveSearcher index(config.dbs, config.searcher,
-                         {.check_interval = std::chrono::milliseconds(config.reload_interval_ms),
-                          .log = [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); }});
+  kb::LiveSearcher index(
+      config.dbs, config.searcher,
+      {.check_interval = std::chrono::milliseconds(config.reload_interval_ms),
+       .log = [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); }});
   // Open once up front so that a wrong --db, or an index of another schema version, fails at start with
   // libkb's message (which names the kb-index command that fixes it), not at the first request.
   kb::Result<kb::Searcher*> first = index.Acquire();
@@ -101,10 +102,9 @@ int main(int argc, char** argv) {
   // Tokens are read here, after the signal mask, so that the thread that re-reads the file inherits it.
   std::unique_ptr<kb::server::TokenStore> tokens;
   if (!config.token.empty() || !config.tokens_file.empty()) {
-    auto opened = kb::server::TokenStore::Open(config.tokens_file, config.token, [&](const std::string& level,
-                                                                                    const std::string& msg) {
-      (*log)->Message(level, msg);
-    });
+    auto opened = kb::server::TokenStore::Open(
+        config.tokens_file, config.token,
+        [&](const std::string& level, const std::string& msg) { (*log)->Message(level, msg); });
     if (!opened.ok()) return Fail(opened.status().message(), 2);
     tokens = std::move(*opened);
   }
@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
   const int port = kb::server::Bind(*svr, host, config.port);
   if (port <= 0) {
     return Fail("cannot listen on " + config.host + ":" + std::to_string(config.port) +
-                    " (address in use, not local, or not permitted)", 1);
+                    " (address in use, not local, or not permitted)",
+                1);
   }
   (*log)->Write({{"level", "info"},
                  {"msg", "listening"},

@@ -57,14 +57,15 @@ std::string Metrics::Render(const IndexGauges& index, const UsageGauges* usage) 
       std::uint64_t cumulative = 0;
       for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         cumulative += h.buckets[i];
-        out << "kb_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << Num(kBuckets[i])
-            << "\"} " << cumulative << '\n';
+        out << "kb_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << Num(kBuckets[i]) << "\"} "
+            << cumulative << '\n';
       }
       out << "kb_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << '\n';
       out << "kb_http_request_duration_seconds_sum{route=\"" << route << "\"} " << Num(h.sum) << '\n';
       out << "kb_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << '\n';
     }
-    Header(out, "kb_feedback_total", "counter", "Reports and usage events received by POST /api/feedback (or /api/events), by kind.");
+    Header(out, "kb_feedback_total", "counter",
+           "Reports and usage events received by POST /api/feedback (or /api/events), by kind.");
     for (const auto& [kind, n] : feedback_) out << "kb_feedback_total{kind=\"" << kind << "\"} " << n << '\n';
   }
   Header(out, "kb_index_documents", "gauge", "Documents in the index revision this worker serves.");

@@ -26,7 +26,7 @@ struct IndexGauges {
   double documents = 0;
   double age_seconds = -1;  // since the newest commit; -1 when unknown (remote shards only)
   bool ready = false;
-  std::uint64_t reloads = 0;        // kb::LiveSearcherCounters
+  std::uint64_t reloads = 0;  // kb::LiveSearcherCounters
   std::uint64_t reload_errors = 0;
 };
 

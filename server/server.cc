@@ -25,7 +25,7 @@ struct Route {
   const char* pattern;  // std::regex, matched against the whole decoded path
   const char* label;    // route template, the metrics label
   Handler handler;
-  ScopeSet need;        // the scope a token or proxy user needs (tokens.h); 0 = any authenticated caller
+  ScopeSet need;  // the scope a token or proxy user needs (tokens.h); 0 = any authenticated caller
 };
 
 // Order matters: httplib takes the first pattern that matches.
@@ -227,7 +227,8 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
     if (req.path.size() > kMaxPathBytes) {
       t_request = {true, Clock::now(), "invalid", std::to_string(++counter), 0, ""};
       res.set_header("X-Request-Id", t_request.id);
-      return Reject(req, res, 414, "the path is longer than any kb route (" + std::to_string(kMaxPathBytes) + " bytes)");
+      return Reject(req, res, 414,
+                    "the path is longer than any kb route (" + std::to_string(kMaxPathBytes) + " bytes)");
     }
     const Match m = MatchPath(state, req.path);
     t_request = {true, Clock::now(), m.label, std::to_string(++counter), 0, ""};
@@ -241,8 +242,8 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
     t_request.who = who.label;
     // /metrics needs `admin` unless it is asked from this host directly (a local scraper), not relayed by a
     // proxy on loopback for someone else.
-    const bool guarded = api || (m.label == "/metrics" && state.access && state.access->enabled() &&
-                                 !state.access->DirectLocal(req));
+    const bool guarded =
+        api || (m.label == "/metrics" && state.access && state.access->enabled() && !state.access->DirectLocal(req));
     if (guarded && !who.authenticated) {
       res.set_header("WWW-Authenticate", "Bearer realm=\"kb\"");
       return Reject(req, res, 401, "this server needs an 'Authorization: Bearer <token>' header on /api");
@@ -265,8 +266,8 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
-  svr->set_error_handler(httplib::Server::HandlerWithResponse(
-      [&state](const httplib::Request&, httplib::Response& res) {
+  svr->set_error_handler(
+      httplib::Server::HandlerWithResponse([&state](const httplib::Request&, httplib::Response& res) {
         if (res.body.empty()) SendError(res, res.status, ErrorCodeFor(res.status), ErrorMessageFor(state, res.status));
         return httplib::Server::HandlerResponse::Handled;
       }));

@@ -85,9 +85,10 @@ std::string Unauthentic(const ServerState& s, const httplib::Request& req, Repla
   }
   long ts = 0;
   const auto [ptr, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), ts);
-  if (ec != std::errc() || ptr != timestamp.data() + timestamp.size()) return "X-Slack-Request-Timestamp is not a number";
-  const long now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  if (ec != std::errc() || ptr != timestamp.data() + timestamp.size())
+    return "X-Slack-Request-Timestamp is not a number";
+  const long now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   if (ts < now - kMaxSkewSeconds || ts > now + kMaxSkewSeconds) {
     return "stale X-Slack-Request-Timestamp (more than 5 minutes from the server's clock)";
   }
@@ -179,7 +180,8 @@ json Section(const std::string& mrkdwn) {
   return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", Clip(mrkdwn, kMaxBlockText)}}}};
 }
 json Context(const std::string& mrkdwn) {
-  return {{"type", "context"}, {"elements", json::array({{{"type", "mrkdwn"}, {"text", Clip(mrkdwn, kMaxBlockText)}}})}};
+  return {{"type", "context"},
+          {"elements", json::array({{{"type", "mrkdwn"}, {"text", Clip(mrkdwn, kMaxBlockText)}}})}};
 }
 
 // "*<link|Title>* · Section" and a line of owner, tier, stale flag and contact, for one /api/search result.
@@ -195,15 +197,16 @@ json HitBlock(const ServerState& s, const json& hit) {
   if (!section.empty() && section != hit.value("title", "")) title += " \xC2\xB7 " + Escape(section);
   const json& esc = hit.contains("escalation") ? hit["escalation"] : json::object();
   std::string facts = std::string(hit.value("kind", "") == "answer" ? "scripted answer" : "article") +
-                      " \xC2\xB7 owner: " + Escape(hit.value("owner", "")) + " \xC2\xB7 tier: " +
-                      (hit.value("tier", "").empty() ? "-" : hit.value("tier", ""));
+                      " \xC2\xB7 owner: " + Escape(hit.value("owner", "")) +
+                      " \xC2\xB7 tier: " + (hit.value("tier", "").empty() ? "-" : hit.value("tier", ""));
   if (hit.value("stale", false)) facts += " \xC2\xB7 :warning: stale since " + hit.value("stale_after", "");
   if (!esc.value("contact", "").empty()) facts += " \xC2\xB7 contact: " + Escape(esc.value("contact", ""));
   return Section(title + "\n" + facts);
 }
 
 json Reply(bool share, std::string fallback, json blocks) {
-  return {{"response_type", share ? "in_channel" : "ephemeral"}, {"text", Clip(std::move(fallback), 300)},
+  return {{"response_type", share ? "in_channel" : "ephemeral"},
+          {"text", Clip(std::move(fallback), 300)},
           {"blocks", std::move(blocks)}};
 }
 
@@ -247,7 +250,8 @@ Result<json> AssistReply(ServerState& s, const std::string& text, const std::str
     blocks.push_back(Section("*Reply* (" + Escape(a.value("title", "")) + ")\n```" +
                              Clip(Escape(a.value("text", "")), kMaxBlockText - 200) + "```"));
     std::string missing;
-    for (const json& m : a["missing"]) missing += (missing.empty() ? "" : ", ") + std::string("`") + m.get<std::string>() + "`";
+    for (const json& m : a["missing"])
+      missing += (missing.empty() ? "" : ", ") + std::string("`") + m.get<std::string>() + "`";
     blocks.push_back(Context(missing.empty() ? "Every field is filled." : "Still to fill: " + missing));
   }
   if (r->at("escalation").is_object()) {
@@ -290,13 +294,15 @@ void post_slack_command(ServerState& s, const httplib::Request& req, httplib::Re
   };
   const bool share = take_word("share");
   const bool assist = take_word("assist");
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos || (!assist && Trim(text) == "help")) return SendJson(res, Help());
-  Result<json> reply = assist ? AssistReply(s, text, field("user_name"), share)
-                              : SearchReply(s, std::string(Trim(text)).substr(0, s.config.searcher.max_query_bytes), share);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos || (!assist && Trim(text) == "help"))
+    return SendJson(res, Help());
+  Result<json> reply =
+      assist ? AssistReply(s, text, field("user_name"), share)
+             : SearchReply(s, std::string(Trim(text)).substr(0, s.config.searcher.max_query_bytes), share);
   if (!reply.ok()) {
     // Slack shows a non-200 answer as a bare failure; say what happened in the channel instead.
-    return SendJson(res, Reply(false, "kb could not answer", json::array({Section(
-                                   "kb could not answer: " + Escape(reply.status().message()))})));
+    return SendJson(res, Reply(false, "kb could not answer",
+                               json::array({Section("kb could not answer: " + Escape(reply.status().message()))})));
   }
   SendJson(res, *reply);
 }

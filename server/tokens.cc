@@ -176,7 +176,7 @@ Result<TokenSet> ParseTokens(std::string_view text, const std::string& path) {
 }
 
 Result<std::unique_ptr<TokenStore>> TokenStore::Open(const std::string& path, const std::string& single_token,
-                                                    Logger log) {
+                                                     Logger log) {
   std::unique_ptr<TokenStore> store(new TokenStore(path, single_token, std::move(log)));
   Result<TokenSet> set = store->Load(&store->stamp_, &store->content_);
   if (!set.ok()) return set.status();

@@ -54,7 +54,7 @@ struct TokenEntry {
 
 struct TokenSet {
   std::vector<TokenEntry> tokens;
-  std::map<std::string, ScopeSet> users;   // "*" = any identified user
+  std::map<std::string, ScopeSet> users;  // "*" = any identified user
   std::map<std::string, ScopeSet> groups;
 
   // The entry whose token is `presented`, or null. Compares digests in constant time, against every entry.
@@ -71,8 +71,7 @@ class TokenStore {
   using Logger = std::function<void(const std::string& level, const std::string& msg)>;
   // `path` may be "" (only `single_token`); `single_token` (--token) may be "" and otherwise becomes the
   // entry labelled "token" with every scope. Fails when the file cannot be read or does not parse.
-  static Result<std::unique_ptr<TokenStore>> Open(const std::string& path, const std::string& single_token,
-                                                  Logger log);
+  static Result<std::unique_ptr<TokenStore>> Open(const std::string& path, const std::string& single_token, Logger log);
   ~TokenStore();
   TokenStore(const TokenStore&) = delete;
   TokenStore& operator=(const TokenStore&) = delete;

@@ -98,7 +98,8 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
                      "kind must be open, copy, not_helpful, kb_lacks, no_answer, helpful or wrong");
   }
   const bool click = stored_kind && (event.type == FeedbackType::kOpen || event.type == FeedbackType::kCopy);
-  if (click && event.item_id.empty()) return SendError(res, 400, "invalid_argument", "item is required for open and copy");
+  if (click && event.item_id.empty())
+    return SendError(res, 400, "invalid_argument", "item is required for open and copy");
   if (auto p = body.find("position"); p != body.end() && !p->is_null()) {
     if (!p->is_number_integer() || p->get<long long>() < 0 || p->get<long long>() > 10000) {
       return SendError(res, 400, "invalid_argument", "position must be an integer from 0 to 10000");
@@ -107,7 +108,8 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
   }
   json filters = json::object();
   if (auto f = body.find("filters"); f != body.end() && !f->is_null()) {
-    if (!f->is_object() || f->dump().size() > 4096) return SendError(res, 400, "invalid_argument", "filters must be a small object");
+    if (!f->is_object() || f->dump().size() > 4096)
+      return SendError(res, 400, "invalid_argument", "filters must be a small object");
     filters = *f;
   }
   // A proxy-identified user cannot be overridden by the body's "user".
@@ -117,8 +119,13 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
     // A report is also a line of the server log, masked like the usage log.
     static const Redactor kBuiltIn;
     const Redactor& redactor = s.redactor ? *s.redactor : kBuiltIn;
-    s.log.Write({{"level", "info"}, {"msg", "feedback"}, {"kind", kind}, {"query", redactor.Redact(event.query)},
-                 {"filters", filters}, {"item", event.item_id}, {"comment", redactor.Redact(event.comment)}});
+    s.log.Write({{"level", "info"},
+                 {"msg", "feedback"},
+                 {"kind", kind},
+                 {"query", redactor.Redact(event.query)},
+                 {"filters", filters},
+                 {"item", event.item_id},
+                 {"comment", redactor.Redact(event.comment)}});
   }
   bool stored = false;
   const std::string type = stored_kind ? FeedbackTypeName(event.type) : kind;

@@ -1,8 +1,8 @@
 // Ticket assist benchmark: what POST /api/assist costs in libkb for a pasted ticket of about 2,000 characters
 // (bench/perf/tickets.txt), per ticket on the thread's CPU clock: the search with the ticket's text (top 10,
-// snippets on, as server/assist_handlers.cc asks), the article's related items, the answers-only search on the article's codes and title
-// that it adds when the first page has no scripted answer, reading the answer, the signals and the placeholder
-// filling. Row: assist/SCALE/ticket/kb:assist.
+// snippets on, as server/assist_handlers.cc asks), the article's related items, the answers-only search on the
+// article's codes and title that it adds when the first page has no scripted answer, reading the answer, the signals
+// and the placeholder filling. Row: assist/SCALE/ticket/kb:assist.
 #include <benchmark/benchmark.h>
 #include <time.h>
 

@@ -25,14 +25,15 @@ constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 // nothing, about a third followed by an open.
 Status FillLog(UsageLog& log, int searches) {
   std::mt19937 rng(16);
-  const char* words[] = {"refund", "failed", "webhook", "retry", "card", "declined", "invoice", "payout", "login",
-                         "password", "reset", "dispute", "chargeback", "api", "key", "timeout", "currency", "fee",
-                         "export", "report", "sso", "2fa", "limit", "blocked", "pending", "status", "tax", "iban"};
+  const char* words[] = {"refund", "failed",  "webhook",  "retry",   "card",    "declined",   "invoice",
+                         "payout", "login",   "password", "reset",   "dispute", "chargeback", "api",
+                         "key",    "timeout", "currency", "fee",     "export",  "report",     "sso",
+                         "2fa",    "limit",   "blocked",  "pending", "status",  "tax",        "iban"};
   std::uniform_int_distribution<int> word(0, sizeof(words) / sizeof(words[0]) - 1);
   std::uniform_real_distribution<double> unit(0, 1);
-  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
+  const std::int64_t now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   for (int i = 0; i < searches; ++i) {
     const int rank = static_cast<int>(std::pow(5000.0, unit(rng)));  // 1..5000, low ranks common
     std::mt19937 q(rank);
@@ -48,8 +49,13 @@ Status FillLog(UsageLog& log, int searches) {
     const bool opened = e.result_count && unit(rng) < 0.35;
     log.RecordSearch(std::move(e));
     if (opened) {
-      log.RecordFeedback({.type = FeedbackType::kOpen, .query = query, .item_id = "item/" + std::to_string(rank % 700),
-                          .position = 1, .comment = {}, .user = {}, .time_ms = time + 5000});
+      log.RecordFeedback({.type = FeedbackType::kOpen,
+                          .query = query,
+                          .item_id = "item/" + std::to_string(rank % 700),
+                          .position = 1,
+                          .comment = {},
+                          .user = {},
+                          .time_ms = time + 5000});
     }
     if (i % 5000 == 4999) {
       Status s = log.Flush(60000);
@@ -90,36 +96,45 @@ bool RegisterInsightsBenchmarks(const Config& config) {
   }
   UsageLog* raw = f->log.get();
   f->cache = std::make_unique<server::InsightsCache>(
-      [raw](int days) { return ComputeInsights(*raw, nullptr, {.days = days, .limit = server::InsightsCache::kCachedLimit}); },
+      [raw](int days) {
+        return ComputeInsights(*raw, nullptr, {.days = days, .limit = server::InsightsCache::kCachedLimit});
+      },
       [raw] { return raw->Counters().recorded; });
   const std::string scale = std::to_string(config.usage_searches / 1000) + "k";
 
-  benchmark::RegisterBenchmark(("insights/compute/" + scale).c_str(), [f](benchmark::State& state) {
-    for (auto _ : state) {
-      Result<Insights> in = ComputeInsights(*f->log, nullptr, {.days = 7, .limit = 20});
-      if (!in.ok()) state.SkipWithError(in.status().ToString().c_str());
-      benchmark::DoNotOptimize(in);
-    }
-  })->Unit(benchmark::kMillisecond)->Iterations(3);
+  benchmark::RegisterBenchmark(("insights/compute/" + scale).c_str(),
+                               [f](benchmark::State& state) {
+                                 for (auto _ : state) {
+                                   Result<Insights> in = ComputeInsights(*f->log, nullptr, {.days = 7, .limit = 20});
+                                   if (!in.ok()) state.SkipWithError(in.status().ToString().c_str());
+                                   benchmark::DoNotOptimize(in);
+                                 }
+                               })
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(3);
 
   // What GET /api/insights?days=7&limit=20 does with the cache warm.
-  benchmark::RegisterBenchmark(("insights/cached/" + scale).c_str(), [f](benchmark::State& state) {
-    for (auto _ : state) {
-      Result<server::InsightsCache::Snapshot> snap = f->cache->Get(7);
-      if (!snap.ok()) {
-        state.SkipWithError(snap.status().ToString().c_str());
-        break;
-      }
-      Insights in = *snap->insights;
-      Result<std::unordered_map<std::string, std::string>> reviewed = f->log->Reviewed();
-      if (reviewed.ok()) ApplyReviewed(*reviewed, &in);
-      for (auto* list : {&in.top_queries, &in.no_result_queries, &in.no_click_queries, &in.gap_reports}) {
-        if (list->size() > 20) list->resize(20);
-      }
-      std::string body = InsightsToJson(in);
-      benchmark::DoNotOptimize(body);
-    }
-  })->Unit(benchmark::kMillisecond)->MinTime(2.0);
+  benchmark::RegisterBenchmark(
+      ("insights/cached/" + scale).c_str(),
+      [f](benchmark::State& state) {
+        for (auto _ : state) {
+          Result<server::InsightsCache::Snapshot> snap = f->cache->Get(7);
+          if (!snap.ok()) {
+            state.SkipWithError(snap.status().ToString().c_str());
+            break;
+          }
+          Insights in = *snap->insights;
+          Result<std::unordered_map<std::string, std::string>> reviewed = f->log->Reviewed();
+          if (reviewed.ok()) ApplyReviewed(*reviewed, &in);
+          for (auto* list : {&in.top_queries, &in.no_result_queries, &in.no_click_queries, &in.gap_reports}) {
+            if (list->size() > 20) list->resize(20);
+          }
+          std::string body = InsightsToJson(in);
+          benchmark::DoNotOptimize(body);
+        }
+      })
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(2.0);
   return true;
 }
 

@@ -42,9 +42,10 @@ int main(int argc, char** argv) {
     }
   }
   if (config.db.empty() && config.corpus.empty() && config.usage_searches <= 0) {
-    std::fprintf(stderr, "usage: kb-perf-bench [--db=PATH] [--corpus=DIR] [--scale=LABEL] [--samples=N] "
-                         "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--tickets=FILE] [--scratch=DIR] "
-                         "[--usage-searches=N] [--benchmark_...]\n");
+    std::fprintf(stderr,
+                 "usage: kb-perf-bench [--db=PATH] [--corpus=DIR] [--scale=LABEL] [--samples=N] "
+                 "[--index-items=N] [--row-seconds=S] [--queries=FILE] [--tickets=FILE] [--scratch=DIR] "
+                 "[--usage-searches=N] [--benchmark_...]\n");
     return 2;
   }
   if (config.samples < 1 || config.index_items < 1 || !(config.row_seconds > 0)) {

@@ -24,9 +24,11 @@ std::size_t PlainXapian::Search(const std::string& query, bool partial, bool sni
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     std::string data = it.get_document().get_data();
     bytes_ += data.size();
-    if (snippets) bytes_ += mset.snippet(data, 240, stem_, Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-                                                          Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                        "<mark>", "</mark>", "…").size();
+    if (snippets)
+      bytes_ +=
+          mset.snippet(data, 240, stem_, Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                       "<mark>", "</mark>", "…")
+              .size();
   }
   return mset.get_matches_estimated();
 }

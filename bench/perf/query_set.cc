@@ -24,8 +24,8 @@ std::map<std::string, std::vector<Query>> LoadQueries(const std::string& path) {
 }
 
 const std::vector<std::string>& ShapeOrder() {
-  static const std::vector<std::string> kOrder = {"one_word", "two_three_words", "phrase", "error_code",
-                                                  "filter_text", "prefix", "pasted"};
+  static const std::vector<std::string> kOrder = {"one_word",    "two_three_words", "phrase", "error_code",
+                                                  "filter_text", "prefix",          "pasted"};
   return kOrder;
 }
 

@@ -168,9 +168,9 @@ bool RegisterSearchBenchmarks(const Config& config) {
     const double budget_s = config.row_seconds;
     auto add = [&](const std::string& variant, const Runner& run) {
       std::string name = "search/" + config.scale + "/" + shape + "/" + variant;
-      benchmark::RegisterBenchmark(name.c_str(), [queries, run, passes, budget_s](benchmark::State& st) {
-        RunShape(st, *queries, run, passes, budget_s);
-      })
+      benchmark::RegisterBenchmark(
+          name.c_str(),
+          [queries, run, passes, budget_s](benchmark::State& st) { RunShape(st, *queries, run, passes, budget_s); })
           ->Iterations(1)
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond);

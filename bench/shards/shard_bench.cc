@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::vector<kb::perf::Query> queries;
-  for (const auto& [shape, list] : kb::perf::LoadQueries(KB_PERF_QUERIES)) queries.insert(queries.end(), list.begin(), list.end());
+  for (const auto& [shape, list] : kb::perf::LoadQueries(KB_PERF_QUERIES))
+    queries.insert(queries.end(), list.begin(), list.end());
   if (queries.empty()) return 1;
   std::vector<double> ms;
   for (int round = 0; round <= rounds; ++round) {

@@ -73,8 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const std::string& name : names) {
     const auto it = values.find(name);
     // A value of only blanks is no value (the page and the render API count it as missing).
-    const bool has_value =
-        it != values.end() && it->second.find_first_not_of(" \t\r\n") != std::string::npos;
+    const bool has_value = it != values.end() && it->second.find_first_not_of(" \t\r\n") != std::string::npos;
     Require(Contains(rendered.missing, name) != has_value, "missing lists exactly the names without a value");
   }
   Require(rendered.missing.size() <= names.size(), "missing names are placeholders");
@@ -93,7 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ticket.from = values.count("from") ? values["from"] : "";
   ticket.agent = values.count("agent") ? values["agent"] : "";
   const kb::TicketSignals signals = kb::ExtractSignals(text);
-  for (const std::string& id : signals.identifiers) Require(text.find(id) != std::string_view::npos, "ids come from the text");
+  for (const std::string& id : signals.identifiers)
+    Require(text.find(id) != std::string_view::npos, "ids come from the text");
   const kb::FilledValue sender = kb::FindSenderName(ticket);
   Require(sender.value.empty() == sender.from.empty(), "a name always says where it came from");
   const kb::FilledAnswer filled = kb::FillAnswer(text, {{"payment_id", "pay_[A-Za-z0-9]+"}}, ticket);

@@ -36,14 +36,17 @@ using kb::fuzz::Require;
 using kb::server::ServerState;
 
 constexpr const char* kItems[][2] = {
-    {"payments/refunds.md", "---\ntitle: Refunds\ntags: [refunds, payments]\nowner: payments-team\ntier: L1\n"
-                            "verified: 2026-01-10\nverify_every: 90d\nerror_codes: [ERR_REFUND_FAILED]\n---\n"
-                            "# Refunds\n\nA refund returns a captured payment.\n\n## Refund failed\n\n"
-                            "`ERR_REFUND_FAILED` means the issuer rejected it.\n"},
-    {"payments/answers/declined.md", "---\ntitle: Declined card reply\nkind: answer\nowner: payments-team\n---\n"
-                                     "Hi {{customer_name}},\n\nPayment {{payment_id}} was declined.\n"},
-    {"tr/iade.md", "---\ntitle: İade\nlang: tr\nowner: payments-team\nverified: 2020-01-01\nverify_every: 30d\n"
-                   "---\n# İade\n\nKısmi iade yapılabilir.\n"},
+    {"payments/refunds.md",
+     "---\ntitle: Refunds\ntags: [refunds, payments]\nowner: payments-team\ntier: L1\n"
+     "verified: 2026-01-10\nverify_every: 90d\nerror_codes: [ERR_REFUND_FAILED]\n---\n"
+     "# Refunds\n\nA refund returns a captured payment.\n\n## Refund failed\n\n"
+     "`ERR_REFUND_FAILED` means the issuer rejected it.\n"},
+    {"payments/answers/declined.md",
+     "---\ntitle: Declined card reply\nkind: answer\nowner: payments-team\n---\n"
+     "Hi {{customer_name}},\n\nPayment {{payment_id}} was declined.\n"},
+    {"tr/iade.md",
+     "---\ntitle: İade\nlang: tr\nowner: payments-team\nverified: 2020-01-01\nverify_every: 30d\n"
+     "---\n# İade\n\nKısmi iade yapılabilir.\n"},
 };
 
 using Handler = void (*)(ServerState&, const httplib::Request&, httplib::Response&);
@@ -102,8 +105,8 @@ void Setup() {
   w.config.dbs = {db};
   w.config.threads = 1;
   w.config.usage_log = w.dir + "/usage.sqlite";
-  w.index = std::make_unique<kb::LiveSearcher>(w.config.dbs, kb::SearcherOptions{},
-                                               kb::LiveSearcherOptions{.check_interval = std::chrono::milliseconds(200)});
+  w.index = std::make_unique<kb::LiveSearcher>(
+      w.config.dbs, kb::SearcherOptions{}, kb::LiveSearcherOptions{.check_interval = std::chrono::milliseconds(200)});
   auto web = kb::server::WebFiles::Load(KB_FUZZ_WEB_ROOT);
   if (!web.ok()) kb::fuzz::SetupFailed("web files", web.status());
   w.web = std::move(*web);

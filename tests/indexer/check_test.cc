@@ -21,8 +21,7 @@ std::vector<Expected> Actual(const CheckReport& report, const std::string& root)
   for (const CheckFinding& f : report.findings) {
     const Diagnostic& d = f.diagnostic;
     std::string path = d.path.rfind(root + "/", 0) == 0 ? d.path.substr(root.size() + 1) : d.path;
-    out.emplace_back(path, d.line, d.column, d.severity == Diagnostic::Severity::kError ? "error" : "warning",
-                     f.rule);
+    out.emplace_back(path, d.line, d.column, d.severity == Diagnostic::Severity::kError ? "error" : "warning", f.rule);
   }
   return out;
 }
@@ -98,8 +97,9 @@ TEST(CheckTest, ConfigDefaultsAndPoliciesApply) {
 
 TEST(CheckTest, DuplicatesAreFoundAcrossSources) {
   TempDir dir;
-  const std::string article = "---\nid: shared\ntitle: A\nkind: article\nowner: o\ntier: L1\n"
-                              "error_codes: [E1]\n---\n# A\n\nText.\n";
+  const std::string article =
+      "---\nid: shared\ntitle: A\nkind: article\nowner: o\ntier: L1\n"
+      "error_codes: [E1]\n---\n# A\n\nText.\n";
   WriteFile(dir.Sub("one/a.md"), article);
   WriteFile(dir.Sub("two/b.md"), article);
   auto one = LoadSource(dir.Sub("one"));
@@ -116,10 +116,12 @@ TEST(CheckTest, DuplicatesAreFoundAcrossSources) {
 TEST(CheckTest, LinksBetweenItemsOfDifferentDirectoriesResolve) {
   TempDir dir;
   const std::string front = "---\ntitle: T\nkind: article\nowner: o\ntier: L1\n---\n";
-  WriteFile(dir.Sub("a/one.md"), front + "# One\n\n## Step two\n\nSee [two](../b/two.md#intro), [img](../media/x.png), "
-                                         "[dir](../b/), [mail](mailto:x@example.com), [site](/docs/x).\n");
-  WriteFile(dir.Sub("b/two.md"), front + "# Two\n\n## Intro\n\nBack to [one](../a/one.md#step-two) and "
-                                         "[one, encoded](../a/one%2Emd).\n");
+  WriteFile(dir.Sub("a/one.md"), front +
+                                     "# One\n\n## Step two\n\nSee [two](../b/two.md#intro), [img](../media/x.png), "
+                                     "[dir](../b/), [mail](mailto:x@example.com), [site](/docs/x).\n");
+  WriteFile(dir.Sub("b/two.md"), front +
+                                     "# Two\n\n## Intro\n\nBack to [one](../a/one.md#step-two) and "
+                                     "[one, encoded](../a/one%2Emd).\n");
   WriteFile(dir.Sub("media/x.png"), "png");
   auto report = CheckDir(dir.path());
   ASSERT_TRUE(report.ok());

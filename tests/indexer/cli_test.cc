@@ -16,9 +16,9 @@ using testing::Expected;
 using testing::ExpectedFixtureFindings;
 
 using testing::Article;
-using testing::Contains;
 using testing::Child;
 using testing::ChildOptions;
+using testing::Contains;
 using testing::CopyTree;
 using testing::Fixture;
 using testing::KbIndex;
@@ -30,9 +30,10 @@ using testing::WriteFile;
 TEST(KbIndexCliTest, HelpDocumentsCommandsOptionsAndExitCodes) {
   ProcessResult help = RunKbIndex({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* text : {"build", "update", "check", "stats", "--db PATH", "--format text|json|github", "--strict",
-                           "--wait", "--quiet", "--verbose", "kb-source.yaml", "synonyms.txt", "Exit codes:",
-                           "  0  success", "  1  content errors", "  2  usage", "  3  I/O", "  4  the database is locked"}) {
+  for (const char* text :
+       {"build", "update", "check", "stats", "--db PATH", "--format text|json|github", "--strict", "--wait", "--quiet",
+        "--verbose", "kb-source.yaml", "synonyms.txt", "Exit codes:", "  0  success", "  1  content errors",
+        "  2  usage", "  3  I/O", "  4  the database is locked"}) {
     EXPECT_TRUE(Contains(help.out, text)) << text;
   }
   for (const char* command : {"build", "update", "check", "stats"}) {
@@ -52,12 +53,12 @@ TEST(KbIndexCliTest, UsageErrorsExitTwo) {
   const std::vector<std::vector<std::string>> cases = {
       {},
       {"frobnicate"},
-      {"build", dir.Sub("docs")},                              // no --db
-      {"build", "--db", dir.Sub("db")},                        // no source
-      {"update", dir.Sub("docs"), "--db"},                     // --db without value
+      {"build", dir.Sub("docs")},           // no --db
+      {"build", "--db", dir.Sub("db")},     // no source
+      {"update", dir.Sub("docs"), "--db"},  // --db without value
       {"check", "--format", "xml", dir.Sub("docs")},
       {"check", "--bogus", dir.Sub("docs")},
-      {"check", "--db", dir.Sub("db"), dir.Sub("docs")},       // check never writes an index
+      {"check", "--db", dir.Sub("db"), dir.Sub("docs")},  // check never writes an index
       {"stats"},
       {"stats", "--db", dir.Sub("no-such-db")},
       {"check", dir.Sub("missing-dir")},
@@ -77,7 +78,7 @@ TEST(KbIndexCliTest, UsageErrorsExitTwo) {
 
 // Parses "path:line:col: severity: message [rule]" lines.
 std::vector<std::tuple<std::string, int, int, std::string, std::string>> ParseText(const std::string& out,
-                                                                                    const std::string& root) {
+                                                                                   const std::string& root) {
   std::vector<std::tuple<std::string, int, int, std::string, std::string>> found;
   static const std::regex kLine(R"(^(.+):(\d+):(\d+): (error|warning): .* \[([a-z-]+)\]$)");
   std::istringstream in(out);
@@ -127,7 +128,8 @@ TEST_F(CheckCliTest, JsonFormat) {
 TEST_F(CheckCliTest, GithubFormatEmitsWorkflowAnnotations) {
   ProcessResult r = RunKbIndex({"check", "--format", "github", "--today", "2026-06-01", root_});
   EXPECT_EQ(r.exit_code, 1);
-  static const std::regex kLine(R"(^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=kb check ([a-z-]+)::.+$)");
+  static const std::regex kLine(
+      R"(^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=kb check ([a-z-]+)::.+$)");
   std::vector<std::tuple<std::string, int, int, std::string, std::string>> found;
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) {
@@ -178,7 +180,8 @@ TEST(KbIndexCliTest, BuildThenUpdateReportWhatTheyDid) {
   EXPECT_TRUE(Contains(build.out, "6 files read")) << build.out;
   EXPECT_TRUE(Contains(build.out, "items: 5 (1 answer) from 1 source; committed")) << build.out;
   EXPECT_TRUE(Contains(build.out, "skipped 1 file:")) << build.out;
-  EXPECT_TRUE(Contains(build.out, dir.Sub("docs/handbook/broken.md") + ": line 3: front matter is not valid YAML")) << build.out;
+  EXPECT_TRUE(Contains(build.out, dir.Sub("docs/handbook/broken.md") + ": line 3: front matter is not valid YAML"))
+      << build.out;
   // Not a terminal: plain phase lines, no carriage returns or escape codes.
   EXPECT_FALSE(Contains(build.err, "\r"));
   EXPECT_TRUE(Contains(build.err, "scanned: 6 Markdown files"));

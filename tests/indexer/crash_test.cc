@@ -87,9 +87,9 @@ class CrashSafetyTest : public ::testing::Test {
 
   // Starts `command` A→B and kills it once it has printed `lines` lines (−1: after `delay` instead).
   void KillRun(const std::string& command, int lines, std::chrono::microseconds delay, Searcher* reader) {
-    const std::string where = command + " killed after " +
-                              (lines >= 0 ? std::to_string(lines) + " output lines"
-                                          : std::to_string(delay.count()) + " us");
+    const std::string where =
+        command + " killed after " +
+        (lines >= 0 ? std::to_string(lines) + " output lines" : std::to_string(delay.count()) + " us");
     KbIndex child(Args(command, TreeB()));
     if (lines >= 0) {
       std::string line;

@@ -33,7 +33,7 @@ TEST(CurationCheckTest, FixtureProblemsAreReportedAtTheirLines) {
   Result<CheckReport> report = Check({*source}, options);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   const std::vector<Expected> expected = {
-      {"curation.yaml", 7, 1, "error", "curation-id"},    {"curation.yaml", 11, 12, "error", "curation"},
+      {"curation.yaml", 7, 1, "error", "curation-id"},         {"curation.yaml", 11, 12, "error", "curation"},
       {"curation.yaml", 12, 1, "warning", "curation-expired"}, {"curation.yaml", 17, 5, "error", "curation"},
       {"curation.yaml", 19, 12, "error", "curation"},
   };

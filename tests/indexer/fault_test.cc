@@ -112,7 +112,8 @@ TEST_F(IndexerFaultTest, ReadOnlyDatabaseFailsClearlyAndKeepsThePreviousIndex) {
   WriteTree(dir_.Sub("a"), 8, "alphamarker");  // three more files
   {
     ReadOnlyTree read_only(db());
-    ASSERT_TRUE(read_only.ok()) << "cannot make " << db() << " read-only (chattr needs root and ext4/xfs/btrfs; "
+    ASSERT_TRUE(read_only.ok()) << "cannot make " << db()
+                                << " read-only (chattr needs root and ext4/xfs/btrfs; "
                                    "chmod needs a non-root user)";
     ProcessResult r = RunKbIndex({"update", dir_.Sub("a"), "--db", db(), "-q"});
     std::printf("[ fault ] read-only, exit %d:\n%s", r.exit_code, r.err.c_str());

@@ -66,8 +66,8 @@ TEST_F(KbIndexFlagsTest, EveryCommandHasHelpAndAVersion) {
 
 TEST_F(KbIndexFlagsTest, BuildAndUpdateOptions) {
   // --db=, --shards, --wait, --progress never, -v; --max-file-bytes skips big.md (6 kB) and lists it.
-  ProcessResult build = Expect(0, {"build", docs(), "--db=" + db(), "--shards", "2", "--wait", "--progress", "never", "-v",
-                                   "--max-file-bytes", "4000", "--max-items=3"});
+  ProcessResult build = Expect(0, {"build", docs(), "--db=" + db(), "--shards", "2", "--wait", "--progress", "never",
+                                   "-v", "--max-file-bytes", "4000", "--max-items=3"});
   EXPECT_TRUE(Contains(build.out, "locked " + db())) << build.out;
   EXPECT_TRUE(Contains(build.out, "big.md")) << build.out;
   EXPECT_TRUE(std::filesystem::is_directory(db() + "/shard-1")) << "--shards 2";
@@ -92,7 +92,8 @@ TEST_F(KbIndexFlagsTest, BuildAndUpdateOptions) {
   EXPECT_TRUE(Contains(Expect(2, {"build", docs(), "--db", dir_.Sub("db2"), "--max-items", "2"}).err,
                        "over the limit of 2 items per run; nothing was written"));
   // Numbers are decimal: 010000 is ten thousand (big.md fits), not octal 4096 (it would be skipped).
-  EXPECT_FALSE(Contains(Expect(0, {"build", docs(), "--db", dir_.Sub("db3"), "--max-file-bytes", "010000"}).out, "big.md"));
+  EXPECT_FALSE(
+      Contains(Expect(0, {"build", docs(), "--db", dir_.Sub("db3"), "--max-file-bytes", "010000"}).out, "big.md"));
 }
 
 TEST_F(KbIndexFlagsTest, CheckStatsAndCompactOptions) {
@@ -112,7 +113,8 @@ TEST_F(KbIndexFlagsTest, CheckStatsAndCompactOptions) {
   Expect(0, {"check", "--", dir_.Sub("-dashed")});
 
   Expect(0, {"build", docs(), "--db", db(), "-q"});
-  const nlohmann::json stats = nlohmann::json::parse(Expect(0, {"stats", "--db", db(), "--format", "json", "--today", "2026-01-01"}).out);
+  const nlohmann::json stats =
+      nlohmann::json::parse(Expect(0, {"stats", "--db", db(), "--format", "json", "--today", "2026-01-01"}).out);
   EXPECT_TRUE(stats.is_object());
   EXPECT_TRUE(Contains(Expect(0, {"stats", "--db=" + db(), "--format=text", "-v"}).out, db()));
   EXPECT_TRUE(Contains(Expect(0, {"compact", "--db", db(), "--wait"}).out, "compact " + db() + ":"));
@@ -133,8 +135,10 @@ TEST_F(KbIndexFlagsTest, BadNumbersExitTwoNamingTheOption) {
       EXPECT_TRUE(r.out.empty());
     }
     // The same parser for update and for --opt=V.
-    EXPECT_TRUE(Contains(Expect(2, {"update", docs(), "--db", db(), option, "x"}).err, option + ": 'x' is not a number"));
-    EXPECT_TRUE(Contains(Expect(2, {"update", docs(), "--db", db(), option + "=0"}).err, option + ": '0' is not a number"));
+    EXPECT_TRUE(
+        Contains(Expect(2, {"update", docs(), "--db", db(), option, "x"}).err, option + ": 'x' is not a number"));
+    EXPECT_TRUE(
+        Contains(Expect(2, {"update", docs(), "--db", db(), option + "=0"}).err, option + ": '0' is not a number"));
   }
   EXPECT_TRUE(Contains(Expect(2, {"build", docs(), "--db", db(), "--shards", "257"}).err, "'257' is not a number"));
   EXPECT_FALSE(std::filesystem::exists(db()));

@@ -101,7 +101,9 @@ TEST_F(IndexerTest, BuildIndexesSourcesAndExplainsEverySkippedFile) {
   ASSERT_EQ(s.sources.size(), 2u);
   EXPECT_EQ(s.sources[0].items, 5u);
   EXPECT_EQ(s.sources[1].items, 1u);
-  EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const FileEvent& e) { return e.action == FileAction::kSkipped; }), 2);
+  EXPECT_EQ(
+      std::count_if(events.begin(), events.end(), [](const FileEvent& e) { return e.action == FileAction::kSkipped; }),
+      2);
 
   auto indexed = Indexed();
   ASSERT_TRUE(indexed.count("payments/refunds"));
@@ -112,8 +114,8 @@ TEST_F(IndexerTest, BuildIndexesSourcesAndExplainsEverySkippedFile) {
   // The source config's default owner applies to items that name none.
   std::vector<std::string> support_ops = SearchIds("owner:support-ops");
   std::sort(support_ops.begin(), support_ops.end());
-  EXPECT_EQ(support_ops, (std::vector<std::string>{"handbook/escalation", "includes/note",
-                                                   "payments/answers/refund-delayed"}));
+  EXPECT_EQ(support_ops,
+            (std::vector<std::string>{"handbook/escalation", "includes/note", "payments/answers/refund-delayed"}));
   EXPECT_EQ(Metadata("sources"), "docs\nextra\n");
   EXPECT_EQ(Metadata("source:docs:root"), std::filesystem::canonical(Docs()).string());
 }
@@ -262,9 +264,9 @@ TEST_F(IndexerTest, BuildAndUpdateGiveTheSameSearchResults) {
   Run(false, {Docs(), Extra()});
   Run(true, {Docs(), Extra()}, nullptr, fresh_db);
 
-  for (const char* q : {"refund", "refunds card", "webhook", "escalation", "oldversion", "E2002",
-                               "\"business days\"", "tag:refunds", "kind:answer", "owner:payments-team",
-                               "turquoisenote", "reimbursement", "issuer OR webhook"}) {
+  for (const char* q :
+       {"refund", "refunds card", "webhook", "escalation", "oldversion", "E2002", "\"business days\"", "tag:refunds",
+        "kind:answer", "owner:payments-team", "turquoisenote", "reimbursement", "issuer OR webhook"}) {
     auto a = Searcher::Open({Db()});
     auto b = Searcher::Open({fresh_db});
     ASSERT_TRUE(a.ok() && b.ok());

@@ -18,14 +18,14 @@ using testing::RunKbIndex;
 using testing::TempDir;
 using testing::WriteFile;
 
-
 // A tree whose owners.yaml knows payments-team and a contact-less risk-team; refunds.md names an owner
 // that is not there (line 4 of the file).
 void WriteTree(const TempDir& dir) {
   WriteFile(dir.Sub("owners.yaml"),
             "payments-team:\n  name: Payments\n  contact: \"#payments-support\"\n"
             "risk-team:\n  name: Risk\n  hours: office hours\n");
-  WriteFile(dir.Sub("cards.md"), "---\ntitle: Cards\nkind: article\nowner: payments-team\ntier: L1\n---\n# Cards\n\nText.\n");
+  WriteFile(dir.Sub("cards.md"),
+            "---\ntitle: Cards\nkind: article\nowner: payments-team\ntier: L1\n---\n# Cards\n\nText.\n");
   WriteFile(dir.Sub("refunds.md"),
             "---\ntitle: Refunds\nkind: article\nowner: refunds-crew\ntier: L2\n---\n# Refunds\n\nText.\n");
 }
@@ -35,7 +35,8 @@ TEST(OwnersCheckTest, UnknownOwnerAndTeamWithoutContactInEveryFormat) {
   WriteTree(dir);
   ProcessResult text = RunKbIndex({"check", dir.path()});
   EXPECT_EQ(text.exit_code, 1) << text.out << text.err;
-  EXPECT_TRUE(Contains(text.out, dir.Sub("refunds.md") + ":4:8: error: owner 'refunds-crew' is not a team in")) << text.out;
+  EXPECT_TRUE(Contains(text.out, dir.Sub("refunds.md") + ":4:8: error: owner 'refunds-crew' is not a team in"))
+      << text.out;
   EXPECT_TRUE(Contains(text.out, "[unknown-owner]")) << text.out;
   EXPECT_TRUE(Contains(text.out, dir.Sub("owners.yaml") + ":4:1: error: team 'risk-team' has no contact")) << text.out;
   EXPECT_FALSE(Contains(text.out, "cards.md")) << text.out;
@@ -61,9 +62,11 @@ TEST(OwnersCheckTest, UnknownOwnerAndTeamWithoutContactInEveryFormat) {
 
   ProcessResult gh = RunKbIndex({"check", "--format", "github", dir.path()});
   EXPECT_EQ(gh.exit_code, 1);
-  EXPECT_TRUE(Contains(gh.out, "::error file=" + dir.Sub("refunds.md") + ",line=4,col=8,title=kb check unknown-owner::"))
+  EXPECT_TRUE(
+      Contains(gh.out, "::error file=" + dir.Sub("refunds.md") + ",line=4,col=8,title=kb check unknown-owner::"))
       << gh.out;
-  EXPECT_TRUE(Contains(gh.out, "::error file=" + dir.Sub("owners.yaml") + ",line=4,col=1,title=kb check owner-contact::"))
+  EXPECT_TRUE(
+      Contains(gh.out, "::error file=" + dir.Sub("owners.yaml") + ",line=4,col=1,title=kb check owner-contact::"))
       << gh.out;
 }
 
@@ -100,7 +103,8 @@ TEST(OwnersCheckTest, PlaceholderPatternsAreValidated) {
   EXPECT_TRUE(Contains(r.out, dir.Sub("reply.md") + ":8:3: error: pattern for 'refund_id' is not a valid regular"))
       << r.out;
   EXPECT_TRUE(Contains(r.out, dir.Sub("reply.md") + ":9:3: error: pattern for 'payout_id', but the text has no "
-                                                     "{{payout_id}}")) << r.out;
+                                                    "{{payout_id}}"))
+      << r.out;
   EXPECT_FALSE(Contains(r.out, "'payment_id'")) << r.out;
 }
 

@@ -151,9 +151,9 @@ TEST(ScanSourceTest, SelectsMarkdownSkipsHiddenExcludedAndOtherFiles) {
   ASSERT_TRUE(source.ok());
   auto scan = ScanSource(*source);
   ASSERT_TRUE(scan.ok()) << scan.status().ToString();
-  EXPECT_EQ(Paths(*scan), (std::vector<std::string>{"handbook/broken.md", "handbook/escalation.md",
-                                                    "includes/note.md", "payments/answers/refund-delayed.md",
-                                                    "payments/refund-failures.md", "payments/refunds.md"}));
+  EXPECT_EQ(Paths(*scan), (std::vector<std::string>{"handbook/broken.md", "handbook/escalation.md", "includes/note.md",
+                                                    "payments/answers/refund-delayed.md", "payments/refund-failures.md",
+                                                    "payments/refunds.md"}));
   // README.md and payments/_template.md (excluded), diagram.txt, kb-source.yaml, synonyms.txt.
   EXPECT_EQ(scan->ignored, 5u);
   EXPECT_TRUE(scan->skipped.empty());
@@ -187,8 +187,7 @@ TEST(ReadSourceFileTest, ReadsAndRefusesOversizeFiles) {
   EXPECT_EQ(*bytes, "hello");
   auto big = ReadSourceFile(*source, "a.md", 3);
   EXPECT_EQ(big.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(big.status().message().rfind(dir.Sub("tree/a.md") + ": file is 5 bytes", 0), 0u)
-      << big.status().message();
+  EXPECT_EQ(big.status().message().rfind(dir.Sub("tree/a.md") + ": file is 5 bytes", 0), 0u) << big.status().message();
   EXPECT_EQ(ReadSourceFile(*source, "gone.md").status().code(), StatusCode::kIoError);
 }
 
@@ -197,7 +196,8 @@ TEST(ContentHashTest, EqualsItemContentHash) {
   auto item = ParseItem("t.md", text);
   ASSERT_TRUE(item.ok());
   EXPECT_EQ(internal::ContentHash(text), item->content_hash);
-  EXPECT_EQ(internal::ContentHash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // SHA-256
+  EXPECT_EQ(internal::ContentHash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");  // SHA-256
 }
 
 class GitCommitTest : public ::testing::Test {
@@ -220,9 +220,9 @@ TEST_F(GitCommitTest, LooseRefOfCurrentBranch) {
 
 TEST_F(GitCommitTest, PackedRefAndDetachedHead) {
   WriteFile(dir_.Sub("repo/.git/HEAD"), "ref: refs/heads/release\n");
-  WriteFile(dir_.Sub("repo/.git/packed-refs"),
-            "# pack-refs with: peeled fully-peeled sorted\n" + kSha2 + " refs/heads/main\n" + kSha1 +
-                " refs/heads/release\n^" + kSha2 + "\n");
+  WriteFile(dir_.Sub("repo/.git/packed-refs"), "# pack-refs with: peeled fully-peeled sorted\n" + kSha2 +
+                                                   " refs/heads/main\n" + kSha1 + " refs/heads/release\n^" + kSha2 +
+                                                   "\n");
   EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo")), kSha1);
   WriteFile(dir_.Sub("repo/.git/HEAD"), kSha2 + "\n");
   EXPECT_EQ(internal::DetectGitCommit(dir_.Sub("repo")), kSha2);

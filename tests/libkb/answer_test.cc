@@ -15,9 +15,8 @@ namespace {
 using Names = std::vector<std::string>;
 
 TEST(ListPlaceholdersTest, InOrderOfFirstUseWithoutDuplicates) {
-  EXPECT_EQ(
-      ListPlaceholders("Hi {{customer_name}}, order {{ order.id }} for {{customer_name}} ({{\tplan_2 }})"),
-      (Names{"customer_name", "order.id", "plan_2"}));
+  EXPECT_EQ(ListPlaceholders("Hi {{customer_name}}, order {{ order.id }} for {{customer_name}} ({{\tplan_2 }})"),
+            (Names{"customer_name", "order.id", "plan_2"}));
   EXPECT_EQ(ListPlaceholders("no placeholders { here } {x}"), Names{});
 }
 
@@ -28,13 +27,11 @@ TEST(ListPlaceholdersTest, MalformedOnesAreNotListed) {
 }
 
 TEST(FindPlaceholderProblemsTest, UnclosedWithLineAndColumn) {
-  const std::vector<PlaceholderProblem> problems =
-      FindPlaceholderProblems("Hello,\nDear {{customer_name,\nThanks");
+  const std::vector<PlaceholderProblem> problems = FindPlaceholderProblems("Hello,\nDear {{customer_name,\nThanks");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].line, 2);
   EXPECT_EQ(problems[0].column, 6);
-  EXPECT_EQ(problems[0].message.rfind("unclosed placeholder '{{customer_name'", 0), 0u)
-      << problems[0].message;
+  EXPECT_EQ(problems[0].message.rfind("unclosed placeholder '{{customer_name'", 0), 0u) << problems[0].message;
 }
 
 TEST(FindPlaceholderProblemsTest, EmptyAndInvalidNames) {
@@ -65,16 +62,14 @@ TEST(FindPlaceholderProblemsTest, OpeningBeforeCloseMakesTheFirstUnclosed) {
 }
 
 TEST(FindPlaceholderProblemsTest, LongGarbageIsQuotedShortly) {
-  const std::vector<PlaceholderProblem> problems =
-      FindPlaceholderProblems("{{" + std::string(500, '#') + "}}");
+  const std::vector<PlaceholderProblem> problems = FindPlaceholderProblems("{{" + std::string(500, '#') + "}}");
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_LT(problems[0].message.size(), 200u);
 }
 
 TEST(RenderAnswerTest, ReplacesEveryGivenPlaceholder) {
-  const RenderedAnswer out =
-      RenderAnswer("Hi {{ customer_name }}, order {{order.id}}. Bye {{customer_name}}.",
-                   {{"customer_name", "Ayşe"}, {"order.id", "A-17"}, {"unused", "x"}});
+  const RenderedAnswer out = RenderAnswer("Hi {{ customer_name }}, order {{order.id}}. Bye {{customer_name}}.",
+                                          {{"customer_name", "Ayşe"}, {"order.id", "A-17"}, {"unused", "x"}});
   EXPECT_EQ(out.text, "Hi Ayşe, order A-17. Bye Ayşe.");
   EXPECT_TRUE(out.complete());
 }

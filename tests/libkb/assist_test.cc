@@ -41,7 +41,8 @@ TEST(AssistTest, NamesComeOnlyFromWhatTheTicketStates) {
 }
 
 TEST(AssistTest, FillAnswerFillsStatedValuesAndListsTheRest) {
-  const std::string answer = "Hi {{customer_name}},\n\nPayment {{payment_id}} was declined: {{decline_reason}}.\n\n{{agent_name}}";
+  const std::string answer =
+      "Hi {{customer_name}},\n\nPayment {{payment_id}} was declined: {{decline_reason}}.\n\n{{agent_name}}";
   const std::map<std::string, std::string> patterns = {{"payment_id", "pay_[A-Za-z0-9]+"}};
   Ticket t{.text = "Hi, I'm Ana. pay_3Fk9Qm2Lx fails with ERR_CARD_DECLINED (see re_5Hn2Lk9Qp)", .agent = "Sam"};
   FilledAnswer f = FillAnswer(answer, patterns, t);
@@ -81,8 +82,9 @@ TEST(AssistTest, PatternProblems) {
 }
 
 TEST(AssistTest, FrontMatterDeclaresPatterns) {
-  Result<Item> item = ParseItem("a.md", "---\nkind: answer\nplaceholders: {payment_id: \"pay_[A-Za-z0-9]+\"}\n---\n"
-                                        "# A\n\nPayment {{payment_id}}.\n");
+  Result<Item> item = ParseItem("a.md",
+                                "---\nkind: answer\nplaceholders: {payment_id: \"pay_[A-Za-z0-9]+\"}\n---\n"
+                                "# A\n\nPayment {{payment_id}}.\n");
   ASSERT_TRUE(item.ok()) << item.status().ToString();
   EXPECT_EQ(item->placeholder_patterns.at("payment_id"), "pay_[A-Za-z0-9]+");
   EXPECT_TRUE(item->warnings.empty());

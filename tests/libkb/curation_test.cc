@@ -67,9 +67,10 @@ TEST(CurationTest, DateTimes) {
 }
 
 TEST(CurationTest, ProblemsNameTheLineAndLeaveTheRuleOut) {
-  Curation c = ParseCuration("c.yaml", "rules:\n  - queries: [a b]\n    pin: [x]\n    until: tomorrow\n"
-                                       "  - pin: [x]\n  - queries: [c]\n    pin: [y]\n    colour: red\n"
-                                       "  - queries: [d]\n    pin: [z]\n");
+  Curation c = ParseCuration("c.yaml",
+                             "rules:\n  - queries: [a b]\n    pin: [x]\n    until: tomorrow\n"
+                             "  - pin: [x]\n  - queries: [c]\n    pin: [y]\n    colour: red\n"
+                             "  - queries: [d]\n    pin: [z]\n");
   ASSERT_EQ(c.problems.size(), 3u);
   EXPECT_EQ(c.problems[0].line, 4);
   EXPECT_NE(c.problems[0].message.find("until"), std::string::npos);

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "glob.h"
 #include "kb/kb.h"
 #include "kb/source.h"
-#include "glob.h"
 #include "test_util.h"
 
 namespace kb {
@@ -33,9 +33,10 @@ void WithinOneSecond(const char* what, F&& f) {
 // "*a*a*a*a*a*a*a*a*b" against 40 a's took 40 s; a kb-source.yaml glob like this stalled every scan.
 TEST(FuzzRegressionTest, GlobMatchTimeIsPolynomialInStars) {
   WithinOneSecond("fuzzer input", [] {
-    EXPECT_FALSE(internal::GlobMatch(
-        "*a*a*a**a*a*b"sv,
-        "aaaaaa\x81" "aaaaaaaa@aaaaaaaaaerroa*a*a*[!.-z]b\n*.mra\n*.daaaaaaa-aaaaaa\x12\0\0\0m\0\0\0\0d\n"sv));
+    EXPECT_FALSE(
+        internal::GlobMatch("*a*a*a**a*a*b"sv,
+                            "aaaaaa\x81"
+                            "aaaaaaaa@aaaaaaaaaerroa*a*a*[!.-z]b\n*.mra\n*.daaaaaaa-aaaaaa\x12\0\0\0m\0\0\0\0d\n"sv));
   });
   const std::string as(60, 'a');
   WithinOneSecond("many single stars", [&] { EXPECT_FALSE(internal::GlobMatch("*a*a*a*a*a*a*a*a*a*a*a*a*b", as)); });
@@ -52,32 +53,33 @@ TEST(FuzzRegressionTest, GlobMatchTimeIsPolynomialInStars) {
 // The matcher that replaced the backtracking one must give the same answers; these are its edge cases.
 TEST(FuzzRegressionTest, GlobMatchSemanticsKeptByTheRewrite) {
   EXPECT_TRUE(internal::GlobMatch("**/*.md", "a/b/c.md"));
-  EXPECT_TRUE(internal::GlobMatch("**/*.md", "c.md"));            // "**/" also matches no directory
+  EXPECT_TRUE(internal::GlobMatch("**/*.md", "c.md"));  // "**/" also matches no directory
   EXPECT_TRUE(internal::GlobMatch("a/**/b", "a/b"));
   EXPECT_TRUE(internal::GlobMatch("a/**/b", "a/x/y/b"));
-  EXPECT_FALSE(internal::GlobMatch("a/**/b", "a/xb"));            // only a fresh "**" may skip the '/'
-  EXPECT_TRUE(internal::GlobMatch("x/a**b", "x/a/y/b"));          // "**" crosses directories anywhere
-  EXPECT_FALSE(internal::GlobMatch("a*c", "a/c"));                // '*' and '?' stay within a segment
+  EXPECT_FALSE(internal::GlobMatch("a/**/b", "a/xb"));    // only a fresh "**" may skip the '/'
+  EXPECT_TRUE(internal::GlobMatch("x/a**b", "x/a/y/b"));  // "**" crosses directories anywhere
+  EXPECT_FALSE(internal::GlobMatch("a*c", "a/c"));        // '*' and '?' stay within a segment
   EXPECT_FALSE(internal::GlobMatch("a?c", "a/c"));
-  EXPECT_TRUE(internal::GlobMatch("*.md", "deep/dir/x.md"));      // no '/': matches the file name anywhere
+  EXPECT_TRUE(internal::GlobMatch("*.md", "deep/dir/x.md"));  // no '/': matches the file name anywhere
   EXPECT_FALSE(internal::GlobMatch("*.md", "deep/dir/x.txt"));
-  EXPECT_TRUE(internal::GlobMatch("docs/", "docs/a/b.md"));       // trailing '/': everything below
+  EXPECT_TRUE(internal::GlobMatch("docs/", "docs/a/b.md"));  // trailing '/': everything below
   EXPECT_TRUE(internal::GlobMatch("[!._]*.md", "x.md"));
   EXPECT_FALSE(internal::GlobMatch("[!._]*.md", "_x.md"));
   EXPECT_TRUE(internal::GlobMatch("[a-c]x", "bx"));
-  EXPECT_FALSE(internal::GlobMatch("a[/]b", "a/b"));              // a class never matches '/'
-  EXPECT_TRUE(internal::GlobMatch("x[a-", "x[a-"));               // an unterminated '[' is a literal
+  EXPECT_FALSE(internal::GlobMatch("a[/]b", "a/b"));  // a class never matches '/'
+  EXPECT_TRUE(internal::GlobMatch("x[a-", "x[a-"));   // an unterminated '[' is a literal
   EXPECT_TRUE(internal::GlobMatch("*", "anything"));
-  EXPECT_TRUE(internal::GlobMatch("a/*", "a/"));                  // '*' matches the empty string
+  EXPECT_TRUE(internal::GlobMatch("a/*", "a/"));  // '*' matches the empty string
   EXPECT_FALSE(internal::GlobMatch("", "a"));
 }
 
 class FuzzSearchRegressionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::BuildDb(dir_.Sub("db"), {{"payments/refunds.md", "---\ntitle: Refunds\nowner: payments-team\n"
-                                                              "tier: L1\n---\n# Refunds\n\nA customer asks "
-                                                              "for a refund.\n"}});
+    testing::BuildDb(dir_.Sub("db"), {{"payments/refunds.md",
+                                       "---\ntitle: Refunds\nowner: payments-team\n"
+                                       "tier: L1\n---\n# Refunds\n\nA customer asks "
+                                       "for a refund.\n"}});
     auto searcher = Searcher::Open({dir_.Sub("db")});
     ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
     searcher_ = std::move(searcher).value();
@@ -91,7 +93,8 @@ class FuzzSearchRegressionTest : public ::testing::Test {
 // must still answer these queries by falling back to plain words, never fail them.
 TEST_F(FuzzSearchRegressionTest, QueriesThatBreakXapiansParserStillSearch) {
   for (std::string_view query : {"+tier AND ADJ/2  :L1 customer"sv, "a AND ADJ/2 b"sv, "customer NOT NEAR/3 refund"sv,
-                                 "OR d[c ADJ R\x1b" "D\x1b"sv}) {
+                                 "OR d[c ADJ R\x1b"
+                                 "D\x1b"sv}) {
     SearchRequest request;
     request.query = std::string(query);
     Result<SearchResponse> res = searcher_->Search(request);

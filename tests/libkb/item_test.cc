@@ -75,8 +75,7 @@ Body.
 }
 
 TEST(FrontMatterTest, VerifyEveryUnits) {
-  const std::pair<const char*, int> cases[] = {
-      {"90d", 90}, {"12w", 84}, {"6m", 180}, {"1y", 365}, {"45", 45}};
+  const std::pair<const char*, int> cases[] = {{"90d", 90}, {"12w", 84}, {"6m", 180}, {"1y", 365}, {"45", 45}};
   for (const auto& [text, days] : cases) {
     const Item item = MustParse("a.md", std::string("---\nverify_every: ") + text + "\n---\n");
     EXPECT_EQ(item.verify_every_days, days) << text;
@@ -101,8 +100,7 @@ TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
       {"verify_every: 200y", "verify_every must be"},
   };
   for (const auto& [line, expected] : cases) {
-    const std::string message =
-        ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");
+    const std::string message = ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");
     EXPECT_EQ(message.rfind("kb/x.md:4: ", 0), 0u) << message;
     EXPECT_TRUE(Contains(message, expected));
   }
@@ -122,13 +120,11 @@ TEST(FrontMatterTest, YamlSyntaxErrorReportsFileLine) {
 }
 
 TEST(FrontMatterTest, NonMapAndNonScalarValuesAreErrors) {
-  EXPECT_TRUE(
-      Contains(ParseError("a.md", "---\n- a\n- b\n---\n"), "a.md:2: front matter must be a YAML map"));
+  EXPECT_TRUE(Contains(ParseError("a.md", "---\n- a\n- b\n---\n"), "a.md:2: front matter must be a YAML map"));
   EXPECT_TRUE(Contains(ParseError("a.md", "---\njust text\n---\n"), "must be a YAML map"));
   const std::string message = ParseError("a.md", "---\nid: x\ntitle:\n  - one\n  - two\n---\n");
   EXPECT_TRUE(Contains(message, "a.md:4: field 'title' must be a single value, not a list"));
-  EXPECT_TRUE(
-      Contains(ParseError("a.md", "---\nowner: {team: x}\n---\n"), "field 'owner' must be a single value"));
+  EXPECT_TRUE(Contains(ParseError("a.md", "---\nowner: {team: x}\n---\n"), "field 'owner' must be a single value"));
   EXPECT_TRUE(Contains(ParseError("a.md", "---\ntags:\n  - ok\n  - [nested]\n---\n"),
                        "a.md:4: each entry of 'tags' must be a single value"));
 }
@@ -253,10 +249,8 @@ TEST(RejectTest, OversizeFile) {
 }
 
 TEST(ContentHashTest, IsSha256OfTheWholeFile) {
-  EXPECT_EQ(MustParse("a.md", "").content_hash,
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_EQ(MustParse("a.md", "abc").content_hash,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(MustParse("a.md", "").content_hash, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(MustParse("a.md", "abc").content_hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   // 56 bytes: the padding needs a second block.
   EXPECT_EQ(MustParse("a.md", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq").content_hash,
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
@@ -390,10 +384,9 @@ TEST(RenderHtmlTest, DropsUnsafeHtmlAndKeepsHeadingIds) {
 }
 
 TEST(RenderHtmlTest, IdsMatchSectionAnchors) {
-  const Item item =
-      MustParse("a.md",
-                "---\ntitle: Ödeme\n---\n# Ödeme\n\n## İade nasıl yapılır?\n\n"
-                "> ## Quoted heading\n\n- ## Heading in a list\n\nSetext\n------\n\n## Ödeme\n");
+  const Item item = MustParse("a.md",
+                              "---\ntitle: Ödeme\n---\n# Ödeme\n\n## İade nasıl yapılır?\n\n"
+                              "> ## Quoted heading\n\n- ## Heading in a list\n\nSetext\n------\n\n## Ödeme\n");
   const std::string html = RenderHtml(item.body);
   ASSERT_EQ(item.sections.size(), 6u);
   for (const Section& section : item.sections) {

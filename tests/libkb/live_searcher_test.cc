@@ -177,7 +177,8 @@ TEST_F(LiveSearcherTest, OpenFailuresAreUnavailableWithTheReason) {
   Result<Searcher*> refused = old.Acquire();
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(refused.status().message().find("older kb (index schema 0"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("older kb (index schema 0"), std::string::npos)
+      << refused.status().message();
   EXPECT_NE(refused.status().message().find("kb-index build"), std::string::npos) << refused.status().message();
 }
 

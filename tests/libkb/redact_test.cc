@@ -128,12 +128,13 @@ TEST(RedactTest, EmailsAndLongNumbersAsBefore) {
 TEST(RedactTest, OwnerDefinedIds) {
   Result<Redactor> r = Redactor::Create({"pay_[A-Za-z0-9]+", "cus_[0-9]{6}"});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ExpectAll({
-      {"pay_8fK2xQ failed", "<id> failed"},
-      {"(pay_8fK2xQ), cus_123456 and cus_12", "(<id>), <id> and cus_12"},
-      {"payment failed", "payment failed"},
-  },
-            *r);
+  ExpectAll(
+      {
+          {"pay_8fK2xQ failed", "<id> failed"},
+          {"(pay_8fK2xQ), cus_123456 and cus_12", "(<id>), <id> and cus_12"},
+          {"payment failed", "payment failed"},
+      },
+      *r);
   EXPECT_FALSE(Redactor::Create({"pay_[A-Z"}).ok());
   EXPECT_FALSE(Redactor::Create({"x*"}).ok()) << "a pattern that matches nothing at all masks every gap";
   EXPECT_FALSE(Redactor::Create({""}).ok());

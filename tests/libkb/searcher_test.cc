@@ -20,19 +20,10 @@ using testing::TempDir;
 const Files& Corpus() {
   static const Files files = [] {
     Files loaded;
-    for (const char* path : {
-      "payments/card-declined.md",
-      "payments/insufficient-funds.md",
-      "payments/refunds.md",
-      "payments/payouts.md",
-      "payments/gateway.md",
-      "payments/webhooks-old.md",
-      "payments/webhooks-new.md",
-      "payments/scattered.md",
-      "payments/api-keys.md",
-      "answers/refund-status.md",
-      "tr/iade.md",
-      "payments/hostile.md"}) {
+    for (const char* path :
+         {"payments/card-declined.md", "payments/insufficient-funds.md", "payments/refunds.md", "payments/payouts.md",
+          "payments/gateway.md", "payments/webhooks-old.md", "payments/webhooks-new.md", "payments/scattered.md",
+          "payments/api-keys.md", "answers/refund-status.md", "tr/iade.md", "payments/hostile.md"}) {
       loaded.emplace_back(path, testing::ReadFile(std::string(KB_TEST_DATA) + "/searcher/" + path));
       EXPECT_FALSE(loaded.back().second.empty()) << "missing fixture tests/data/searcher/" << path;
     }
@@ -230,8 +221,7 @@ TEST_F(SearcherTest, PaginationGivesDisjointPagesAndStableTotal) {
 TEST_F(SearcherTest, BadRequestsAreRejected) {
   EXPECT_EQ(searcher_->Search({.query = "x", .page = 0}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = "x", .size = 0}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(searcher_->Search({.query = "x", .size = kMaxPageSize + 1}).status().code(),
-            StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = "x", .size = kMaxPageSize + 1}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = "x", .sort = "random"}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = std::string("bad \xff\xfe utf8")}).status().code(),
             StatusCode::kInvalidArgument);
@@ -239,9 +229,9 @@ TEST_F(SearcherTest, BadRequestsAreRejected) {
 }
 
 TEST_F(SearcherTest, HostileQueriesNeverFail) {
-  for (const char* q : {"\"unbalanced quote", "((((refund", "refund)))", "AND OR NOT", "* refund", "-", "tag:",
-                        "NEAR/3", "refund AND", "\"\"", "title:\"", "::::", "+-+-", "*", "refu*", "-refund",
-                        "owner:\"payments-team"}) {
+  for (const char* q :
+       {"\"unbalanced quote", "((((refund", "refund)))", "AND OR NOT", "* refund", "-", "tag:", "NEAR/3", "refund AND",
+        "\"\"", "title:\"", "::::", "+-+-", "*", "refu*", "-refund", "owner:\"payments-team"}) {
     auto res = searcher_->Search({.query = q, .today = "2026-11-23"});
     EXPECT_TRUE(res.ok()) << q << ": " << res.status().ToString();
   }

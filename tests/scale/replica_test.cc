@@ -82,12 +82,12 @@ TEST_F(ReplicaTest, LiveSearcherFollowsAReplicaWithoutAFailedSearch) {
   std::vector<std::string> logged;
   std::mutex log_mu;
   const SearcherOptions options;
-  LiveSearcher index({replica_}, options,
-                     {.check_interval = std::chrono::milliseconds(100),
-                      .log = [&](const std::string& level, const std::string& msg) {
-                        std::lock_guard<std::mutex> lock(log_mu);
-                        logged.push_back(level + ": " + msg);
-                      }});
+  LiveSearcher index(
+      {replica_}, options,
+      {.check_interval = std::chrono::milliseconds(100), .log = [&](const std::string& level, const std::string& msg) {
+         std::lock_guard<std::mutex> lock(log_mu);
+         logged.push_back(level + ": " + msg);
+       }});
   ASSERT_EQ(Total(index, "zebrafish"), 0);
 
   // A worker searching all along, as kb-server's threads do: not one of its searches may fail.
@@ -125,7 +125,8 @@ TEST_F(ReplicaTest, LiveSearcherFollowsAReplicaWithoutAFailedSearch) {
   EXPECT_GT(searches.load(), 10);
   std::ifstream replicate_log(dir_.Sub("replicate.log"));
   const std::string text((std::istreambuf_iterator<char>(replicate_log)), std::istreambuf_iterator<char>());
-  for (const std::string& line : logged) ADD_FAILURE() << "LiveSearcher logged: " << line << "\nreplicate.log:\n" << text;
+  for (const std::string& line : logged)
+    ADD_FAILURE() << "LiveSearcher logged: " << line << "\nreplicate.log:\n" << text;
 }
 
 }  // namespace

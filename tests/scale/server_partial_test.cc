@@ -32,8 +32,8 @@ TEST(ServerShardTest, KilledShardGivesPartialJsonOr503) {
                         testing::ChildOptions{.log_path = dir.Sub("tcpsrv.log"), .own_group = true});
   ASSERT_TRUE(testing::WaitForPort(port, std::chrono::seconds(10)));
   const std::string remote = "remote:127.0.0.1:" + std::to_string(port);
-  const std::vector<std::string> dbs = {"--db", dir.Sub("db/shard-1"), "--db", remote, "--remote-timeout-ms", "1500",
-                                        "--usage-log", "off", "--access-log", "off"};
+  const std::vector<std::string> dbs = {"--db", dir.Sub("db/shard-1"), "--db", remote,         "--remote-timeout-ms",
+                                        "1500", "--usage-log",         "off",  "--access-log", "off"};
   testing::ServerProcess partial(dir.Sub("partial.log")), strict(dir.Sub("strict.log"));
   std::vector<std::string> partial_args = dbs;
   partial_args.push_back("--allow-partial");

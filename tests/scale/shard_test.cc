@@ -92,7 +92,8 @@ class ShardLoopbackTest : public ::testing::Test {
       ASSERT_TRUE(servers_.back().process->started());
     }
     for (const ShardServer& s : servers_) {
-      ASSERT_TRUE(testing::WaitForPort(s.port, std::chrono::seconds(10))) << "xapian-tcpsrv did not listen on " << s.port;
+      ASSERT_TRUE(testing::WaitForPort(s.port, std::chrono::seconds(10)))
+          << "xapian-tcpsrv did not listen on " << s.port;
     }
   }
 
@@ -118,8 +119,13 @@ TEST_F(ShardLoopbackTest, TwoRemoteAndOneLocalShardAnswerLikeOneDatabase) {
   }
   int compared = 0;
   for (const Case& c : Cases()) {
-    SearchRequest req{.query = c.query, .filters = c.filters, .page = c.page, .size = 10,
-                      .facets = {"tag", "owner", "kind"}, .sort = c.sort, .today = "2026-11-23"};
+    SearchRequest req{.query = c.query,
+                      .filters = c.filters,
+                      .page = c.page,
+                      .size = 10,
+                      .facets = {"tag", "owner", "kind"},
+                      .sort = c.sort,
+                      .today = "2026-11-23"};
     auto a = (*one)->Search(req);
     auto b = (*sharded)->Search(req);
     ASSERT_TRUE(a.ok()) << c.query << ": " << a.status().ToString();
@@ -227,7 +233,8 @@ TEST_F(ShardLoopbackTest, HungShardNeverHoldsASearchPastTheTimeout) {
   t0 = std::chrono::steady_clock::now();
   auto fast = (*a)->Search(req);
   EXPECT_FALSE(fast.ok());
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(kTimeoutMs / 2)) << "then it fails at once";
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(kTimeoutMs / 2))
+      << "then it fails at once";
 
   t0 = std::chrono::steady_clock::now();
   auto some = (*b)->Search(req);

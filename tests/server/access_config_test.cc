@@ -14,12 +14,15 @@ namespace {
 
 TEST(TokensFileTest, ParsesTokensHashesAndMappings) {
   const std::string hash(64, 'a');
+  // One line of the tokens file per source line.
+  // clang-format off
   Result<TokenSet> set = ParseTokens(
       "# comment\n\n  ci   ci-token-0123456789abcdef   search,events  # trailing\n"
       "hashed sha256:" + hash + " insights\n"
       "root root-token-0123456789abcdef all\n"
       "@user:ana search\n@user:ana events\n@user:* assist\n@group:support-leads insights,search\n",
       "t");
+  // clang-format on
   ASSERT_TRUE(set.ok()) << set.status().ToString();
   ASSERT_EQ(set->tokens.size(), 3u);
   const TokenEntry* ci = set->Find("ci-token-0123456789abcdef");

@@ -52,6 +52,8 @@ std::vector<std::string> SqlColumn(const std::string& path, const char* sql) {
 }
 
 std::string AllTokensFile() {
+  // Laid out as the file is: one line of it per source line, its columns aligned.
+  // clang-format off
   return std::string("# label      token                                   scopes\n") +
          "search-bot   " + kSearchToken + "   search\n" +
          "gaps-reader  " + kInsightsToken + "   insights   # the support leads' report\n" +
@@ -61,6 +63,7 @@ std::string AllTokensFile() {
          "hashed-bot   sha256:" + Sha256Hex(kHashedToken) + "   search,events\n" +
          "@user:ana              search\n"
          "@group:support-leads   insights,search\n";
+  // clang-format on
 }
 
 class AccessTest : public ::testing::Test {
@@ -69,8 +72,8 @@ class AccessTest : public ::testing::Test {
 
   ::testing::AssertionResult Start(std::vector<std::string> extra) {
     server_ = std::make_unique<ServerProcess>(dir_.Sub("server-" + std::to_string(++starts_) + ".log"));
-    std::vector<std::string> args = {"--db", dir_.Sub("db"), "--threads", "4", "--access-log", access_log(),
-                                     "--usage-log", usage_log()};
+    std::vector<std::string> args = {"--db",         dir_.Sub("db"), "--threads",   "4",
+                                     "--access-log", access_log(),   "--usage-log", usage_log()};
     args.insert(args.end(), extra.begin(), extra.end());
     auto started = server_->Start(args);
     if (started) cli_ = server_->Client();
@@ -181,7 +184,8 @@ TEST_F(AccessTest, RevokedTokenStopsWorkingWithoutARestart) {
 
   // Revoke search-bot; the edit is in place (same inode), as an editor or `sed -i` would leave it.
   std::string without = AllTokensFile();
-  without.erase(without.find("search-bot"), without.find('\n', without.find("search-bot")) + 1 - without.find("search-bot"));
+  without.erase(without.find("search-bot"),
+                without.find('\n', without.find("search-bot")) + 1 - without.find("search-bot"));
   WriteFile(tokens(), without);
   // The file is re-read within a second of a change (README); 2 s is that promise with room for a loaded machine.
   EXPECT_TRUE(WaitFor([&] { return Get("/api/search?q=refund", Bearer(kSearchToken)) == 401; }, std::chrono::seconds(2),
@@ -256,8 +260,7 @@ TEST_F(AccessTest, TrustedProxyIdentityMapsUsersAndGroupsAndIsRecorded) {
                  Bearer(kEventsToken, {{"X-Forwarded-User", "ana"}})),
             202);
   EXPECT_EQ(Get("/api/insights?days=1", lead), 200);  // flushes the usage log
-  EXPECT_EQ(SqlColumn(usage_log(), "SELECT user FROM searches ORDER BY id"),
-            (std::vector<std::string>{"ana", "bo"}));
+  EXPECT_EQ(SqlColumn(usage_log(), "SELECT user FROM searches ORDER BY id"), (std::vector<std::string>{"ana", "bo"}));
   EXPECT_EQ(SqlColumn(usage_log(), "SELECT user FROM feedback"), (std::vector<std::string>{"ana"}));
 }
 

@@ -47,8 +47,14 @@ SearchResponse Response() {
   r.page = 2;
   r.size = 7;
   const double scores[] = {12.5, 3.0, 0.1, 1e-7, 123456789.125, -0.0, 1e300, 2.0 / 3.0};
-  const std::string texts[] = {"plain", "ş ı ğ 漢字", "quote \" slash / back \\", "ctl \x1f \n \r \b \f",
-                               "bad \xc3\x28 utf", "", "emoji \xf0\x9f\x98\x80", "<tag> & 'q'"};
+  const std::string texts[] = {"plain",
+                               "ş ı ğ 漢字",
+                               "quote \" slash / back \\",
+                               "ctl \x1f \n \r \b \f",
+                               "bad \xc3\x28 utf",
+                               "",
+                               "emoji \xf0\x9f\x98\x80",
+                               "<tag> & 'q'"};
   for (int i = 0; i < 8; ++i) r.hits.push_back(Hit(i + 1, scores[i], texts[i]));
   r.incidents.push_back({"inc-1", "Outage", "Payments \"down\"", "payments-team", "2026-01-01", "", "inc/1.md"});
   r.facets["tag"] = {{"refund", 12}, {"card \xff", 3}};

@@ -19,8 +19,8 @@ std::string SlackSignature(const std::string& secret, const std::string& timesta
   const std::string base = "v0:" + timestamp + ":" + body;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), reinterpret_cast<const unsigned char*>(base.data()),
-       base.size(), mac, &len);
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(base.data()), base.size(), mac, &len);
   std::string hex = "v0=";
   char buf[3];
   for (unsigned i = 0; i < len; ++i) {
@@ -48,7 +48,9 @@ std::string FormEncode(const std::string& s) {
 
 std::string SlackBody(const std::string& text) {
   return "token=legacy&team_id=T1&team_domain=acme&channel_id=C1&channel_name=support&user_id=U1&user_name=sam"
-         "&command=%2Fkb&text=" + FormEncode(text) + "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1"
+         "&command=%2Fkb&text=" +
+         FormEncode(text) +
+         "&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2F1"
          "&trigger_id=1.2.3";
 }
 
@@ -64,8 +66,8 @@ class AssistTest : public ::testing::Test {
     options.db_path = dir_->Sub("db");
     Result<IndexSummary> built = BuildIndex({*source}, options);
     ASSERT_TRUE(built.ok()) << built.status().ToString();
-    WriteFile(dir_->Sub("tokens"), std::string("assist-bot ") + kAssistToken + " assist,search\nsearch-bot " +
-                                       kSearchToken + " search\n");
+    WriteFile(dir_->Sub("tokens"),
+              std::string("assist-bot ") + kAssistToken + " assist,search\nsearch-bot " + kSearchToken + " search\n");
     WriteFile(dir_->Sub("slack-secret"), std::string(kSecret) + "\n");
     server_ = new ServerProcess(dir_->Sub("server.log"));
     ASSERT_TRUE(server_->Start({"--db", dir_->Sub("db"), "--threads", "4", "--access-log", "off", "--usage-log", "off",
@@ -316,9 +318,11 @@ TEST(AssistContentTest, DeclinedCardTicketOnTheStarterContent) {
   ServerProcess server(dir.Sub("server.log"));
   ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--access-log", "off", "--usage-log", "off"}));
   auto res = server.Client()->Post("/api/assist",
-                                   json({{"text", "Hi, I'm Ana from Acme.\nOur customer's payment pay_3Fk9Qm2Lx failed "
-                                                  "with ERR_CARD_DECLINED. What can we tell them?"},
-                                         {"agent", "Sam"}}).dump(),
+                                   json({{"text",
+                                          "Hi, I'm Ana from Acme.\nOur customer's payment pay_3Fk9Qm2Lx failed "
+                                          "with ERR_CARD_DECLINED. What can we tell them?"},
+                                         {"agent", "Sam"}})
+                                       .dump(),
                                    "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
@@ -338,9 +342,9 @@ TEST(AssistSlackOffTest, EndpointIsOffWithoutASecret) {
   ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--access-log", "off", "--usage-log", "off"}));
   const std::string body = SlackBody("card declined");
   const std::string ts = Now();
-  auto res = server.Client()->Post("/slack/commands",
-                                   {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", SlackSignature(kSecret, ts, body)}},
-                                   body, "application/x-www-form-urlencoded");
+  auto res = server.Client()->Post(
+      "/slack/commands", {{"X-Slack-Request-Timestamp", ts}, {"X-Slack-Signature", SlackSignature(kSecret, ts, body)}},
+      body, "application/x-www-form-urlencoded");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 404);
   EXPECT_NE(res->body.find("--slack-signing-secret-file"), std::string::npos) << res->body;

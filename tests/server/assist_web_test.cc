@@ -35,8 +35,8 @@ class AssistWebTest : public ::testing::Test {
                                              "--user-data-dir=" + dir_.Sub("profile")}),
               "")
         << driver_process_.Log();
-    driver_->Cdp("Browser.grantPermissions", {{"origin", server_.url()},
-                                              {"permissions", {"clipboardReadWrite", "clipboardSanitizedWrite"}}});
+    driver_->Cdp("Browser.grantPermissions",
+                 {{"origin", server_.url()}, {"permissions", {"clipboardReadWrite", "clipboardSanitizedWrite"}}});
   }
 
   void TearDown() override {
@@ -68,12 +68,14 @@ TEST_F(AssistWebTest, PasteATicketFillsTheReplyAndShowsWhoToEscalateTo) {
   Await("document.readyState === 'complete' && document.body.dataset.scopes !== undefined", "the page");
   Await("getComputedStyle(document.getElementById('assist-link')).display !== 'none'", "the paste link");
   Js("document.getElementById('assist-link').click() || true");
-  Await("document.getElementById('assist') && !document.getElementById('assist').hidden && "
-        "document.getElementById('list').hidden && document.activeElement.id === 'assist-text'",
-        "the paste view with the ticket box focused");
+  Await(
+      "document.getElementById('assist') && !document.getElementById('assist').hidden && "
+      "document.getElementById('list').hidden && document.activeElement.id === 'assist-text'",
+      "the paste view with the ticket box focused");
 
-  driver_->Type("Hi, I'm Ana from Acme.\nCheckout fails with ERR_CARD_DECLINED for payment pay_3Fk9Qm2Lx. "
-                "What should we tell the customer?");
+  driver_->Type(
+      "Hi, I'm Ana from Acme.\nCheckout fails with ERR_CARD_DECLINED for payment pay_3Fk9Qm2Lx. "
+      "What should we tell the customer?");
   Js("document.getElementById('assist-agent').focus() || true");
   driver_->Type("Sam");
   Js("document.getElementById('assist-submit').click() || true");

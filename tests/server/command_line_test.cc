@@ -22,7 +22,7 @@ struct ProgramRun {
 
 // Runs `binary args...` to its end (10 s at most) with `env` on top of an environment without KB_*.
 ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>& args, const std::string& log,
-               const std::map<std::string, std::string>& env = {}) {
+                      const std::map<std::string, std::string>& env = {}) {
   std::filesystem::remove(log);
   std::vector<std::string> argv = {binary};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -221,8 +221,8 @@ class KbReportCommandLineTest : public ::testing::Test {
 };
 
 TEST_F(KbReportCommandLineTest, InsightsFlags) {
-  const json all = ReportJson({"insights", "--log", log_path(), "--db", db(), "--days", "7", "--limit", "2",
-                               "--today", Today(), "--format", "json"});
+  const json all = ReportJson({"insights", "--log", log_path(), "--db", db(), "--days", "7", "--limit", "2", "--today",
+                               Today(), "--format", "json"});
   EXPECT_EQ(all["days"], 7);
   EXPECT_EQ(all["searches"], 4);
   EXPECT_EQ(all["top_queries"].size(), 2u) << "--limit 2";
@@ -254,8 +254,12 @@ TEST_F(KbReportCommandLineTest, HelpExitsZero) {
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(Contains(help.output, "kb-report insights --log PATH"));
   EXPECT_TRUE(Contains(help.output, "Exit codes: 0 ok, 2 usage error, 3"));
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"-h"}, {"help"}, {"insights", "--help"}, {"verify", "-h"}, {"insights", "help"}, {"verify", "--limit", "x", "-h"}}) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"-h"},
+                                                                                    {"help"},
+                                                                                    {"insights", "--help"},
+                                                                                    {"verify", "-h"},
+                                                                                    {"insights", "help"},
+                                                                                    {"verify", "--limit", "x", "-h"}}) {
     EXPECT_EQ(Report(args).output, help.output) << Joined(args);
   }
 }

@@ -16,9 +16,10 @@ using testing::WriteFile;
 
 std::string Incident(const std::string& id, const std::string& title, const std::string& until,
                      const std::string& text) {
-  return "---\nid: " + id + "\ntitle: " + title + "\nkind: incident\nowner: sre-oncall\ntier: L1\n"
-         "started: 2026-12-01T08:30:00Z\nuntil: " + until + "\nsummary: " + title + "\n---\n# " + title + "\n\n" +
-         text + "\n";
+  return "---\nid: " + id + "\ntitle: " + title +
+         "\nkind: incident\nowner: sre-oncall\ntier: L1\n"
+         "started: 2026-12-01T08:30:00Z\nuntil: " +
+         until + "\nsummary: " + title + "\n---\n# " + title + "\n\n" + text + "\n";
 }
 
 // A time `delta` seconds from now, as curation.yaml and front matter write it.
@@ -27,15 +28,15 @@ std::string FromNow(std::int64_t delta) { return FormatDateTime(NowSeconds() + d
 class CurationServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteFile(dir_.Sub("docs/refunds.md"),
-              Article("refunds", "Refunds failing", "A refund fails when the card is closed. Failed refunds are "
-                                                    "retried; a failing refund shows the reason."));
-    WriteFile(dir_.Sub("docs/legacy-refunds.md"),
-              Article("legacy-refunds", "Legacy refund failures", "Old refund flow: refunds failed when the "
-                                                                 "batch was late."));
-    WriteFile(dir_.Sub("docs/acquirer-outage.md"),
-              Article("acquirer-outage", "Acquirer degraded", "Payouts and captures are slow while the acquirer "
-                                                              "is degraded; one refund may wait."));
+    WriteFile(dir_.Sub("docs/refunds.md"), Article("refunds", "Refunds failing",
+                                                   "A refund fails when the card is closed. Failed refunds are "
+                                                   "retried; a failing refund shows the reason."));
+    WriteFile(dir_.Sub("docs/legacy-refunds.md"), Article("legacy-refunds", "Legacy refund failures",
+                                                          "Old refund flow: refunds failed when the "
+                                                          "batch was late."));
+    WriteFile(dir_.Sub("docs/acquirer-outage.md"), Article("acquirer-outage", "Acquirer degraded",
+                                                           "Payouts and captures are slow while the acquirer "
+                                                           "is degraded; one refund may wait."));
     WriteFile(dir_.Sub("docs/cards.md"), Article("cards", "Card declined", "A declined card needs another card."));
   }
 
@@ -106,7 +107,8 @@ TEST_F(CurationServerTest, RulesReachTheRunningServerAndEndByThemselves) {
             "rules:\n  - queries: [\"refund failed\"]\n    pin: [acquirer-outage]\n    hide: [legacy-refunds]\n"
             "    note: \"Acquirer outage, see #inc-4711\"\n");
   ASSERT_TRUE(Index("update"));
-  json pinned = SearchUntil("refunds failing", [](const json& j) { return Ids(j).size() && j["results"][0]["pinned"] == true; });
+  json pinned =
+      SearchUntil("refunds failing", [](const json& j) { return Ids(j).size() && j["results"][0]["pinned"] == true; });
   std::vector<std::string> ids = Ids(pinned);
   ASSERT_FALSE(ids.empty());
   EXPECT_EQ(ids[0], "acquirer-outage");
@@ -120,7 +122,8 @@ TEST_F(CurationServerTest, RulesReachTheRunningServerAndEndByThemselves) {
   // A rule whose `until` has passed no longer applies: results are as without the rule.
   WriteFile(dir_.Sub("docs/curation.yaml"),
             "rules:\n  - queries: [\"refund failed\"]\n    pin: [acquirer-outage]\n    hide: [legacy-refunds]\n"
-            "    until: " + FromNow(-1) + "\n");
+            "    until: " +
+                FromNow(-1) + "\n");
   ASSERT_TRUE(Index("update"));
   json after = SearchUntil("refunds failing", [&](const json& j) { return Ids(j) == before; });
   EXPECT_EQ(Ids(after), before);

@@ -19,23 +19,24 @@ class ExplainServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     WriteFile(dir_.Sub("docs/refunds.md"),
-              Article("refunds", "Refunds failing", "A refund fails when the card is closed. Failed refunds are "
-                                                    "retried; a failing refund shows the reason.",
+              Article("refunds", "Refunds failing",
+                      "A refund fails when the card is closed. Failed refunds are "
+                      "retried; a failing refund shows the reason.",
                       "aliases: [refund failed]\nverified: " + Today() + "\nverify_every: 90d\n"));
-    WriteFile(dir_.Sub("docs/legacy-refunds.md"),
-              Article("legacy-refunds", "Legacy refund failures", "Old refund flow: refunds failed when the "
-                                                                 "batch was late.", "boost: 0.5\n"));
+    WriteFile(dir_.Sub("docs/legacy-refunds.md"), Article("legacy-refunds", "Legacy refund failures",
+                                                          "Old refund flow: refunds failed when the "
+                                                          "batch was late.",
+                                                          "boost: 0.5\n"));
     WriteFile(dir_.Sub("docs/cards.md"), Article("cards", "Card declined", "A declined card needs another card."));
-    WriteFile(dir_.Sub("docs/curation.yaml"), "rules:\n  - queries: [\"refund failed\"]\n    pin: [cards]\n"
-                                              "    note: \"Card outage\"\n");
+    WriteFile(dir_.Sub("docs/curation.yaml"),
+              "rules:\n  - queries: [\"refund failed\"]\n    pin: [cards]\n"
+              "    note: \"Card outage\"\n");
     ASSERT_TRUE(testing::RunKbIndex("build", dir_.Sub("docs"), dir_.Sub("db"), dir_.Sub("index.log")));
     server_ = std::make_unique<ServerProcess>(dir_.Sub("server.log"));
     ASSERT_TRUE(server_->Start({"--db", dir_.Sub("db"), "--access-log", "off"}));
   }
 
-  httplib::Result Get(const std::string& query) {
-    return server_->Client()->Get("/api/search?facets=&" + query);
-  }
+  httplib::Result Get(const std::string& query) { return server_->Client()->Get("/api/search?facets=&" + query); }
 
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;

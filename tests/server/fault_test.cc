@@ -18,7 +18,8 @@ void WriteTreeWith(const std::string& root, const std::string& marker) {
   fs::copy(FixtureDir(), root, fs::copy_options::recursive);
   WriteFile(root + "/extra/" + marker + ".md",
             "---\ntitle: Rebuilt article\nkind: article\nowner: test-team\ntier: L1\nlang: en\n---\n"
-            "# Rebuilt article\n\nThis article carries " + marker + " in its body.\n");
+            "# Rebuilt article\n\nThis article carries " +
+                marker + " in its body.\n");
 }
 
 struct Answer {

@@ -130,8 +130,8 @@ void ExpectNormalClientGetsThrough(const std::string& opening, const char* what)
   TempDir dir;
   BuildDbFromDir(dir.Sub("db"), FixtureDir());
   ServerProcess server(dir.Sub("server.log"));
-  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "4", "--max-queue", "8", "--header-timeout", "1",
-                            "--access-log", "off"}));
+  ASSERT_TRUE(server.Start(
+      {"--db", dir.Sub("db"), "--threads", "4", "--max-queue", "8", "--header-timeout", "1", "--access-log", "off"}));
   {
     SlowClients slow(server.port(), 64, milliseconds(200), opening);
     // Until the server has cut a slow client (at --header-timeout) and it has come back: the slow clients have
@@ -141,7 +141,8 @@ void ExpectNormalClientGetsThrough(const std::string& opening, const char* what)
     int rejected = 0;
     const std::optional<Clock::duration> took = TimeToSuccess(server.port(), std::chrono::seconds(5), &rejected);
     ASSERT_TRUE(took.has_value()) << "a normal client got no answer within 5 s while 64 slow clients (" << what
-                                  << ") were connected; server log:\n" << server.Log();
+                                  << ") were connected; server log:\n"
+                                  << server.Log();
     std::printf("[ overload ] 64 slow clients (%s), 4 threads: normal client answered after %.1f ms (%d 503s first)\n",
                 what, Ms(*took), rejected);
     // The behaviour under test, not a speed goal: a worker a slow client held would only come free at
@@ -164,16 +165,18 @@ TEST(ServerOverloadTest, BurstBeyondQueueGetsFast503sAndNothingHangs) {
   TempDir dir;
   BuildDbFromDir(dir.Sub("db"), FixtureDir());
   ServerProcess server(dir.Sub("server.log"));
-  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--max-queue", "4", "--header-timeout", "10",
-                            "--access-log", "off"}));
+  ASSERT_TRUE(server.Start(
+      {"--db", dir.Sub("db"), "--threads", "2", "--max-queue", "4", "--header-timeout", "10", "--access-log", "off"}));
   const long rss_before = RssKb(server.child().pid());
   // Requests whose body stops after 33 kB of 60 kB take both workers and the whole queue until
   // --header-timeout (the gate hands over a request once it holds 32 KiB; slow small requests it keeps).
   std::vector<std::unique_ptr<Conn>> idle;
   for (int i = 0; i < 6; ++i) {
     idle.push_back(std::make_unique<Conn>(server.port()));
-    ASSERT_TRUE(idle.back()->Send("POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                  "Content-Length: 60000\r\n\r\n{" + std::string(33000, ' ')));
+    ASSERT_TRUE(
+        idle.back()->Send("POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 60000\r\n\r\n{" +
+                          std::string(33000, ' ')));
   }
   // Until the server is full, a probe is served or queued (and then fills a place itself); once full, it is
   // refused. Three refusals in a row, 100 ms apart, rule out a place freed by a probe being served.
@@ -217,8 +220,8 @@ TEST(ServerOverloadTest, BurstBeyondQueueGetsFast503sAndNothingHangs) {
     const int status = RawStatus(answers[i]);
     ASSERT_TRUE(status == 200 || status == 503)
         << "connection " << i << " got " << (answers[i].empty() ? "nothing" : answers[i].substr(0, 200))
-        << (latency_ms[i] < 0 ? " and was still open after 4 s" : " before it was closed after " +
-                                                                      std::to_string(latency_ms[i]) + " ms");
+        << (latency_ms[i] < 0 ? " and was still open after 4 s"
+                              : " before it was closed after " + std::to_string(latency_ms[i]) + " ms");
     if (status == 503) {
       ++unavailable;
       slowest_503 = std::max(slowest_503, latency_ms[i]);
@@ -252,11 +255,11 @@ TEST(ServerOverloadTest, SlowBodyIsCutAtTheDeadline) {
   TempDir dir;
   BuildDbFromDir(dir.Sub("db"), FixtureDir());
   ServerProcess server(dir.Sub("server.log"));
-  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "1", "--max-queue", "4", "--header-timeout", "1",
-                            "--access-log", "off"}));
+  ASSERT_TRUE(server.Start(
+      {"--db", dir.Sub("db"), "--threads", "1", "--max-queue", "4", "--header-timeout", "1", "--access-log", "off"}));
   const std::string head = "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
-  for (const std::string& opening : {head + "Content-Length: 100\r\n\r\n{",
-                                     head + "Content-Length: 60000\r\n\r\n{" + std::string(33000, ' ')}) {
+  for (const std::string& opening :
+       {head + "Content-Length: 100\r\n\r\n{", head + "Content-Length: 60000\r\n\r\n{" + std::string(33000, ' ')}) {
     Conn slow(server.port());
     ASSERT_TRUE(slow.Send(opening));
     const auto start = Clock::now();

@@ -69,9 +69,10 @@ TEST_F(RebuildTest, ServerAnswersEveryRequestAcrossBuilds) {
   EXPECT_NE(Inode(), before);
 
   // A new article reaches the running server through the next build.
-  WriteFile(dir_.Sub("docs/payments/rebuild-marker.md"),
-            "---\ntitle: Zanzibar settlement\nkind: article\nowner: payments-team\ntier: L1\n---\n# Zanzibar settlement\n\n"
-            "Settlements to Zanzibar accounts take two days.\n");
+  WriteFile(
+      dir_.Sub("docs/payments/rebuild-marker.md"),
+      "---\ntitle: Zanzibar settlement\nkind: article\nowner: payments-team\ntier: L1\n---\n# Zanzibar settlement\n\n"
+      "Settlements to Zanzibar accounts take two days.\n");
   ASSERT_NO_FATAL_FAILURE(Build());
   auto client = server_.Client();
   const ::testing::AssertionResult found = WaitFor(

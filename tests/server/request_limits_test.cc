@@ -30,7 +30,9 @@ class RequestLimitsTest : public ::testing::Test {
     dir_ = nullptr;
   }
 
-  static std::string Send(const std::string& bytes) { return RawRequest(server_->port(), bytes, std::chrono::seconds(20)); }
+  static std::string Send(const std::string& bytes) {
+    return RawRequest(server_->port(), bytes, std::chrono::seconds(20));
+  }
 
   // The gate's answer to a head over a limit: the status, a JSON error with a code, and a closed connection.
   static void ExpectRefused(const std::string& response, int status, const std::string& code) {
@@ -93,9 +95,9 @@ TEST_F(RequestLimitsTest, RequestLineJustUnderTheLimitIsParsedAsUsual) {
 }
 
 TEST_F(RequestLimitsTest, HugeHeaderGets431) {
-  ExpectRefused(Send("GET /api/search?q=password HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1u << 20, 'h') +
-                     "\r\n\r\n"),
-                431, "headers_too_large");
+  ExpectRefused(
+      Send("GET /api/search?q=password HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(1u << 20, 'h') + "\r\n\r\n"), 431,
+      "headers_too_large");
   // One header line over 8 KiB, in a head that is complete and small overall.
   ExpectRefused(Send("GET /api/search?q=password HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'h') +
                      "\r\nConnection: close\r\n\r\n"),
@@ -129,8 +131,10 @@ TEST_F(RequestLimitsTest, PipelinedRequestsAndBodiesAreServed) {
   EXPECT_EQ(both.find("HTTP/1.1 ", second + 1), std::string::npos);
 
   const std::string body = R"({"kind":"no_answer","query":"zebra invoices"})";
-  const std::string post = Send("POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                                "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  const std::string post = Send(
+      "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   EXPECT_EQ(RawStatus(post), 202) << post.substr(0, 300);
   ExpectStillServing();
 }

@@ -199,11 +199,11 @@ TEST_F(ServerApiTest, DidYouMean) {
 }
 
 TEST_F(ServerApiTest, BadParametersAre400) {
-  for (const char* path : {"/api/search?q=x&page=0", "/api/search?q=x&size=1000", "/api/search?q=x&size=0",
-                           "/api/search?q=x&sort=bogus", "/api/search?q=x&page=abc", "/api/search?q=x&size=1e3",
-                           "/api/search?q=x&page=-1", "/api/search?q=x&facets=color", "/api/search?q=x&partial=maybe",
-                           "/api/search?q=x&page=99999999999999999999", "/api/suggest?q=re&hits=100",
-                           "/api/items/payments/refunds/related?count=x"}) {
+  for (const char* path :
+       {"/api/search?q=x&page=0", "/api/search?q=x&size=1000", "/api/search?q=x&size=0", "/api/search?q=x&sort=bogus",
+        "/api/search?q=x&page=abc", "/api/search?q=x&size=1e3", "/api/search?q=x&page=-1",
+        "/api/search?q=x&facets=color", "/api/search?q=x&partial=maybe", "/api/search?q=x&page=99999999999999999999",
+        "/api/suggest?q=re&hits=100", "/api/items/payments/refunds/related?count=x"}) {
     ExpectError(cli_->Get(path), 400, path);
   }
   ExpectStillServing();
@@ -284,8 +284,9 @@ TEST_F(ServerApiTest, ScriptedAnswerItemCarriesTheTextToSend) {
 }
 
 TEST_F(ServerApiTest, RenderAnswerFillsValuesAndListsMissing) {
-  auto res = cli_->Post("/api/answers/payments/answers/refund-status/render",
-                        R"({"values":{"customer_name":"Ana","refund_id":"re_123","agent_name":""}})", "application/json");
+  auto res =
+      cli_->Post("/api/answers/payments/answers/refund-status/render",
+                 R"({"values":{"customer_name":"Ana","refund_id":"re_123","agent_name":""}})", "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   json j = json::parse(res->body);
@@ -297,17 +298,19 @@ TEST_F(ServerApiTest, RenderAnswerFillsValuesAndListsMissing) {
   EXPECT_EQ(j["complete"], false);
   EXPECT_EQ(j["placeholders"].size(), 4u);
 
-  auto full = cli_->Post("/api/answers/payments/answers/refund-status/render",
-                         R"({"values":{"customer_name":"Ana","refund_id":"re_1","refund_amount":"5 EUR","agent_name":"Bo"}})",
-                         "application/json");
+  auto full =
+      cli_->Post("/api/answers/payments/answers/refund-status/render",
+                 R"({"values":{"customer_name":"Ana","refund_id":"re_1","refund_amount":"5 EUR","agent_name":"Bo"}})",
+                 "application/json");
   ASSERT_TRUE(full);
   EXPECT_EQ(json::parse(full->body)["complete"], true);
 }
 
 TEST_F(ServerApiTest, RenderAnswerCountsBlankValuesAsMissing) {
-  auto res = cli_->Post("/api/answers/payments/answers/refund-status/render",
-                        R"({"values":{"customer_name":"Ana","refund_id":"re_1","refund_amount":"5 EUR","agent_name":"   "}})",
-                        "application/json");
+  auto res =
+      cli_->Post("/api/answers/payments/answers/refund-status/render",
+                 R"({"values":{"customer_name":"Ana","refund_id":"re_1","refund_amount":"5 EUR","agent_name":"   "}})",
+                 "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
   json j = json::parse(res->body);
@@ -334,7 +337,8 @@ TEST_F(ServerApiTest, RenderAnswerRejectsBadInput) {
 }
 
 TEST_F(ServerApiTest, FeedbackIsCountedAndLogged) {
-  auto res = cli_->Post("/api/feedback", R"({"kind":"no_answer","query":"zebra invoices","filters":{"owner":["payments-team"]}})",
+  auto res = cli_->Post("/api/feedback",
+                        R"({"kind":"no_answer","query":"zebra invoices","filters":{"owner":["payments-team"]}})",
                         "application/json");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 202) << res->body;
@@ -439,8 +443,8 @@ TEST_F(ServerApiTest, UnknownRoutesAre404Json) {
 
 TEST_F(ServerApiTest, HugeQueryIs414AndTheServerKeepsServing) {
   const std::string q(10u << 20, 'a');
-  const std::string raw = RawRequest(server_->port(), "GET /api/search?q=" + q + " HTTP/1.1\r\nHost: x\r\n\r\n",
-                                     std::chrono::seconds(20));
+  const std::string raw =
+      RawRequest(server_->port(), "GET /api/search?q=" + q + " HTTP/1.1\r\nHost: x\r\n\r\n", std::chrono::seconds(20));
   EXPECT_EQ(RawStatus(raw), 414) << raw.substr(0, 300);
   EXPECT_NE(raw.find("\"error\""), std::string::npos) << raw.substr(0, 300);
   // Under the URI limit but over the query limit.
@@ -451,7 +455,8 @@ TEST_F(ServerApiTest, HugeQueryIs414AndTheServerKeepsServing) {
   std::string deep = "/api/items/";
   for (int i = 0; i < 3900; ++i) deep += "a/";
   ExpectError(cli_->Get(deep + "related"), 414, "deep path");
-  ExpectError(cli_->Post("/api/answers/" + std::string(8000, 'x') + "/render", "{}", "application/json"), 414, "long id");
+  ExpectError(cli_->Post("/api/answers/" + std::string(8000, 'x') + "/render", "{}", "application/json"), 414,
+              "long id");
   ExpectError(cli_->Get("/api/items/" + std::string(1000, 'x') + "/related"), 404, "longest routable path");
   ExpectStillServing();
 }
@@ -463,7 +468,8 @@ TEST_F(ServerApiTest, OversizeAndUnboundedBodiesAreRefused) {
                                          "POST /api/feedback HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
                                          "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
   EXPECT_EQ(RawStatus(chunked), 411) << chunked;
-  const std::string no_length = RawRequest(server_->port(), "POST /api/feedback HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string no_length =
+      RawRequest(server_->port(), "POST /api/feedback HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(RawStatus(no_length), 411) << no_length;
   ExpectStillServing();
 }
@@ -486,11 +492,11 @@ TEST_F(ServerApiTest, NoFileOutsideTheWebRootIsServed) {
 }
 
 TEST_F(ServerApiTest, WebPageIsServedWithSecurityHeaders) {
-  for (const auto& [path, type] : std::vector<std::pair<std::string, std::string>>{
-           {"/", "text/html; charset=utf-8"},
-           {"/index.html", "text/html; charset=utf-8"},
-           {"/app.js", "text/javascript; charset=utf-8"},
-           {"/style.css", "text/css; charset=utf-8"}}) {
+  for (const auto& [path, type] :
+       std::vector<std::pair<std::string, std::string>>{{"/", "text/html; charset=utf-8"},
+                                                        {"/index.html", "text/html; charset=utf-8"},
+                                                        {"/app.js", "text/javascript; charset=utf-8"},
+                                                        {"/style.css", "text/css; charset=utf-8"}}) {
     auto res = cli_->Get(path);
     ASSERT_TRUE(res) << path;
     EXPECT_EQ(res->status, 200) << path;
@@ -553,8 +559,9 @@ TEST_F(ServerApiTest, HostileQueriesAreEscaped) {
 TEST_F(ServerApiTest, OpenApiDescribesEveryRoute) {
   json j = GetJson("/openapi.json");
   EXPECT_EQ(j["openapi"].get<std::string>().rfind("3.", 0), 0u);
-  for (const char* path : {"/api/search", "/api/suggest", "/api/items/{id}", "/api/items/{id}/related",
-                           "/api/answers/{id}/render", "/api/feedback", "/api/whoami", "/healthz", "/readyz", "/metrics"}) {
+  for (const char* path :
+       {"/api/search", "/api/suggest", "/api/items/{id}", "/api/items/{id}/related", "/api/answers/{id}/render",
+        "/api/feedback", "/api/whoami", "/healthz", "/readyz", "/metrics"}) {
     EXPECT_TRUE(j["paths"].contains(path)) << path;
   }
 }

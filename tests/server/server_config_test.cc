@@ -129,7 +129,8 @@ TEST_F(ConfigTest, OverloadSettingsAreRangeChecked) {
 }
 
 TEST_F(ConfigTest, FileSettingsWithLineNumbers) {
-  kb::testing::WriteFile(dir_.Sub("kb.conf"), "# kb\n\ndb = " + dir_.Sub("db1") + "\nport=9090\n  token = 0123456789abcdef  \n");
+  kb::testing::WriteFile(dir_.Sub("kb.conf"),
+                         "# kb\n\ndb = " + dir_.Sub("db1") + "\nport=9090\n  token = 0123456789abcdef  \n");
   auto inv = Load({"--config", dir_.Sub("kb.conf")});
   ASSERT_TRUE(inv.ok()) << inv.status().ToString();
   EXPECT_EQ(inv->config.port, 9090);
@@ -137,7 +138,8 @@ TEST_F(ConfigTest, FileSettingsWithLineNumbers) {
   kb::testing::WriteFile(dir_.Sub("bad.conf"), "db = " + dir_.Sub("db1") + "\nport 9090\n");
   auto bad = Load({"--config", dir_.Sub("bad.conf")});
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("bad.conf:2: expected 'key = value'"), std::string::npos) << bad.status().message();
+  EXPECT_NE(bad.status().message().find("bad.conf:2: expected 'key = value'"), std::string::npos)
+      << bad.status().message();
 }
 
 // Each setting as written in one place, and how to see that it arrived in Config.
@@ -170,10 +172,15 @@ class EverySettingTest : public ConfigTest {
         {"token", "KB_TOKEN", "0123456789abcdefXYZ", [](const Config& c) { return c.token == "0123456789abcdefXYZ"; }},
         {"token-file", "KB_TOKEN_FILE", token,
          [=](const Config& c) { return c.token_file == token && c.token == "tok-0123456789abcdef"; }},
-        {"tokens-file", "KB_TOKENS_FILE", "/etc/kb/tokens", [](const Config& c) { return c.tokens_file == "/etc/kb/tokens"; }},
-        {"trusted-proxy", "KB_TRUSTED_PROXY", "10.0.0.0/8", [](const Config& c) { return c.trusted_proxy == "10.0.0.0/8"; }},
+        {"tokens-file", "KB_TOKENS_FILE", "/etc/kb/tokens",
+         [](const Config& c) { return c.tokens_file == "/etc/kb/tokens"; }},
+        {"trusted-proxy", "KB_TRUSTED_PROXY", "10.0.0.0/8",
+         [](const Config& c) { return c.trusted_proxy == "10.0.0.0/8"; }},
         {"user-header", "KB_USER_HEADER", "X-User", [](const Config& c) { return c.user_header == "X-User"; }},
-        {"group-header", "KB_GROUP_HEADER", "X-Groups", [](const Config& c) { return c.group_header == "X-Groups"; },
+        {"group-header",
+         "KB_GROUP_HEADER",
+         "X-Groups",
+         [](const Config& c) { return c.group_header == "X-Groups"; },
          {"--user-header", "X-User"}},
         {"mask-pattern", "KB_MASK_PATTERN", "tkt-[0-9]+",
          [](const Config& c) { return c.mask_patterns == std::vector<std::string>{"tkt-[0-9]+"}; }},
@@ -182,31 +189,43 @@ class EverySettingTest : public ConfigTest {
         {"config", "KB_CONFIG", conf, [=](const Config& c) { return c.config_file == conf; }},
         {"allow-public", "KB_ALLOW_PUBLIC", "true", [](const Config& c) { return c.allow_public; }, {}, true},
         {"access-log", "KB_ACCESS_LOG", "off", [](const Config& c) { return c.access_log == "off"; }},
-        {"max-query-bytes", "KB_MAX_QUERY_BYTES", "200", [](const Config& c) { return c.searcher.max_query_bytes == 200; }},
+        {"max-query-bytes", "KB_MAX_QUERY_BYTES", "200",
+         [](const Config& c) { return c.searcher.max_query_bytes == 200; }},
         {"max-body-bytes", "KB_MAX_BODY_BYTES", "4096", [](const Config& c) { return c.max_body_bytes == 4096; }},
         {"request-timeout", "KB_REQUEST_TIMEOUT", "7", [](const Config& c) { return c.request_timeout_s == 7; }},
         {"keep-alive", "KB_KEEP_ALIVE", "3", [](const Config& c) { return c.keep_alive_s == 3; }},
-        {"reload-interval-ms", "KB_RELOAD_INTERVAL_MS", "50", [](const Config& c) { return c.reload_interval_ms == 50; }},
+        {"reload-interval-ms", "KB_RELOAD_INTERVAL_MS", "50",
+         [](const Config& c) { return c.reload_interval_ms == 50; }},
         {"rate-limit", "KB_RATE_LIMIT", "2.5", [](const Config& c) { return c.rate_limit == 2.5; }},
         {"rate-burst", "KB_RATE_BURST", "7", [](const Config& c) { return c.rate_burst == 7; }},
         {"usage-log", "KB_USAGE_LOG", "off", [](const Config& c) { return c.usage_log == "off"; }},
-        {"usage-retention-days", "KB_USAGE_RETENTION_DAYS", "9", [](const Config& c) { return c.usage_retention_days == 9; }},
+        {"usage-retention-days", "KB_USAGE_RETENTION_DAYS", "9",
+         [](const Config& c) { return c.usage_retention_days == 9; }},
         {"popularity-boost", "KB_POPULARITY_BOOST", "0.5",
          [](const Config& c) { return c.searcher.ranking.popularity_boost == 0.5; }},
         {"max-queue", "KB_MAX_QUEUE", "5", [](const Config& c) { return c.max_queue == 5; }},
         {"header-timeout", "KB_HEADER_TIMEOUT", "6", [](const Config& c) { return c.header_timeout_s == 6; }},
-        {"max-query-terms", "KB_MAX_QUERY_TERMS", "77", [](const Config& c) { return c.searcher.max_query_terms == 77; }},
-        {"remote-timeout-ms", "KB_REMOTE_TIMEOUT_MS", "500", [](const Config& c) { return c.searcher.remote_timeout_ms == 500; }},
-        {"allow-partial", "KB_ALLOW_PARTIAL", "true", [](const Config& c) { return c.searcher.allow_partial; }, {}, true},
+        {"max-query-terms", "KB_MAX_QUERY_TERMS", "77",
+         [](const Config& c) { return c.searcher.max_query_terms == 77; }},
+        {"remote-timeout-ms", "KB_REMOTE_TIMEOUT_MS", "500",
+         [](const Config& c) { return c.searcher.remote_timeout_ms == 500; }},
+        {"allow-partial",
+         "KB_ALLOW_PARTIAL",
+         "true",
+         [](const Config& c) { return c.searcher.allow_partial; },
+         {},
+         true},
         {"slack-signing-secret-file", "KB_SLACK_SIGNING_SECRET_FILE", slack,
          [](const Config& c) { return c.slack_signing_secret == "0123456789abcdef0123"; }},
-        {"public-url", "KB_PUBLIC_URL", "https://kb.example.com/", [](const Config& c) { return c.public_url == "https://kb.example.com"; }},
+        {"public-url", "KB_PUBLIC_URL", "https://kb.example.com/",
+         [](const Config& c) { return c.public_url == "https://kb.example.com"; }},
     };
   }
 
   // --db db1 (unless the case is --db itself) and what the case needs besides.
   std::vector<std::string> Base(const SettingCase& s) {
-    std::vector<std::string> args = s.key == "db" ? std::vector<std::string>{} : std::vector<std::string>{"--db", dir_.Sub("db1")};
+    std::vector<std::string> args =
+        s.key == "db" ? std::vector<std::string>{} : std::vector<std::string>{"--db", dir_.Sub("db1")};
     args.insert(args.end(), s.with.begin(), s.with.end());
     return args;
   }
@@ -276,13 +295,21 @@ TEST_F(ConfigTest, FlagsBeatTheFileWhichBeatsTheEnvironment) {
 // Every number setting with values out of range and not numbers at all: from a flag, the environment or
 // the file, the message names the setting, where it came from, the value and the range.
 TEST_F(ConfigTest, BadNumbersNameTheSettingTheSourceAndTheRange) {
-  const std::vector<std::pair<std::string, std::string>> ranges = {
-      {"port", "0 and 65535"},           {"threads", "1 and 256"},          {"max-query-bytes", "16 and 4096"},
-      {"max-body-bytes", "1024 and 67108864"}, {"request-timeout", "1 and 300"}, {"keep-alive", "1 and 60"},
-      {"reload-interval-ms", "10 and 60000"},  {"rate-limit", "0 and 1e+06"},   {"rate-burst", "1 and 1000000"},
-      {"usage-retention-days", "1 and 3650"},  {"popularity-boost", "0 and 10"}, {"max-queue", "0 and 100000"},
-      {"header-timeout", "1 and 300"},         {"max-query-terms", "10 and 100000"},
-      {"remote-timeout-ms", "10 and 600000"}};
+  const std::vector<std::pair<std::string, std::string>> ranges = {{"port", "0 and 65535"},
+                                                                   {"threads", "1 and 256"},
+                                                                   {"max-query-bytes", "16 and 4096"},
+                                                                   {"max-body-bytes", "1024 and 67108864"},
+                                                                   {"request-timeout", "1 and 300"},
+                                                                   {"keep-alive", "1 and 60"},
+                                                                   {"reload-interval-ms", "10 and 60000"},
+                                                                   {"rate-limit", "0 and 1e+06"},
+                                                                   {"rate-burst", "1 and 1000000"},
+                                                                   {"usage-retention-days", "1 and 3650"},
+                                                                   {"popularity-boost", "0 and 10"},
+                                                                   {"max-queue", "0 and 100000"},
+                                                                   {"header-timeout", "1 and 300"},
+                                                                   {"max-query-terms", "10 and 100000"},
+                                                                   {"remote-timeout-ms", "10 and 600000"}};
   for (const auto& [key, range] : ranges) {
     std::string env = "KB_" + key;
     for (char& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -22,9 +22,12 @@ TEST(ServerLoadTest, ManyParallelClientsGetCorrectAnswers) {
   ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "4", "--access-log", "off"}));
 
   const std::vector<std::pair<std::string, std::string>> searches = {
-      {"ERR_CARD_DECLINED", "payments/declined-cards"}, {"partial refunds", "payments/refunds"},
-      {"webhook retries", "payments/webhooks"},        {"password reset", "accounts/password-reset"},
-      {"xylophone", "hostile/xss"},                    {"refund status update", "payments/answers/refund-status"},
+      {"ERR_CARD_DECLINED", "payments/declined-cards"},
+      {"partial refunds", "payments/refunds"},
+      {"webhook retries", "payments/webhooks"},
+      {"password reset", "accounts/password-reset"},
+      {"xylophone", "hostile/xss"},
+      {"refund status update", "payments/answers/refund-status"},
   };
   constexpr int kClients = 32;
   constexpr int kRequests = 60;
@@ -99,14 +102,15 @@ struct Seen {
 Item LiveItem(int generation) {
   return MustParse("live/quokka.md", "---\ntitle: Quokka generation " + std::to_string(generation) +
                                          "\nowner: live-team\n---\n# Quokka generation " + std::to_string(generation) +
-                                         "\n\nThe quokka article, generation marker g" + std::to_string(generation) + ".\n");
+                                         "\n\nThe quokka article, generation marker g" + std::to_string(generation) +
+                                         ".\n");
 }
 
 Item Filler(int n, int round) {
   std::string body = "Filler article " + std::to_string(n) + " round " + std::to_string(round) + ". ";
   for (int w = 0; w < 60; ++w) body += "word" + std::to_string((n * 31 + w * 7 + round) % 997) + " ";
-  return MustParse("filler/f" + std::to_string(n) + ".md", "---\ntitle: Filler " + std::to_string(n) +
-                                                              "\nowner: filler-team\n---\n" + body + "\n");
+  return MustParse("filler/f" + std::to_string(n) + ".md",
+                   "---\ntitle: Filler " + std::to_string(n) + "\nowner: filler-team\n---\n" + body + "\n");
 }
 
 TEST(ServerLoadTest, LiveIndexUpdatesAreServedWithin2sWithoutFailedRequests) {
@@ -182,8 +186,8 @@ TEST(ServerLoadTest, LiveIndexUpdatesAreServedWithin2sWithoutFailedRequests) {
     return true;
   };
   {
-    EXPECT_TRUE(WaitFor([&] { return requests.load() >= 4 * kClients; }, std::chrono::seconds(10),
-                        "the clients to get going"));
+    EXPECT_TRUE(
+        WaitFor([&] { return requests.load() >= 4 * kClients; }, std::chrono::seconds(10), "the clients to get going"));
     auto writer = IndexWriter::Open(db, {});
     ASSERT_TRUE(writer.ok()) << writer.status().ToString();
     auto commit = [&](int generation) {

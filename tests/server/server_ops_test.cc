@@ -15,7 +15,8 @@ class ServerOpsTest : public ::testing::Test {
   std::string db() const { return dir_.Sub("db"); }
 
   // Runs kb-server to completion (it is expected to exit by itself); returns {exit code, output}.
-  std::pair<int, std::string> Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
+  std::pair<int, std::string> Run(const std::vector<std::string>& args,
+                                  const std::map<std::string, std::string>& env = {}) {
     std::vector<std::string> argv = {KB_SERVER_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
     const std::string log = dir_.Sub("run-" + std::to_string(++runs_) + ".log");
@@ -123,7 +124,8 @@ TEST_F(ServerOpsTest, TokenGuardsEveryApiRoute) {
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 401);
   const std::string token = kToken;
-  for (const std::string& bad : std::vector<std::string>{"Bearer wrong", "Bearer ", "Basic " + token, "Bearer " + token + "x", token}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"Bearer wrong", "Bearer ", "Basic " + token, "Bearer " + token + "x", token}) {
     auto res = cli->Get("/api/search?q=refund", {{"Authorization", bad}});
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 401) << bad;
@@ -206,8 +208,9 @@ TEST_F(ServerOpsTest, SigtermLetsRequestsInFlightFinish) {
   addr.sin_port = htons(static_cast<uint16_t>(server.port()));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string head = "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+  const std::string head =
+      "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
   const std::string first = head + body.substr(0, 10);
   ASSERT_EQ(::send(fd, first.data(), first.size(), MSG_NOSIGNAL), static_cast<ssize_t>(first.size()));
   // The request is in flight once the server has accepted the connection and read what was sent.

@@ -64,8 +64,8 @@ inline std::string Article(const std::string& id, const std::string& title, cons
 
 #ifdef KB_INDEX_BINARY
 // Runs `kb-index COMMAND DOCS --db DB -q` to its end (60 s at most), its output appended to `log_path`.
-inline ::testing::AssertionResult RunKbIndex(const std::string& command, const std::string& docs,
-                                             const std::string& db, const std::string& log_path) {
+inline ::testing::AssertionResult RunKbIndex(const std::string& command, const std::string& docs, const std::string& db,
+                                             const std::string& log_path) {
   Child indexer;
   if (!indexer.Start({KB_INDEX_BINARY, command, docs, "--db", db, "-q"}, log_path)) {
     return ::testing::AssertionFailure() << "fork failed";
@@ -109,8 +109,8 @@ class ServerProcess {
         },
         std::chrono::seconds(20), "kb-server to log \"listening\"");
     if (listening && !exited) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << (exited ? "kb-server exited" : listening.message())
-                                         << "; its log:\n" << child_.Log();
+    return ::testing::AssertionFailure() << (exited ? "kb-server exited" : listening.message()) << "; its log:\n"
+                                         << child_.Log();
   }
 
   int port() const { return port_; }
@@ -135,7 +135,8 @@ class ServerProcess {
 };
 
 // Sends raw bytes and returns everything the server answers until it closes or `timeout` passes.
-inline std::string RawRequest(int port, const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+inline std::string RawRequest(int port, const std::string& bytes,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return "";
   sockaddr_in addr{};

@@ -31,33 +31,42 @@ class TlsProxyTest : public ::testing::Test {
     ASSERT_TRUE(server_.Start({"--db", dir_.Sub("db"), "--token", kToken}));
 
     Child openssl;
-    ASSERT_TRUE(openssl.Start({KB_OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
-                               "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout",
-                               dir_.Sub("kb.key"), "-out", dir_.Sub("kb.pem")},
-                              dir_.Sub("openssl.log")));
+    ASSERT_TRUE(openssl.Start(
+        {KB_OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost", "-addext",
+         "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", dir_.Sub("kb.key"), "-out", dir_.Sub("kb.pem")},
+        dir_.Sub("openssl.log")));
     ASSERT_EQ(openssl.Wait(std::chrono::seconds(60)), 0) << openssl.Log();
 
     std::string site = ReadFile(std::string(KB_SOURCE_DIR) + "/docs/deploy/nginx-kb.conf");
     https_port_ = FreePort();
     http_port_ = FreePort();
-    ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(server 127\.0\.0\.1:8080;)",
-                                        "server 127.0.0.1:" + std::to_string(server_.port()) + ";"));
-    ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(listen 443 ssl)", "listen 127.0.0.1:" + std::to_string(https_port_) + " ssl"));
-    ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(listen 80;)", "listen 127.0.0.1:" + std::to_string(http_port_) + ";"));
+    ASSERT_NO_FATAL_FAILURE(
+        MustReplace(&site, R"(server 127\.0\.0\.1:8080;)", "server 127.0.0.1:" + std::to_string(server_.port()) + ";"));
+    ASSERT_NO_FATAL_FAILURE(
+        MustReplace(&site, R"(listen 443 ssl)", "listen 127.0.0.1:" + std::to_string(https_port_) + " ssl"));
+    ASSERT_NO_FATAL_FAILURE(
+        MustReplace(&site, R"(listen 80;)", "listen 127.0.0.1:" + std::to_string(http_port_) + ";"));
     ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(\n\s*listen \[::\]:\d+[^;]*;)", ""));  // no IPv6 in every sandbox
-    ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(ssl_certificate\s+\S+;)", "ssl_certificate " + dir_.Sub("kb.pem") + ";"));
-    ASSERT_NO_FATAL_FAILURE(MustReplace(&site, R"(ssl_certificate_key\s+\S+;)", "ssl_certificate_key " + dir_.Sub("kb.key") + ";"));
+    ASSERT_NO_FATAL_FAILURE(
+        MustReplace(&site, R"(ssl_certificate\s+\S+;)", "ssl_certificate " + dir_.Sub("kb.pem") + ";"));
+    ASSERT_NO_FATAL_FAILURE(
+        MustReplace(&site, R"(ssl_certificate_key\s+\S+;)", "ssl_certificate_key " + dir_.Sub("kb.key") + ";"));
     WriteFile(dir_.Sub("site.conf"), site);
     // The surroundings Debian's /etc/nginx/nginx.conf gives a site, in the temporary directory; one process
     // (master_process off) so that stopping the child stops nginx.
     const std::string d = dir_.path();
-    WriteFile(dir_.Sub("nginx.conf"),
-              "daemon off;\nmaster_process off;\npid " + d + "/nginx.pid;\nerror_log " + d + "/error.log;\n"
-              "events { worker_connections 64; }\n"
-              "http {\n  access_log " + d + "/access.log;\n  client_body_temp_path " + d + "/body;\n"
-              "  proxy_temp_path " + d + "/proxy;\n  fastcgi_temp_path " + d + "/fastcgi;\n  uwsgi_temp_path " + d +
-              "/uwsgi;\n  scgi_temp_path " + d + "/scgi;\n  include " + d + "/site.conf;\n}\n");
-    ASSERT_TRUE(nginx_.Start({KB_NGINX, "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf"}, dir_.Sub("nginx.log")));
+    WriteFile(dir_.Sub("nginx.conf"), "daemon off;\nmaster_process off;\npid " + d + "/nginx.pid;\nerror_log " + d +
+                                          "/error.log;\n"
+                                          "events { worker_connections 64; }\n"
+                                          "http {\n  access_log " +
+                                          d + "/access.log;\n  client_body_temp_path " + d +
+                                          "/body;\n"
+                                          "  proxy_temp_path " +
+                                          d + "/proxy;\n  fastcgi_temp_path " + d + "/fastcgi;\n  uwsgi_temp_path " +
+                                          d + "/uwsgi;\n  scgi_temp_path " + d + "/scgi;\n  include " + d +
+                                          "/site.conf;\n}\n");
+    ASSERT_TRUE(
+        nginx_.Start({KB_NGINX, "-p", d, "-e", d + "/error.log", "-c", d + "/nginx.conf"}, dir_.Sub("nginx.log")));
     ASSERT_TRUE(WaitFor([&] { return Accepts(https_port_) || !nginx_.running(); }, std::chrono::seconds(20),
                         "nginx to listen"));
     ASSERT_TRUE(Accepts(https_port_)) << nginx_.Log() << ReadFile(dir_.Sub("error.log"));

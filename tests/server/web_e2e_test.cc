@@ -40,8 +40,8 @@ class WebPageTest : public ::testing::Test {
                    "--disable-dev-shm-usage", "--window-size=1200,900", "--user-data-dir=" + dir_.Sub("profile")});
     ASSERT_EQ(error, "") << driver_process_.Log();
     // Let the page use the clipboard as a person's browser would after a click.
-    driver_->Cdp("Browser.grantPermissions", {{"origin", server_.url()},
-                                              {"permissions", {"clipboardReadWrite", "clipboardSanitizedWrite"}}});
+    driver_->Cdp("Browser.grantPermissions",
+                 {{"origin", server_.url()}, {"permissions", {"clipboardReadWrite", "clipboardSanitizedWrite"}}});
   }
 
   void TearDown() override {
@@ -61,7 +61,8 @@ class WebPageTest : public ::testing::Test {
   void Open(const std::string& hash = "") {
     driver_->Navigate(server_.url() + "/" + hash);
     ASSERT_EQ(driver_->error(), "");
-    ASSERT_FALSE(driver_->WaitFor("document.readyState === 'complete' && document.getElementById('q') !== null").is_null());
+    ASSERT_FALSE(
+        driver_->WaitFor("document.readyState === 'complete' && document.getElementById('q') !== null").is_null());
   }
 
   std::string Js(const std::string& expression) {
@@ -79,12 +80,14 @@ class WebPageTest : public ::testing::Test {
   // Types a query into the focused search box and waits for its results (or for nothing found).
   void TypeQuery(const std::string& q) {
     driver_->Type(q);
-    Await("document.getElementById('results').dataset.query === " + nlohmann::json(q).dump(), "results for '" + q + "'");
+    Await("document.getElementById('results').dataset.query === " + nlohmann::json(q).dump(),
+          "results for '" + q + "'");
   }
 
   // Moves the selection with the arrow keys to the result with this id, then opens it with Enter.
   void OpenResultWithKeyboard(const std::string& id) {
-    const std::string index = Js("[...document.querySelectorAll('#results li')].findIndex(li => li.dataset.id === '" + id + "')");
+    const std::string index =
+        Js("[...document.querySelectorAll('#results li')].findIndex(li => li.dataset.id === '" + id + "')");
     ASSERT_NE(index, "-1") << id << " not among the results: " << Js("document.getElementById('results').innerText");
     for (int i = 0; i <= std::stoi(index); ++i) driver_->Type(kKeyArrowDown);
     ASSERT_EQ(Js("document.querySelector('#results li[aria-current=true]').dataset.id"), id);
@@ -109,7 +112,8 @@ TEST_F(WebPageTest, SearchOpenFillAndCopyAnAnswerWithTheKeyboard) {
   TypeQuery("refund stat");
   ASSERT_NE(Js("document.querySelectorAll('#results li').length"), "0") << "results as you type";
   EXPECT_NE(Js("document.querySelector('#results .snippet mark') !== null"), "false") << "highlighted snippets";
-  EXPECT_NE(Js("document.getElementById('results').innerText").find("payments-team"), std::string::npos) << "owner badge";
+  EXPECT_NE(Js("document.getElementById('results').innerText").find("payments-team"), std::string::npos)
+      << "owner badge";
 
   OpenResultWithKeyboard("payments/answers/refund-status");
   EXPECT_EQ(Js("document.getElementById('item-title').textContent"), "Refund status update");
@@ -117,7 +121,8 @@ TEST_F(WebPageTest, SearchOpenFillAndCopyAnAnswerWithTheKeyboard) {
   Await("document.activeElement.dataset.name === 'customer_name'", "focus on the first placeholder");
   EXPECT_EQ(Js("[...document.querySelectorAll('#answer-fields input')].map(i => i.dataset.name).join(',')"),
             "customer_name,refund_id,refund_amount,agent_name");
-  Await("document.getElementById('answer-missing').textContent.includes('Customer name')", "missing placeholders listed");
+  Await("document.getElementById('answer-missing').textContent.includes('Customer name')",
+        "missing placeholders listed");
 
   driver_->Type("Ana");
   driver_->Type(kKeyTab);
@@ -126,9 +131,10 @@ TEST_F(WebPageTest, SearchOpenFillAndCopyAnAnswerWithTheKeyboard) {
   driver_->Type("5.00 EUR");
   driver_->Type(kKeyTab);
   driver_->Type("Bo");
-  Await("document.getElementById('answer-text').value.startsWith('Hi Ana,') && "
-        "document.getElementById('answer-text').value.includes('Bo') && document.getElementById('answer-missing').hidden",
-        "the filled answer");
+  Await(
+      "document.getElementById('answer-text').value.startsWith('Hi Ana,') && "
+      "document.getElementById('answer-text').value.includes('Bo') && document.getElementById('answer-missing').hidden",
+      "the filled answer");
   const std::string text = Js("document.getElementById('answer-text').value");
   EXPECT_NE(text.find("Refund: re_123"), std::string::npos) << text;
   EXPECT_NE(text.find("Amount: 5.00 EUR"), std::string::npos) << text;
@@ -160,14 +166,16 @@ TEST_F(WebPageTest, OpensAnItemAtTheMatchingSection) {
   EXPECT_NE(Js("location.hash").find("s=partial-refunds"), std::string::npos);
   Await("document.querySelector('#item-body [id=\"partial-refunds\"]') !== null", "the section heading");
   EXPECT_EQ(Js("document.querySelector('#item-body [id=\"partial-refunds\"]').classList.contains('target')"), "true");
-  const int top = std::stoi(Js("Math.round(document.querySelector('#item-body [id=\"partial-refunds\"]').getBoundingClientRect().top)"));
+  const int top = std::stoi(
+      Js("Math.round(document.querySelector('#item-body [id=\"partial-refunds\"]').getBoundingClientRect().top)"));
   EXPECT_GE(top, 0);
   EXPECT_LT(top, 300) << "the section is scrolled into view";
   EXPECT_EQ(Js("document.getElementById('answer-panel').hidden"), "true") << "articles have no answer panel";
   // A reload of the same address shows the same item (the state lives in the URL).
   driver_->Eval("location.reload();");
-  Await("document.getElementById('item-title') && document.getElementById('item-title').textContent === 'Refunding a payment'",
-        "the item after a reload");
+  Await(
+      "document.getElementById('item-title') && document.getElementById('item-title').textContent === 'Refunding a payment'",
+      "the item after a reload");
 }
 
 TEST_F(WebPageTest, StaleBadgeFacetsDidYouMeanAndNothingFound) {
@@ -211,17 +219,24 @@ TEST_F(WebPageTest, HostileContentAndQueriesDoNotRun) {
   driver_->Eval("window.__pwned = 0; window.alert = () => { window.__pwned++; };");
   TypeQuery("xylophone <img src=x onerror=alert(1)>");
   ASSERT_NE(Js("document.querySelectorAll('#results li').length"), "0");
-  EXPECT_EQ(Js("document.querySelectorAll('#results script, #results img, #results iframe, #results svg').length"), "0");
-  EXPECT_NE(Js("document.querySelector('#results li[data-id=\"hostile/xss\"] .result-title').textContent").find("<script>"),
-            std::string::npos)
+  EXPECT_EQ(Js("document.querySelectorAll('#results script, #results img, #results iframe, #results svg').length"),
+            "0");
+  EXPECT_NE(
+      Js("document.querySelector('#results li[data-id=\"hostile/xss\"] .result-title').textContent").find("<script>"),
+      std::string::npos)
       << "a title with markup shows as text";
   OpenResultWithKeyboard("hostile/xss");
-  EXPECT_EQ(Js("document.querySelectorAll('#item script, #item img, #item iframe, #item svg, #item [onerror], #item [onload]').length"), "0");
-  EXPECT_EQ(Js("[...document.querySelectorAll('#item-body a')].filter(a => /javascript:/i.test(a.getAttribute('href') || '')).length"), "0");
+  EXPECT_EQ(
+      Js("document.querySelectorAll('#item script, #item img, #item iframe, #item svg, #item [onerror], #item [onload]').length"),
+      "0");
+  EXPECT_EQ(
+      Js("[...document.querySelectorAll('#item-body a')].filter(a => /javascript:/i.test(a.getAttribute('href') || '')).length"),
+      "0");
   // An injected handler would have run by the time an image of ours with the same broken source has failed
   // (its 404 is the one console error expected).
-  driver_->Eval("window.__probe = 0; const probe = new Image(); probe.onerror = () => { window.__probe = 1; }; "
-                "probe.src = 'x';");
+  driver_->Eval(
+      "window.__probe = 0; const probe = new Image(); probe.onerror = () => { window.__probe = 1; }; "
+      "probe.src = 'x';");
   Await("window.__probe === 1", "the probe image's error event");
   EXPECT_EQ(Js("String(window.__pwned)"), "0");
   for (const auto& entry : driver_->ConsoleLog()) {
@@ -254,10 +269,11 @@ TEST_F(WebPageTest, OpensAndReportsReachTheKnowledgeGapView) {
   Await("document.getElementById('not-helpful-status').textContent.startsWith('Recorded')", "the report to be stored");
 
   driver_->Navigate(server_.url() + "/#view=insights");
-  Await("!document.getElementById('insights').hidden && "
-        "document.getElementById('insights-body').innerText.includes('teleport quantum widgets') && "
-        "document.getElementById('insights-body').innerText.includes('no partial refunds')",
-        "the no-result query and the report on the insights view (the page asks again while the numbers are stale)");
+  Await(
+      "!document.getElementById('insights').hidden && "
+      "document.getElementById('insights-body').innerText.includes('teleport quantum widgets') && "
+      "document.getElementById('insights-body').innerText.includes('no partial refunds')",
+      "the no-result query and the report on the insights view (the page asks again while the numbers are stale)");
   const std::string text = Js("document.getElementById('insights-body').innerText");
   EXPECT_NE(text.find("no partial refunds"), std::string::npos) << text;
   EXPECT_NE(Js("document.getElementById('insights-status').textContent").find("searches"), std::string::npos);
@@ -265,15 +281,17 @@ TEST_F(WebPageTest, OpensAndReportsReachTheKnowledgeGapView) {
 
 TEST_F(WebPageTest, GapsLinkOnlyForReadersWithTheInsightsScope) {
   Open();
-  Await("document.body.dataset.scopes === 'search assist insights events admin' && "
-        "!document.getElementById('insights-link').hidden",
-        "the gaps link on a server without tokens");
+  Await(
+      "document.body.dataset.scopes === 'search assist insights events admin' && "
+      "!document.getElementById('insights-link').hidden",
+      "the gaps link on a server without tokens");
 
-  WriteFile(dir_.Sub("tokens"), "reader reader-token-0123456789abcdef search,events\n"
-                                "lead lead-token-0123456789abcdef search,insights\n");
+  WriteFile(dir_.Sub("tokens"),
+            "reader reader-token-0123456789abcdef search,events\n"
+            "lead lead-token-0123456789abcdef search,insights\n");
   ServerProcess guarded(dir_.Sub("guarded.log"));
-  ASSERT_TRUE(guarded.Start({"--db", dir_.Sub("db"), "--threads", "4", "--access-log", "off", "--tokens-file",
-                             dir_.Sub("tokens")}));
+  ASSERT_TRUE(guarded.Start(
+      {"--db", dir_.Sub("db"), "--threads", "4", "--access-log", "off", "--tokens-file", dir_.Sub("tokens")}));
   driver_->Navigate(guarded.url() + "/");
   Await("document.readyState === 'complete'", "the page of the guarded server");
   driver_->Eval("sessionStorage.setItem('kb-token', 'reader-token-0123456789abcdef');");
@@ -292,7 +310,8 @@ TEST_F(WebPageTest, GapsLinkOnlyForReadersWithTheInsightsScope) {
 namespace kb::testing {
 namespace {
 
-constexpr const char* kInItem = "!document.getElementById('item').hidden && document.getElementById('item-title') !== null";
+constexpr const char* kInItem =
+    "!document.getElementById('item').hidden && document.getElementById('item-title') !== null";
 
 // The page's horizontal overflow: how many CSS pixels it scrolls sideways (0 = none).
 constexpr const char* kSideways = "document.documentElement.scrollWidth - document.documentElement.clientWidth";
@@ -307,18 +326,23 @@ TEST_F(WebPageTest, ResultsAreReachableWithTabAndStayClearOfTheStickyHeader) {
   for (int i = 0; i < 6 && Js("document.activeElement.classList.contains('result-title')") != "true"; ++i) {
     driver_->Type(kKeyTab);
   }
-  ASSERT_EQ(Js("document.activeElement.classList.contains('result-title')"), "true") << Js("document.activeElement.outerHTML");
+  ASSERT_EQ(Js("document.activeElement.classList.contains('result-title')"), "true")
+      << Js("document.activeElement.outerHTML");
   EXPECT_EQ(Js("document.activeElement.closest('li') === document.querySelector('#results li')"), "true");
   // Down to the last result, then up again: each chosen result stays below the sticky header.
   driver_->Eval("document.getElementById('q').focus();");
   for (int i = 0; i < count; ++i) driver_->Type(kKeyArrowDown);
-  ASSERT_EQ(Js("document.querySelector('#results li[aria-current=true]') === document.querySelector('#results li:last-child')"), "true");
+  ASSERT_EQ(
+      Js("document.querySelector('#results li[aria-current=true]') === document.querySelector('#results li:last-child')"),
+      "true");
   for (int i = count - 2; i >= 0; --i) {
     driver_->Type(kKeyArrowUp);
-    ASSERT_EQ(Js("[...document.querySelectorAll('#results li')].findIndex(li => li.getAttribute('aria-current') === 'true')"),
-              std::to_string(i));
-    const std::string clear = Js("Math.round(document.querySelector('#results li[aria-current=true]').getBoundingClientRect().top - "
-                                 "document.getElementById('top').getBoundingClientRect().bottom)");
+    ASSERT_EQ(
+        Js("[...document.querySelectorAll('#results li')].findIndex(li => li.getAttribute('aria-current') === 'true')"),
+        std::to_string(i));
+    const std::string clear =
+        Js("Math.round(document.querySelector('#results li[aria-current=true]').getBoundingClientRect().top - "
+           "document.getElementById('top').getBoundingClientRect().bottom)");
     EXPECT_GE(std::stoi(clear), 0) << "result " << i << " is under the sticky header";
   }
   driver_->Type(kKeyArrowUp);
@@ -371,12 +395,14 @@ TEST_F(WebPageTest, ADarkSystemPreferenceGivesADarkPage) {
   driver_->SetColorScheme("dark");
   Open();
   TypeQuery("refund");
-  const std::string dark = Js("(() => { const m = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);"
-                              " return m[0] + m[1] + m[2] < 150; })()");
+  const std::string dark =
+      Js("(() => { const m = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);"
+         " return m[0] + m[1] + m[2] < 150; })()");
   EXPECT_EQ(dark, "true") << Js("getComputedStyle(document.body).backgroundColor");
-  EXPECT_EQ(Js("(() => { const m = getComputedStyle(document.querySelector('.result-title')).color.match(/\\d+/g).map(Number);"
-               " return m[0] + m[1] + m[2] > 400; })()"),
-            "true")
+  EXPECT_EQ(
+      Js("(() => { const m = getComputedStyle(document.querySelector('.result-title')).color.match(/\\d+/g).map(Number);"
+         " return m[0] + m[1] + m[2] > 400; })()"),
+      "true")
       << "light links on the dark page";
   driver_->SetColorScheme("light");
   EXPECT_EQ(Js("getComputedStyle(document.body).backgroundColor"), "rgb(255, 255, 255)");
@@ -390,8 +416,9 @@ TEST_F(WebPageTest, AnAnswerOpensBesideItsGuardAndNeverCopiesBlanks) {
   // The "When to use" guard is in view while the cursor is in the fields.
   Await("document.getElementById('answer-guard').innerText.includes('Check the refund status in the console first')",
         "the guard in the answer panel");
-  const std::string visible = Js("(() => { const r = document.getElementById('answer-guard').getBoundingClientRect();"
-                                 " return r.top >= 0 && r.bottom <= innerHeight; })()");
+  const std::string visible =
+      Js("(() => { const r = document.getElementById('answer-guard').getBoundingClientRect();"
+         " return r.top >= 0 && r.bottom <= innerHeight; })()");
   EXPECT_EQ(visible, "true") << "the guard is on screen when the answer opens";
 
   driver_->Type("Ana");
@@ -404,8 +431,9 @@ TEST_F(WebPageTest, AnAnswerOpensBesideItsGuardAndNeverCopiesBlanks) {
   Await("document.getElementById('answer-missing').textContent === 'Still to fill: Agent name'",
         "a value of only spaces counted as missing");
   driver_->Eval("document.getElementById('copy').focus();");
-  driver_->EvalAsync("const done = arguments[arguments.length - 1];"
-                     "navigator.clipboard.writeText('untouched').then(() => done(true), e => done(String(e)));");
+  driver_->EvalAsync(
+      "const done = arguments[arguments.length - 1];"
+      "navigator.clipboard.writeText('untouched').then(() => done(true), e => done(String(e)));");
   driver_->Type(kKeyEnter);
   Await("document.getElementById('copy-status').textContent.startsWith('Not copied')", "the copy refused");
   EXPECT_EQ(Js("document.activeElement.dataset.name"), "agent_name") << "the cursor goes to the blank field";
@@ -430,8 +458,10 @@ TEST_F(WebPageTest, TheItemViewSaysEachThingOnceAndLinksItsSource) {
                "'Refund status update').length"),
             "1")
       << "the title once";
-  EXPECT_EQ(Js("document.getElementById('item-head').innerText.split('payments-team').length - 1"), "1") << "the owner once";
-  Await("document.getElementById('item-source').textContent.includes('payments/answers/refund-status.md')", "the source file");
+  EXPECT_EQ(Js("document.getElementById('item-head').innerText.split('payments-team').length - 1"), "1")
+      << "the owner once";
+  Await("document.getElementById('item-source').textContent.includes('payments/answers/refund-status.md')",
+        "the source file");
   EXPECT_EQ(Js("document.getElementById('item').getAttribute('lang')"), "en");
 
   // "This helped" is recorded as well as "did not help".
@@ -444,8 +474,9 @@ TEST_F(WebPageTest, TheItemViewSaysEachThingOnceAndLinksItsSource) {
 
   // Turkish content says so, for screen readers and hyphenation.
   Open("#item=tr%2Fkart-reddi");
-  Await("document.getElementById('item-title') && document.getElementById('item-title').textContent === 'Kart reddi kodları'",
-        "the Turkish article");
+  Await(
+      "document.getElementById('item-title') && document.getElementById('item-title').textContent === 'Kart reddi kodları'",
+      "the Turkish article");
   EXPECT_EQ(Js("document.getElementById('item').getAttribute('lang')"), "tr");
   EXPECT_EQ(Js("document.title"), "Kart reddi kodları – Support knowledge base");
   Open("#q=kart");
@@ -462,21 +493,24 @@ TEST_F(WebPageTest, LongPastesAreMeasuredInBytesAndNeverLeaveAStaleList) {
   // 400 Turkish characters are 800 bytes: the room left is shown in bytes.
   std::string medium;
   for (int i = 0; i < 100; ++i) medium += "ığüş";
-  driver_->Eval("const q = document.getElementById('q'); q.value = arguments[0];"
-                "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
-                nlohmann::json::array({medium}));
+  driver_->Eval(
+      "const q = document.getElementById('q'); q.value = arguments[0];"
+      "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
+      nlohmann::json::array({medium}));
   Await("!document.getElementById('q-room').hidden", "the room left");
   EXPECT_EQ(Js("document.getElementById('q-room').textContent"), "224 of 1024 bytes left");
   // 999 characters, 1,998 bytes: over the server's limit, said in bytes; the old list goes.
   std::string paste;
   for (int i = 0; i < 333; ++i) paste += "ışğ";  // two bytes each
-  driver_->Eval("const q = document.getElementById('q'); q.value = arguments[0];"
-                "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
-                nlohmann::json::array({paste}));
+  driver_->Eval(
+      "const q = document.getElementById('q'); q.value = arguments[0];"
+      "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
+      nlohmann::json::array({paste}));
   Await("document.getElementById('q-room').textContent.startsWith('974 bytes too long')", "the size in bytes");
-  Await("document.querySelectorAll('#results li').length === 0 && document.getElementById('facets').children.length === 0 && "
-        "document.getElementById('pager').children.length === 0",
-        "the previous list cleared");
+  Await(
+      "document.querySelectorAll('#results li').length === 0 && document.getElementById('facets').children.length === 0 && "
+      "document.getElementById('pager').children.length === 0",
+      "the previous list cleared");
   EXPECT_EQ(Js("document.getElementById('q').value.length"), "999");
 }
 
@@ -499,7 +533,8 @@ TEST_F(WebPageTest, TypingThenOpeningLogsExactlyOneSearch) {
       std::chrono::seconds(5), "the open to be counted"))
       << j.dump();
   ASSERT_EQ(j.value("opens", 0), 1) << j.dump();
-  EXPECT_EQ(j.value("searches", 0), 1) << "one search for 'refund failed', none for the keystrokes: " << j["top_queries"].dump();
+  EXPECT_EQ(j.value("searches", 0), 1) << "one search for 'refund failed', none for the keystrokes: "
+                                       << j["top_queries"].dump();
   ASSERT_FALSE(j["top_queries"].empty());
   EXPECT_EQ(j["top_queries"][0]["query"], "refund failed");
 }
@@ -522,7 +557,7 @@ void ScriptADay(httplib::Client& cli) {
     ASSERT_TRUE(res && res->status == 202) << q;
   };
   for (const char* q : {"webhook retries", "Webhook  retries", "webhook retries "}) search(q);  // one group, no open
-  for (const char* q : {"teleport quantum widgets", "teleport quantum widgets"}) search(q);    // found nothing
+  for (const char* q : {"teleport quantum widgets", "teleport quantum widgets"}) search(q);     // found nothing
   search("refund");
   open("refund", "payments/refunds");  // found and opened: not a gap
   search("declined card");             // found results, none opened
@@ -533,15 +568,17 @@ class GapsPageTest : public WebPageTest {};
 TEST_F(GapsPageTest, ADayOfSearchesShowsGroupedGapsOwnersAndTheChart) {
   ScriptADay(*server_.Client());
   Open("#view=insights");
-  driver_->Eval("document.getElementById('insights-days').value = '1';"
-                "document.getElementById('insights-days').dispatchEvent(new Event('change'));");
+  driver_->Eval(
+      "document.getElementById('insights-days').value = '1';"
+      "document.getElementById('insights-days').dispatchEvent(new Event('change'));");
   Await("document.getElementById('gaps') && document.getElementById('gaps').innerText.includes('webhook retries')",
         "the gaps table");
   const std::string gaps = Js("document.getElementById('gaps').innerText");
   EXPECT_NE(gaps.find("teleport quantum widgets"), std::string::npos) << gaps;
   EXPECT_NE(gaps.find("found results, none opened"), std::string::npos) << gaps;
   EXPECT_EQ(gaps.find("Webhook  retries"), std::string::npos) << "spaces and case do not make a second group: " << gaps;
-  EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].filter(r => r.innerText.includes('ebhook')).length"), "1");
+  EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].filter(r => r.innerText.includes('ebhook')).length"),
+            "1");
   // Routed to the team that owns the nearest items.
   EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].find(r => r.innerText.includes('webhook retries'))"
                ".children[3].textContent"),
@@ -549,26 +586,32 @@ TEST_F(GapsPageTest, ADayOfSearchesShowsGroupedGapsOwnersAndTheChart) {
   EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].find(r => r.innerText.includes('declined card'))"
                ".children[3].textContent"),
             "payments-team");
-  EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].some(r => /\\brefund\\b/.test(r.children[0].textContent))"),
-            "false")
+  EXPECT_EQ(
+      Js("[...document.querySelectorAll('#gaps tbody tr')].some(r => /\\brefund\\b/.test(r.children[0].textContent))"),
+      "false")
       << "an opened search is no gap";
   // The chart: one day, three bars, the searches bar as tall as 8 searches.
   EXPECT_EQ(Js("document.querySelectorAll('#trend-chart rect').length"), "3");
   EXPECT_EQ(Js("document.querySelector('#trend-chart rect[data-series=searches] title').textContent.split(': ')[1]"),
             "7 searches");
-  EXPECT_NE(Js("document.querySelector('#insights-chart .legend').textContent").find("Found nothing (2)"), std::string::npos);
+  EXPECT_NE(Js("document.querySelector('#insights-chart .legend').textContent").find("Found nothing (2)"),
+            std::string::npos);
 
   // Filter by owner.
-  driver_->Eval("const o = document.getElementById('insights-owner'); o.value = 'integrations-team';"
-                "o.dispatchEvent(new Event('change'));");
-  Await("!document.getElementById('gaps').innerText.includes('declined card') && "
-        "document.getElementById('gaps').innerText.includes('webhook retries')",
-        "only integrations-team's gaps");
-  driver_->Eval("const o = document.getElementById('insights-owner'); o.value = ''; o.dispatchEvent(new Event('change'));");
+  driver_->Eval(
+      "const o = document.getElementById('insights-owner'); o.value = 'integrations-team';"
+      "o.dispatchEvent(new Event('change'));");
+  Await(
+      "!document.getElementById('gaps').innerText.includes('declined card') && "
+      "document.getElementById('gaps').innerText.includes('webhook retries')",
+      "only integrations-team's gaps");
+  driver_->Eval(
+      "const o = document.getElementById('insights-owner'); o.value = ''; o.dispatchEvent(new Event('change'));");
   Await("document.getElementById('gaps').innerText.includes('declined card')", "every team again");
 
   // Mark a gap reviewed with the keyboard: it leaves the list, and the mark is in the usage log.
-  driver_->Eval("[...document.querySelectorAll('#gaps button.review')].find(b => b.closest('tr').innerText.includes('webhook')).focus();");
+  driver_->Eval(
+      "[...document.querySelectorAll('#gaps button.review')].find(b => b.closest('tr').innerText.includes('webhook')).focus();");
   driver_->Type(kKeyEnter);
   Await("!document.getElementById('gaps').innerText.includes('webhook retries')", "the reviewed gap hidden");
   EXPECT_NE(Js("document.getElementById('gaps').innerText").find("1 reviewed gap hidden"), std::string::npos);
@@ -608,8 +651,10 @@ TEST_F(GapsPageTest, EveryViewPassesAxeInBothSchemesAndIsPhotographed) {
     const char* ready;
   };
   const View views[] = {
-      {"search", "#q=refund", "document.querySelectorAll('#results li').length > 0 && document.querySelector('#facets input')"},
-      {"item", "#item=payments%2Frefunds", "document.getElementById('item-title') && document.getElementById('item-body').children.length > 0"},
+      {"search", "#q=refund",
+       "document.querySelectorAll('#results li').length > 0 && document.querySelector('#facets input')"},
+      {"item", "#item=payments%2Frefunds",
+       "document.getElementById('item-title') && document.getElementById('item-body').children.length > 0"},
       {"answer", "#item=payments%2Fanswers%2Frefund-status",
        "document.getElementById('item-title') && !document.getElementById('answer-guard').hidden"},
       {"gaps", "#view=insights", "document.getElementById('gaps') && document.getElementById('trend-chart')"},
@@ -625,10 +670,12 @@ TEST_F(GapsPageTest, EveryViewPassesAxeInBothSchemesAndIsPhotographed) {
         driver_->Eval("document.activeElement.blur(); window.scrollTo(0, 0);");
         const std::string png = driver_->Screenshot();
         ASSERT_GT(png.size(), 1000u);
-        std::ofstream(std::string(KB_SCREENSHOT_DIR) + "/" + v.name + "-" + std::to_string(width) + "-" + scheme + ".png",
-                      std::ios::binary)
+        std::ofstream(
+            std::string(KB_SCREENSHOT_DIR) + "/" + v.name + "-" + std::to_string(width) + "-" + scheme + ".png",
+            std::ios::binary)
             << png;
-        if (width != 1280 && std::string(v.name) != "search") continue;  // axe once per view and scheme, plus phone search
+        if (width != 1280 && std::string(v.name) != "search")
+          continue;  // axe once per view and scheme, plus phone search
         driver_->Eval(axe);
         nlohmann::json found = driver_->EvalAsync(
             "const done = arguments[arguments.length - 1];"

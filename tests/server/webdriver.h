@@ -54,8 +54,12 @@ inline std::string Base64Decode(const std::string& in) {
   unsigned value = 0;
   int bits = -8;
   for (char c : in) {
-    int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
-          : c == '+' ? 62 : c == '/' ? 63 : -1;
+    int d = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '+'             ? 62
+            : c == '/'             ? 63
+                                   : -1;
     if (d < 0) continue;
     value = (value << 6) | static_cast<unsigned>(d);
     bits += 6;
@@ -89,13 +93,12 @@ class WebDriver {
 
   // Starts headless Chromium. Returns "" or an error message.
   std::string NewSession(const std::string& chromium, const std::vector<std::string>& args) {
-    nlohmann::json caps = {
-        {"capabilities",
-         {{"alwaysMatch",
-           {{"browserName", "chrome"},
-            {"goog:chromeOptions", {{"binary", chromium}, {"args", args}}},
-            {"goog:loggingPrefs", {{"browser", "ALL"}}},
-            {"unhandledPromptBehavior", "ignore"}}}}}};
+    nlohmann::json caps = {{"capabilities",
+                            {{"alwaysMatch",
+                              {{"browserName", "chrome"},
+                               {"goog:chromeOptions", {{"binary", chromium}, {"args", args}}},
+                               {"goog:loggingPrefs", {{"browser", "ALL"}}},
+                               {"unhandledPromptBehavior", "ignore"}}}}}};
     nlohmann::json res = Call("POST", "/session", caps);
     if (!error_.empty()) return error_;
     session_ = res.value("sessionId", "");
@@ -203,8 +206,8 @@ class WebDriver {
 
   nlohmann::json Call(const std::string& method, const std::string& path, const nlohmann::json& body) {
     error_.clear();
-    httplib::Result res = method == "GET" ? http_.Get(path.c_str())
-                                          : http_.Post(path.c_str(), body.dump(), "application/json");
+    httplib::Result res =
+        method == "GET" ? http_.Get(path.c_str()) : http_.Post(path.c_str(), body.dump(), "application/json");
     if (!res) {
       error_ = method + " " + path + ": " + httplib::to_string(res.error());
       return nullptr;

@@ -53,9 +53,9 @@ struct FilledValue {
 FilledValue FindSenderName(const Ticket& ticket);
 
 struct FilledAnswer {
-  std::string text;                            // placeholders with a value replaced, the others left as {{x}}
-  std::map<std::string, FilledValue> values;   // only placeholders the text uses
-  std::vector<std::string> missing;            // placeholders still to fill, in order of first use
+  std::string text;                           // placeholders with a value replaced, the others left as {{x}}
+  std::map<std::string, FilledValue> values;  // only placeholders the text uses
+  std::vector<std::string> missing;           // placeholders still to fill, in order of first use
 };
 
 // `patterns`: Item::placeholder_patterns of the answer.

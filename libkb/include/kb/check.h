@@ -62,7 +62,7 @@ struct CheckReport {
   std::size_t files = 0;               // files checked
   std::size_t errors = 0;
   std::size_t warnings = 0;
-  std::vector<SkippedFile> skipped;    // files the scan could not read (also reported as findings)
+  std::vector<SkippedFile> skipped;  // files the scan could not read (also reported as findings)
 };
 
 // Checks every selected file of `sources`. Fails only when a source root cannot be read or `today` is

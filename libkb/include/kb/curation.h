@@ -39,7 +39,7 @@ struct CurationRule {
   std::string until;                 // as written; "" = no end
   std::int64_t until_seconds = 0;    // Unix time the rule ends at; 0 = no end
   std::string note;
-  std::string path;                  // the file and 1-based line of the rule, for messages
+  std::string path;  // the file and 1-based line of the rule, for messages
   int line = 0;
 
   bool ActiveAt(std::int64_t now_seconds) const { return until_seconds == 0 || now_seconds < until_seconds; }

@@ -42,11 +42,11 @@ namespace kb {
 struct IndexProgress {
   enum class Phase { kScanning, kIndexing, kCommitting, kCompacting, kDone };
   Phase phase = Phase::kScanning;
-  std::size_t files_done = 0;    // files read (and parsed if needed) so far
-  std::size_t files_total = 0;   // files selected in all sources (known once scanning is done)
+  std::size_t files_done = 0;   // files read (and parsed if needed) so far
+  std::size_t files_total = 0;  // files selected in all sources (known once scanning is done)
   std::uint64_t bytes_done = 0;
   std::uint64_t bytes_total = 0;
-  std::size_t parsed = 0;        // files parsed so far (update parses only what changed)
+  std::size_t parsed = 0;  // files parsed so far (update parses only what changed)
 };
 
 enum class FileAction { kAdded, kUpdated, kMoved, kRemoved, kUnchanged, kSkipped };
@@ -56,7 +56,7 @@ const char* FileActionName(FileAction action);  // "added", "updated", ...
 struct FileEvent {
   FileAction action = FileAction::kAdded;
   std::string source;
-  std::string path;    // for kRemoved: the path the item had; for kMoved: the new path
+  std::string path;  // for kRemoved: the path the item had; for kMoved: the new path
   std::string id;
   std::string detail;  // kMoved: the old path; kSkipped: the reason
 };
@@ -104,18 +104,18 @@ struct SourceSummary {
 };
 
 struct IndexSummary {
-  std::size_t files = 0;      // Markdown files selected in all sources
-  std::size_t parsed = 0;     // files parsed (build: all; update: only changed ones)
+  std::size_t files = 0;   // Markdown files selected in all sources
+  std::size_t parsed = 0;  // files parsed (build: all; update: only changed ones)
   std::size_t added = 0, updated = 0, moved = 0, removed = 0, unchanged = 0;
-  std::size_t items = 0;      // items in the database after the run
-  std::size_t answers = 0;    // of which scripted answers
-  std::size_t ignored = 0;    // files not selected (not Markdown, excluded, hidden)
+  std::size_t items = 0;             // items in the database after the run
+  std::size_t answers = 0;           // of which scripted answers
+  std::size_t ignored = 0;           // files not selected (not Markdown, excluded, hidden)
   std::vector<SkippedFile> skipped;  // files that could not be indexed, each with a reason
   std::vector<SourceSummary> sources;
   std::vector<std::string> removed_sources;  // sources in the database but not given: their items went
-  std::uint64_t bytes = 0;    // bytes of the files read
-  bool committed = false;     // false when there was nothing to change (update)
-  bool compacted = false;     // build: the database was compacted after the commit
+  std::uint64_t bytes = 0;                   // bytes of the files read
+  bool committed = false;                    // false when there was nothing to change (update)
+  bool compacted = false;                    // build: the database was compacted after the commit
   double seconds = 0;
 };
 
@@ -141,8 +141,9 @@ struct CompactSummary {
 // (renameat2 RENAME_EXCHANGE), so a reader opening the path sees the old database or the new one, never a
 // half-written one; kb-server notices the new directory and opens it. Searchers already open keep
 // answering from the old files until they reopen. Every table (spelling, synonyms, metadata) is kept;
-// Xapian's internal document ids are renumbered to start at 1. Errors: NotFound when there is no database at `db_path`, Busy when another writer
-// holds it (unless `wait_for_lock`), InvalidArgument for another schema version, IoError from the swap.
+// Xapian's internal document ids are renumbered to start at 1. Errors: NotFound when there is no database at `db_path`,
+// Busy when another writer holds it (unless `wait_for_lock`), InvalidArgument for another schema version, IoError from
+// the swap.
 Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lock = false);
 
 struct IndexStats {

@@ -67,7 +67,7 @@ struct QueryGroup {
   // gap to, the owner of most of the nearest items (the query's top results, or each word's when the whole
   // query finds nothing); "" when nothing is near.
   std::string owner;
-  std::string nearest_id;     // the nearest item
+  std::string nearest_id;  // the nearest item
   std::string nearest_title;
   // Marked reviewed in the usage log (UsageLog::MarkReviewed), on this day (YYYY-MM-DD); "" = not reviewed.
   std::string reviewed;

@@ -33,20 +33,20 @@ const char* TierName(Tier tier);  // "" | "L1" | "L2"
 // item title, level 0 and anchor "".
 struct Section {
   std::string title;
-  int level = 0;            // heading level 1..6; 0 for the lead section
-  std::string anchor;       // GitHub-style: "how-to-refund-a-payment", de-duplicated with -1, -2, ...
-  std::string text;         // plain text of the section (paragraphs, lists, code), no Markdown syntax
-  int line = 0;             // 1-based line of the heading in the file
+  int level = 0;       // heading level 1..6; 0 for the lead section
+  std::string anchor;  // GitHub-style: "how-to-refund-a-payment", de-duplicated with -1, -2, ...
+  std::string text;    // plain text of the section (paragraphs, lists, code), no Markdown syntax
+  int line = 0;        // 1-based line of the heading in the file
 };
 
 struct CodeBlock {
-  std::string language;     // first word of the fence info string; "" if none
+  std::string language;  // first word of the fence info string; "" if none
   std::string code;
   int line = 0;
 };
 
 struct Link {
-  std::string target;       // as written: "refunds.md#partial-refunds", "https://…", "#anchor"
+  std::string target;  // as written: "refunds.md#partial-refunds", "https://…", "#anchor"
   std::string text;
   int line = 0;
 };
@@ -62,19 +62,19 @@ struct Diagnostic {
 };
 
 struct Item {
-  std::string id;           // front matter `id`, default: path without extension relative to the source root
-  std::string title;        // front matter `title`, default: first `#` heading, else the file name
+  std::string id;     // front matter `id`, default: path without extension relative to the source root
+  std::string title;  // front matter `title`, default: first `#` heading, else the file name
   Kind kind = Kind::kArticle;
   std::vector<std::string> tags;
   std::string product;
-  std::string owner;        // team to escalate to
+  std::string owner;  // team to escalate to
   Tier tier = Tier::kUnset;
-  std::string lang;         // ISO 639-1 code ("en", "tr", ...); "" = the source default
-  std::string verified;     // YYYY-MM-DD, "" if never
+  std::string lang;           // ISO 639-1 code ("en", "tr", ...); "" = the source default
+  std::string verified;       // YYYY-MM-DD, "" if never
   int verify_every_days = 0;  // 0 = no verification interval
   std::vector<std::string> aliases;
   std::vector<std::string> error_codes;  // as written: "ERR_CARD_DECLINED", "E1042", "HTTP 502"
-  std::string summary;      // front matter `description`/`summary`, if any
+  std::string summary;                   // front matter `description`/`summary`, if any
   // Front matter `boost`: the item's search score is multiplied by this (0.05-20). Below 1 for items about
   // the knowledge base itself (how to search it, how to write for it), which quote product words as examples
   // and must not outrank the product articles. Default: 1.
@@ -84,10 +84,10 @@ struct Item {
   std::string started;
   std::string until;
 
-  std::string path;         // path relative to the source root, e.g. "payments/refunds.md"
-  std::string source;       // source name (the indexer sets it)
-  std::string body;         // the Markdown body without front matter
-  int body_line = 1;        // file line on which `body` starts (front matter lines are skipped)
+  std::string path;    // path relative to the source root, e.g. "payments/refunds.md"
+  std::string source;  // source name (the indexer sets it)
+  std::string body;    // the Markdown body without front matter
+  int body_line = 1;   // file line on which `body` starts (front matter lines are skipped)
   std::vector<Section> sections;
   std::vector<CodeBlock> code_blocks;
   std::vector<Link> links;
@@ -121,8 +121,7 @@ struct ParseOptions {
 Result<Item> ParseItem(std::string_view path, std::string_view bytes, const ParseOptions& options = {});
 
 // Reads and parses `root`/`relative_path`.
-Result<Item> ParseFile(const std::string& root, const std::string& relative_path,
-                       const ParseOptions& options = {});
+Result<Item> ParseFile(const std::string& root, const std::string& relative_path, const ParseOptions& options = {});
 
 // GitHub-style heading anchor: lowercase, punctuation dropped, spaces to '-'. Not de-duplicated.
 std::string MakeAnchor(std::string_view heading);

@@ -32,11 +32,11 @@ namespace kb {
 inline constexpr char kOwnersFile[] = "owners.yaml";
 
 struct Team {
-  std::string id;               // the key, as items name it in `owner:`
-  std::string name;             // display name; default: the id
-  std::string intake;           // support intake channel
-  std::string oncall;           // on-call rota or pager
-  std::string contact;          // where to escalate; "" = use `oncall`
+  std::string id;       // the key, as items name it in `owner:`
+  std::string name;     // display name; default: the id
+  std::string intake;   // support intake channel
+  std::string oncall;   // on-call rota or pager
+  std::string contact;  // where to escalate; "" = use `oncall`
   std::string hours;
   std::string escalation_note;  // template with {{placeholders}}
   int line = 0;                 // line of the key in owners.yaml
@@ -46,8 +46,8 @@ struct Team {
 };
 
 struct OwnersRegistry {
-  bool present = false;          // an owners.yaml was found
-  std::string path;              // as shown in messages
+  bool present = false;  // an owners.yaml was found
+  std::string path;      // as shown in messages
   std::map<std::string, Team> teams;
 
   const Team* Find(std::string_view id) const;

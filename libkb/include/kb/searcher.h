@@ -39,8 +39,8 @@ struct SearchRequest {
   std::string query;
   // Extra filters ANDed with the query: field → accepted values (ORed). Fields: kFilterFields.
   std::map<std::string, std::vector<std::string>> filters;
-  int page = 1;        // 1-based
-  int size = 10;       // results per page, 1..kMaxPageSize
+  int page = 1;   // 1-based
+  int size = 10;  // results per page, 1..kMaxPageSize
   // Treat the last word as a prefix still being typed. Default: false.
   bool partial = false;
   // Facet fields to count, of kFacetFields. Empty = none.
@@ -112,14 +112,14 @@ struct SearchHit {
   std::string lang;
   std::vector<std::string> tags;
   std::vector<std::string> error_codes;
-  std::string verified;        // YYYY-MM-DD or ""
-  std::string stale_after;     // YYYY-MM-DD or ""
+  std::string verified;     // YYYY-MM-DD or ""
+  std::string stale_after;  // YYYY-MM-DD or ""
   bool stale = false;
-  bool exact = false;          // matched an error code or id exactly
+  bool exact = false;  // matched an error code or id exactly
   double score = 0;
-  int rank = 0;                // 1-based position in the whole result list
-  bool pinned = false;         // placed here by a curation rule (curation.yaml)
-  std::string pin_note;        // that rule's note
+  int rank = 0;                    // 1-based position in the whole result list
+  bool pinned = false;             // placed here by a curation rule (curation.yaml)
+  std::string pin_note;            // that rule's note
   std::vector<ScorePart> explain;  // with SearchRequest::explain: the parts of `score`, in the order applied
 };
 
@@ -141,17 +141,17 @@ struct FacetValue {
 
 struct SearchResponse {
   std::string query;
-  int total = 0;               // estimated number of matching items (exact for small result sets)
+  int total = 0;  // estimated number of matching items (exact for small result sets)
   int page = 1;
   int size = 10;
   std::vector<SearchHit> hits;
   std::vector<IncidentBanner> incidents;  // active incidents matching the query, most relevant first
   // Field → values by descending count. Exact up to 1,000 matches; beyond, estimated from a sample of them.
   std::map<std::string, std::vector<FacetValue>> facets;
-  std::string suggestion;      // "did you mean" query, "" if none
-  std::string corrected_query; // set when the suggestion was searched instead of the query as typed
-  std::string language;        // the language the query was read in ("" when the index has one)
-  bool partial_results = false;  // some shard did not answer (only with SearcherOptions::allow_partial)
+  std::string suggestion;                  // "did you mean" query, "" if none
+  std::string corrected_query;             // set when the suggestion was searched instead of the query as typed
+  std::string language;                    // the language the query was read in ("" when the index has one)
+  bool partial_results = false;            // some shard did not answer (only with SearcherOptions::allow_partial)
   std::vector<std::string> failed_shards;  // with partial_results: "remote:HOST:PORT (reason)" of each
   double elapsed_ms = 0;
 };
@@ -168,7 +168,7 @@ struct SuggestResponse {
 
 // An item as stored, for display.
 struct StoredItem {
-  Item item;               // metadata, body (Markdown), sections; code_blocks/links are not stored
+  Item item;  // metadata, body (Markdown), sections; code_blocks/links are not stored
   std::string stale_after;
   bool stale = false;
 };

@@ -59,15 +59,15 @@ struct SourceConfig {
 };
 
 struct Source {
-  std::string name;        // unique among the sources of one database: [A-Za-z0-9._-], at most 64 bytes
-  std::string root;        // the directory as given (used in messages and diagnostics)
-  std::string real_root;   // absolute, symlinks resolved
+  std::string name;       // unique among the sources of one database: [A-Za-z0-9._-], at most 64 bytes
+  std::string root;       // the directory as given (used in messages and diagnostics)
+  std::string real_root;  // absolute, symlinks resolved
   SourceConfig config;
-  std::string config_path;  // "" when the source has no config file
+  std::string config_path;                         // "" when the source has no config file
   std::vector<std::vector<std::string>> synonyms;  // from synonyms.txt
-  std::string curation_path;  // DisplayPath of curation.yaml; "" when the source has none
-  std::string curation_text;  // its bytes
-  std::string commit;      // git HEAD commit (40 hex digits), "" when not in a git working tree
+  std::string curation_path;                       // DisplayPath of curation.yaml; "" when the source has none
+  std::string curation_text;                       // its bytes
+  std::string commit;                              // git HEAD commit (40 hex digits), "" when not in a git working tree
   // Digest of everything besides a file's bytes that shapes its item (config, source name, schema):
   // when it changes, `update` re-parses every file of the source.
   std::string fingerprint;
@@ -80,14 +80,14 @@ struct Source {
 
 // A Markdown file selected by the config.
 struct SourceFile {
-  std::string path;        // relative to the root, '/'-separated
+  std::string path;  // relative to the root, '/'-separated
   std::uint64_t size = 0;
 };
 
 // A file that is not indexed, and why.
 struct SkippedFile {
   std::string source;
-  std::string path;        // relative to the root
+  std::string path;  // relative to the root
   std::string reason;
 };
 

@@ -58,13 +58,16 @@ bool IsErrorCode(std::string_view w) {
 bool IsIdentifier(std::string_view w) {
   const std::size_t us = w.find('_');
   if (us < 2 || us > 8 || us == std::string_view::npos || w.size() - us - 1 < 4) return false;
-  if (!std::all_of(w.begin(), w.begin() + static_cast<long>(us), [](char c) { return c >= 'a' && c <= 'z'; })) return false;
+  if (!std::all_of(w.begin(), w.begin() + static_cast<long>(us), [](char c) { return c >= 'a' && c <= 'z'; }))
+    return false;
   const std::string_view rest = w.substr(us + 1);
   return std::all_of(rest.begin(), rest.end(), [](char c) { return IsWordChar(c) && c != '-' && c != '_'; }) &&
          std::any_of(rest.begin(), rest.end(), IsDigit);
 }
 
-bool IsHttpError(std::string_view w) { return w.size() == 3 && (w[0] == '4' || w[0] == '5') && IsDigit(w[1]) && IsDigit(w[2]); }
+bool IsHttpError(std::string_view w) {
+  return w.size() == 3 && (w[0] == '4' || w[0] == '5') && IsDigit(w[1]) && IsDigit(w[2]);
+}
 
 // A 4xx/5xx number counts as an HTTP status after "HTTP", "HTTP/1.1", "status" or "status code", or before
 // its reason phrase; a bare number could be an amount or a count.
@@ -75,9 +78,9 @@ bool IsHttpContext(const std::vector<std::string_view>& words, std::size_t i) {
     if (before == "http" || before == "status" || before == "1" || before == "2") return true;  // HTTP/1.1 502
     if (before == "code" && i >= 2 && lower(i - 2) == "status") return true;
   }
-  static const std::array<const char*, 14> kReasons = {"bad", "unauthorized", "payment", "forbidden", "not",
-                                                       "conflict", "unprocessable", "too", "internal", "service",
-                                                       "gateway", "request", "method", "precondition"};
+  static const std::array<const char*, 14> kReasons = {"bad",      "unauthorized",  "payment", "forbidden",   "not",
+                                                       "conflict", "unprocessable", "too",     "internal",    "service",
+                                                       "gateway",  "request",       "method",  "precondition"};
   const std::string after = lower(i + 1);
   return std::find(kReasons.begin(), kReasons.end(), after) != kReasons.end() && IsUpper(words[i + 1][0]);
 }
@@ -106,9 +109,10 @@ bool IsNameWord(std::string_view w) {
 
 // Capitalised words that follow "I'm" but are not names.
 bool IsNotName(std::string_view w) {
-  static const std::array<const char*, 24> kWords = {
-      "not", "having", "trying", "getting", "writing", "contacting", "reaching", "sorry", "sure", "the",
-      "a", "an", "unable", "still", "also", "here", "from", "with", "our", "your", "on", "in", "at", "seeing"};
+  static const std::array<const char*, 24> kWords = {"not",      "having", "trying", "getting", "writing", "contacting",
+                                                     "reaching", "sorry",  "sure",   "the",     "a",       "an",
+                                                     "unable",   "still",  "also",   "here",    "from",    "with",
+                                                     "our",      "your",   "on",     "in",      "at",      "seeing"};
   const std::string lower = AsciiLower(w);
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
@@ -152,7 +156,8 @@ bool IsGreeting(std::string_view lead) {
 
 // "I'm Ana", "I am Ana Souza", "my name is Ana", "this is Ana from Acme" in the first lines.
 std::string GreetingName(const std::vector<std::string_view>& lines) {
-  static const std::array<const char*, 6> kIntros = {"i'm ", "i am ", "im ", "my name is ", "this is ", "i\xE2\x80\x99m "};
+  static const std::array<const char*, 6> kIntros = {"i'm ",        "i am ",    "im ",
+                                                     "my name is ", "this is ", "i\xE2\x80\x99m "};
   int seen = 0;
   for (std::string_view line : lines) {
     if (line.empty() || line[0] == '>') continue;
@@ -175,9 +180,12 @@ std::string GreetingName(const std::vector<std::string_view>& lines) {
 
 // The name on the line after the last sign-off ("Thanks,\nAna Souza"), or after its comma ("Thanks, Ana").
 std::string SignatureName(const std::vector<std::string_view>& lines) {
+  // Unformatted: "\x9F" "ekk" must stay split (e is a hex digit), which clang-format sets one word per line.
+  // clang-format off
   static const std::array<const char*, 14> kSignOffs = {
       "thanks", "thank you", "many thanks", "thanks in advance", "best", "best regards", "regards", "kind regards",
       "cheers", "sincerely", "br", "te\xC5\x9F" "ekk\xC3\xBC" "rler", "sayg\xC4\xB1lar\xC4\xB1mla", "all the best"};
+  // clang-format on
   for (std::size_t i = lines.size(); i-- > 0;) {
     std::string_view line = lines[i];
     if (line.empty() || line[0] == '>') continue;
@@ -205,7 +213,8 @@ std::string FromHeaderName(std::string_view from) {
   if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = Trim(name.substr(1, name.size() - 2));
   if (name.find('@') != std::string_view::npos) return "";
   if (const std::size_t comma = name.find(','); comma != std::string_view::npos) {
-    return LeadingName(std::string(Trim(name.substr(comma + 1))) + " " + std::string(Trim(name.substr(0, comma))), 4, true);
+    return LeadingName(std::string(Trim(name.substr(comma + 1))) + " " + std::string(Trim(name.substr(0, comma))), 4,
+                       true);
   }
   return LeadingName(name, 4, true);
 }
@@ -265,7 +274,8 @@ FilledAnswer FillAnswer(std::string_view answer_text, const std::map<std::string
       out.values["customer_name"] = {FirstWord(sender.value), sender.from};
     }
   }
-  if (uses("agent_name") && !Trim(ticket.agent).empty()) out.values["agent_name"] = {std::string(Trim(ticket.agent)), "agent"};
+  if (uses("agent_name") && !Trim(ticket.agent).empty())
+    out.values["agent_name"] = {std::string(Trim(ticket.agent)), "agent"};
   if (uses("ticket_subject") && !Trim(ticket.subject).empty()) {
     out.values["ticket_subject"] = {std::string(Trim(ticket.subject)), "subject"};
   }

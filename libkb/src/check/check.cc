@@ -69,7 +69,10 @@ std::string PercentDecode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto hex = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+      return c >= '0' && c <= '9'   ? c - '0'
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                    : -1;
     };
     if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
@@ -107,7 +110,8 @@ void CheckLinks(const std::vector<CheckedFile>& files, std::vector<CheckFinding>
       path_part = path_part.substr(0, path_part.find('?'));
       const CheckedFile* dest = &file;
       if (!path_part.empty()) {
-        const fs::path resolved = (fs::path(file.full_path).parent_path() / PercentDecode(path_part)).lexically_normal();
+        const fs::path resolved =
+            (fs::path(file.full_path).parent_path() / PercentDecode(path_part)).lexically_normal();
         auto it = by_path.find(resolved.string());
         if (it == by_path.end()) it = by_path.find(resolved.string() + ".md");  // extension-less links
         if (it == by_path.end()) {
@@ -123,8 +127,8 @@ void CheckLinks(const std::vector<CheckedFile>& files, std::vector<CheckFinding>
       const std::string anchor = internal::AsciiLower(PercentDecode(target.substr(hash + 1)));
       if (anchor.empty() || dest->anchors.count(anchor) || dest->html_ids.count(anchor)) continue;
       AddError(file, link.at, "broken-anchor",
-               "broken anchor in link '" + link.target + "': " +
-                   (dest == &file ? std::string("this file") : "'" + dest->display_path + "'") +
+               "broken anchor in link '" + link.target +
+                   "': " + (dest == &file ? std::string("this file") : "'" + dest->display_path + "'") +
                    " has no heading '#" + anchor + "' (" + AnchorList(*dest) + ")",
                findings);
     }
@@ -157,8 +161,9 @@ void CheckOwners(const std::vector<Source>& sources, const std::vector<CheckedFi
     for (const auto& [id, team] : registries[s].teams) {
       if (!team.EscalationContact().empty()) continue;
       findings->push_back({{Diagnostic::Severity::kError, display, team.line, 1,
-                            "team '" + id + "' has no contact (add 'contact' or 'oncall': where an engineer "
-                            "escalates a ticket)"},
+                            "team '" + id +
+                                "' has no contact (add 'contact' or 'oncall': where an engineer "
+                                "escalates a ticket)"},
                            "owner-contact"});
     }
   }
@@ -188,9 +193,8 @@ Result<CheckReport> Check(const std::vector<Source>& sources, const CheckOptions
       Result<ScanResult> scan = ScanSource(sources[s]);
       if (!scan.ok()) return scan.status();
       for (const SkippedFile& skipped : scan->skipped) {
-        report.findings.push_back({{Diagnostic::Severity::kError, sources[s].DisplayPath(skipped.path), 1, 1,
-                                    skipped.reason},
-                                   "io"});
+        report.findings.push_back(
+            {{Diagnostic::Severity::kError, sources[s].DisplayPath(skipped.path), 1, 1, skipped.reason}, "io"});
         report.skipped.push_back(skipped);
       }
       for (const SourceFile& file : scan->files) {

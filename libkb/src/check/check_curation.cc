@@ -6,8 +6,8 @@
 
 namespace kb::internal {
 
-void CheckCuration(const std::vector<Source>& sources, const std::vector<CheckedFile>& files,
-                   std::int64_t now_seconds, std::vector<CheckFinding>* findings) {
+void CheckCuration(const std::vector<Source>& sources, const std::vector<CheckedFile>& files, std::int64_t now_seconds,
+                   std::vector<CheckFinding>* findings) {
   std::unordered_set<std::string> ids;
   for (const CheckedFile& file : files) {
     if (file.parsed) ids.insert(file.id);

@@ -202,10 +202,11 @@ class FileChecker {
       if (w.message.rfind("unknown front matter field", 0) == 0) {
         if (source_.config.unknown_fields == UnknownFieldPolicy::kIgnore) continue;
         Add(source_.config.unknown_fields == UnknownFieldPolicy::kError ? Diagnostic::Severity::kError
-                                                                       : Diagnostic::Severity::kWarning,
+                                                                        : Diagnostic::Severity::kWarning,
             {w.line, std::max(1, w.column)}, "unknown-field",
-            w.message.substr(0, w.message.find(" (ignored)")) + " (known: id title kind tags product owner "
-            "tier lang verified verify_every aliases error_codes summary description placeholders started until)");
+            w.message.substr(0, w.message.find(" (ignored)")) +
+                " (known: id title kind tags product owner "
+                "tier lang verified verify_every aliases error_codes summary description placeholders started until)");
       } else if (item.kind != Kind::kAnswer) {
         Add(Diagnostic::Severity::kWarning, {w.line, std::max(1, w.column)}, "front-matter", w.message);
       }
@@ -218,13 +219,13 @@ class FileChecker {
     CheckPlaceholderPatterns(item, fields);
     if (item.IsStaleOn(today)) {
       const YAML::Node* verified = fields.Get("verified");
-      Add(Diagnostic::Severity::kWarning, verified ? fields.At(*verified) : Position{},
-          "stale", "stale since " + item.StaleAfter() + " (verified " + item.verified + ", verify every " +
-                       std::to_string(item.verify_every_days) + " days); " +
-                       (item.owner.empty() ? "its owner" : "'" + item.owner + "'") + " should re-verify it");
+      Add(Diagnostic::Severity::kWarning, verified ? fields.At(*verified) : Position{}, "stale",
+          "stale since " + item.StaleAfter() + " (verified " + item.verified + ", verify every " +
+              std::to_string(item.verify_every_days) + " days); " +
+              (item.owner.empty() ? "its owner" : "'" + item.owner + "'") + " should re-verify it");
     }
-    const bool empty = std::all_of(item.sections.begin(), item.sections.end(),
-                                   [](const Section& s) { return Trim(s.text).empty(); });
+    const bool empty =
+        std::all_of(item.sections.begin(), item.sections.end(), [](const Section& s) { return Trim(s.text).empty(); });
     if (empty) {
       Error({std::clamp(item.body_line, 1, lines.count()), 1}, "empty-body",
             "the body has no text (write the article below the front matter)");

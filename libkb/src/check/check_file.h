@@ -36,13 +36,13 @@ struct CheckedFile {
   std::string full_path;     // real_root/path
   bool parsed = false;
   std::string id;
-  Position id_at;            // the `id:` value, or 1:1 when the id comes from the path
+  Position id_at;  // the `id:` value, or 1:1 when the id comes from the path
   bool is_answer = false;
-  std::string owner;         // `owner:` or the source's default
-  Position owner_at;         // the `owner:` value, or 1:1 when it comes from kb-source.yaml
+  std::string owner;  // `owner:` or the source's default
+  Position owner_at;  // the `owner:` value, or 1:1 when it comes from kb-source.yaml
   std::vector<CheckedCode> codes;
   std::vector<CheckedLink> links;
-  std::set<std::string> anchors;  // heading anchors, lowercase
+  std::set<std::string> anchors;   // heading anchors, lowercase
   std::set<std::string> html_ids;  // id="…" and name="…" attributes in raw HTML
 };
 
@@ -52,8 +52,8 @@ CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const S
 
 // Checks each source's curation.yaml: syntax and fields (errors), ids no file has (errors), rules whose
 // `until` is before `now_seconds` (warnings).
-void CheckCuration(const std::vector<Source>& sources, const std::vector<CheckedFile>& files,
-                   std::int64_t now_seconds, std::vector<CheckFinding>* findings);
+void CheckCuration(const std::vector<Source>& sources, const std::vector<CheckedFile>& files, std::int64_t now_seconds,
+                   std::vector<CheckFinding>* findings);
 
 }  // namespace kb::internal
 

@@ -103,7 +103,8 @@ Result<CompactSummary> CompactIndex(const std::string& db_path, bool wait_for_lo
   const auto start = std::chrono::steady_clock::now();
   Result<int> shards = internal::ExistingShards(db_path);
   if (!shards.ok()) return shards.status();
-  if (*shards == 0) return Status::NotFound(db_path + ": no kb database here; build one with kb-index build SOURCE... --db " + db_path);
+  if (*shards == 0)
+    return Status::NotFound(db_path + ": no kb database here; build one with kb-index build SOURCE... --db " + db_path);
   const std::vector<std::string> paths = internal::DatabasePaths(db_path, *shards);
   CompactSummary summary;
   summary.bytes_before = internal::DirectorySize(db_path);

@@ -26,9 +26,9 @@ struct PreparedFile {
   std::size_t source_index = 0;
   const SourceFile* file = nullptr;
   std::uint64_t bytes = 0;
-  std::string hash;         // "" when the file could not be read
-  Status read_status;       // why the file could not be read
-  bool parsed = false;      // false: the caller said the hash needs no parse
+  std::string hash;     // "" when the file could not be read
+  Status read_status;   // why the file could not be read
+  bool parsed = false;  // false: the caller said the hash needs no parse
   Result<Item> item = Status::Internal("not parsed");
 };
 
@@ -40,7 +40,7 @@ class FilePipeline {
 
   FilePipeline(const std::vector<Source>& sources, const std::vector<std::vector<SourceFile>>& files,
                NeedsParse needs_parse, std::size_t max_file_bytes = 0);  // 0: ParseOptions' default
-  ~FilePipeline();  // stops and joins the worker
+  ~FilePipeline();                                                       // stops and joins the worker
   FilePipeline(const FilePipeline&) = delete;
   FilePipeline& operator=(const FilePipeline&) = delete;
 

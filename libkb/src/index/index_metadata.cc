@@ -43,7 +43,8 @@ Status Run::WriteSourceMetadata() {
   for (const Source& s : sources_) {
     current.insert(s.name);
     names += s.name + "\n";
-    for (auto [what, value] : {std::pair{"commit", &s.commit}, {"root", &s.real_root}, {"fingerprint", &s.fingerprint}}) {
+    for (auto [what, value] :
+         {std::pair{"commit", &s.commit}, {"root", &s.real_root}, {"fingerprint", &s.fingerprint}}) {
       if (Status st = SetMetadata(SourceKey(s.name, what), *value); !st.ok()) return st;
     }
     // The owners registry travels with the index, so that a server shows escalation contacts (kb/owners.h).

@@ -60,19 +60,19 @@ class Run {
   const std::vector<Source>& sources_;
   const IndexerOptions& options_;
   const bool rebuild_;
-  std::vector<std::string> paths_;                      // the database of each shard
+  std::vector<std::string> paths_;                     // the database of each shard
   std::vector<std::unique_ptr<IndexWriter>> writers_;  // one per shard; item → writers_[ShardOf(id, n)]
   IndexSummary summary_;
   IndexProgress progress_;
   std::vector<std::vector<SourceFile>> files_;
-  std::vector<bool> reparse_all_;                             // per source: its fingerprint changed
-  std::unordered_map<std::string, IndexedItem> existing_;     // by id
-  std::unordered_map<std::string, std::size_t> existing_shard_;  // id → shard that holds it
+  std::vector<bool> reparse_all_;                                  // per source: its fingerprint changed
+  std::unordered_map<std::string, IndexedItem> existing_;          // by id
+  std::unordered_map<std::string, std::size_t> existing_shard_;    // id → shard that holds it
   std::unordered_map<std::string, std::string> existing_by_path_;  // Key(source, path) → id
-  std::unordered_set<std::string> scanned_paths_;             // Key(source, path) of every selected file
-  std::unordered_map<std::string, std::string> claimed_;      // id → "source:path" of the file that has it
-  std::unordered_set<std::string> moved_away_;                // ids of items whose file was renamed
-  std::multimap<std::string, std::string> gone_by_hash_;      // Key(source, hash) → id of an item whose file is gone
+  std::unordered_set<std::string> scanned_paths_;                  // Key(source, path) of every selected file
+  std::unordered_map<std::string, std::string> claimed_;           // id → "source:path" of the file that has it
+  std::unordered_set<std::string> moved_away_;                     // ids of items whose file was renamed
+  std::multimap<std::string, std::string> gone_by_hash_;  // Key(source, hash) → id of an item whose file is gone
   bool metadata_changed_ = false;
 };
 

@@ -28,7 +28,8 @@ void CountSlot(const Xapian::Database& db, unsigned slot, std::map<std::string, 
 Result<IndexStats> ReadIndexStats(const std::string& db_path, const std::string& today) {
   return internal::Guard("reading " + db_path, [&]() -> Result<IndexStats> {
     const std::string day = today.empty() ? Today() : today;
-    if (!internal::ParseDate(day, nullptr)) return Status::InvalidArgument("today must be YYYY-MM-DD, not '" + day + "'");
+    if (!internal::ParseDate(day, nullptr))
+      return Status::InvalidArgument("today must be YYYY-MM-DD, not '" + day + "'");
     Xapian::Database db(db_path);
     IndexStats stats;
     stats.items = db.get_doccount();
@@ -38,7 +39,8 @@ Result<IndexStats> ReadIndexStats(const std::string& db_path, const std::string&
     CountSlot(db, internal::kSlotLang, &stats.by_lang);
     CountSlot(db, internal::kSlotSource, &stats.by_source);
     const std::string now = internal::CompactDate(day);
-    for (auto it = db.valuestream_begin(internal::kSlotStaleAfter); it != db.valuestream_end(internal::kSlotStaleAfter); ++it) {
+    for (auto it = db.valuestream_begin(internal::kSlotStaleAfter); it != db.valuestream_end(internal::kSlotStaleAfter);
+         ++it) {
       if (*it >= now) continue;
       ++stats.stale;
       ++stats.stale_by_owner[db.get_document(it.get_docid()).get_value(internal::kSlotOwner)];

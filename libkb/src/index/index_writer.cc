@@ -165,11 +165,10 @@ Status IndexWriter::Upsert(const Item& item) {
     if (item.id.empty()) return Status::InvalidArgument(item.path + ": item has no id");
     std::string key = std::string(internal::kPrefixId) + item.id;
     if (key.size() > internal::kMaxTermBytes) {
-      return Status::InvalidArgument(item.path + ": id is longer than " +
-                                     std::to_string(kMaxItemIdBytes) + " bytes");
+      return Status::InvalidArgument(item.path + ": id is longer than " + std::to_string(kMaxItemIdBytes) + " bytes");
     }
-    Xapian::Document doc = internal::BuildDocument(item, rep_->tg, rep_->options.default_lang,
-                                                   rep_->options.field_weights);
+    Xapian::Document doc =
+        internal::BuildDocument(item, rep_->tg, rep_->options.default_lang, rep_->options.field_weights);
     if (rep_->options.spelling) {
       UncollectStored(rep_->db, key, rep_->spelling);
       CollectSpelling(doc, +1, rep_->spelling);

@@ -49,7 +49,6 @@ Status ValidateSources(const std::vector<Source>& sources, const IndexerOptions&
   return Status::Ok();
 }
 
-
 }  // namespace
 
 Status Run::Open() {
@@ -61,8 +60,9 @@ Status Run::Open() {
   const int n = options_.shards > 0 ? options_.shards : std::max(*existing, 1);
   if (*existing != 0 && *existing != n) {
     return Status::InvalidArgument(
-        options_.db_path + " holds " + (*existing == 1 ? std::string("one unsharded database") : std::to_string(*existing) + " shards") +
-        ", not " + std::to_string(n) + "; build into a new --db path to change the shard count");
+        options_.db_path + " holds " +
+        (*existing == 1 ? std::string("one unsharded database") : std::to_string(*existing) + " shards") + ", not " +
+        std::to_string(n) + "; build into a new --db path to change the shard count");
   }
   if (n > 1) {
     std::error_code ec;
@@ -123,7 +123,8 @@ Status Run::Scan() {
   progress_.files_total = summary_.files;
   if (options_.max_items > 0 && summary_.files > options_.max_items) {
     return Status::InvalidArgument("the sources hold " + std::to_string(summary_.files) + " files, over the limit of " +
-                                   std::to_string(options_.max_items) + " items per run; nothing was written "
+                                   std::to_string(options_.max_items) +
+                                   " items per run; nothing was written "
                                    "(raise --max-items, or split the sources)");
   }
   return Status::Ok();
@@ -134,7 +135,8 @@ Status Run::IndexFiles() {
   // Existing items of each source whose file is gone, by content hash: a new file with the same bytes in
   // the same source is the same item, moved.
   for (const auto& [id, item] : existing_) {
-    if (!scanned_paths_.count(Key(item.source, item.path))) gone_by_hash_.emplace(Key(item.source, item.content_hash), id);
+    if (!scanned_paths_.count(Key(item.source, item.path)))
+      gone_by_hash_.emplace(Key(item.source, item.content_hash), id);
   }
   // Decides on the worker thread whether a file must be parsed; reads state that is fixed by now.
   auto needs_parse = [this](std::size_t s, const SourceFile& file, const std::string& hash) {
@@ -246,15 +248,14 @@ Result<IndexSummary> Run::Execute() {
   if (Status s = IndexFiles(); !s.ok()) return s;
   if (claimed_.empty()) {
     // Committing would empty the database; keep the previous index instead (the writer abandons the run).
-    return Status::NotFound("nothing could be indexed: " + std::to_string(summary_.files) +
-                                   " Markdown files found, " + std::to_string(summary_.skipped.size()) +
-                                   " skipped; the index was left as it was");
+    return Status::NotFound("nothing could be indexed: " + std::to_string(summary_.files) + " Markdown files found, " +
+                            std::to_string(summary_.skipped.size()) + " skipped; the index was left as it was");
   }
   if (Status s = RemoveStale(); !s.ok()) return s;
   if (Status s = WriteMetadata(); !s.ok()) return s;
 
-  const bool changed = rebuild_ || metadata_changed_ || summary_.added + summary_.updated + summary_.moved +
-                                                            summary_.removed > 0;
+  const bool changed =
+      rebuild_ || metadata_changed_ || summary_.added + summary_.updated + summary_.moved + summary_.removed > 0;
   if (changed) {
     Progress(IndexProgress::Phase::kCommitting);
     for (const auto& writer : writers_) {

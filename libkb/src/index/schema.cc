@@ -14,11 +14,12 @@ Status CheckSchema(const std::string& found, const std::string& path) {
   const bool newer = ec == std::errc() && end == found.data() + found.size() && version > kSchemaVersion;
   const std::string rebuild = "kb-index build SOURCE... --db " + path;
   if (newer) {
-    return Status::InvalidArgument(path + " was written by a newer kb (index schema " + found + "; this kb reads schema " +
-                                   ours + "): upgrade kb, or rebuild the index with this version: " + rebuild);
+    return Status::InvalidArgument(path + " was written by a newer kb (index schema " + found +
+                                   "; this kb reads schema " + ours +
+                                   "): upgrade kb, or rebuild the index with this version: " + rebuild);
   }
-  return Status::InvalidArgument(path + " was written by an older kb (index schema " + found + "; this kb reads schema " +
-                                 ours + "): rebuild it with " + rebuild);
+  return Status::InvalidArgument(path + " was written by an older kb (index schema " + found +
+                                 "; this kb reads schema " + ours + "): rebuild it with " + rebuild);
 }
 
 }  // namespace kb::internal

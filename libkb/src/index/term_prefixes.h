@@ -17,48 +17,48 @@ namespace kb::internal {
 // code is neither indexed as a filter nor searched for.
 inline constexpr std::size_t kMaxTermBytes = 240;
 
-inline constexpr std::string_view kPrefixId = "Q";          // Q<id> exactly as written: the unique key
-inline constexpr std::string_view kPrefixIdLower = "XID";   // XID<lowercase id>: `id:` filter, exact match
-inline constexpr std::string_view kPrefixTitle = "S";       // free text of the title
-inline constexpr std::string_view kPrefixTag = "K";         // K<tag>
-inline constexpr std::string_view kPrefixLang = "L";        // L<lang>
+inline constexpr std::string_view kPrefixId = "Q";         // Q<id> exactly as written: the unique key
+inline constexpr std::string_view kPrefixIdLower = "XID";  // XID<lowercase id>: `id:` filter, exact match
+inline constexpr std::string_view kPrefixTitle = "S";      // free text of the title
+inline constexpr std::string_view kPrefixTag = "K";        // K<tag>
+inline constexpr std::string_view kPrefixLang = "L";       // L<lang>
 inline constexpr std::string_view kPrefixOwner = "XO";
 inline constexpr std::string_view kPrefixKind = "XK";
-inline constexpr std::string_view kPrefixTier = "XT";       // XTl1 / XTl2
+inline constexpr std::string_view kPrefixTier = "XT";  // XTl1 / XTl2
 inline constexpr std::string_view kPrefixProduct = "XP";
-inline constexpr std::string_view kPrefixCode = "XE";       // XE<ERROR_CODE> (uppercase)
+inline constexpr std::string_view kPrefixCode = "XE";  // XE<ERROR_CODE> (uppercase)
 inline constexpr std::string_view kPrefixSource = "XS";
-inline constexpr std::string_view kPrefixHeading = "XH";    // free text of section headings
-inline constexpr std::string_view kPrefixAlias = "XA";      // free text of aliases
-inline constexpr std::string_view kPrefixFile = "XF";       // XF<source>:<path without extension>, lowercase
-inline constexpr std::string_view kPrefixLink = "XL";       // XL<source>:<path> of each Markdown file it links to
+inline constexpr std::string_view kPrefixHeading = "XH";  // free text of section headings
+inline constexpr std::string_view kPrefixAlias = "XA";    // free text of aliases
+inline constexpr std::string_view kPrefixFile = "XF";     // XF<source>:<path without extension>, lowercase
+inline constexpr std::string_view kPrefixLink = "XL";     // XL<source>:<path> of each Markdown file it links to
 static_assert(kPrefixId.size() + kMaxItemIdBytes == kMaxTermBytes, "an item's Q term is at most kMaxTermBytes");
 
 // Value slots.
-inline constexpr unsigned kSlotVerified = 0;     // YYYYMMDD
-inline constexpr unsigned kSlotStaleAfter = 1;   // YYYYMMDD, empty when never stale
-inline constexpr unsigned kSlotTitleSort = 2;    // lowercase title
-inline constexpr unsigned kSlotHash = 3;         // content hash of the source file
-inline constexpr unsigned kSlotKind = 4;         // facet values: one string per document
+inline constexpr unsigned kSlotVerified = 0;    // YYYYMMDD
+inline constexpr unsigned kSlotStaleAfter = 1;  // YYYYMMDD, empty when never stale
+inline constexpr unsigned kSlotTitleSort = 2;   // lowercase title
+inline constexpr unsigned kSlotHash = 3;        // content hash of the source file
+inline constexpr unsigned kSlotKind = 4;        // facet values: one string per document
 inline constexpr unsigned kSlotOwner = 5;
 inline constexpr unsigned kSlotTier = 6;
 inline constexpr unsigned kSlotProduct = 7;
 inline constexpr unsigned kSlotLang = 8;
-inline constexpr unsigned kSlotTags = 9;         // sorted tags joined by kTagSeparator; facets split them
+inline constexpr unsigned kSlotTags = 9;  // sorted tags joined by kTagSeparator; facets split them
 inline constexpr unsigned kSlotSource = 10;
 inline constexpr unsigned kSlotPath = 11;
 inline constexpr unsigned kSlotId = 12;
-inline constexpr unsigned kSlotBody = 13;        // the Markdown body, read only when an item is opened
-inline constexpr unsigned kSlotBoost = 14;       // front matter `boost` as text ("0.5"), empty for 1
-inline constexpr unsigned kSlotStarted = 15;     // incidents: `started` as written
-inline constexpr unsigned kSlotUntil = 16;       // incidents: `until` as written
+inline constexpr unsigned kSlotBody = 13;     // the Markdown body, read only when an item is opened
+inline constexpr unsigned kSlotBoost = 14;    // front matter `boost` as text ("0.5"), empty for 1
+inline constexpr unsigned kSlotStarted = 15;  // incidents: `started` as written
+inline constexpr unsigned kSlotUntil = 16;    // incidents: `until` as written
 
 inline constexpr char kTagSeparator = '\x1f';
 
 // Metadata keys (kb/indexer.h lists them).
 inline constexpr std::string_view kMetaSchema = "kb:schema";
-inline constexpr std::string_view kMetaUpdated = "kb:updated";   // ISO-8601 UTC time of the last commit
-inline constexpr char kMetaSources[] = "sources";                // the source names, one per line
+inline constexpr std::string_view kMetaUpdated = "kb:updated";  // ISO-8601 UTC time of the last commit
+inline constexpr char kMetaSources[] = "sources";               // the source names, one per line
 inline constexpr char kMetaSynonyms[] = "synonyms:fingerprint";
 // "source:NAME:WHAT", WHAT one of commit, root, fingerprint, owners.
 inline std::string SourceKey(const std::string& name, const char* what) { return "source:" + name + ":" + what; }

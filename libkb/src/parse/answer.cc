@@ -107,15 +107,12 @@ std::vector<PlaceholderProblem> FindPlaceholderProblems(std::string_view text) {
       case Placeholder::Type::kUnclosed:
         message = "unclosed placeholder " + Quote(text, p) + " (add '}}' on the same line)";
         break;
-      case Placeholder::Type::kEmpty:
-        message = "empty placeholder " + Quote(text, p);
-        break;
+      case Placeholder::Type::kEmpty: message = "empty placeholder " + Quote(text, p); break;
       case Placeholder::Type::kInvalidName:
         message = "invalid placeholder name " + Quote(text, p) +
                   " (use letters, digits, '_' and '.', starting with a letter or '_')";
         break;
-      case Placeholder::Type::kValid:
-        break;
+      case Placeholder::Type::kValid: break;
     }
     problems.push_back({line, column, std::move(message)});
   });

@@ -25,10 +25,10 @@ std::string_view TrimRightSpaceCr(std::string_view s) {
 // Fields other documentation tools (Microsoft Docs, Jekyll, Hugo) put in front matter; kb ignores them
 // without a warning so that importing such a tree does not bury real typos under noise.
 bool IsCommonForeignField(const std::string& key) {
-  static const std::set<std::string> kFields = {
-      "api_location", "api_name", "api_type", "appliesto",  "audience", "author", "authors",
-      "categories",   "date",     "draft",    "editor",     "keywords", "layout", "manager",
-      "permalink",    "slug",     "toc",      "topic_type", "uid",      "weight"};
+  static const std::set<std::string> kFields = {"api_location", "api_name", "api_type",   "appliesto", "audience",
+                                                "author",       "authors",  "categories", "date",      "draft",
+                                                "editor",       "keywords", "layout",     "manager",   "permalink",
+                                                "slug",         "toc",      "topic_type", "uid",       "weight"};
   return kFields.count(key) != 0;
 }
 
@@ -57,8 +57,8 @@ class FieldReader {
     out->clear();
     if (!node.IsDefined() || node.IsNull()) return Status::Ok();
     if (!node.IsScalar()) {
-      return Error(LineOf(node), "field '" + field + "' must be a single value, not a " +
-                                     (node.IsSequence() ? "list" : "map"));
+      return Error(LineOf(node),
+                   "field '" + field + "' must be a single value, not a " + (node.IsSequence() ? "list" : "map"));
     }
     *out = std::string(Trim(node.Scalar()));
     return Status::Ok();
@@ -178,13 +178,15 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
     (key == "until" ? item->until : item->started) = value;
     std::int64_t seconds = 0;
     if (!ParseDateTime(value, &seconds)) {
-      return key + " must be a date-time with a zone such as 2026-12-05T18:00:00Z (or +02:00), or a date "
-                   "YYYY-MM-DD, not '" + value + "'";
+      return key +
+             " must be a date-time with a zone such as 2026-12-05T18:00:00Z (or +02:00), or a date "
+             "YYYY-MM-DD, not '" +
+             value + "'";
     }
   } else if (key == "verify_every") {
     if (!ParseInterval(value, &item->verify_every_days)) {
-      return "verify_every must be days or a duration such as 90d, 12w, 6m, 1y (at most 100 years), not '" +
-             value + "'";
+      return "verify_every must be days or a duration such as 90d, 12w, 6m, 1y (at most 100 years), not '" + value +
+             "'";
     }
   }
   return "";
@@ -250,8 +252,8 @@ Status SplitFrontMatter(std::string_view path, std::string_view bytes, FrontMatt
     std::size_t pos = first_end + 1;
     for (int line = 2;; ++line) {
       const std::size_t end = text.find('\n', pos);
-      const std::string_view fence = TrimRightSpaceCr(
-          text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
+      const std::string_view fence =
+          TrimRightSpaceCr(text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos));
       if (fence == "---" || fence == "...") {
         out->present = true;
         out->yaml = text.substr(first_end + 1, pos - first_end - 1);
@@ -264,8 +266,8 @@ Status SplitFrontMatter(std::string_view path, std::string_view bytes, FrontMatt
       pos = end + 1;
     }
   }
-  return Status::InvalidArgument(
-      std::string(path) + ":1: front matter opened with '---' is never closed; end it with a '---' line");
+  return Status::InvalidArgument(std::string(path) +
+                                 ":1: front matter opened with '---' is never closed; end it with a '---' line");
 }
 
 Status ParseFrontMatter(std::string_view path, const FrontMatterSplit& split, Item* item) {

@@ -27,12 +27,9 @@ const char* KindName(Kind kind) {
 
 const char* TierName(Tier tier) {
   switch (tier) {
-    case Tier::kL1:
-      return "L1";
-    case Tier::kL2:
-      return "L2";
-    case Tier::kUnset:
-      break;
+    case Tier::kL1: return "L1";
+    case Tier::kL2: return "L2";
+    case Tier::kUnset: break;
   }
   return "";
 }
@@ -102,8 +99,7 @@ std::string MakeAnchor(std::string_view heading) {
   return anchor;
 }
 
-Result<Item> ParseFile(const std::string& root, const std::string& relative_path,
-                       const ParseOptions& options) {
+Result<Item> ParseFile(const std::string& root, const std::string& relative_path, const ParseOptions& options) {
   std::string full = root;
   if (!full.empty() && full.back() != '/') full += '/';
   full += relative_path;

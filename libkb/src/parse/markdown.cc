@@ -139,27 +139,19 @@ class BodyWalker {
 
   void Enter(cmark_node* node) {
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_HEADING:
-        StartHeading(node);
-        break;
+      case CMARK_NODE_HEADING: StartHeading(node); break;
       case CMARK_NODE_TEXT:
-      case CMARK_NODE_CODE:
-        Append(Literal(node));
-        break;
-      case CMARK_NODE_SOFTBREAK:
-        Append(" ");
-        break;
-      case CMARK_NODE_LINEBREAK:
-        Append("\n");
-        break;
+      case CMARK_NODE_CODE: Append(Literal(node)); break;
+      case CMARK_NODE_SOFTBREAK: Append(" "); break;
+      case CMARK_NODE_LINEBREAK: Append("\n"); break;
       case CMARK_NODE_HTML_INLINE:
         // Other inline tags wrap words (<b>, <kbd>); a <br> in a table cell separates them.
         if (internal::AsciiLower(Literal(node).substr(0, 3)) == "<br") Append(" ");
         break;
       case CMARK_NODE_CODE_BLOCK: {
         const std::string_view info = internal::Trim(cmark_node_get_fence_info(node));
-        item_->code_blocks.push_back({std::string(info.substr(0, info.find_first_of(" \t"))),
-                                      std::string(Literal(node)), LineOf(node)});
+        item_->code_blocks.push_back(
+            {std::string(info.substr(0, info.find_first_of(" \t"))), std::string(Literal(node)), LineOf(node)});
         EndBlock(Text());
         *Text() += Literal(node);
         EndBlock(Text());
@@ -170,25 +162,20 @@ class BodyWalker {
         *Text() += StripTags(Literal(node));
         EndBlock(Text());
         break;
-      case CMARK_NODE_THEMATIC_BREAK:
-        EndBlock(Text());
-        break;
+      case CMARK_NODE_THEMATIC_BREAK: EndBlock(Text()); break;
       case CMARK_NODE_LINK: {
         const char* url = cmark_node_get_url(node);
         item_->links.push_back({url == nullptr ? "" : url, "", LineOf(node)});
         open_links_.push_back(item_->links.size() - 1);
         break;
       }
-      default:
-        break;
+      default: break;
     }
   }
 
   void Exit(cmark_node* node) {
     switch (cmark_node_get_type(node)) {
-      case CMARK_NODE_HEADING:
-        in_heading_ = false;
-        break;
+      case CMARK_NODE_HEADING: in_heading_ = false; break;
       case CMARK_NODE_LINK:
         if (!open_links_.empty()) {
           Link& link = item_->links[open_links_.back()];
@@ -199,11 +186,8 @@ class BodyWalker {
       case CMARK_NODE_PARAGRAPH:
       case CMARK_NODE_ITEM:
       case CMARK_NODE_LIST:
-      case CMARK_NODE_BLOCK_QUOTE:
-        EndBlock(Text());
-        break;
-      default:
-        break;
+      case CMARK_NODE_BLOCK_QUOTE: EndBlock(Text()); break;
+      default: break;
     }
   }
 
@@ -213,9 +197,8 @@ class BodyWalker {
     const std::string anchor = anchors_.Assign(title);  // also for the title heading, as RenderHtml does
     if (level == 1 && first_h1_.empty()) first_h1_ = title;
     // A leading `# Title` repeats the item title; its text stays in the lead section.
-    const bool is_title =
-        !seen_heading_ && level == 1 &&
-        (fm_title_.empty() || internal::AsciiLower(title) == internal::AsciiLower(fm_title_));
+    const bool is_title = !seen_heading_ && level == 1 &&
+                          (fm_title_.empty() || internal::AsciiLower(title) == internal::AsciiLower(fm_title_));
     seen_heading_ = true;
     in_heading_ = true;
     if (!is_title) item_->sections.push_back({title, level, anchor, "", LineOf(node)});
@@ -264,8 +247,8 @@ constexpr std::size_t kMaxPlaceholderWarnings = 50;
 Result<Item> ParseItemUnchecked(std::string_view path, std::string_view bytes, const ParseOptions& options) {
   const std::string where(path);
   if (bytes.size() > options.max_file_bytes) {
-    return Status::InvalidArgument(where + ": file is " + std::to_string(bytes.size()) +
-                                   " bytes, over the limit of " + std::to_string(options.max_file_bytes));
+    return Status::InvalidArgument(where + ": file is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
+                                   std::to_string(options.max_file_bytes));
   }
   if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
     return Status::InvalidArgument(where + ": binary file (NUL byte at offset " + std::to_string(nul) + ")");
@@ -304,9 +287,9 @@ Result<Item> ParseItemUnchecked(std::string_view path, std::string_view bytes, c
                                problems[i].column, problems[i].message});
     }
     if (problems.size() > kMaxPlaceholderWarnings) {
-      item.warnings.push_back({Diagnostic::Severity::kWarning, where, item.body_line, 0,
-                               std::to_string(problems.size() - kMaxPlaceholderWarnings) +
-                                   " more placeholder problems not listed"});
+      item.warnings.push_back(
+          {Diagnostic::Severity::kWarning, where, item.body_line, 0,
+           std::to_string(problems.size() - kMaxPlaceholderWarnings) + " more placeholder problems not listed"});
     }
   }
   return item;
@@ -348,8 +331,8 @@ std::string RenderHtml(std::string_view markdown) {
     std::size_t next = 0;
     for (std::size_t pos = 0; pos < html.size();) {
       const bool at_line_start = pos == 0 || html[pos - 1] == '\n';
-      if (at_line_start && next < anchors.size() && html.compare(pos, 2, "<h") == 0 &&
-          pos + 3 < html.size() && html[pos + 2] >= '1' && html[pos + 2] <= '6' && html[pos + 3] == '>') {
+      if (at_line_start && next < anchors.size() && html.compare(pos, 2, "<h") == 0 && pos + 3 < html.size() &&
+          html[pos + 2] >= '1' && html[pos + 2] <= '6' && html[pos + 3] == '>') {
         out.append(html.substr(pos, 3));
         out += " id=\"" + internal::HtmlEscape(anchors[next++]) + "\">";
         pos += 4;

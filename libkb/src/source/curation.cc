@@ -40,8 +40,10 @@ class RuleReader {
         if (!Scalar(key, value, &rule->until)) {
           ok = false;
         } else if (!ParseDateTime(rule->until, &rule->until_seconds)) {
-          ok = Fail(value, "until must be a date-time such as 2026-12-05T18:00:00Z (or +02:00), or a date "
-                           "YYYY-MM-DD, not '" + rule->until + "'");
+          ok = Fail(value,
+                    "until must be a date-time such as 2026-12-05T18:00:00Z (or +02:00), or a date "
+                    "YYYY-MM-DD, not '" +
+                        rule->until + "'");
         }
       } else {
         ok = Fail(entry.first, "unknown key '" + (entry.first.IsScalar() ? entry.first.Scalar() : "?") +
@@ -146,14 +148,13 @@ std::string FormatDateTime(std::int64_t seconds) {
     --days;
   }
   char time[16];
-  std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(rest / 3600),
-                static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+  std::snprintf(time, sizeof time, "T%02d:%02d:%02dZ", static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
+                static_cast<int>(rest % 60));
   return internal::FormatDate(static_cast<long>(days)) + time;
 }
 
 std::int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 Curation ParseCuration(std::string_view path, std::string_view yaml) {

@@ -30,7 +30,8 @@ std::string ResolveRef(const fs::path& git_dir, const fs::path& common_dir, std:
   if (depth > 5) return "";
   for (const fs::path& dir : {git_dir, common_dir}) {
     const std::string line = ReadFirstLine(dir / ref);
-    if (line.rfind("ref:", 0) == 0) return ResolveRef(git_dir, common_dir, std::string(Trim(line.substr(4))), depth + 1);
+    if (line.rfind("ref:", 0) == 0)
+      return ResolveRef(git_dir, common_dir, std::string(Trim(line.substr(4))), depth + 1);
     if (IsHexId(line)) return line;
   }
   std::ifstream packed(common_dir / "packed-refs");

@@ -22,12 +22,14 @@ int LineOf(const YAML::Node& node) { return node.Mark().is_null() ? 1 : node.Mar
 Status ReadTeam(std::string_view path, const YAML::Node& details, Team* team) {
   if (details.IsNull()) return Status::Ok();
   if (!details.IsMap()) {
-    return Error(path, LineOf(details), "team '" + team->id + "' must be a map of name, intake, oncall, contact, "
-                                       "hours and escalation_note");
+    return Error(path, LineOf(details),
+                 "team '" + team->id +
+                     "' must be a map of name, intake, oncall, contact, "
+                     "hours and escalation_note");
   }
   const std::pair<const char*, std::string*> fields[] = {
-      {"name", &team->name},   {"intake", &team->intake}, {"oncall", &team->oncall},
-      {"contact", &team->contact}, {"hours", &team->hours}, {"escalation_note", &team->escalation_note}};
+      {"name", &team->name},       {"intake", &team->intake}, {"oncall", &team->oncall},
+      {"contact", &team->contact}, {"hours", &team->hours},   {"escalation_note", &team->escalation_note}};
   for (const auto& entry : details) {
     const std::string key = entry.first.IsScalar() ? internal::AsciiLower(entry.first.Scalar()) : "";
     std::string* out = nullptr;

@@ -26,8 +26,7 @@ constexpr int kItemFormat = 1;
 constexpr std::size_t kMaxNameBytes = 64;
 
 bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 bool IsValidName(std::string_view name) {
@@ -101,8 +100,8 @@ Status ReadWholeFile(const std::string& path, std::uint64_t max_bytes, std::stri
   }
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
     ::close(fd);
-    return Status::InvalidArgument(path + ": file is " + std::to_string(st.st_size) +
-                                   " bytes, over the limit of " + std::to_string(max_bytes));
+    return Status::InvalidArgument(path + ": file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
+                                   std::to_string(max_bytes));
   }
   out->resize(static_cast<std::size_t>(st.st_size));
   std::size_t got = 0;
@@ -185,8 +184,9 @@ Result<SourceConfig> ParseSourceConfig(std::string_view path, std::string_view y
         }
       } else {
         s = ConfigError(path, entry.first,
-                        "unknown key '" + key + "' (known: name include exclude lang owner id_prefix required "
-                        "unknown_fields)");
+                        "unknown key '" + key +
+                            "' (known: name include exclude lang owner id_prefix required "
+                            "unknown_fields)");
       }
       if (!s.ok()) return s;
     }
@@ -253,10 +253,10 @@ Result<Source> LoadSource(std::string_view arg) {
       source.curation_path = source.DisplayPath(kCurationFile);
     }
     source.commit = internal::DetectGitCommit(source.real_root);
-    source.fingerprint = internal::ContentHash("format=" + std::to_string(kItemFormat) + "\nschema=" +
-                                   std::to_string(kSchemaVersion) + "\nname=" + source.name + "\nlang=" +
-                                   source.config.lang + "\nowner=" + source.config.owner +
-                                   "\nid_prefix=" + source.config.id_prefix + "\n");
+    source.fingerprint =
+        internal::ContentHash("format=" + std::to_string(kItemFormat) + "\nschema=" + std::to_string(kSchemaVersion) +
+                              "\nname=" + source.name + "\nlang=" + source.config.lang +
+                              "\nowner=" + source.config.owner + "\nid_prefix=" + source.config.id_prefix + "\n");
     return source;
   } catch (const std::exception& e) {
     return Status::Internal(std::string(arg) + ": " + e.what());

@@ -272,9 +272,7 @@ std::string VerificationToJson(const VerificationPlan& plan) {
                       {"items", items},
                       {"more", team.more}});
   }
-  return Dump({{"today", plan.today},
-               {"horizon_days", plan.horizon_days},
-               {"owners", owners}});
+  return Dump({{"today", plan.today}, {"horizon_days", plan.horizon_days}, {"owners", owners}});
 }
 
 }  // namespace kb

@@ -40,8 +40,8 @@ void Route(Searcher& searcher, QueryGroup* g) {
   for (std::size_t i = 0; i < hits.size(); ++i) {
     if (!hits[i].owner.empty()) votes[hits[i].owner] += 1.0 / static_cast<double>(i % kNearest + 1);
   }
-  const auto best = std::max_element(votes.begin(), votes.end(),
-                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+  const auto best =
+      std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   if (best != votes.end()) g->owner = best->first;
   if (!hits.empty()) {
     g->nearest_id = hits.front().id;

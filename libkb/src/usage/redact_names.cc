@@ -13,20 +13,21 @@ namespace {
 
 // Lower-case forms (Xapian::Unicode::tolower per character). Two-word entries are matched as word pairs.
 constexpr std::array<std::string_view, 23> kGreetings = {
-    "hi",       "hello",  "hey",   "dear",   "hallo",   "hola",      "bonjour",   "ciao",
-    "merhaba",  "selam",  "sayın", "sayin",  "sevgili", "liebe",     "lieber",    "greetings",
-    "hiya",     "howdy",  "good morning", "good afternoon", "good evening", "günaydın", "salut"};
+    "hi",      "hello", "hey",          "dear",           "hallo",        "hola",     "bonjour", "ciao",
+    "merhaba", "selam", "sayın",        "sayin",          "sevgili",      "liebe",    "lieber",  "greetings",
+    "hiya",    "howdy", "good morning", "good afternoon", "good evening", "günaydın", "salut"};
 constexpr std::array<std::string_view, 29> kSignOffs = {
-    "thanks",          "thank you",  "thx",         "many thanks", "regards",        "best regards",
-    "kind regards",    "warm regards", "best wishes", "sincerely", "yours sincerely", "yours truly",
-    "cheers",          "best",       "yours",       "teşekkürler", "teşekkür ederim", "tesekkurler",
-    "saygılarımla",    "saygilarimla", "sevgiler",  "iyi çalışmalar", "grüße",       "gruß",
-    "mfg",             "cordialement", "saludos",   "gracias",     "merci"};
+    "thanks",          "thank you",       "thx",          "many thanks",  "regards",
+    "best regards",    "kind regards",    "warm regards", "best wishes",  "sincerely",
+    "yours sincerely", "yours truly",     "cheers",       "best",         "yours",
+    "teşekkürler",     "teşekkür ederim", "tesekkurler",  "saygılarımla", "saygilarimla",
+    "sevgiler",        "iyi çalışmalar",  "grüße",        "gruß",         "mfg",
+    "cordialement",    "saludos",         "gracias",      "merci"};
 // Sign-offs that start many ordinary sentences ("best way to refund"): a name must follow punctuation or a
 // line break.
 constexpr std::array<std::string_view, 3> kWeakSignOffs = {"best", "cheers", "yours"};
 // Kept before a name: "Hello Mr. <name>".
-constexpr std::array<std::string_view, 15> kTitles = {"mr",   "mrs", "ms",   "miss", "mx",    "dr",  "prof", "sir",
+constexpr std::array<std::string_view, 15> kTitles = {"mr",    "mrs",  "ms",   "miss", "mx",    "dr",  "prof", "sir",
                                                       "madam", "herr", "frau", "mme",  "bayan", "bay", "sayın"};
 // Kept after a name: "Merhaba <name> Hanım".
 constexpr std::array<std::string_view, 6> kHonorifics = {"hanım", "hanim", "bey", "san", "efendi", "hocam"};
@@ -73,7 +74,8 @@ std::vector<Token> Tokenize(std::string_view text) {
         Xapian::Unicode::append_utf8(t.lower, Xapian::Unicode::tolower(c));
       }
       // ALL-CAPS words (HTTP, API) are left alone: acronyms outnumber names written in capitals.
-      t.capitalised = letters >= 2 && plain && lower > 0 && (cat == Xapian::Unicode::UPPERCASE_LETTER || cat == Xapian::Unicode::TITLECASE_LETTER);
+      t.capitalised = letters >= 2 && plain && lower > 0 &&
+                      (cat == Xapian::Unicode::UPPERCASE_LETTER || cat == Xapian::Unicode::TITLECASE_LETTER);
     } else if (Xapian::Unicode::is_whitespace(ch)) {
       t.type = Token::kSpace;
       for (; it != end && Xapian::Unicode::is_whitespace(*it); ++it) {
@@ -132,7 +134,8 @@ class NameMasker {
   }
 
   std::size_t SkipSpace(std::size_t k, bool breaks) const {
-    while (k < tokens_.size() && (tokens_[k].type == Token::kSpace || (breaks && tokens_[k].type == Token::kBreak))) ++k;
+    while (k < tokens_.size() && (tokens_[k].type == Token::kSpace || (breaks && tokens_[k].type == Token::kBreak)))
+      ++k;
     return k;
   }
 
