@@ -15,7 +15,7 @@
 namespace kb::eval {
 
 struct EvalOptions {
-  int runs = 3;                    // timed passes for kb, the reference and FTS5 (1 for ablations)
+  int runs = 3;  // timed passes for kb, the reference and FTS5 (1 for ablations)
   int long_words = 50;
   bool ablations = true;
   std::set<std::string> variants;  // only these ablation rows; empty = all

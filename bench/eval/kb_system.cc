@@ -12,7 +12,9 @@ namespace {
 // Detected at compile time so that kb-eval builds against libkb with or without it; --request-lang then
 // passes each support query's `lang` (see SetRequestLanguage).
 template <typename R>
-constexpr bool kHasLanguage = requires(R r) { r.language = std::string(); };
+constexpr bool kHasLanguage = requires(R r) {
+  r.language = std::string();
+};
 
 template <typename R>
 void SetRequestLanguage(R& req, const std::string& lang) {

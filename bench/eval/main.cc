@@ -187,7 +187,8 @@ std::optional<SetReport> RunSupport(const Args& args, const EvalOptions& options
 }
 
 // Evaluates the selected labeled sets under --data into `reports`; returns the exit status (0 or 2).
-int RunLabeledSets(const Args& args, const EvalOptions& options, const fs::path& work, std::vector<SetReport>* reports) {
+int RunLabeledSets(const Args& args, const EvalOptions& options, const fs::path& work,
+                   std::vector<SetReport>* reports) {
   std::set<std::string> wanted = args.sets;
   wanted.erase(kSupportSetName);
   if (!args.sets.empty() && wanted.empty()) return 0;  // --set support only

@@ -9,10 +9,10 @@
 namespace kb::eval {
 
 struct Scores {
-  double ndcg10 = 0;    // nDCG@10, linear gain (the grade), ideal over all judged relevant documents
-  double mrr10 = 0;     // reciprocal rank of the first relevant document within the top 10
-  double recall100 = 0; // relevant documents in the top 100 / all relevant documents
-  double p1 = 0;        // 1 if the first result is relevant
+  double ndcg10 = 0;     // nDCG@10, linear gain (the grade), ideal over all judged relevant documents
+  double mrr10 = 0;      // reciprocal rank of the first relevant document within the top 10
+  double recall100 = 0;  // relevant documents in the top 100 / all relevant documents
+  double p1 = 0;         // 1 if the first result is relevant
 };
 
 // Scores one ranked list against the relevant documents (doc id → grade > 0) of its query.

@@ -60,9 +60,9 @@ TEST(MetricsTest, SupportScoresGroupByShapeAndLanguage) {
                  {.id = "q3", .text = "ERR_X", .shape = "code", .lang = "en"}};
   rep.qrels = {{"q1", {{"refunds", 3}}}, {"q2", {{"tr/iade", 3}}}, {"q3", {{"errors", 3}, {"refunds", 1}}}};
   RunResult run;
-  run.top = {{{"refunds", "en"}, {"tr/iade", "tr"}},   // success, Turkish item in an English query's top 3
-             {{"tr/iade", "tr"}, {"tr/kart", "tr"}},   // success, all Turkish
-             {{"refunds", "en"}, {"errors", "en"}}};   // a related item first, the answer second
+  run.top = {{{"refunds", "en"}, {"tr/iade", "tr"}},  // success, Turkish item in an English query's top 3
+             {{"tr/iade", "tr"}, {"tr/kart", "tr"}},  // success, all Turkish
+             {{"refunds", "en"}, {"errors", "en"}}};  // a related item first, the answer second
   for (const auto& hits : run.top) {
     std::vector<std::string> ids;
     for (const Hit& h : hits) ids.push_back(h.id);
@@ -90,8 +90,10 @@ TEST(NormalizeTest, FoldsTurkishAndLatinLettersToAscii) {
   EXPECT_EQ(QueryTokens("İade işlemi: Çağrı ÖDEME!"), "iade islemi  cagri odeme ");
   EXPECT_EQ(FoldToAscii("ılık ğ ß ø"), "ilik g s o");
   EXPECT_EQ(FoldToAscii("plain ASCII, kept as-is."), "plain ASCII, kept as-is.");
-  EXPECT_EQ(FoldToAscii("a\xe2\x80\x94" "b"), "a b");  // em dash → space
-  EXPECT_EQ(FoldToAscii("\xff\xc3"), "  ");             // malformed bytes do not crash or leak through
+  EXPECT_EQ(FoldToAscii("a\xe2\x80\x94"
+                        "b"),
+            "a b");                          // em dash → space
+  EXPECT_EQ(FoldToAscii("\xff\xc3"), "  ");  // malformed bytes do not crash or leak through
 }
 
 TEST(Fts5Test, RanksByBm25OverTitleAndTextAndKeepsLanguages) {

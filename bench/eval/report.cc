@@ -8,8 +8,8 @@ namespace kb::eval {
 namespace {
 
 void Row(std::ostream& out, const std::string& label, const Scores& s, const Latency& l) {
-  out << "| " << label << " | " << Fixed(s.ndcg10) << " | " << Fixed(s.mrr10) << " | " << Fixed(s.recall100)
-      << " | " << Fixed(s.p1) << " | " << Fixed(l.p50_ms, 2) << " | " << Fixed(l.p99_ms, 2) << " |\n";
+  out << "| " << label << " | " << Fixed(s.ndcg10) << " | " << Fixed(s.mrr10) << " | " << Fixed(s.recall100) << " | "
+      << Fixed(s.p1) << " | " << Fixed(l.p50_ms, 2) << " | " << Fixed(l.p99_ms, 2) << " |\n";
 }
 
 nlohmann::json ScoresJson(const Scores& s) {
@@ -160,7 +160,8 @@ bool MeetsTargets(const std::vector<SetReport>& sets, const std::vector<Baseline
       double b = best->by_set.at(s.name).ndcg10;
       if (s.kb.all.ndcg10 <= b) {
         ok = false;
-        *why += s.name + ": kb nDCG@10 " + Fixed(s.kb.all.ndcg10) + " is not above " + best->tool + " " + Fixed(b) + "\n";
+        *why +=
+            s.name + ": kb nDCG@10 " + Fixed(s.kb.all.ndcg10) + " is not above " + best->tool + " " + Fixed(b) + "\n";
       }
     }
   }

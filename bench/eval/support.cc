@@ -118,8 +118,8 @@ Status BuildContentIndex(const std::string& content_dir, const std::string& db_p
   Result<IndexSummary> summary = BuildIndex({*source}, options);
   if (!summary.ok()) return summary.status();
   if (!summary->skipped.empty()) {
-    return Status::InvalidArgument(content_dir + ": " + summary->skipped.front().path + " was not indexed: " +
-                                   summary->skipped.front().reason);
+    return Status::InvalidArgument(content_dir + ": " + summary->skipped.front().path +
+                                   " was not indexed: " + summary->skipped.front().reason);
   }
   return Status::Ok();
 }

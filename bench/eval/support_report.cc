@@ -55,14 +55,15 @@ void GroupRows(std::ostream& out, const std::string& label, const GroupScores& k
     out << "| " << group << " | " << system << " | " << Fixed(g.ndcg10) << " | " << ratio << " | " << Fixed(g.success1)
         << " | " << Fixed(g.mrr10) << " | " << g.xlang3 << " |\n";
   };
-  row(label + " (" + std::to_string(kb.queries) + ")", "**kb**", kb, Ratio(kb.ndcg10, std::max(ref.ndcg10, fts.ndcg10)));
+  row(label + " (" + std::to_string(kb.queries) + ")", "**kb**", kb,
+      Ratio(kb.ndcg10, std::max(ref.ndcg10, fts.ndcg10)));
   row("", "xapian", ref, "");
   row("", "fts5", fts, "");
 }
 
 nlohmann::json GroupJson(const GroupScores& g) {
-  return {{"queries", g.queries}, {"ndcg10", g.ndcg10}, {"success1", g.success1}, {"mrr10", g.mrr10},
-          {"xlang3", g.xlang3}};
+  return {
+      {"queries", g.queries}, {"ndcg10", g.ndcg10}, {"success1", g.success1}, {"mrr10", g.mrr10}, {"xlang3", g.xlang3}};
 }
 
 nlohmann::json ScoresJson(const SupportScores& s) {
@@ -116,9 +117,9 @@ std::vector<std::string> OrderedLangs(const SetReport& s) {
 
 void PrintSupportReport(const SetReport& s, const SupportPrintOptions& options, std::ostream& out) {
   const Systems sys = ScoreAll(s);
-  out << "\n### support: " << s.docs << " items of content/, " << s.queries.size()
-      << " judged queries; index build kb " << Fixed(s.kb_build_s, 2) << " s (kb::BuildIndex), reference "
-      << Fixed(s.reference_build_s, 2) << " s, FTS5 " << Fixed(s.fts5_build_s, 2) << " s\n\n";
+  out << "\n### support: " << s.docs << " items of content/, " << s.queries.size() << " judged queries; index build kb "
+      << Fixed(s.kb_build_s, 2) << " s (kb::BuildIndex), reference " << Fixed(s.reference_build_s, 2) << " s, FTS5 "
+      << Fixed(s.fts5_build_s, 2) << " s\n\n";
   out << "xlang@3 = queries with an item in another language than the query's among the first 3 results; "
          "kb ÷ best peer = kb's nDCG@10 over the better of xapian and fts5.\n\n";
   out << "| queries | system | nDCG@10 | kb ÷ best peer | success@1 | MRR@10 | xlang@3 |\n"
@@ -140,9 +141,10 @@ void PrintSupportReport(const SetReport& s, const SupportPrintOptions& options, 
   out << "\nLatency p50 / p99 ms: kb " << Fixed(s.kb.latency.p50_ms, 2) << " / " << Fixed(s.kb.latency.p99_ms, 2)
       << ", xapian " << Fixed(s.reference.latency.p50_ms, 2) << " / " << Fixed(s.reference.latency.p99_ms, 2)
       << ", fts5 " << Fixed(s.fts5.latency.p50_ms, 2) << " / " << Fixed(s.fts5.latency.p99_ms, 2) << "\n";
-  for (const auto& [label, run] : {std::pair<const char*, const RunResult*>{"kb", &s.kb},
-                                   {"xapian", &s.reference}, {"fts5", &s.fts5}}) {
-    if (run->errors > 0) out << label << " failed on " << run->errors << " queries (first: " << run->first_error << ")\n";
+  for (const auto& [label, run] :
+       {std::pair<const char*, const RunResult*>{"kb", &s.kb}, {"xapian", &s.reference}, {"fts5", &s.fts5}}) {
+    if (run->errors > 0)
+      out << label << " failed on " << run->errors << " queries (first: " << run->first_error << ")\n";
   }
 
   if (s.variants.empty()) return;
@@ -223,8 +225,8 @@ bool SupportMeetsTargets(const SetReport& s, std::string* why) {
   }
   const double peer = std::max(sys.reference.all.ndcg10, sys.fts5.all.ndcg10);
   if (sys.kb.all.ndcg10 < kSupportPeerRatioTarget * peer) {
-    fail("nDCG@10 " + Fixed(sys.kb.all.ndcg10) + " is " + Ratio(sys.kb.all.ndcg10, peer) +
-         "x the better peer (" + Fixed(peer) + "), below " + Fixed(kSupportPeerRatioTarget, 2) + "x");
+    fail("nDCG@10 " + Fixed(sys.kb.all.ndcg10) + " is " + Ratio(sys.kb.all.ndcg10, peer) + "x the better peer (" +
+         Fixed(peer) + "), below " + Fixed(kSupportPeerRatioTarget, 2) + "x");
   }
   if (!sys.kb.en_with_tr_top3.empty()) {
     std::string ids;

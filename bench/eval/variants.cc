@@ -57,15 +57,11 @@ const std::vector<Variant>& Variants() {
       Query("-verbose", "no verbose-query handling at all (no cap, no feedback, no hyphen split)",
             [](SearcherOptions& o) { o.ranking.long_query_words = 1 << 20; }),
       Query("-long-cap", "verbose queries keep all their terms (default: the 32 most informative)",
-            [](SearcherOptions& o) {
-        o.ranking.long_query_max_terms = 0;
-      }),
-      Query("long-cap=16", "verbose queries keep 16 terms", [](SearcherOptions& o) {
-        o.ranking.long_query_max_terms = 16;
-      }),
-      Query("long-cap=64", "verbose queries keep 64 terms", [](SearcherOptions& o) {
-        o.ranking.long_query_max_terms = 64;
-      }),
+            [](SearcherOptions& o) { o.ranking.long_query_max_terms = 0; }),
+      Query("long-cap=16", "verbose queries keep 16 terms",
+            [](SearcherOptions& o) { o.ranking.long_query_max_terms = 16; }),
+      Query("long-cap=64", "verbose queries keep 64 terms",
+            [](SearcherOptions& o) { o.ranking.long_query_max_terms = 64; }),
       Query("-feedback", "pseudo-relevance feedback, off", [](SearcherOptions& o) { o.ranking.feedback_docs = 0; }),
       Query("feedback=10", "feedback from 10 documents", [](SearcherOptions& o) { o.ranking.feedback_docs = 10; }),
       Query("-pasted-ineb2", "BM25 for pasted (>= 50 words) queries too",
@@ -79,8 +75,7 @@ const std::vector<Variant>& Variants() {
       Query("answers=0.5", "answer_factor 0.5", [](SearcherOptions& o) { o.ranking.answer_factor = 0.5; }),
       Query("-problem", "articles naming a problem not raised for typed queries reporting one (problem_factor 1)",
             [](SearcherOptions& o) { o.ranking.problem_factor = 1; }),
-      Query("problem=1.5", "problem_factor 1.5",
-            [](SearcherOptions& o) { o.ranking.problem_factor = 1.5; }),
+      Query("problem=1.5", "problem_factor 1.5", [](SearcherOptions& o) { o.ranking.problem_factor = 1.5; }),
       Query("-language-first", "every language searched together (no query language, no fallback)",
             [](SearcherOptions& o) { o.ranking.language_first = false; }),
       Query("-pasted-text", "pasted messages read as typed queries (no cleaning, operators active)",

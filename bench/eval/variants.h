@@ -13,11 +13,11 @@
 namespace kb::eval {
 
 struct Variant {
-  std::string name;      // short row label, e.g. "-phrase"
-  std::string what;      // one line for the README
+  std::string name;                              // short row label, e.g. "-phrase"
+  std::string what;                              // one line for the README
   std::function<void(SearcherOptions&)> search;  // query-time change (may be empty)
   std::function<void(WriterOptions&)> index;     // index-time change (empty: shares kb's default index)
-  std::string index_key;  // variants with the same key share one index
+  std::string index_key;                         // variants with the same key share one index
 };
 
 const std::vector<Variant>& Variants();

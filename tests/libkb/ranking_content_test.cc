@@ -114,12 +114,11 @@ TEST_F(RankingContentTest, ErrorCodeFromFrontMatterReturnsItsArticleFirst) {
     const char* query;
     const char* id;
   };
-  for (const Case& c : {Case{"ERR_CARD_DECLINED", "payments/declined-cards"},
-                        Case{"err_card_declined", "payments/declined-cards"},
-                        Case{"customer sees ERR_CARD_DECLINED at checkout", "payments/declined-cards"},
-                        Case{"HTTP 502", "payments/api-server-errors"},
-                        Case{"http 502", "payments/api-server-errors"},
-                        Case{"we get HTTP 502 from the API since this morning", "payments/api-server-errors"}}) {
+  for (const Case& c :
+       {Case{"ERR_CARD_DECLINED", "payments/declined-cards"}, Case{"err_card_declined", "payments/declined-cards"},
+        Case{"customer sees ERR_CARD_DECLINED at checkout", "payments/declined-cards"},
+        Case{"HTTP 502", "payments/api-server-errors"}, Case{"http 502", "payments/api-server-errors"},
+        Case{"we get HTTP 502 from the API since this morning", "payments/api-server-errors"}}) {
     SearchResponse res = Run(c.query);
     ASSERT_FALSE(res.hits.empty()) << c.query;
     EXPECT_EQ(res.hits[0].id, c.id) << c.query;
@@ -146,8 +145,8 @@ TEST_F(RankingContentTest, EveryFrontMatterErrorCodeRanksAnItemClaimingItFirst) 
 TEST_F(RankingContentTest, PhraseQueryRanksAnItemContainingThePhraseFirst) {
   // Each phrase is in a few items, while its words also occur apart in more items. Without the phrase boost,
   // an item with the words apart ranks first for the first three.
-  for (const char* phrase : {"account number", "arrival date", "bank account numbers", "first response",
-                             "card number", "request id", "bank statement", "exponential backoff"}) {
+  for (const char* phrase : {"account number", "arrival date", "bank account numbers", "first response", "card number",
+                             "request id", "bank statement", "exponential backoff"}) {
     SearchResponse res = Run(phrase);
     ASSERT_FALSE(res.hits.empty()) << phrase;
     const std::string needle = Words(phrase);
@@ -178,10 +177,10 @@ TEST_F(RankingContentTest, AnsweringSectionAnchorIsReturned) {
     const char* id;
     const char* anchor;
   };
-  for (const Case& c : {Case{"how long do refunds take", "payments/refund-timing", "how-long-refunds-take"},
-                        Case{"why are cards declined", "payments/declined-cards", "why-cards-are-declined"},
-                        Case{"webhook signature verification fails", "payments/webhook-signatures",
-                             "why-signatures-fail"}}) {
+  for (const Case& c :
+       {Case{"how long do refunds take", "payments/refund-timing", "how-long-refunds-take"},
+        Case{"why are cards declined", "payments/declined-cards", "why-cards-are-declined"},
+        Case{"webhook signature verification fails", "payments/webhook-signatures", "why-signatures-fail"}}) {
     SearchResponse res = Run(c.query);
     ASSERT_FALSE(res.hits.empty()) << c.query;
     EXPECT_EQ(res.hits[0].id, c.id) << c.query;
@@ -222,8 +221,8 @@ TEST_F(RankingContentTest, PastedLogExcerptOfThreeHundredWordsIsAnswered) {
   // A log excerpt with noise (ids, timestamps, repeated lines) around one error code.
   std::string log;
   for (int i = 0; i < 30; ++i) {
-    log += "2026-11-20T10:" + std::to_string(10 + i) + ":02Z worker-" + std::to_string(i % 4) +
-           " INFO request req_" + std::to_string(7000 + i) + " POST /v1/payouts accepted queued ";
+    log += "2026-11-20T10:" + std::to_string(10 + i) + ":02Z worker-" + std::to_string(i % 4) + " INFO request req_" +
+           std::to_string(7000 + i) + " POST /v1/payouts accepted queued ";
   }
   log += "2026-11-20T10:41:07Z worker-2 ERROR payout po_8812 failed ERR_PAYOUT_FAILED bank rejected account";
   ASSERT_LE(log.size(), 4096u);
@@ -413,7 +412,8 @@ TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {
   std::vector<std::string> ids;
   for (const SearchHit& h : *related) ids.push_back(h.id);
   for (const char* linked : {"payments/refund-timing", "payments/refunds"}) {
-    EXPECT_NE(std::find(ids.begin(), ids.end(), linked), ids.end()) << linked << " in " << ::testing::PrintToString(ids);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), linked), ids.end())
+        << linked << " in " << ::testing::PrintToString(ids);
   }
   auto answer = searcher_->Related("payments/answers/refund-status", 5);
   ASSERT_TRUE(answer.ok());

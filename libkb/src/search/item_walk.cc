@@ -44,8 +44,7 @@ std::vector<SearchHit> Walk(const Xapian::Database& db, const std::string& today
 
 const Xapian::Database& SearcherAccess::Database(const Searcher& searcher) { return searcher.rep_->db; }
 
-Result<std::vector<SearchHit>> ListItems(Searcher& searcher, const std::string& today,
-                                         const std::string& filter_term) {
+Result<std::vector<SearchHit>> ListItems(Searcher& searcher, const std::string& today, const std::string& filter_term) {
   return Guard("listing items", [&]() -> Result<std::vector<SearchHit>> {
     for (int attempt = 1;; ++attempt) {
       try {

@@ -54,12 +54,13 @@ std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, 
     try_term(FilterTerm("code", t));
     if (t.find_first_of(".-") != std::string::npos) {  // err-card-declined, err.card.declined
       std::string joined = t;
-      std::replace_if(joined.begin(), joined.end(), [](char c) { return c == '.' || c == '-'; }, '_');
+      std::replace_if(
+          joined.begin(), joined.end(), [](char c) { return c == '.' || c == '-'; }, '_');
       try_term(FilterTerm("code", joined));
     }
     try_term(FilterTerm("id", t));
     if (i > 0) try_term(FilterTerm("code", tokens[i - 1] + " " + t));  // "HTTP 502"
-    if (IsHttpStatus(t)) try_term(FilterTerm("code", "HTTP " + t));   // a bare 402 names "HTTP 402"
+    if (IsHttpStatus(t)) try_term(FilterTerm("code", "HTTP " + t));    // a bare 402 names "HTTP 402"
   }
   return found;
 }
@@ -182,8 +183,8 @@ Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
     if (phrases.size() >= 8) break;
   }
   if (phrases.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()),
-                       kIdentifierBoost);
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()), kIdentifierBoost);
 }
 
 // Identifiers joined by underscores that the index does not hold as one word (refund_failed, written

@@ -73,7 +73,7 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
       return db.term_exists(stemmed);
     });
   };
-  constexpr int kMaxLookups = 8;  // each lookup scans the spelling table; a pasted log has many odd tokens
+  constexpr int kMaxLookups = 8;           // each lookup scans the spelling table; a pasted log has many odd tokens
   std::size_t typing = std::string::npos;  // where the word being typed starts
   if (partial && !text.empty() && !IsSpace(text.back())) {
     std::size_t space = text.find_last_of(" \t\n\r\f\v");
@@ -98,8 +98,10 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
     const bool typed = i >= typing;
     // Short words, codes and identifiers are not corrected: "ret" or "E2002" is not a typo of a common word.
     const bool apostrophe = (i > 0 && text[i - 1] == '\'') || (end < text.size() && text[end] == '\'');  // can't
-    const bool plain_word = word.size() >= 4 && word.size() <= 64 && !apostrophe &&
-                            std::none_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '_'; });
+    const bool plain_word =
+        word.size() >= 4 && word.size() <= 64 && !apostrophe && std::none_of(word.begin(), word.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+        });
     std::string suggestion;
     if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
       ++lookups;
@@ -209,7 +211,8 @@ Xapian::Query WithFieldBoosts(const Xapian::Query& text, const RankingOptions& r
     fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
     note("alias", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
   }
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text,
+                       Xapian::Query(Xapian::Query::OP_OR, fields.begin(), fields.end()));
 }
 
 // The phrase / proximity boost: the same matches and weights as OP_AND_MAYBE(text, boost), which Xapian 1.4

@@ -31,23 +31,23 @@ struct QueryPart {
 };
 
 struct ParsedQuery {
-  Xapian::Query query;                      // what to run: text (with boosts) filtered by the filters
+  Xapian::Query query;  // what to run: text (with boosts) filtered by the filters
   // The same text in the index's other languages, run only when `query` matches nothing: an English reader
   // sees a Turkish item only when no English one matches. Empty when the language was given (`lang:`).
   Xapian::Query fallback;
-  std::string language;                     // the query's language ("" when the index has one language)
-  std::string free_text;                    // the query without its field filters
-  std::string filter_text;                  // the field filters as typed ("tag:refunds owner:payments")
-  std::vector<std::string> exact_terms;     // error-code / id terms the query names exactly
-  std::string corrected;                    // spelling correction of free_text, "" if none
-  bool auto_corrected = false;              // `query` searches `corrected` (a word the index lacks was fixed)
-  bool prose = false;                       // pasted text: read as plain words, never as query syntax
-  bool message = false;                     // pasted text that is a message (lines, a greeting), not a question
-  bool wants_reply = false;                 // asks what to send ("reply", "what to tell", "cevap")
-  bool reports_problem = false;             // says something went wrong ("failed", "not arriving", "gelmiyor")
-  bool operators = false;                   // typed with operators or quotes (a zero-result retry reads it as text)
-  int words = 0;                            // words in free_text
-  bool long_query = false;                  // reduced to its most informative terms
+  std::string language;                  // the query's language ("" when the index has one language)
+  std::string free_text;                 // the query without its field filters
+  std::string filter_text;               // the field filters as typed ("tag:refunds owner:payments")
+  std::vector<std::string> exact_terms;  // error-code / id terms the query names exactly
+  std::string corrected;                 // spelling correction of free_text, "" if none
+  bool auto_corrected = false;           // `query` searches `corrected` (a word the index lacks was fixed)
+  bool prose = false;                    // pasted text: read as plain words, never as query syntax
+  bool message = false;                  // pasted text that is a message (lines, a greeting), not a question
+  bool wants_reply = false;              // asks what to send ("reply", "what to tell", "cevap")
+  bool reports_problem = false;          // says something went wrong ("failed", "not arriving", "gelmiyor")
+  bool operators = false;                // typed with operators or quotes (a zero-result retry reads it as text)
+  int words = 0;                         // words in free_text
+  bool long_query = false;               // reduced to its most informative terms
   // With SearchRequest::explain: the parts of `query` and of `fallback` (their field filters weigh nothing).
   std::vector<QueryPart> parts;
   std::vector<QueryPart> fallback_parts;
@@ -57,8 +57,8 @@ struct QueryContext {
   const Xapian::Database* db = nullptr;        // all shards
   const Xapian::Database* local_db = nullptr;  // local shards: spelling and synonym data
   const SearcherOptions* options = nullptr;
-  std::vector<std::string> langs;              // languages present in the index
-  bool plain = false;                          // read the query as plain text even if it looks typed
+  std::vector<std::string> langs;  // languages present in the index
+  bool plain = false;              // read the query as plain text even if it looks typed
 };
 
 Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext& ctx);

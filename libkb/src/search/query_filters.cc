@@ -80,7 +80,8 @@ Xapian::Query FilterQuery(const Filters& filters) {
 }
 
 Xapian::Query Restrict(const Xapian::Query& text, const Xapian::Query& filter) {
-  return Xapian::Query(Xapian::Query::OP_AND_NOT, text, Xapian::Query(Xapian::Query::OP_AND_NOT, MatchAllQuery(), filter));
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, text,
+                       Xapian::Query(Xapian::Query::OP_AND_NOT, MatchAllQuery(), filter));
 }
 
 bool HasOperators(std::string_view text) {

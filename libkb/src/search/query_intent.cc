@@ -12,17 +12,19 @@ namespace kb::internal {
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool EndsWith(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
+bool EndsWith(std::string_view s, std::string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
 
 // Word beginnings that name a failure, in English and Turkish (lowercase; stems, so "fail" covers "failed",
 // "failing", "failure"; "redd" and "gecik" cover "reddedildi", "gecikti").
 constexpr std::array<std::string_view, 27> kProblemStems = {
-    "fail",   "error", "declin", "reject",   "bounc", "stuck",  "stopped", "missing",  "broken",
-    "wrong",  "delay", "block",  "problem",  "issue", "trouble", "timeout", "timed",   "leak",
-    "cannot", "başarısız", "basarisiz", "hata", "sorun", "redd", "gecik", "sızdı", "sizdi"};
+    "fail",   "error",     "declin",    "reject",  "bounc", "stuck",   "stopped", "missing", "broken",
+    "wrong",  "delay",     "block",     "problem", "issue", "trouble", "timeout", "timed",   "leak",
+    "cannot", "başarısız", "basarisiz", "hata",    "sorun", "redd",    "gecik",   "sızdı",   "sizdi"};
 // Whole words that negate or report an absence.
-constexpr std::array<std::string_view, 8> kProblemWords = {"not", "no", "never", "yok", "değil", "degil", "olmuyor",
-                                                           "nothing"};
+constexpr std::array<std::string_view, 8> kProblemWords = {"not",   "no",    "never",   "yok",
+                                                           "değil", "degil", "olmuyor", "nothing"};
 // Turkish negative verb endings: "gelmiyor", "düşmüyor", "yatmadı", "olmamış".
 constexpr std::array<std::string_view, 12> kNegativeEndings = {"mıyor", "miyor", "muyor", "müyor", "madı",  "medi",
                                                                "madi",  "mamış", "memiş", "mamis", "memis", "muyo"};
@@ -43,9 +45,10 @@ bool IsProblemWord(const std::string& w) {
 
 bool AsksForReply(const std::string& text) {
   static const std::set<std::string, std::less<>> kReplyWords = {
-      "reply",  "replies", "respond", "response", "responses", "answer", "answers", "say", "tell", "write",
-      "wording", "template", "templates", "macro", "macros", "canned", "scripted", "cevap", "cevabı", "cevabi",
-      "yanıt", "yanit", "yanıtı", "yaniti", "yanıtla", "yanitla", "diyeyim", "yazayım", "yazayim", "şablon", "sablon"};
+      "reply",    "replies", "respond", "response", "responses", "answer", "answers", "say",
+      "tell",     "write",   "wording", "template", "templates", "macro",  "macros",  "canned",
+      "scripted", "cevap",   "cevabı",  "cevabi",   "yanıt",     "yanit",  "yanıtı",  "yaniti",
+      "yanıtla",  "yanitla", "diyeyim", "yazayım",  "yazayim",   "şablon", "sablon"};
   for (const std::string& w : SplitQueryWords(text)) {
     if (kReplyWords.count(Xapian::Unicode::tolower(w))) return true;
   }

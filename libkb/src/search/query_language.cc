@@ -23,8 +23,8 @@ Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db
                             const std::string& lang) {
   const Xapian::doccount df = db.get_termfreq(term);
   if (df == 0) return 0;
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
-                                  Xapian::Query(std::string(kPrefixLang) + lang)));
+  enquire.set_query(
+      Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), Xapian::Query(std::string(kPrefixLang) + lang)));
   const Xapian::MSet m = enquire.get_mset(0, 0, std::min(df, kLanguageCountLimit));
   return m.get_matches_lower_bound() == 0 ? 0 : m.get_matches_estimated();
 }

@@ -21,6 +21,7 @@ std::string_view TrimPunct(std::string_view t, std::string_view punct = kWordPun
 }
 
 const std::unordered_set<std::string_view>& ChatWords() {
+  // clang-format off
   static const auto* words = new std::unordered_set<std::string_view>{
       // English: greetings, thanks, pleasantries, urgency, time, and what every ticket says.
       "hi", "hello", "hey", "hiya", "dear", "greetings", "morning", "afternoon", "evening", "thanks", "thank",
@@ -39,10 +40,12 @@ const std::unordered_set<std::string_view>& ChatWords() {
       "calismalar", "saygılarımla", "saygilarimla", "kolay", "gelsin", "hanım", "hanim", "bey", "dün", "dun",
       "bugün", "bugun", "yarın", "yarin", "müşteri", "musteri", "müşterimiz", "musterimiz", "destek",
   };
+  // clang-format on
   return *words;
 }
 
 const std::unordered_set<std::string_view>& TurkishStopwords() {
+  // clang-format off
   static const auto* words = new std::unordered_set<std::string_view>{
       "ve", "veya", "ile", "bir", "bu", "şu", "su", "o", "da", "de", "ki", "mi", "mı", "mu", "mü", "için",
       "icin", "ama", "fakat", "ancak", "çok", "cok", "daha", "en", "gibi", "kadar", "ne", "neden", "niye",
@@ -51,6 +54,7 @@ const std::unordered_set<std::string_view>& TurkishStopwords() {
       "simdi", "hem", "yine", "yani", "diye", "çünkü", "cunku", "eğer", "eger", "ya", "hala", "hâlâ", "henüz",
       "henuz", "mı?", "nedir", "neler", "bunu", "şunu", "onu", "bunun", "olduğu", "oldugu",
   };
+  // clang-format on
   return *words;
 }
 
@@ -59,6 +63,7 @@ bool StartsWithWord(std::string_view lower_line, std::string_view word) {
          (lower_line.size() == word.size() || !std::isalpha(static_cast<unsigned char>(lower_line[word.size()])));
 }
 
+// clang-format off
 constexpr std::string_view kGreetings[] = {"hi", "hello", "hey", "hiya", "dear", "good morning", "good afternoon",
                                            "good evening", "greetings", "merhaba", "merhabalar", "selam",
                                            "selamlar", "iyi günler", "sayın"};
@@ -67,6 +72,7 @@ constexpr std::string_view kSignOffs[] = {
     "thanks", "thank you", "many thanks", "thanks a lot", "thanks in advance", "best", "best regards",
     "kind regards", "warm regards", "regards", "cheers", "sincerely", "br", "thx", "ty", "sent from my",
     "saygılarımla", "teşekkürler", "teşekkür ederim", "iyi çalışmalar", "sevgiler", "selamlar", "kolay gelsin"};
+// clang-format on
 
 bool StartsWithGreeting(std::string_view text) {
   const std::string lower = Lower(text.substr(0, 32));
@@ -134,7 +140,8 @@ bool IsNumberish(std::string_view t) {
 }
 
 int Digits(std::string_view t) {
-  return static_cast<int>(std::count_if(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }));
+  return static_cast<int>(
+      std::count_if(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }));
 }
 
 // Tokens of the message's kept lines, without e-mail addresses and phone-number-like runs of digits.
@@ -288,18 +295,21 @@ std::string FoldTurkish(std::string_view text) {
     char plain = 0;
     if (a == 0xc3) {
       switch (b) {
-        case 0xa7: case 0x87: plain = 'c'; break;   // ç Ç
-        case 0xb6: case 0x96: plain = 'o'; break;   // ö Ö
-        case 0xbc: case 0x9c: plain = 'u'; break;   // ü Ü
-        case 0xa2: plain = 'a'; break;              // â
-        case 0xae: plain = 'i'; break;              // î
-        case 0xbb: plain = 'u'; break;              // û
+        case 0xa7:
+        case 0x87: plain = 'c'; break;  // ç Ç
+        case 0xb6:
+        case 0x96: plain = 'o'; break;  // ö Ö
+        case 0xbc:
+        case 0x9c: plain = 'u'; break;  // ü Ü
+        case 0xa2: plain = 'a'; break;  // â
+        case 0xae: plain = 'i'; break;  // î
+        case 0xbb: plain = 'u'; break;  // û
       }
     } else if (a == 0xc4) {
-      if (b == 0x9f || b == 0x9e) plain = 'g';      // ğ Ğ
-      if (b == 0xb1 || b == 0xb0) plain = 'i';      // ı İ
+      if (b == 0x9f || b == 0x9e) plain = 'g';  // ğ Ğ
+      if (b == 0xb1 || b == 0xb0) plain = 'i';  // ı İ
     } else if (a == 0xc5 && (b == 0x9f || b == 0x9e)) {
-      plain = 's';                                   // ş Ş
+      plain = 's';  // ş Ş
     }
     if (plain) {
       out += plain;

@@ -75,7 +75,8 @@ void AddSimilar(const Xapian::Database& db, Xapian::docid did, std::unordered_ma
   enquire.set_query(Xapian::Query(Xapian::Query::OP_ELITE_SET, eset.begin(), eset.end(), 12));
   Xapian::MSet mset = enquire.get_mset(0, 30);
   const double top = mset.empty() ? 0 : mset.begin().get_weight();
-  for (auto it = mset.begin(); it != mset.end() && top > 0; ++it) (*scores)[*it] += kSimilarWords * it.get_weight() / top;
+  for (auto it = mset.begin(); it != mset.end() && top > 0; ++it)
+    (*scores)[*it] += kSimilarWords * it.get_weight() / top;
 }
 
 }  // namespace
@@ -117,14 +118,15 @@ std::vector<Xapian::docid> RelatedDocs(const Xapian::Database& db, Xapian::docid
       lang = term;
     }
   }
-  if (!own_file.empty()) AddPostings(db, std::string(kPrefixLink) + own_file.substr(kPrefixFile.size()), kLinkedFrom, kMaxTagPostings, &scores);
+  if (!own_file.empty())
+    AddPostings(db, std::string(kPrefixLink) + own_file.substr(kPrefixFile.size()), kLinkedFrom, kMaxTagPostings,
+                &scores);
   AddSimilar(db, did, &scores);
   scores.erase(did);
   std::vector<std::pair<double, Xapian::docid>> ranked;
   for (const auto& [doc, score] : scores) ranked.emplace_back(score, doc);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
   // The item's own language only: an English article never offers a Turkish reply as related. One walk of
   // the language's posting list over the candidates in docid order.
   std::unordered_set<Xapian::docid> other_lang;

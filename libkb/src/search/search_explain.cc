@@ -40,8 +40,8 @@ std::vector<std::vector<double>> PartWeights(const Xapian::Database& db, const s
   return weights;
 }
 
-std::vector<ScorePart> ScoreParts(const std::vector<QueryPart>& parts, const std::vector<double>& weights,
-                                  double match, const std::vector<ScorePart>& factors) {
+std::vector<ScorePart> ScoreParts(const std::vector<QueryPart>& parts, const std::vector<double>& weights, double match,
+                                  const std::vector<ScorePart>& factors) {
   std::vector<ScorePart> out;
   double sum = 0;
   for (double w : weights) sum += w;

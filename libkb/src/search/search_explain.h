@@ -31,8 +31,8 @@ std::vector<std::vector<double>> PartWeights(const Xapian::Database& db, const s
 // The parts of a score: the match parts (`weights`, one per part), or the whole `match` weight as one part
 // when they do not add up to it; then each factor as what it changed the score by at its turn.
 // `factors`: ScorePart with part and factor set.
-std::vector<ScorePart> ScoreParts(const std::vector<QueryPart>& parts, const std::vector<double>& weights,
-                                  double match, const std::vector<ScorePart>& factors);
+std::vector<ScorePart> ScoreParts(const std::vector<QueryPart>& parts, const std::vector<double>& weights, double match,
+                                  const std::vector<ScorePart>& factors);
 
 }  // namespace kb::internal
 

@@ -29,7 +29,8 @@ void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationM
   const std::size_t first = static_cast<std::size_t>(request.page - 1) * static_cast<std::size_t>(request.size);
   for (std::size_t i = first; i < slots.size() && out->hits.size() < static_cast<std::size_t>(request.size); ++i) {
     SearchHit hit;
-    const internal::RankedHit* match = slots[i].ranked >= 0 ? &ranked[static_cast<std::size_t>(slots[i].ranked)] : nullptr;
+    const internal::RankedHit* match =
+        slots[i].ranked >= 0 ? &ranked[static_cast<std::size_t>(slots[i].ranked)] : nullptr;
     if (match) {
       hit.score = match->score;
       hit.exact = match->exact;
@@ -43,15 +44,15 @@ void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationM
   }
 }
 
-void Searcher::Rep::Finish(const Xapian::Document& doc, const internal::QueryWords& words,
-                           const std::string& today, bool snippets, SearchHit* hit) {
+void Searcher::Rep::Finish(const Xapian::Document& doc, const internal::QueryWords& words, const std::string& today,
+                           bool snippets, SearchHit* hit) {
   StoredItem stored = internal::DecodeStoredItem(doc, today);
   internal::FillHit(stored, hit);
   const std::vector<Section>& sections = stored.item.sections;
   if (sections.empty()) return;
   const Xapian::Stem stem = internal::MakeStemmer(stored.item.lang);
-  const Section* best = options.ranking.section_scoring ? internal::BestSection(stored.item, words, stem)
-                                                        : &sections.front();
+  const Section* best =
+      options.ranking.section_scoring ? internal::BestSection(stored.item, words, stem) : &sections.front();
   if (best->level > 0) {
     hit->section_title = best->title;
     hit->section_anchor = best->anchor;

@@ -46,7 +46,7 @@ struct SearchRun {
   Xapian::MSet mset;
   Xapian::MSet facet_mset;  // the match the facet spies counted
   bool other_languages = false;
-  QueryWords words;  // the words of the query that ran, for snippets and section scores
+  QueryWords words;        // the words of the query that ran, for snippets and section scores
   Xapian::Query feedback;  // with explain: what pseudo-relevance feedback added to the query that ran
 };
 
@@ -67,8 +67,8 @@ constexpr Xapian::doccount kFacetCheckLimit = 1000;
 constexpr int kFewResults = 3;
 
 constexpr std::pair<std::string_view, unsigned> kFacetSlots[] = {
-    {"tag", internal::kSlotTags},     {"owner", internal::kSlotOwner},     {"kind", internal::kSlotKind},
-    {"tier", internal::kSlotTier},    {"product", internal::kSlotProduct}, {"lang", internal::kSlotLang},
+    {"tag", internal::kSlotTags},  {"owner", internal::kSlotOwner},     {"kind", internal::kSlotKind},
+    {"tier", internal::kSlotTier}, {"product", internal::kSlotProduct}, {"lang", internal::kSlotLang},
 };
 
 static_assert(std::size(kFacetSlots) == std::size(kFacetFields), "a slot for every facet field");
@@ -90,7 +90,8 @@ Status CheckRequest(const SearchRequest& request) {
     return Status::InvalidArgument("sort must be relevance, verified or title");
   }
   for (const std::string& f : request.facets) {
-    if (FacetSlot(f) < 0) return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
+    if (FacetSlot(f) < 0)
+      return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
   }
   return Status::Ok();
 }
@@ -187,7 +188,8 @@ void CountFacets(const SearchRun& run, SearchResponse* out) {
     const double scale = sampled && seen > 0 && estimated > seen ? static_cast<double>(estimated) / seen : 1.0;
     std::vector<FacetValue> values;
     for (const auto& [value, count] : counts) values.push_back({value, static_cast<int>(std::lround(count * scale))});
-    std::stable_sort(values.begin(), values.end(), [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+    std::stable_sort(values.begin(), values.end(),
+                     [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
     out->facets[field] = std::move(values);
   }
 }
@@ -308,8 +310,8 @@ void Searcher::Rep::Match(SearchRun& run) {
     run.facet_mset = counting.get_mset(0, 0, run.check_at_least);
   }
   // The words of the query that ran (the other languages' parse when it was the fallback) mark the snippets.
-  run.words = internal::CollectQueryWords(run.other_languages ? run.parsed.fallback : run.parsed.query, db,
-                                          TypedWord(request));
+  run.words =
+      internal::CollectQueryWords(run.other_languages ? run.parsed.fallback : run.parsed.query, db, TypedWord(request));
 }
 
 // Orders the fetched window: exact code/id matches first, then by score times the rerank factors.
@@ -354,7 +356,8 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document&
   }
   if (run.popular) {
     auto found = popularity->find(doc.get_value(internal::kSlotId));
-    if (found != popularity->end() && found->second > 0) apply("popularity", 1 + r.popularity_boost * std::log1p(found->second));
+    if (found != popularity->end() && found->second > 0)
+      apply("popularity", 1 + r.popularity_boost * std::log1p(found->second));
   }
   if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
     apply("boost", std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0));

@@ -81,8 +81,8 @@ struct Searcher::Rep {
   // With SearchRequest::explain: the parts of each page hit's score; `from` as AddCuratedHits gives it.
   void Explain(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked,
                const std::vector<int>& from, SearchResponse* out);
-  void Finish(const Xapian::Document& doc, const internal::QueryWords& words, const std::string& today,
-              bool snippets, SearchHit* hit);
+  void Finish(const Xapian::Document& doc, const internal::QueryWords& words, const std::string& today, bool snippets,
+              SearchHit* hit);
 };
 
 }  // namespace kb
