@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -159,8 +160,12 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   if (!IntParam(req, res, "size", 10, 1, kMaxPageSize, &sr.size)) return;
   if (!BoolParam(req, res, "partial", &sr.partial)) return;
   if (!BoolParam(req, res, "explain", &sr.explain)) return;
-  // Field names and sort orders are checked by Searcher::Search (kb/searcher.h), which answers 400 for others.
-  if (req.has_param("sort")) sr.sort = req.get_param_value("sort");
+  if (req.has_param("sort")) {
+    const std::optional<SortOrder> sort = ParseSortOrder(req.get_param_value("sort"));
+    if (!sort) return SendError(res, 400, "invalid_argument", "sort must be relevance, verified or title");
+    sr.sort = *sort;
+  }
+  // Facet and filter field names are checked by Searcher::Search (kb/searcher.h), which answers 400 for others.
   if (!req.has_param("facets")) sr.facets.assign(std::begin(kFacetFields), std::end(kFacetFields));
   for (std::size_t i = 0; i < req.get_param_value_count("facets"); ++i) {
     std::string list = req.get_param_value("facets", i);

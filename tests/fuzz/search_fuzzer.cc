@@ -156,7 +156,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.query = query;
   req.today = "2026-06-01";
   req.partial = c0 & 1;
-  static const char* const kSorts[] = {"relevance", "verified", "title", "relevance"};
+  static const kb::SortOrder kSorts[] = {kb::SortOrder::kRelevance, kb::SortOrder::kVerified, kb::SortOrder::kTitle,
+                                         kb::SortOrder::kRelevance};
   req.sort = kSorts[(c0 >> 1) & 3];
   if (c0 & 8) req.facets = {"tag", "owner", "kind", "tier", "product", "lang"};
   req.snippets = !(c0 & 16);

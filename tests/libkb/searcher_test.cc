@@ -222,7 +222,11 @@ TEST_F(SearcherTest, BadRequestsAreRejected) {
   EXPECT_EQ(searcher_->Search({.query = "x", .page = 0}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = "x", .size = 0}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = "x", .size = kMaxPageSize + 1}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(searcher_->Search({.query = "x", .sort = "random"}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ParseSortOrder("random").has_value());
+  EXPECT_EQ(ParseSortOrder("title"), SortOrder::kTitle);
+  EXPECT_EQ(searcher_->Search({.query = "x", .sort = static_cast<SortOrder>(3)}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(searcher_->Search({.query = "x", .facets = {"colour"}}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = std::string("bad \xff\xfe utf8")}).status().code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(searcher_->Search({.query = std::string(10000, 'a')}).status().code(), StatusCode::kInvalidArgument);
@@ -313,7 +317,7 @@ TEST_F(SearcherTest, CodeBlocksAreSearchable) {
 }
 
 TEST_F(SearcherTest, SortByVerifiedPutsNewestFirst) {
-  SearchResponse res = Run(SearchRequest{.query = "webhook", .sort = "verified"});
+  SearchResponse res = Run(SearchRequest{.query = "webhook", .sort = SortOrder::kVerified});
   ASSERT_GE(res.hits.size(), 2u);
   EXPECT_EQ(res.hits[0].id, "payments/webhooks-new");
   EXPECT_EQ(res.hits.back().id, "payments/webhooks-old");

@@ -25,7 +25,7 @@ constexpr char kTcpsrv[] = KB_XAPIAN_TCPSRV;
 struct Case {
   std::string query;
   std::map<std::string, std::vector<std::string>> filters = {};
-  std::string sort = "relevance";
+  SortOrder sort = SortOrder::kRelevance;
   int page = 1;
 };
 const std::vector<Case>& Cases() {
@@ -43,9 +43,9 @@ const std::vector<Case>& Cases() {
       {"3-D Secure"},
       {"refund", {{"kind", {"answer"}}}},
       {"card", {{"tag", {"cards"}}}},
-      {"refund", {}, "title"},
-      {"payment", {}, "verified"},
-      {"payment", {}, "relevance", 2},
+      {"refund", {}, SortOrder::kTitle},
+      {"payment", {}, SortOrder::kVerified},
+      {"payment", {}, SortOrder::kRelevance, 2},
       {"tag:refunds"},
       {"customer"},
   };

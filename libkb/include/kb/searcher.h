@@ -22,8 +22,10 @@
 #define KB_SEARCHER_H_
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +37,22 @@
 
 namespace kb {
 
+// How a SearchRequest orders its results.
+enum class SortOrder {
+  kRelevance,  // "relevance": the ranking
+  kVerified,   // "verified": most recently verified first
+  kTitle,      // "title": by title, A to Z
+};
+// Each order's name (as in an HTTP request), by SortOrder.
+inline constexpr std::string_view kSortOrderNames[] = {"relevance", "verified", "title"};
+// The order with this name; nullopt for any other.
+inline std::optional<SortOrder> ParseSortOrder(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kSortOrderNames); ++i) {
+    if (kSortOrderNames[i] == name) return static_cast<SortOrder>(i);
+  }
+  return std::nullopt;
+}
+
 struct SearchRequest {
   std::string query;
   // Extra filters ANDed with the query: field → accepted values (ORed). Fields: kFilterFields.
@@ -45,8 +63,8 @@ struct SearchRequest {
   bool partial = false;
   // Facet fields to count, of kFacetFields. Empty = none.
   std::vector<std::string> facets;
-  // One of kSortOrders: "relevance" (default) | "verified" (most recently verified first) | "title".
-  std::string sort = "relevance";
+  // Default: by relevance.
+  SortOrder sort = SortOrder::kRelevance;
   // Compute snippets. Default: true.
   bool snippets = true;
   // Date used to decide staleness (YYYY-MM-DD); "" = today.
@@ -65,11 +83,9 @@ struct SearchRequest {
 
 inline constexpr int kMaxPageSize = 100;
 // What a SearchRequest may name, defined here once: the fields it filters on (SearchRequest::filters, and
-// `field:value` in a query), the facets it counts, and its sort orders. Search answers InvalidArgument for
-// anything else.
+// `field:value` in a query) and the facets it counts. Search answers InvalidArgument for anything else.
 inline constexpr std::string_view kFilterFields[] = {"tag", "owner", "kind", "tier", "product", "lang", "code", "id"};
 inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tier", "product", "lang"};
-inline constexpr std::string_view kSortOrders[] = {"relevance", "verified", "title"};
 
 // One part of a result's score (SearchRequest::explain). The parts of a hit add up to its score.
 //   Added by the match (BM25, or IneB2 for long pasted text; each part weighs its own terms):

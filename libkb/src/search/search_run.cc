@@ -86,7 +86,7 @@ Status CheckRequest(const SearchRequest& request) {
     return Status::InvalidArgument("size must be between 1 and " + std::to_string(kMaxPageSize));
   }
   if (request.page > 10000 / request.size) return Status::InvalidArgument("page is too deep (page*size > 10000)");
-  if (std::find(std::begin(kSortOrders), std::end(kSortOrders), request.sort) == std::end(kSortOrders)) {
+  if (static_cast<std::size_t>(request.sort) >= std::size(kSortOrderNames)) {
     return Status::InvalidArgument("sort must be relevance, verified or title");
   }
   for (const std::string& f : request.facets) {
@@ -229,7 +229,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   Result<internal::ParsedQuery> parsed = internal::BuildQuery(request, ctx);
   if (!parsed.ok()) return parsed.status();
   run.parsed = std::move(*parsed);
-  run.by_relevance = request.sort == "relevance";
+  run.by_relevance = request.sort == SortOrder::kRelevance;
   PlanRerank(run, options.ranking, popularity && !popularity->empty(), boosts);
 
   Match(run);
@@ -271,8 +271,8 @@ void Searcher::Rep::Match(SearchRun& run) {
   // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
   // unlike a KeyMaker).
   if (run.by_relevance && run.parsed.words == 0) enquire.set_sort_by_relevance_then_value(internal::kSlotId, false);
-  if (request.sort == "verified") enquire.set_sort_by_value_then_relevance(internal::kSlotVerified, true);
-  if (request.sort == "title") enquire.set_sort_by_value_then_relevance(internal::kSlotTitleSort, false);
+  if (request.sort == SortOrder::kVerified) enquire.set_sort_by_value_then_relevance(internal::kSlotVerified, true);
+  if (request.sort == SortOrder::kTitle) enquire.set_sort_by_value_then_relevance(internal::kSlotTitleSort, false);
 
   // Over remote shards, a match sorted by value fed the spies of a remote shard some documents twice
   // (Xapian 1.4, tested on loopback), so those facets are counted in a separate match by relevance.
