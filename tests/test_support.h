@@ -73,6 +73,13 @@ inline bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+// A command line's arguments joined by spaces, for failure messages.
+inline std::string Joined(const std::vector<std::string>& args) {
+  std::string out;
+  for (const std::string& a : args) out += a + " ";
+  return out;
+}
+
 // A loopback port that was free a moment ago (the kernel's choice for port 0), for programs that cannot
 // report the port they picked.
 inline int FreePort() {

@@ -14,16 +14,11 @@ namespace {
 
 using testing::Article;
 using testing::Contains;
+using testing::Joined;
 using testing::ProcessResult;
 using testing::RunKbIndex;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::string Joined(const std::vector<std::string>& args) {
-  std::string out;
-  for (const std::string& a : args) out += a + " ";
-  return out;
-}
 
 class KbIndexFlagsTest : public ::testing::Test {
  protected:

@@ -34,12 +34,6 @@ ProgramRun RunProgram(const std::string& binary, const std::vector<std::string>&
   return run;
 }
 
-std::string Joined(const std::vector<std::string>& args) {
-  std::string out;
-  for (const std::string& a : args) out += a + " ";
-  return out;
-}
-
 class KbServerCommandLineTest : public ::testing::Test {
  protected:
   void SetUp() override {
