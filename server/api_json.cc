@@ -113,6 +113,11 @@ class TextWriter {
     out_->append("\":");
   }
   void Value(const json& value) { ser_.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, 0); }
+  // `,"key":value`.
+  void Field(std::string_view key, const json& value) {
+    Key(key);
+    Value(value);
+  }
 
  private:
   std::string* const out_;
@@ -124,58 +129,36 @@ void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const
   w.Key("error_codes", true);
   w.Value(hit.error_codes);
   if (escalation) {
-    w.Key("escalation");
-    w.Value(*escalation);
+    w.Field("escalation", *escalation);
   }
-  w.Key("exact");
-  w.Value(hit.exact);
+  w.Field("exact", hit.exact);
   if (explain) {
-    w.Key("explain");
-    w.Value(*explain);
+    w.Field("explain", *explain);
   }
-  w.Key("id");
-  w.Value(hit.id);
-  w.Key("kind");
-  w.Value(KindName(hit.kind));
-  w.Key("lang");
-  w.Value(hit.lang);
-  w.Key("note");
-  w.Value(hit.pin_note);
-  w.Key("owner");
-  w.Value(hit.owner);
-  w.Key("path");
-  w.Value(hit.path);
-  w.Key("pinned");
-  w.Value(hit.pinned);
-  w.Key("product");
-  w.Value(hit.product);
-  w.Key("rank");
-  w.Value(hit.rank);
-  w.Key("score");
-  w.Value(hit.score);
+  w.Field("id", hit.id);
+  w.Field("kind", KindName(hit.kind));
+  w.Field("lang", hit.lang);
+  w.Field("note", hit.pin_note);
+  w.Field("owner", hit.owner);
+  w.Field("path", hit.path);
+  w.Field("pinned", hit.pinned);
+  w.Field("product", hit.product);
+  w.Field("rank", hit.rank);
+  w.Field("score", hit.score);
   w.Key("section");
   w.Raw("{");
   w.Key("anchor", true);
   w.Value(hit.section_anchor);
-  w.Key("title");
-  w.Value(hit.section_title);
+  w.Field("title", hit.section_title);
   w.Raw("}");
-  w.Key("snippet");
-  w.Value(hit.snippet);
-  w.Key("source");
-  w.Value(hit.source);
-  w.Key("stale");
-  w.Value(hit.stale);
-  w.Key("stale_after");
-  w.Value(hit.stale_after);
-  w.Key("tags");
-  w.Value(hit.tags);
-  w.Key("tier");
-  w.Value(TierName(hit.tier));
-  w.Key("title");
-  w.Value(hit.title);
-  w.Key("verified");
-  w.Value(hit.verified);
+  w.Field("snippet", hit.snippet);
+  w.Field("source", hit.source);
+  w.Field("stale", hit.stale);
+  w.Field("stale_after", hit.stale_after);
+  w.Field("tags", hit.tags);
+  w.Field("tier", TierName(hit.tier));
+  w.Field("title", hit.title);
+  w.Field("verified", hit.verified);
 }
 
 }  // namespace
@@ -199,25 +182,18 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
       w.Raw(i ? ",{" : "{");
       w.Key("count", true);
       w.Value(it->second[i].count);
-      w.Key("value");
-      w.Value(it->second[i].value);
+      w.Field("value", it->second[i].value);
       w.Raw("}");
     }
     w.Raw("]");
   }
   w.Raw("}");
-  w.Key("failed_shards");
-  w.Value(res.failed_shards);
-  w.Key("incidents");
-  w.Value(IncidentsJson(res));
-  w.Key("language");
-  w.Value(res.language);
-  w.Key("page");
-  w.Value(res.page);
-  w.Key("partial_results");
-  w.Value(res.partial_results);
-  w.Key("query");
-  w.Value(res.query);
+  w.Field("failed_shards", res.failed_shards);
+  w.Field("incidents", IncidentsJson(res));
+  w.Field("language", res.language);
+  w.Field("page", res.page);
+  w.Field("partial_results", res.partial_results);
+  w.Field("query", res.query);
   w.Key("results");
   w.Raw("[");
   for (std::size_t i = 0; i < res.hits.size(); ++i) {
@@ -227,14 +203,10 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
     w.Raw("}");
   }
   w.Raw("]");
-  w.Key("size");
-  w.Value(res.size);
-  w.Key("suggestion");
-  w.Value(res.suggestion);
-  w.Key("took_ms");
-  w.Value(res.elapsed_ms);
-  w.Key("total");
-  w.Value(res.total);
+  w.Field("size", res.size);
+  w.Field("suggestion", res.suggestion);
+  w.Field("took_ms", res.elapsed_ms);
+  w.Field("total", res.total);
   w.Raw("}");
   return out;
 }
