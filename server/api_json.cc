@@ -113,9 +113,9 @@ class TextWriter {
     out_->append("\":");
   }
   void Value(const json& value) { ser_.dump(value, /*pretty_print=*/false, /*ensure_ascii=*/false, 0); }
-  // `,"key":value`.
-  void Field(std::string_view key, const json& value) {
-    Key(key);
+  // `,"key":value` (or `"key":value` for an object's first key).
+  void Field(std::string_view key, const json& value, bool first = false) {
+    Key(key, first);
     Value(value);
   }
 
@@ -126,8 +126,7 @@ class TextWriter {
 
 // HitJson's fields in key order, with the optional "escalation" and "explain".
 void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const json* explain) {
-  w.Key("error_codes", true);
-  w.Value(hit.error_codes);
+  w.Field("error_codes", hit.error_codes, true);
   if (escalation) {
     w.Field("escalation", *escalation);
   }
@@ -147,8 +146,7 @@ void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const
   w.Field("score", hit.score);
   w.Key("section");
   w.Raw("{");
-  w.Key("anchor", true);
-  w.Value(hit.section_anchor);
+  w.Field("anchor", hit.section_anchor, true);
   w.Field("title", hit.section_title);
   w.Raw("}");
   w.Field("snippet", hit.snippet);
@@ -170,8 +168,7 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
   out.reserve(1024 + 1536 * res.hits.size());
   TextWriter w(&out);
   w.Raw("{");
-  w.Key("corrected_query", true);
-  w.Value(res.corrected_query);
+  w.Field("corrected_query", res.corrected_query, true);
   w.Key("facets");
   w.Raw("{");
   for (auto it = res.facets.begin(); it != res.facets.end(); ++it) {
@@ -180,8 +177,7 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
     w.Raw(":[");
     for (std::size_t i = 0; i < it->second.size(); ++i) {
       w.Raw(i ? ",{" : "{");
-      w.Key("count", true);
-      w.Value(it->second[i].count);
+      w.Field("count", it->second[i].count, true);
       w.Field("value", it->second[i].value);
       w.Raw("}");
     }
