@@ -311,7 +311,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
   }
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
   out->wants_reply = AsksForReply(out->free_text);
-  out->reports_problem = NamesProblem(out->free_text);
+  out->reports_problem = !out->prose && NamesProblem(out->free_text);
   plan.tokens = Tokens(out->prose ? plan.text : out->free_text);
   out->words = static_cast<int>(SplitQueryWords(out->free_text).size());
   plan.long_query = out->words > r.long_query_words;

@@ -25,9 +25,12 @@ constexpr std::array<std::string_view, 27> kProblemStems = {
 // Whole words that negate or report an absence.
 constexpr std::array<std::string_view, 8> kProblemWords = {"not",   "no",    "never",   "yok",
                                                            "değil", "degil", "olmuyor", "nothing"};
-// Turkish negative verb endings: "gelmiyor", "düşmüyor", "yatmadı", "olmamış".
-constexpr std::array<std::string_view, 12> kNegativeEndings = {"mıyor", "miyor", "muyor", "müyor", "madı",  "medi",
-                                                               "madi",  "mamış", "memiş", "mamis", "memis", "muyo"};
+// Turkish negative verb endings: "gelmiyor" (typed "gelmiyo"), "düşmüyor", "yatmadı", "olmamış".
+// clang-format off
+constexpr std::array<std::string_view, 15> kNegativeEndings = {
+    "mıyor", "miyor", "muyor", "müyor", "mıyo", "miyo", "muyo", "müyo",
+    "madı", "medi", "madi", "mamış", "memiş", "mamis", "memis"};
+// clang-format on
 
 bool IsProblemWord(const std::string& w) {
   if (EndsWith(w, "n't") || EndsWith(w, "n\xE2\x80\x99t")) return true;  // can't, doesn’t

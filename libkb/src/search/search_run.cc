@@ -139,7 +139,7 @@ void PlanRerank(SearchRun& run, const RankingOptions& r, bool has_popularity, bo
   run.popular = r.popularity_boost > 0 && has_popularity;
   run.focus = r.section_scoring && r.section_weight > 0;
   run.answers_after = r.answer_factor != 1.0 && !run.parsed.wants_reply;
-  run.problem_first = r.problem_factor != 1.0 && run.parsed.reports_problem && !run.parsed.prose;
+  run.problem_first = r.problem_factor != 1.0 && run.parsed.reports_problem;
   run.rerank = run.by_relevance &&
                (run.answers_after || run.problem_first || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
                 !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
