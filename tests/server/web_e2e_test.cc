@@ -571,8 +571,12 @@ TEST_F(GapsPageTest, ADayOfSearchesShowsGroupedGapsOwnersAndTheChart) {
   driver_->Eval(
       "document.getElementById('insights-days').value = '1';"
       "document.getElementById('insights-days').dispatchEvent(new Event('change'));");
-  Await("document.getElementById('gaps') && document.getElementById('gaps').innerText.includes('webhook retries')",
-        "the gaps table");
+  // The page first loads the default period, whose gaps table holds the same rows: wait for the one-day answer
+  // (its status reads "DAY to DAY"), not just for a table.
+  Await(
+      "/^(\\d{4}-\\d\\d-\\d\\d) to \\1:/.test(document.getElementById('insights-status').textContent) && "
+      "document.getElementById('gaps') && document.getElementById('gaps').innerText.includes('webhook retries')",
+      "the one-day gaps table");
   const std::string gaps = Js("document.getElementById('gaps').innerText");
   EXPECT_NE(gaps.find("teleport quantum widgets"), std::string::npos) << gaps;
   EXPECT_NE(gaps.find("found results, none opened"), std::string::npos) << gaps;
