@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'; }
+installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == *' installed' ]]; }
 for p in "${PACKAGES[@]}"; do
   if installed "$p"; then fail "$p is installed already; apt-get purge -y ${PACKAGES[*]} first"; fi
 done
@@ -93,7 +93,9 @@ j = json.load(open(sys.argv[1]))
 assert j["total"] > 0 and j["results"], j
 print("  search 'refund': %d results, first %s (%s)" % (j["total"], j["results"][0]["id"], j["results"][0]["title"]))
 PY
-curl -fsS "http://127.0.0.1:$port/" | grep -q '<html' || fail "the web page is not served"
+# Into a file first: `curl | grep -q` fails under pipefail when grep stops reading early (curl exit 23).
+curl -fsS "http://127.0.0.1:$port/" >"$work/index.html" || fail "the web page is not served"
+grep -q '<html' "$work/index.html" || fail "the web page served is not HTML"
 kill -TERM "$server_pid"
 rc=0
 wait "$server_pid" || rc=$?
@@ -138,7 +140,8 @@ echo "  pkg-config --libs kb: $(pkg-config --libs kb)"
 step "apt-get purge, and nothing left"
 apt-get purge -y -qq "${PACKAGES[@]}" >/dev/null
 for p in "${PACKAGES[@]}"; do
-  if dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qv 'not-installed'; then fail "$p is still known to dpkg"; fi
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  if [ -n "$status" ] && [[ "$status" != *not-installed ]]; then fail "$p is still known to dpkg"; fi
 done
 left=$(while read -r f; do
   if [ -e "$f" ] && [ ! -d "$f" ]; then echo "$f"; fi
