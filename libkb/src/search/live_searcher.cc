@@ -18,6 +18,24 @@ using Clock = std::chrono::steady_clock;
 // A failure to move to a newer revision is logged again after this long even when it has not changed.
 constexpr auto kRelogAfter = std::chrono::minutes(1);
 
+// How often an open that failed while the databases changed under it is tried again.
+constexpr int kOpenAttempts = 4;
+
+// kb-index build swaps a compacted directory in with one rename. An open racing the swap can read the old
+// directory's version file and the new one's tables ("EOF reading block 2"): an open that failed while the
+// databases changed under it is tried again (`seen` becomes what it last saw). A failure over unchanged
+// databases is real, and returned at once.
+Result<std::unique_ptr<Searcher>> OpenSettled(const std::vector<std::string>& databases, const SearcherOptions& options,
+                                              internal::DatabasesFingerprint& seen) {
+  for (int attempt = 1;; ++attempt) {
+    Result<std::unique_ptr<Searcher>> opened = Searcher::Open(databases, options);
+    if (opened.ok() || attempt == kOpenAttempts) return opened;
+    internal::DatabasesFingerprint now = internal::FingerprintDatabases(databases);
+    if (now.identity == seen.identity && now.version == seen.version) return opened;
+    seen = std::move(now);
+  }
+}
+
 // One thread's Searcher and what it last saw of the databases. Only its thread touches it.
 struct Worker {
   std::unique_ptr<Searcher> searcher;
@@ -66,7 +84,7 @@ Result<Searcher*> LiveSearcher::Rep::Refresh(Worker& w) {
   if (w.searcher && seen.version == w.version && !has_remote) return w.searcher.get();
 
   if (!w.searcher || seen.identity != w.identity) {
-    Result<std::unique_ptr<Searcher>> opened = Searcher::Open(databases, options);
+    Result<std::unique_ptr<Searcher>> opened = OpenSettled(databases, options, seen);
     if (!opened.ok()) {
       if (!w.searcher) return Status::Unavailable("the index cannot be opened: " + opened.status().message());
       Failed(w, "opening the index afresh failed, serving the previous revision: " + opened.status().ToString());
