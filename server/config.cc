@@ -355,7 +355,7 @@ Options (environment variable in brackets; precedence: flags > config file > env
   --config FILE           read 'key = value' lines; keys are the flag names            [KB_CONFIG]
   --allow-public          allow a non-loopback --host without a token                  [KB_ALLOW_PUBLIC]
   --access-log DEST       JSON-lines access log: - (stderr), off, or a file (default -) [KB_ACCESS_LOG]
-  --max-query-bytes N     longest accepted query (default 1024)                        [KB_MAX_QUERY_BYTES]
+  --max-query-bytes N     longest accepted query (default 4096)                        [KB_MAX_QUERY_BYTES]
   --max-body-bytes N      largest accepted request body (default 65536)                [KB_MAX_BODY_BYTES]
   --request-timeout S     read/write timeout per request, seconds (default 10)         [KB_REQUEST_TIMEOUT]
   --keep-alive S          idle keep-alive timeout, seconds (default 2)                 [KB_KEEP_ALIVE]

@@ -14,7 +14,7 @@ const state = {
   q: '', filters: {}, page: 1, results: [], selected: -1, searchKey: null, seq: 0,
   insightsSeq: 0, insightsRetry: 0, insights: null,
   item: null, renderSeq: 0, renderDone: Promise.resolve(), loggedKey: null, pending: Promise.resolve(),
-  maxQueryBytes: 1024,
+  maxQueryBytes: 4096,
 };
 // Editors open the page with ?explain=1 to see under each result the parts its score is made of.
 const EXPLAIN = new URLSearchParams(location.search).get('explain') === '1';

@@ -2,8 +2,10 @@
 // response shapes, parameters, errors and their status codes, hostile input, headers and metrics.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "server_test_util.h"
 
@@ -141,6 +143,33 @@ TEST_F(ServerApiTest, ExactErrorCodeRanksFirst) {
   ASSERT_FALSE(j["results"].empty());
   EXPECT_EQ(j["results"][0]["id"], "payments/declined-cards");
   EXPECT_EQ(j["results"][0]["exact"], true);
+}
+
+// A pasted customer email of about 200 words with its signature is over 1,024 bytes (the limit until session 6,
+// answered 414): it is searched, and the article about the error it quotes comes first.
+TEST_F(ServerApiTest, APastedEmailOfTwoHundredWordsIsSearched) {
+  const std::string email =
+      "Hi there, hope you had a good weekend! I am writing on behalf of our online shop, we sell handmade "
+      "ceramics and garden furniture to customers across Europe and the busy season has just started for us. "
+      "Since Friday afternoon several of our customers have told us that their payment does not go through at "
+      "checkout. One of them, order 88123, tried three times with the same card and every attempt failed, and "
+      "our dashboard shows the error ERR_CARD_DECLINED next to each attempt. Another customer with order 88140 "
+      "says that her bank told her on the phone that nothing was blocked on their side and that she has plenty "
+      "of money on the account, so she is quite annoyed with us and has asked for an explanation by tomorrow. "
+      "We did not change anything in our integration or our checkout page recently as far as I know, our "
+      "developer is on holiday this week so I cannot check the code myself. Could you please tell us why the "
+      "cards are refused and what we should tell these customers? Is there anything we can do from our side? "
+      "Thanks a lot in advance and kind regards,\n\nMaria Lopez\nHead of Operations, Terra Ceramics Ltd\n"
+      "Phone: +44 20 7946 0321\nMobile: +44 7700 900123\nwww.terra-ceramics.example\n";
+  ASSERT_GT(email.size(), 1024u);
+  std::istringstream words(email);
+  EXPECT_GE(std::distance(std::istream_iterator<std::string>(words), std::istream_iterator<std::string>()), 190);
+  auto res = cli_->Get("/api/search?q=" + httplib::detail::encode_query_param(email));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body.substr(0, 300);
+  json j = json::parse(res->body);
+  ASSERT_FALSE(j["results"].empty());
+  EXPECT_EQ(j["results"][0]["id"], "payments/declined-cards");
 }
 
 TEST_F(ServerApiTest, StaleItemsAreMarkedWithTheirOwner) {
@@ -448,8 +477,8 @@ TEST_F(ServerApiTest, HugeQueryIs414AndTheServerKeepsServing) {
   EXPECT_EQ(RawStatus(raw), 414) << raw.substr(0, 300);
   EXPECT_NE(raw.find("\"error\""), std::string::npos) << raw.substr(0, 300);
   // Under the URI limit but over the query limit.
-  ExpectError(cli_->Get("/api/search?q=" + std::string(4000, 'b')), 414, "4000-byte q");
-  ExpectError(cli_->Get("/api/suggest?q=" + std::string(4000, 'b')), 414, "4000-byte suggest");
+  ExpectError(cli_->Get("/api/search?q=" + std::string(5000, 'b')), 414, "5000-byte q");
+  ExpectError(cli_->Get("/api/suggest?q=" + std::string(5000, 'b')), 414, "5000-byte suggest");
   // Paths longer than any route are refused before the route regexes (whose matcher recurses per character)
   // see them; up to that length they route normally.
   std::string deep = "/api/items/";

@@ -43,7 +43,7 @@ TEST_F(ConfigTest, DefaultsAreSafe) {
   EXPECT_EQ(c.port, 8080);
   EXPECT_TRUE(c.token.empty());
   EXPECT_FALSE(c.allow_public);
-  EXPECT_EQ(c.searcher.max_query_bytes, 1024u);
+  EXPECT_EQ(c.searcher.max_query_bytes, 4096u);
   EXPECT_EQ(c.max_body_bytes, 65536u);
   EXPECT_EQ(c.reload_interval_ms, 200);
   EXPECT_TRUE(std::filesystem::exists(c.web_root + "/index.html")) << c.web_root;

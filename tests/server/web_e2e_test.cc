@@ -490,28 +490,28 @@ TEST_F(WebPageTest, LongPastesAreMeasuredInBytesAndNeverLeaveAStaleList) {
   TypeQuery("refund");
   Await("document.querySelector('#facets input') !== null", "facets");
   EXPECT_EQ(Js("document.getElementById('q').maxLength"), "-1") << "no silent cut at 1,024 characters";
-  // 400 Turkish characters are 800 bytes: the room left is shown in bytes.
+  // 1,600 Turkish characters are 3,200 bytes: the room left is shown in bytes.
   std::string medium;
-  for (int i = 0; i < 100; ++i) medium += "ığüş";
+  for (int i = 0; i < 400; ++i) medium += "ığüş";
   driver_->Eval(
       "const q = document.getElementById('q'); q.value = arguments[0];"
       "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
       nlohmann::json::array({medium}));
   Await("!document.getElementById('q-room').hidden", "the room left");
-  EXPECT_EQ(Js("document.getElementById('q-room').textContent"), "224 of 1024 bytes left");
-  // 999 characters, 1,998 bytes: over the server's limit, said in bytes; the old list goes.
+  EXPECT_EQ(Js("document.getElementById('q-room').textContent"), "896 of 4096 bytes left");
+  // 2,400 characters, 4,800 bytes: over the server's limit, said in bytes; the old list goes.
   std::string paste;
-  for (int i = 0; i < 333; ++i) paste += "ışğ";  // two bytes each
+  for (int i = 0; i < 800; ++i) paste += "ışğ";  // two bytes each
   driver_->Eval(
       "const q = document.getElementById('q'); q.value = arguments[0];"
       "q.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));",
       nlohmann::json::array({paste}));
-  Await("document.getElementById('q-room').textContent.startsWith('974 bytes too long')", "the size in bytes");
+  Await("document.getElementById('q-room').textContent.startsWith('704 bytes too long')", "the size in bytes");
   Await(
       "document.querySelectorAll('#results li').length === 0 && document.getElementById('facets').children.length === 0 && "
       "document.getElementById('pager').children.length === 0",
       "the previous list cleared");
-  EXPECT_EQ(Js("document.getElementById('q').value.length"), "999");
+  EXPECT_EQ(Js("document.getElementById('q').value.length"), "2400");
 }
 
 TEST_F(WebPageTest, TypingThenOpeningLogsExactlyOneSearch) {
