@@ -266,6 +266,18 @@ TEST_F(RankingContentTest, TurkishQueriesFindTurkishItemsWithOrWithoutDiacritics
   EXPECT_EQ(folded.hits[0].lang, "tr");
 }
 
+// A word the index lacks is corrected only towards a word that starts with the same letter: real words that
+// content/ happens not to have were "corrected" into other words and the page said so ("Showing results for
+// can't refund order from last hear"). Misspellings, which keep their first letter, are still corrected.
+TEST_F(RankingContentTest, RealWordsAreNotCorrectedIntoOtherWords) {
+  for (const char* q : {"can't refund order from last year", "how do I make my replies sound less robotic",
+                        "iade ettiler ama hesaba yatmadı"}) {
+    EXPECT_EQ(Run(q).corrected_query, "") << q;
+  }
+  EXPECT_EQ(Run("rate limt exceded").corrected_query, "rate limit exceed");
+  EXPECT_EQ(Run("sandbox tset cards").corrected_query, "sandbox test cards");
+}
+
 TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
   // Asked for: lang:tr shows Turkish items for English words.
   SearchResponse asked = Run("refund lang:tr");

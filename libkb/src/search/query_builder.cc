@@ -56,6 +56,16 @@ std::string PrepareForParsing(const std::string& text, bool fold_case, bool spli
   return out;
 }
 
+// Xapian's spelling suggestion for a word the index lacks, or "". A misspelling rarely starts with the wrong
+// letter; a suggestion that does is another word the index happens to have ("year" → "hear", "yatmadı" →
+// "katmanı"), and the word is searched as typed, unless one holds the other ("unreplied" → "replied").
+std::string SuggestSpelling(const Xapian::Database& db, const std::string& word) {
+  std::string suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
+  if (suggestion.empty() || suggestion[0] == word[0]) return suggestion;
+  const bool contained = word.find(suggestion) != std::string::npos || suggestion.find(word) != std::string::npos;
+  return contained ? suggestion : std::string();
+}
+
 // The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
 // changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
 // pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
@@ -105,7 +115,7 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
     std::string suggestion;
     if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
       ++lookups;
-      suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
+      suggestion = SuggestSpelling(db, word);
     }
     if (!suggestion.empty() && suggestion != word) {
       out += suggestion;
