@@ -129,20 +129,9 @@ class WebDriver {
   }
 
   // Types `text` into whatever has focus, one key at a time (UTF-8; WebDriver key codes allowed).
-  void Type(const std::string& text) {
-    nlohmann::json actions = nlohmann::json::array();
-    for (std::size_t i = 0; i < text.size();) {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      const std::string key = text.substr(i, len);
-      actions.push_back({{"type", "keyDown"}, {"value", key}});
-      actions.push_back({{"type", "keyUp"}, {"value", key}});
-      i += len;
-    }
-    Session("POST", "/actions", {{"actions", {{{"type", "key"}, {"id", "keyboard"}, {"actions", actions}}}}});
-  }
+  void Type(const std::string& text) { TypeSlowly(text, std::chrono::milliseconds(0)); }
 
-  // Types `text` as a person does: a pause of `gap` after each key (the Actions API's own pause).
+  // Types `text` as a person does: a pause of `gap` after each key (the Actions API's own pause; none for 0).
   void TypeSlowly(const std::string& text, std::chrono::milliseconds gap) {
     nlohmann::json actions = nlohmann::json::array();
     for (std::size_t i = 0; i < text.size();) {
@@ -151,7 +140,7 @@ class WebDriver {
       const std::string key = text.substr(i, len);
       actions.push_back({{"type", "keyDown"}, {"value", key}});
       actions.push_back({{"type", "keyUp"}, {"value", key}});
-      actions.push_back({{"type", "pause"}, {"duration", gap.count()}});
+      if (gap.count() > 0) actions.push_back({{"type", "pause"}, {"duration", gap.count()}});
       i += len;
     }
     Session("POST", "/actions", {{"actions", {{{"type", "key"}, {"id", "keyboard"}, {"actions", actions}}}}});
