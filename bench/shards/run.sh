@@ -7,7 +7,8 @@
 # Builds kb-index and kb-shard-bench (Release) in --build (default build-scale), indexes the corpus into
 # --dir (default ${TMPDIR:-/tmp}/kb-shards) as 1, 2 and 4 shards (once; reused while present), then times
 # every query of bench/perf/queries.tsv `rounds` times (default 3) over: each layout opened locally, and each
-# layout served by one xapian-tcpsrv per shard. Bounded: about 3 minutes to index, 1 to measure.
+# layout served by one xapian-tcpsrv per shard; then the ratio of 2 remote shards' p50 to one local database's
+# (target: <= 3x). Bounded: about 3 minutes to index, 1 to measure.
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -42,8 +43,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 port=$((20000 + RANDOM % 20000))
 
-echo "| layout | items | mean ms | p50 ms | p95 ms | p99 ms |"
-echo "|---|---|---|---|---|---|"
+echo "| layout | items | mean ms | p50 ms | p95 ms | p99 ms | first-round p50 ms |"
+echo "|---|---|---|---|---|---|---|"
+table="$(mktemp)"
 for n in 1 2 4; do
   local_dbs=() remote_dbs=()
   for ((k = 0; k < n; k++)); do
@@ -55,6 +57,11 @@ for n in 1 2 4; do
     for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
     port=$((port + 1))
   done
-  "$build/bench/shards/kb-shard-bench" --label "$n local" --rounds "$rounds" "${local_dbs[@]}"
-  "$build/bench/shards/kb-shard-bench" --label "$n remote" --rounds "$rounds" "${remote_dbs[@]}"
+  "$build/bench/shards/kb-shard-bench" --label "$n local" --rounds "$rounds" "${local_dbs[@]}" | tee -a "$table"
+  "$build/bench/shards/kb-shard-bench" --label "$n remote" --rounds "$rounds" "${remote_dbs[@]}" | tee -a "$table"
 done
+# The target (bench/README.md, "Shards"): p50 over 2 remote shards <= 3x one local database, in this run.
+awk -F'|' '{ gsub(/ /, "", $2) } $2 == "1local" { l = $5; lf = $8 } $2 == "2remote" { r = $5; rf = $8 }
+  END { if (l > 0) printf "\n2 remote / 1 local p50: %.2fx (first round %.2fx); target <= 3x: %s\n", r / l, rf / lf,
+        (r / l <= 3 ? "met" : "not met") }' "$table"
+rm -f "$table"

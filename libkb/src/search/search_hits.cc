@@ -39,7 +39,7 @@ void Searcher::Rep::AddCuratedHits(const SearchRequest& request, const CurationM
     hit.pin_note = slots[i].note;
     from->push_back(slots[i].ranked);
     hit.rank = static_cast<int>(first + out->hits.size()) + 1;
-    Finish(match ? match->it.get_document() : db.get_document(slots[i].docid), words, today, request.snippets, &hit);
+    Finish(match ? DocOf(match->it) : db.get_document(slots[i].docid), words, today, request.snippets, &hit);
     out->hits.push_back(std::move(hit));
   }
 }

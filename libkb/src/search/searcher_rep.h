@@ -16,6 +16,7 @@
 #include "curation_store.h"
 #include "kb/curation.h"
 #include "kb/searcher.h"
+#include "remote_docs.h"
 #include "section_scorer.h"
 #include "shard_set.h"
 #include "term_prefixes.h"
@@ -25,8 +26,7 @@ namespace kb {
 namespace internal {
 struct SearchRun;
 
-// A fetched match in rerank order; the iterator reads its document from the match (fetched in one batch
-// from remote shards).
+// A fetched match in rerank order; its document is read through Searcher::Rep::DocOf.
 struct RankedHit {
   Xapian::MSetIterator it;
   double score = 0;
@@ -43,6 +43,9 @@ struct Searcher::Rep {
   std::shared_ptr<const std::unordered_map<std::string, double>> popularity;
   bool boosts = false;  // some item has a front matter `boost`
   Curation curation;    // the sources' curation.yaml rules, as of the revision open
+  // Documents read from remote shards, kept while the revision stays (8 MB: the windows of all 75 queries
+  // of bench/perf/queries.tsv over the 14k-item shards, 1,745 documents, fit in it).
+  internal::RemoteDocs remote_docs{8u << 20};
 
   void LoadLangs() {
     langs.clear();
@@ -55,6 +58,11 @@ struct Searcher::Rep {
     LoadLangs();
     boosts = db.get_value_freq(internal::kSlotBoost) > 0;
     curation = internal::DecodeCuration(db.get_metadata(internal::kMetaCuration));
+    remote_docs.Clear();
+  }
+  // The document of a match: over remote shards from remote_docs (a round trip per document otherwise).
+  Xapian::Document DocOf(const Xapian::MSetIterator& it) {
+    return shards.HasRemote() ? remote_docs.Get(it) : it.get_document();
   }
 
   // One search over the shards that answer now, marked partial when some are down (searcher.cc).
