@@ -243,7 +243,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   CountFacets(run, &out);
   out.language = run.parsed.language;
   ReportCorrection(run.parsed, &out);
-  out.incidents = internal::FindIncidents(db, run.parsed.query, run.now);
+  if (incidents) out.incidents = internal::FindIncidents(db, run.parsed.query, run.now);
   if (out.total == 0 && run.parsed.operators && !plain && !internal::IntendedSyntax(run.parsed.free_text)) {
     // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
     // pasted JSON line or a phone number's + is not query syntax).
@@ -310,8 +310,8 @@ void Searcher::Rep::Match(SearchRun& run) {
     run.facet_mset = counting.get_mset(0, 0, run.check_at_least);
   }
   // The words of the query that ran (the other languages' parse when it was the fallback) mark the snippets.
-  run.words =
-      internal::CollectQueryWords(run.other_languages ? run.parsed.fallback : run.parsed.query, db, TypedWord(request));
+  run.words = internal::CollectQueryWords(run.other_languages ? run.parsed.fallback : run.parsed.query, db,
+                                          TypedWord(request), &run.mset);
 }
 
 // Orders the fetched window: exact code/id matches first, then by score times the rerank factors.

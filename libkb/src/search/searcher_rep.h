@@ -19,6 +19,7 @@
 #include "remote_docs.h"
 #include "section_scorer.h"
 #include "shard_set.h"
+#include "stored.h"
 #include "term_prefixes.h"
 
 namespace kb {
@@ -42,7 +43,10 @@ struct Searcher::Rep {
   std::vector<std::string> langs;
   std::shared_ptr<const std::unordered_map<std::string, double>> popularity;
   bool boosts = false;  // some item has a front matter `boost`
-  Curation curation;    // the sources' curation.yaml rules, as of the revision open
+  // Some item is an incident (most indexes have none; asking in every search costs a round trip per remote
+  // shard).
+  bool incidents = false;
+  Curation curation;  // the sources' curation.yaml rules, as of the revision open
   // Documents read from remote shards, kept while the revision stays (8 MB: the windows of all 75 queries
   // of bench/perf/queries.tsv over the 14k-item shards, 1,745 documents, fit in it).
   internal::RemoteDocs remote_docs{8u << 20};
@@ -57,6 +61,7 @@ struct Searcher::Rep {
     local_db = shards.local_db();
     LoadLangs();
     boosts = db.get_value_freq(internal::kSlotBoost) > 0;
+    incidents = db.get_termfreq(internal::FilterTerm("kind", KindName(Kind::kIncident))) > 0;
     curation = internal::DecodeCuration(db.get_metadata(internal::kMetaCuration));
     remote_docs.Clear();
   }

@@ -66,7 +66,8 @@ std::size_t CharStart(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
-QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix) {
+QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix,
+                             const Xapian::MSet* match) {
   QueryWords q;
   q.prefix = AsciiLower(prefix);
   if (!q.prefix.empty()) q.first_bytes.set(LowerByte(q.prefix[0]));
@@ -77,7 +78,8 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
     bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
     bool stemmed = c == 'Z' && term.size() > 2 && !(term[1] >= 'A' && term[1] <= 'Z');
     if (!plain && !stemmed) continue;  // prefixed terms (codes, filters, title:) say nothing about sections
-    double idf = std::log(1.0 + n / std::max<double>(1.0, db.get_termfreq(term)));
+    const Xapian::doccount df = match ? match->get_termfreq(term) : db.get_termfreq(term);
+    double idf = std::log(1.0 + n / std::max<double>(1.0, df));
     if (plain) {
       q.exact.emplace(term, idf);
       q.first_bytes.set(LowerByte(term[0]));

@@ -30,8 +30,11 @@ struct QueryWords {
   bool empty() const { return exact.empty() && stems.empty() && prefix.empty(); }
 };
 
-// The word terms of `query` weighted by idf in `db`; `prefix` is the partial last word, if any.
-QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix);
+// The word terms of `query` weighted by idf in `db`; `prefix` is the partial last word, if any. `match`, when
+// given, is a match of `query` on `db`: it carries the terms' frequencies, which `db` would otherwise be asked
+// for one by one (a round trip each on a remote shard).
+QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix,
+                             const Xapian::MSet* match = nullptr);
 
 // Each section scores the idf of the query words it contains (twice for words in its heading); ties go to
 // the earlier section. REQUIRES: !item.sections.empty().
