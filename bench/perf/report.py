@@ -267,9 +267,12 @@ def main():
         if x.get("name") == "suggest1":
             ip = row(x["scale"], "prefix", "kb:suggest")
             extra = f"; in process p99 {fmt(ip['p99_ms'])} ms (CPU {fmt(ip['cpu_p99_ms'])})" if ip else ""
+            # The second round judges suggest on CPU time (in process): over HTTP on the shared machine
+            # the wall clock mostly measures waiting for a core.
+            cpu = f" (on CPU time in process: {verdict(ip['cpu_p99_ms'] <= 5)})" if ip else ""
             t.append((f"/api/suggest p99 ≤ 5 ms ({x['scale']} items)",
                       f"{fmt(x['p99_ms'])} ms over HTTP = {x['p99_ms'] / 5:.2f}× the target{extra}",
-                      verdict(x["p99_ms"] <= 5)))
+                      verdict(x["p99_ms"] <= 5) + cpu))
     steps = {(x["scale"], x["name"]): x for x in index if x.get("kind") == "index"}
     kb_build, om = steps.get(("14k", "kb-index build")), steps.get(("14k", "omindex (xapian-omega)"))
     if kb_build:
