@@ -166,6 +166,23 @@ TEST(UsageLogTest, ManyThreadsRecordConcurrently) {
             kThreads * kEach);
 }
 
+// The writer lets a batch gather for batch_gather_ms; Flush() and closing the log do not wait for that.
+TEST(UsageLogTest, GatheringBatchIsWrittenAtOnceOnFlushAndClose) {
+  TempDir dir;
+  const std::string path = dir.Sub("usage.sqlite");
+  {
+    auto log = MustOpen(path, {.batch_gather_ms = 600'000});
+    ASSERT_TRUE(log);
+    for (int i = 0; i < 30; ++i) log->RecordSearch(Search("refund " + std::to_string(i), 1, {"a", "b"}, 0));
+    // A Flush that waited for the batch to fill would time out (the batch never fills: max_batch is 500).
+    ASSERT_TRUE(log->Flush(/*timeout_ms=*/60'000).ok());
+    EXPECT_EQ(SqlInt(path, "SELECT count(*) FROM searches"), 30);
+    EXPECT_EQ(log->Counters().recorded, 30u);
+    log->RecordSearch(Search("written when the log closes", 1, {}, 0));
+  }
+  EXPECT_EQ(SqlInt(path, "SELECT count(*) FROM searches"), 31);
+}
+
 TEST(UsageLogTest, FullQueueDropsInsteadOfBlocking) {
   TempDir dir;
   const std::string path = dir.Sub("usage.sqlite");

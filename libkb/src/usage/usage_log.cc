@@ -73,12 +73,15 @@ struct UsageLog::Rep {
   std::uint64_t processed = 0;  // events the writer committed or dropped, ever
   std::uint64_t last_lost = 0;  // sequence number (1-based, in queue order) of the newest dropped event
   bool stop = false;
+  bool gathering = false;  // the writer waits for a batch to fill (batch_gather_ms): events need not wake it
+  int flushing = 0;        // Flush() calls waiting: the writer commits what it has at once
   Status health;
 
   std::atomic<std::uint64_t> recorded{0}, dropped{0}, write_errors{0};
 
   // Writer thread only (set up by Open before the thread starts).
   std::unique_ptr<internal::SqliteDb> db;
+  std::unique_ptr<internal::BatchInserter> inserter;  // over `db`, so declared after it (destroyed first)
   std::int64_t next_open_ms = 0;
   std::int64_t next_prune_ms = 0;
   std::thread writer;
@@ -92,6 +95,9 @@ struct UsageLog::Rep {
   // Commits or drops `batch`; returns how many were dropped.
   std::size_t Write(std::vector<internal::LoggedEvent>& batch, bool give_up);
   void MaybePrune(std::int64_t now);
+  // With a batch begun, waits up to batch_gather_ms for it to fill (or for stop or Flush). REQUIRES: `lock`
+  // holds `mu`.
+  void GatherBatch(std::unique_lock<std::mutex>& lock);
   void Run();
 };
 
@@ -99,8 +105,15 @@ Status UsageLog::Rep::TryOpen() {
   Result<std::unique_ptr<internal::SqliteDb>> opened = internal::SqliteDb::Open(path, /*writable=*/true);
   Status s = opened.status();
   if (s.ok()) s = internal::PrepareForWriting(**opened);
+  std::unique_ptr<internal::BatchInserter> prepared;
+  if (s.ok()) {
+    Result<std::unique_ptr<internal::BatchInserter>> r = internal::BatchInserter::Prepare(**opened);
+    s = r.status();
+    if (s.ok()) prepared = std::move(*r);
+  }
   if (s.ok()) {
     db = std::move(*opened);
+    inserter = std::move(prepared);
   } else {
     write_errors.fetch_add(1, std::memory_order_relaxed);
     next_open_ms = internal::NowMs() + options.reopen_interval_ms;
@@ -136,9 +149,10 @@ std::size_t UsageLog::Rep::Write(std::vector<internal::LoggedEvent>& batch, bool
       const std::string& query = std::visit([](const auto& ev) -> const std::string& { return ev.query; }, e.event);
       e.query_key = NormalizeQuery(query);
     }
-    s = internal::InsertBatch(*db, batch);
+    s = inserter->Insert(batch);
     if (!s.ok()) {
       write_errors.fetch_add(1, std::memory_order_relaxed);
+      inserter.reset();
       db.reset();  // reopen later: the file may have been replaced, fixed or freed up
       next_open_ms = now + options.reopen_interval_ms;
       SetHealth(s);
@@ -150,6 +164,14 @@ std::size_t UsageLog::Rep::Write(std::vector<internal::LoggedEvent>& batch, bool
   }
   dropped.fetch_add(batch.size(), std::memory_order_relaxed);
   return batch.size();
+}
+
+void UsageLog::Rep::GatherBatch(std::unique_lock<std::mutex>& lock) {
+  if (options.batch_gather_ms <= 0 || !db || stop || flushing > 0 || queue.empty()) return;
+  gathering = true;
+  wake.wait_for(lock, std::chrono::milliseconds(options.batch_gather_ms),
+                [&] { return stop || flushing > 0 || queue.size() >= options.max_batch; });
+  gathering = false;
 }
 
 void UsageLog::Rep::Run() {
@@ -165,6 +187,7 @@ void UsageLog::Rep::Run() {
     } else {
       wake.wait(lock, ready);
     }
+    GatherBatch(lock);
     if (stop && close_deadline == 0) close_deadline = internal::NowMs() + kCloseDeadlineMs;
     batch.clear();
     while (!queue.empty() && batch.size() < options.max_batch) {
@@ -197,6 +220,7 @@ void UsageLog::Rep::Enqueue(internal::LoggedEvent event) {
       }
       queue.push_back(std::move(event));
       ++enqueued;
+      if (gathering && queue.size() < options.max_batch) return;  // the writer wakes when its wait ends
     }
     wake.notify_one();
   } catch (...) {
@@ -260,7 +284,12 @@ void UsageLog::RecordFeedback(FeedbackEvent event) {
 Status UsageLog::Flush(int timeout_ms) {
   std::unique_lock<std::mutex> lock(rep_->mu);
   const std::uint64_t target = rep_->enqueued;
-  if (!rep_->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return rep_->processed >= target; })) {
+  ++rep_->flushing;
+  rep_->wake.notify_one();
+  const bool caught_up =
+      rep_->done.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return rep_->processed >= target; });
+  --rep_->flushing;
+  if (!caught_up) {
     return Status::Unavailable(rep_->path + ": the usage log writer did not catch up within " +
                                std::to_string(timeout_ms) + " ms");
   }

@@ -116,7 +116,7 @@ Status PrepareForWriting(SqliteDb& db) {
   return s;
 }
 
-Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
+Result<std::unique_ptr<BatchInserter>> BatchInserter::Prepare(SqliteDb& db) {
   Result<SqliteStmt> search = db.Prepare(
       "INSERT INTO searches(time_ms,query,query_key,filters,result_count,top_ids,latency_ms,user) "
       "VALUES(?,?,?,?,?,?,?,?)");
@@ -128,14 +128,19 @@ Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
   if (!search.ok()) return search.status();
   if (!feedback.ok()) return feedback.status();
   if (!shown.ok()) return shown.status();
-  Status s = db.Exec("BEGIN IMMEDIATE");
+  return std::unique_ptr<BatchInserter>(
+      new BatchInserter(db, std::move(*search), std::move(*feedback), std::move(*shown)));
+}
+
+Status BatchInserter::Insert(const std::vector<LoggedEvent>& events) {
+  Status s = db_.Exec("BEGIN IMMEDIATE");
   for (std::size_t i = 0; s.ok() && i < events.size(); ++i) {
     const LoggedEvent& e = events[i];
     if (const auto* q = std::get_if<SearchEvent>(&e.event)) {
       std::string top;
       const std::size_t n = std::min(q->top_ids.size(), kMaxTopIds);
       for (std::size_t k = 0; k < n; ++k) top += (k ? "\n" : "") + q->top_ids[k];
-      s = search->Bind(1, q->time_ms)
+      s = search_.Bind(1, q->time_ms)
               .Bind(2, Cut(q->query, kMaxText))
               .Bind(3, e.query_key)
               .Bind(4, Cut(JoinFilters(q->filters), kMaxText))
@@ -144,10 +149,10 @@ Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
               .Bind(7, q->latency_ms)
               .Bind(8, Cut(q->user, 200))
               .Run();
-      for (std::size_t k = 0; s.ok() && k < n; ++k) s = shown->Bind(1, q->top_ids[k]).Bind(2, q->time_ms).Run();
+      for (std::size_t k = 0; s.ok() && k < n; ++k) s = shown_.Bind(1, q->top_ids[k]).Bind(2, q->time_ms).Run();
     } else {
       const auto& f = std::get<FeedbackEvent>(e.event);
-      s = feedback->Bind(1, f.time_ms)
+      s = feedback_.Bind(1, f.time_ms)
               .Bind(2, FeedbackTypeName(f.type))
               .Bind(3, Cut(f.query, kMaxText))
               .Bind(4, e.query_key)
@@ -158,8 +163,8 @@ Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events) {
               .Run();
     }
   }
-  if (s.ok()) s = db.Exec("COMMIT");
-  if (!s.ok()) (void)db.Exec("ROLLBACK");
+  if (s.ok()) s = db_.Exec("COMMIT");
+  if (!s.ok()) (void)db_.Exec("ROLLBACK");
   return s;
 }
 

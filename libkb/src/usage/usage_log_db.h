@@ -6,7 +6,9 @@
 #define KB_SRC_USAGE_LOG_DB_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -28,8 +30,21 @@ Result<std::int64_t> SchemaVersion(SqliteDb& db);
 Status PrepareForWriting(SqliteDb& db);
 // Checks that the schema is one this kb can read.
 Status CheckSchema(SqliteDb& db);
-// Inserts the events in one transaction (rolled back on failure).
-Status InsertBatch(SqliteDb& db, const std::vector<LoggedEvent>& events);
+// The insert statements of the writer, prepared once per connection (preparing them for every batch was
+// most of what a batch of one or two searches cost besides its commit).
+class BatchInserter {
+ public:
+  // REQUIRES: `db` outlives the inserter.
+  static Result<std::unique_ptr<BatchInserter>> Prepare(SqliteDb& db);
+  // Inserts the events in one transaction (rolled back on failure).
+  Status Insert(const std::vector<LoggedEvent>& events);
+
+ private:
+  BatchInserter(SqliteDb& db, SqliteStmt search, SqliteStmt feedback, SqliteStmt shown)
+      : db_(db), search_(std::move(search)), feedback_(std::move(feedback)), shown_(std::move(shown)) {}
+  SqliteDb& db_;
+  SqliteStmt search_, feedback_, shown_;
+};
 // Deletes events before `cutoff_ms` and all but the newest `max_events` per table, then frees pages.
 Status PruneEvents(SqliteDb& db, std::int64_t cutoff_ms, std::int64_t max_events);
 
