@@ -51,7 +51,9 @@ for n in 1 2 4; do
   for ((k = 0; k < n; k++)); do
     shard="$dir/s$n"; [[ $n -gt 1 ]] && shard="$dir/s$n/shard-$k"
     local_dbs+=(--db "$shard")
-    xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$shard" >/dev/null 2>&1 &
+    # In a session of its own: xapian-tcpsrv answers SIGTERM by signalling its whole process group, which
+    # killed this script (exit 143) when the cleanup stopped it.
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$shard" >/dev/null 2>&1 &
     pids+=($!)
     remote_dbs+=(--db "remote:127.0.0.1:$port")
     for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
