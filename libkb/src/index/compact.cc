@@ -54,7 +54,9 @@ Status Swap(const fs::path& path, const fs::path& fresh) {
 
 }  // namespace
 
-Status CompactInPlace(const std::string& path) {
+Status CompactInPlace(const std::string& path) { return MergeInPlace(path, {}); }
+
+Status MergeInPlace(const std::string& path, const std::vector<std::string>& parts) {
   fs::path db = fs::path(path);
   if (db.filename().empty()) db = db.parent_path();  // "kb.db/"
   // Built with append: GCC 12 warns (-Wrestrict, a false positive) on "." + std::string here.
@@ -67,12 +69,16 @@ Status CompactInPlace(const std::string& path) {
     fs::remove_all(fresh, ec);
     if (ec) return Status::IoError(fresh.string() + ": cannot remove a leftover copy: " + ec.message());
     {
-      // A reader's snapshot of the last commit; the caller's write lock keeps it the newest one.
-      Xapian::Database source(db.string());
+      // A reader's snapshot of the last commit; the caller's write lock keeps it the newest one. Or the parts,
+      // in order: each one's documents follow the one before's.
+      Xapian::Database source;
+      if (parts.empty()) source.add_database(Xapian::Database(db.string()));
+      for (const std::string& part : parts) source.add_database(Xapian::Database(part));
       // Renumbered: a rebuild replaces every document, so its ids start after the previous build's; the
       // compactor moves them back to start at 1 (gaps inside are kept). With the ids kept instead, each build
       // made them, and the keys that hold them, longer: five builds of 300 items ended one block larger than
-      // one build (CompactTest). kb keeps no docid outside a revision (items are found by their Q term).
+      // one build (CompactTest). kb keeps no docid outside a revision (items are found by their Q term). Parts
+      // are renumbered to follow each other, so their documents get the ids one writer would have given them.
       source.compact(fresh.string(), Xapian::Compactor::FULL);
     }
     SyncDirectory(fresh);

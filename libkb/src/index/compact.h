@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kb/status.h"
 
@@ -21,6 +22,12 @@ namespace kb::internal {
 // opening the path in between finds nothing (and retries).
 // REQUIRES: the caller holds the database's write lock and has committed everything.
 Status CompactInPlace(const std::string& path);
+
+// As CompactInPlace, but the fresh copy is the merge of the databases `parts`, in this order (each one's
+// documents renumbered to follow those of the one before; spelling frequencies added up; the first part's
+// value of a metadata key kept), and what was at `path` is dropped. Empty `parts`: CompactInPlace.
+// REQUIRES: as CompactInPlace; nothing writes to the parts.
+Status MergeInPlace(const std::string& path, const std::vector<std::string>& parts);
 
 // Bytes of the regular files under `path` (0 if it does not exist).
 std::uint64_t DirectorySize(const std::string& path);

@@ -36,7 +36,9 @@ Status Run::WriteMetadata() {
 }
 
 Status Run::WriteSourceMetadata() {
-  Result<std::string> old_sources = writers_[0]->GetMetadata(kMetaSources);
+  // A parallel build writes into a fresh meta part; the sources it replaces are those of the locked database.
+  Result<std::string> old_sources =
+      builder_ ? Result<std::string>(old_sources_) : writers_[0]->GetMetadata(kMetaSources);
   if (!old_sources.ok()) return old_sources.status();
   std::set<std::string> current;
   std::string names;

@@ -11,10 +11,13 @@
 #include <unordered_set>
 #include <vector>
 
+#include <xapian.h>
+
 #include "file_pipeline.h"
 #include "kb/index_writer.h"
 #include "kb/indexer.h"
 #include "kb/source.h"
+#include "parallel_build.h"
 
 namespace kb::internal {
 
@@ -27,12 +30,17 @@ class Run {
 
  private:
   Status Open();
+  // A build that compacts writes its documents on several threads (parallel_build.h) and merges them in at
+  // the end: Open only locks the databases, and this (when indexing starts) starts the builder and opens its
+  // meta parts as writers_, which take the run's metadata.
+  Status StartParallel();
+  WriterOptions MakeWriterOptions() const;
   Status Scan();
   Status IndexFiles();
   // One file from the pipeline: skipped, kept unchanged, or parsed and stored.
   Status IndexFile(internal::PreparedFile& prepared);
   // Upserts a parsed item into its shard (removing it from the shard that held it before).
-  Status Store(const Source& source, const std::string& path, const Item& item);
+  Status Store(const Source& source, const std::string& path, Item& item);
   // Counts and reports a stored item as added, updated or moved.
   void CountChange(const Source& source, const std::string& path, const Item& item);
   Status RemoveStale();
@@ -61,6 +69,9 @@ class Run {
   const IndexerOptions& options_;
   const bool rebuild_;
   std::vector<std::string> paths_;                     // the database of each shard
+  std::vector<Xapian::WritableDatabase> locks_;        // parallel build: each shard's database, locked
+  std::unique_ptr<ParallelBuild> builder_;             // parallel build: writes the documents
+  std::string old_sources_;                            // parallel build: the sources the database had
   std::vector<std::unique_ptr<IndexWriter>> writers_;  // one per shard; item → writers_[ShardOf(id, n)]
   IndexSummary summary_;
   IndexProgress progress_;

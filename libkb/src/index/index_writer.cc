@@ -16,6 +16,7 @@
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"
+#include "writer_internal.h"
 #include "xapian_util.h"
 
 namespace kb {
@@ -33,7 +34,7 @@ struct IndexWriter::Rep {
   // "did you mean" would keep offering words of deleted articles). TermGenerator's FLAG_SPELLING calls
   // add_spelling for every word occurrence, code and number; with this the 14k-file build went from 30 to 21 s
   // of CPU (bench/README.md, "Performance").
-  std::unordered_map<std::string, long long> spelling;
+  internal::SpellingCounts spelling;
 };
 
 IndexWriter::IndexWriter(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
@@ -71,22 +72,10 @@ bool SpellingWord(std::string_view word) {
   return true;
 }
 
-// Adds (sign +1) or takes back (sign -1) the spelling words of a document: its unprefixed terms, which
-// TermGenerator gives positions (unstemmed words of the text), counted once per occurrence as FLAG_SPELLING did.
-void CollectSpelling(const Xapian::Document& doc, int sign, std::unordered_map<std::string, long long>& out) {
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    const std::string& term = *it;
-    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || !SpellingWord(term)) continue;
-    Xapian::termcount occurrences = it.positionlist_count();
-    if (occurrences > 0) out[term] += sign * static_cast<long long>(occurrences);
-  }
-}
-
 // Takes back the spelling words of the document stored under `key`, if there is one.
-void UncollectStored(const Xapian::WritableDatabase& db, const std::string& key,
-                     std::unordered_map<std::string, long long>& out) {
+void UncollectStored(const Xapian::WritableDatabase& db, const std::string& key, internal::SpellingCounts& out) {
   Xapian::PostingIterator p = db.postlist_begin(key);
-  if (p != db.postlist_end(key)) CollectSpelling(db.get_document(*p), -1, out);
+  if (p != db.postlist_end(key)) internal::CollectSpelling(db.get_document(*p), -1, out);
 }
 
 // Empties the spelling dictionary (a rebuild adds every word again).
@@ -134,6 +123,38 @@ void DeleteAll(Xapian::WritableDatabase& db) {
 
 }  // namespace
 
+namespace internal {
+
+// As FLAG_SPELLING counted them: once per occurrence.
+void CollectSpelling(const Xapian::Document& doc, int sign, SpellingCounts& out) {
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string& term = *it;
+    if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') || !SpellingWord(term)) continue;
+    Xapian::termcount occurrences = it.positionlist_count();
+    if (occurrences > 0) out[term] += sign * static_cast<long long>(occurrences);
+  }
+}
+
+Status CheckItemKey(const Item& item) {
+  if (item.id.empty()) return Status::InvalidArgument(item.path + ": item has no id");
+  if (item.id.size() + std::string_view(kPrefixId).size() > kMaxTermBytes) {
+    return Status::InvalidArgument(item.path + ": id is longer than " + std::to_string(kMaxItemIdBytes) + " bytes");
+  }
+  return Status::Ok();
+}
+
+Result<Xapian::WritableDatabase> LockDatabase(const std::string& path, bool wait_for_lock) {
+  return Guard("opening " + path + " for writing", [&]() -> Result<Xapian::WritableDatabase> {
+    if (path.empty()) return Status::InvalidArgument("no database path given");
+    ClearInterruptedCreate(path);
+    int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
+    if (wait_for_lock) flags |= Xapian::DB_RETRY_LOCK;
+    return Xapian::WritableDatabase(path, flags);
+  });
+}
+
+}  // namespace internal
+
 Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, const WriterOptions& options) {
   return Guard("opening " + path + " for writing", [&]() -> Result<std::unique_ptr<IndexWriter>> {
     if (path.empty()) return Status::InvalidArgument("no database path given");
@@ -162,16 +183,13 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
 
 Status IndexWriter::Upsert(const Item& item) {
   return Guard("indexing " + item.path, [&]() -> Status {
-    if (item.id.empty()) return Status::InvalidArgument(item.path + ": item has no id");
+    if (Status s = internal::CheckItemKey(item); !s.ok()) return s;
     std::string key = std::string(internal::kPrefixId) + item.id;
-    if (key.size() > internal::kMaxTermBytes) {
-      return Status::InvalidArgument(item.path + ": id is longer than " + std::to_string(kMaxItemIdBytes) + " bytes");
-    }
     Xapian::Document doc =
         internal::BuildDocument(item, rep_->tg, rep_->options.default_lang, rep_->options.field_weights);
     if (rep_->options.spelling) {
       UncollectStored(rep_->db, key, rep_->spelling);
-      CollectSpelling(doc, +1, rep_->spelling);
+      internal::CollectSpelling(doc, +1, rep_->spelling);
     }
     rep_->db.replace_document(key, doc);
     return Status::Ok();

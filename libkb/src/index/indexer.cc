@@ -4,9 +4,11 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "compact.h"
 #include "file_pipeline.h"
@@ -16,6 +18,7 @@
 #include "stored.h"
 #include "term_prefixes.h"
 #include "text.h"
+#include "writer_internal.h"
 #include "xapian_util.h"
 
 namespace kb {
@@ -70,12 +73,16 @@ Status Run::Open() {
     if (ec) return Status::IoError(options_.db_path + ": " + ec.message());
   }
   paths_ = internal::DatabasePaths(options_.db_path, n);
-  WriterOptions wo;
-  wo.overwrite = rebuild_;
-  wo.wait_for_lock = options_.wait_for_lock;
-  wo.spelling = options_.spelling;
+  const WriterOptions wo = MakeWriterOptions();
+  const bool parallel = rebuild_ && options_.compact;
   // Always locked in shard order, so two runs never each hold a shard the other waits for.
   for (const std::string& path : paths_) {
+    if (parallel) {
+      Result<Xapian::WritableDatabase> lock = internal::LockDatabase(path, options_.wait_for_lock);
+      if (!lock.ok()) return lock.status();
+      locks_.push_back(std::move(lock).value());
+      continue;
+    }
     Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(path, wo);
     if (!writer.ok()) return writer.status();
     writers_.push_back(std::move(writer).value());
@@ -101,6 +108,34 @@ Status Run::Open() {
       if (!fingerprint.ok()) return fingerprint.status();
       if (*fingerprint != s.fingerprint) reparse_all_[&s - sources_.data()] = true;
     }
+  }
+  return Status::Ok();
+}
+
+WriterOptions Run::MakeWriterOptions() const {
+  WriterOptions wo;
+  wo.overwrite = rebuild_;
+  wo.wait_for_lock = options_.wait_for_lock;
+  wo.spelling = options_.spelling;
+  return wo;
+}
+
+Status Run::StartParallel() {
+  const WriterOptions wo = MakeWriterOptions();
+  Status read = internal::Guard("reading " + paths_[0], [&]() -> Status {
+    old_sources_ = locks_[0].get_metadata(std::string(kMetaSources));
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  const int threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  builder_ = std::make_unique<internal::ParallelBuild>(paths_, wo, threads, internal::ParallelBuild::kChunkItems);
+  if (Status s = builder_->Start(); !s.ok()) return s;
+  WriterOptions meta = wo;
+  meta.overwrite = false;
+  for (std::size_t k = 0; k < paths_.size(); ++k) {
+    Result<std::unique_ptr<IndexWriter>> writer = IndexWriter::Open(builder_->MetaPath(k), meta);
+    if (!writer.ok()) return writer.status();
+    writers_.push_back(std::move(writer).value());
   }
   return Status::Ok();
 }
@@ -144,6 +179,9 @@ Status Run::IndexFiles() {
     auto by_path = existing_by_path_.find(Key(sources_[s].name, file.path));
     return by_path == existing_by_path_.end() || existing_.at(by_path->second).content_hash != hash;
   };
+  if (!locks_.empty()) {
+    if (Status s = StartParallel(); !s.ok()) return s;
+  }
   internal::FilePipeline pipeline(sources_, files_, needs_parse, options_.max_file_bytes);
   while (std::optional<internal::PreparedFile> prepared = pipeline.Next()) {
     ++progress_.files_done;
@@ -189,8 +227,18 @@ Status Run::IndexFile(internal::PreparedFile& prepared) {
   return Store(source, path, item);
 }
 
-Status Run::Store(const Source& source, const std::string& path, const Item& item) {
+Status Run::Store(const Source& source, const std::string& path, Item& item) {
   const std::size_t shard = static_cast<std::size_t>(internal::ShardOf(item.id, static_cast<int>(writers_.size())));
+  if (builder_) {
+    // A rebuild: every item is new to the parts, and the builder writes it later on another thread.
+    if (Status s = internal::CheckItemKey(item); !s.ok()) {
+      claimed_.erase(item.id);
+      Skip(source.name, path, Reason(path, s));
+      return Status::Ok();
+    }
+    CountChange(source, path, item);
+    return builder_->Add(shard, std::move(item));
+  }
   if (Status s = writers_[shard]->Upsert(item); !s.ok()) {
     if (s.code() != StatusCode::kInvalidArgument) return s;  // the database failed: abandon the run
     claimed_.erase(item.id);
@@ -253,6 +301,11 @@ Result<IndexSummary> Run::Execute() {
   }
   if (Status s = RemoveStale(); !s.ok()) return s;
   if (Status s = WriteMetadata(); !s.ok()) return s;
+  if (builder_) {
+    // The writers finish their last chunks (and the spelling data) while the progress says "committing".
+    Progress(IndexProgress::Phase::kCommitting);
+    if (Status s = builder_->Finish(); !s.ok()) return s;
+  }
 
   const bool changed =
       rebuild_ || metadata_changed_ || summary_.added + summary_.updated + summary_.moved + summary_.removed > 0;
@@ -266,16 +319,19 @@ Result<IndexSummary> Run::Execute() {
   if (rebuild_ && options_.compact) {
     // Still under the write locks, so no other run commits between the commit and the swap.
     Progress(IndexProgress::Phase::kCompacting);
-    for (const std::string& path : paths_) {
-      if (Status s = internal::CompactInPlace(path); !s.ok()) return s;
+    for (std::size_t k = 0; k < paths_.size(); ++k) {
+      Status s = builder_ ? builder_->Merge(k) : internal::CompactInPlace(paths_[k]);
+      if (!s.ok()) return s;
     }
     summary_.compacted = true;
   }
   for (const auto& writer : writers_) summary_.items += writer->DocCount();
   writers_.clear();  // releases the locks before the read below
+  locks_.clear();
 
   Status counted = internal::Guard("counting items", [&]() -> Status {
     Xapian::Database db(options_.db_path);
+    if (builder_) summary_.items = db.get_doccount();  // the writers above held only metadata
     summary_.answers = db.get_termfreq(internal::FilterTerm("kind", "answer"));
     for (SourceSummary& s : summary_.sources) s.items = db.get_termfreq(internal::FilterTerm("source", s.name));
     return Status::Ok();
