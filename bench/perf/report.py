@@ -275,22 +275,28 @@ def main():
                       verdict(x["p99_ms"] <= 5) + cpu))
     steps = {(x["scale"], x["name"]): x for x in index if x.get("kind") == "index"}
     kb_build, om = steps.get(("14k", "kb-index build")), steps.get(("14k", "omindex (xapian-omega)"))
+    if kb_build and om:
+        # Issue 18: omindex runs right after kb-index on the same files, so both see the same machine load.
+        r, r_cpu = kb_build["wall_s"] / om["wall_s"], kb_build["cpu_s"] / om["cpu_s"]
+        t.append(("build of the 14k tree ≤ 0.5× omindex's wall time in the same run",
+                  f"{r:.2f}× wall ({fmt(kb_build['wall_s'])} s vs {fmt(om['wall_s'])} s), {r_cpu:.2f}× CPU "
+                  f"({fmt(kb_build['cpu_s'])} s vs {fmt(om['cpu_s'])} s); peak RSS {fmt(kb_build['max_rss_mb'])} MB "
+                  f"(omindex {fmt(om['max_rss_mb'])} MB)",
+                  verdict(r <= 0.5) + ("" if (r <= 0.5) == (r_cpu <= 0.5) else f" (on CPU time: {verdict(r_cpu <= 0.5)})")))
     if kb_build:
-        extra = (f"; omindex in the same run {fmt(om['wall_s'])} s wall, {fmt(om['cpu_s'])} s CPU "
-                 f"(kb / omindex {kb_build['wall_s'] / om['wall_s']:.2f}× wall, "
-                 f"{kb_build['cpu_s'] / om['cpu_s']:.2f}× CPU)") if om else ""
-        t.append(("full build of the 14k tree ≤ 10 s",
+        t.append(("full build of the 14k tree ≤ 10 s (idle machine)",
                   f"{fmt(kb_build['wall_s'])} s wall = {kb_build['wall_s'] / 10:.1f}× the target, "
-                  f"{fmt(kb_build['cpu_s'])} s CPU{extra}",
+                  f"{fmt(kb_build['cpu_s'])} s CPU, peak RSS {fmt(kb_build['max_rss_mb'])} MB",
                   verdict(kb_build["wall_s"] <= 10) + ("" if (kb_build["wall_s"] <= 10) == (kb_build["cpu_s"] <= 10)
                                                        else f" (on CPU time: {verdict(kb_build['cpu_s'] <= 10)})")))
-    for name, label in (("kb-index update (no change)", "no-change update of the 14k tree < 1 s"),
-                        ("kb-index update (1 file changed)", "update of the 14k tree with one changed file < 1 s")):
+    for name, label, limit in (("kb-index update (no change)", "no-change update of the 14k tree ≤ 0.5 s", 0.5),
+                               ("kb-index update (1 file changed)", "update of the 14k tree with one changed file < 1 s",
+                                1.0)):
         x = steps.get(("14k", name))
         if x:
-            t.append((label, f"{fmt(x['wall_s'])} s wall = {x['wall_s']:.2f}× the target, {fmt(x['cpu_s'])} s CPU",
-                      verdict(x["wall_s"] < 1) + ("" if (x["wall_s"] < 1) == (x["cpu_s"] < 1)
-                                                  else f" (on CPU time: {verdict(x['cpu_s'] < 1)})")))
+            t.append((label, f"{fmt(x['wall_s'])} s wall = {x['wall_s'] / limit:.2f}× the target, {fmt(x['cpu_s'])} s CPU",
+                      verdict(x["wall_s"] <= limit) + ("" if (x["wall_s"] <= limit) == (x["cpu_s"] <= limit)
+                                                       else f" (on CPU time: {verdict(x['cpu_s'] <= limit)})")))
     mem = {x["scale"]: x for x in load if x.get("kind") == "memory"}
     if "100k" in mem:
         x = mem["100k"]
