@@ -13,8 +13,10 @@
 // work. A run holds the database's write lock from start to end; a second concurrent run fails with
 // StatusCode::kBusy (or waits, with IndexerOptions::wait_for_lock).
 //
-// BuildIndex re-reads every file and replaces the whole database (in the same atomic commit), then compacts
-// it (CompactIndex), so that repeated builds do not grow the files. UpdateIndex
+// BuildIndex re-reads every file and replaces the whole database, compacted (CompactIndex), so that repeated
+// builds do not grow the files: its documents are written on every core into separate parts that the
+// compactor merges into a fresh copy, swapped in atomically (the same database one writer would give; with
+// IndexerOptions::compact off, one writer replaces the documents in place in one commit). UpdateIndex
 // reads every file but parses only those whose content hash, path or source config changed since the last
 // run; it removes items of deleted files and of sources not given, and moves renamed files. Both give the
 // same database contents for the same trees. Ids are unique across sources: when two files claim one id,
