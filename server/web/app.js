@@ -367,6 +367,7 @@ const SCORE_PARTS = {
   phrase: 'Words close together', identifier: 'Quoted identifier', exact: 'Exact error code or id',
   feedback: 'Related words (long query)', match: 'Text match', freshness: 'Freshness', popularity: 'Popularity',
   boost: 'Front matter boost', problem: 'Article about a reported problem',
+  process: 'About doing support (a question in the first person)',
   answers_after: 'Scripted answer after articles', focus: 'Best section’s share',
   pin: 'Pinned by a curation rule',
 };

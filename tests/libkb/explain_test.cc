@@ -158,7 +158,7 @@ TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyQueries) {
   std::cout << "explain: " << results << " results of " << Queries().size() << " queries, largest |sum - score| "
             << max_error << ", match reported whole for " << seen["match"] << " results\n";
   for (const char* part : {"text", "title", "alias", "phrase", "identifier", "exact", "feedback", "freshness",
-                           "popularity", "boost", "problem", "answers_after", "focus"}) {
+                           "popularity", "boost", "problem", "process", "answers_after", "focus"}) {
     EXPECT_GT(seen[part], 0) << part << " never contributed";
   }
 }
@@ -203,6 +203,7 @@ TEST_F(ExplainTest, TurningOffOneFeatureChangesExactlyItsPart) {
       {"exact_match_first=false", "identifier", [](RankingOptions& r) { r.exact_match_first = false; }},
       {"answer_factor=1", "answers_after", [](RankingOptions& r) { r.answer_factor = 1; }},
       {"problem_factor=1", "problem", [](RankingOptions& r) { r.problem_factor = 1; }},
+      {"process_factor=1", "process", [](RankingOptions& r) { r.process_factor = 1; }},
       {"stale_factor=verified_factor=1", "freshness",
        [](RankingOptions& r) { r.stale_factor = r.verified_factor = 1; }},
       {"popularity_boost=0", "popularity", [](RankingOptions& r) { r.popularity_boost = 0; }},

@@ -82,6 +82,14 @@ TEST(FrontMatterTest, VerifyEveryUnits) {
   }
 }
 
+TEST(FrontMatterTest, ScopeIsProcessOrProduct) {
+  EXPECT_EQ(MustParse("a.md", "---\nscope: Process\n---\n").scope, "process");
+  EXPECT_EQ(MustParse("a.md", "---\nscope: product\n---\n").scope, "");
+  const Item plain = MustParse("a.md", "---\ntitle: T\n---\n");
+  EXPECT_EQ(plain.scope, "");
+  EXPECT_TRUE(plain.warnings.empty());
+}
+
 TEST(FrontMatterTest, TagsAsCommaSeparatedStringAndDescriptionAsSummary) {
   const Item item = MustParse("a.md", "---\ntags: ' payments ,refunds,, cards '\ndescription: Short.\n---\n");
   EXPECT_EQ(item.tags, (std::vector<std::string>{"payments", "refunds", "cards"}));
@@ -98,6 +106,7 @@ TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
       {"verified: 05/02/2024", "verified must be a real date"},
       {"verify_every: soon", "verify_every must be"},
       {"verify_every: 200y", "verify_every must be"},
+      {"scope: internal", "scope must be 'product' or 'process'"},
   };
   for (const auto& [line, expected] : cases) {
     const std::string message = ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");

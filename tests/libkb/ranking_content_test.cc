@@ -495,5 +495,48 @@ TEST_F(RankingContentTest, TypedProblemPutsTheTroubleshootingArticleBeforeTheOve
   }
 }
 
+TEST_F(RankingContentTest, FirstPersonQuestionsAboutTheShiftFindTheHandbook) {
+  // An engineer asking about their own work names product words in passing: "a stuck payout" put the payout
+  // schedule above the escalation article. Items of `scope: process` rank higher for such questions.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"who do I escalate a stuck payout to", "handbook/escalation"},
+      {"how do I make my replies sound less robotic", "handbook/writing-to-customers"},
+      {"merchant sent their live secret key in the ticket, what do I do", "handbook/customer-data-handling"},
+  };
+  SearcherOptions off;
+  off.ranking.process_factor = 1;
+  auto without = Searcher::Open({dir_->Sub("db")}, off);
+  ASSERT_TRUE(without.ok());
+  for (const auto& [query, article] : cases) {
+    const std::vector<std::string> ids = Ids(Run(query));
+    ASSERT_FALSE(ids.empty()) << query;
+    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
+    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
+    ASSERT_TRUE(old.ok());
+    ASSERT_FALSE(old->hits.empty());
+    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the process factor: " << query;
+  }
+  // Product questions in the first person keep their product article; a question that names no one and a
+  // customer's message get no factor at all.
+  for (const auto& [query, article] :
+       std::vector<std::pair<std::string, std::string>>{{"how do I refund a customer", "payments/refunds"},
+                                                        {"why was my card declined", "payments/declined-cards"},
+                                                        {"where do I find the payout id", "payments/payouts"}}) {
+    const std::vector<std::string> ids = Ids(Run(query));
+    ASSERT_FALSE(ids.empty()) << query;
+    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
+  }
+  for (const std::string& query : {std::string("Hi team, I tried to escalate my refund yesterday and nobody "
+                                               "answered. Could you look into it please? Thanks, Ana"),
+                                   std::string("escalation to l2")}) {
+    auto res = searcher_->Search({.query = query, .size = 10, .today = kToday, .explain = true});
+    ASSERT_TRUE(res.ok());
+    ASSERT_FALSE(res->hits.empty()) << query;
+    for (const SearchHit& h : res->hits) {
+      for (const ScorePart& p : h.explain) EXPECT_NE(p.part, "process") << query << " " << h.id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kb

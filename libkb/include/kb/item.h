@@ -79,6 +79,10 @@ struct Item {
   // the knowledge base itself (how to search it, how to write for it), which quote product words as examples
   // and must not outrank the product articles. Default: 1.
   double boost = 1.0;
+  // Front matter `scope`: "process" for items about doing support itself (shifts, triage, escalation, writing
+  // to customers), "" (or "product") for items about the product. A typed question in the first person ("who
+  // do I escalate a stuck payout to") ranks process items higher (RankingOptions::process_factor).
+  std::string scope;
   // Incidents (`kind: incident`): when it began and when its banner ends by itself, as written (date-times
   // with a zone, or dates; see kb::ParseDateTime). "" if not given.
   std::string started;

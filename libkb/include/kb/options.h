@@ -87,6 +87,12 @@ struct RankingOptions {
   // the article that troubleshoots comes before the overview of the same topic. Pasted messages and scripted
   // answers are left out. 1 = off. Default: 1.2 — success@1 on the support set 0.852 → 0.867 (bench/README.md).
   double problem_factor = 1.2;
+  // When a typed query speaks in the first person ("who do I escalate a stuck payout to", "how do I make my
+  // replies sound less robotic"), items of front matter `scope: process` (about doing support: escalation,
+  // triage, shifts, writing to customers) get score × process_factor: the engineer asks about their own work,
+  // not about the product words the question mentions. Messages (a greeting, several lines) and texts over twice
+  // long_query_words are left out. 1 = off. Default: 1.3.
+  double process_factor = 1.3;
   // Items often opened or copied get score × (1 + popularity_boost × log1p(count)) within the rerank window;
   // counts come from Searcher::SetPopularity (e.g. kb::UsageLog::Popularity). Default: 0 (off).
   double popularity_boost = 0;

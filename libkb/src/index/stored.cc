@@ -257,6 +257,7 @@ void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc)
   doc.add_value(kSlotPath, item.path);
   doc.add_value(kSlotId, item.id);
   if (item.boost != 1.0) doc.add_value(kSlotBoost, std::to_string(item.boost));
+  if (!item.scope.empty()) doc.add_value(kSlotScope, item.scope);
   // The body is kept out of the data so that a result list never decodes it.
   doc.add_value(kSlotBody, item.body);
   // Incident times live in values rather than the data, so that documents indexed before them still decode.

@@ -142,7 +142,7 @@ bool IsLanguageCode(std::string_view s) {
 
 bool IsCheckedField(const std::string& key) {
   return key == "kind" || key == "tier" || key == "lang" || key == "verified" || key == "verify_every" ||
-         key == "boost" || key == "started" || key == "until";
+         key == "boost" || key == "scope" || key == "started" || key == "until";
 }
 
 // Sets a field whose value must be one of a few forms; returns what is wrong with `value`, or "".
@@ -174,6 +174,12 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
       return "boost must be a number from 0.05 to 20 (1 = no change), not '" + value + "'";
     }
     item->boost = boost;
+  } else if (key == "scope") {
+    const std::string scope = AsciiLower(value);
+    if (scope != "product" && scope != "process") {
+      return "scope must be 'product' or 'process' (about doing support itself), not '" + value + "'";
+    }
+    item->scope = scope == "process" ? scope : "";
   } else if (key == "started" || key == "until") {
     (key == "until" ? item->until : item->started) = value;
     std::int64_t seconds = 0;

@@ -326,6 +326,8 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
   out->words = static_cast<int>(SplitQueryWords(out->free_text).size());
   plan.long_query = out->words > r.long_query_words;
   out->long_query = plan.long_query;
+  // A question of a line or two, not a message: "merchant sent their live key in the ticket, what do I do".
+  out->own_work = !out->message && out->words <= 2 * r.long_query_words && SpeaksInFirstPerson(out->free_text);
   return plan;
 }
 

@@ -45,6 +45,7 @@ struct ParsedQuery {
   bool message = false;                  // pasted text that is a message (lines, a greeting), not a question
   bool wants_reply = false;              // asks what to send ("reply", "what to tell", "cevap")
   bool reports_problem = false;          // typed, and says something went wrong ("failed", "not arriving", "gelmiyor")
+  bool own_work = false;                 // a short question in the first person ("who do I escalate…"), not a message
   bool operators = false;                // typed with operators or quotes (a zero-result retry reads it as text)
   int words = 0;                         // words in free_text
   bool long_query = false;               // reduced to its most informative terms

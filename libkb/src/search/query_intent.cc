@@ -58,6 +58,19 @@ bool AsksForReply(const std::string& text) {
   return false;
 }
 
+bool SpeaksInFirstPerson(const std::string& text) {
+  static const std::set<std::string, std::less<>> kFirstPerson = {
+      "i", "i'm", "im", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "ben", "bana", "beni", "benim"};
+  for (const std::string& w : SplitQueryWords(text)) {
+    std::string word = Xapian::Unicode::tolower(w);
+    if (const std::size_t curly = word.find("\xE2\x80\x99"); curly != std::string::npos) {
+      word = word.substr(0, curly) + "'" + word.substr(curly + 3);  // I’m
+    }
+    if (kFirstPerson.count(word)) return true;
+  }
+  return false;
+}
+
 bool NamesProblem(std::string_view text) {
   for (const std::string& w : SplitQueryWords(text)) {
     if (IsProblemWord(Xapian::Unicode::tolower(w))) return true;

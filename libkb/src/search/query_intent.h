@@ -19,6 +19,11 @@ bool AsksForReply(const std::string& text);
 // items whose title or tags do are the articles that troubleshoot a problem.
 bool NamesProblem(std::string_view text);
 
+// True when `text` speaks in the first person singular ("who do I escalate", "my shift", "can I tell", Turkish
+// "ben", "bana"): typed by the engineer about their own work, where a pasted customer message says "we" and a
+// product question names no one.
+bool SpeaksInFirstPerson(const std::string& text);
+
 // NamesProblem of an indexed item's title and tags.
 bool ItemNamesProblem(const Xapian::Document& doc);
 

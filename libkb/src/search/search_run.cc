@@ -36,6 +36,7 @@ struct SearchRun {
   bool popular = false;        // popularity counts are set and weigh in
   bool focus = false;          // the best section's share of the matches weighs in
   bool problem_first = false;  // items that name a problem rank higher (the query reports one)
+  bool process_first = false;  // items about doing support rank higher (the query speaks in the first person)
   bool answers_after = false;  // scripted answers rank after articles (the query does not ask for a reply)
   bool rerank = false;         // some factor reorders the top window
   bool whole_window = false;   // the whole window is fetched (rerank or curation), not the page alone
@@ -140,9 +141,10 @@ void PlanRerank(SearchRun& run, const RankingOptions& r, bool has_popularity, bo
   run.focus = r.section_scoring && r.section_weight > 0;
   run.answers_after = r.answer_factor != 1.0 && !run.parsed.wants_reply;
   run.problem_first = r.problem_factor != 1.0 && run.parsed.reports_problem;
+  run.process_first = r.process_factor != 1.0 && run.parsed.own_work;
   run.rerank = run.by_relevance &&
-               (run.answers_after || run.problem_first || r.stale_factor != 1.0 || r.verified_factor != 1.0 ||
-                !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
+               (run.answers_after || run.problem_first || run.process_first || r.stale_factor != 1.0 ||
+                r.verified_factor != 1.0 || !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
   // Curation reorders the whole window too: pins and hides move every later result.
   run.whole_window = run.rerank || !run.curated.empty();
 }
@@ -362,6 +364,7 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document&
   const bool answer = doc.get_value(internal::kSlotKind) == "answer";
   if (run.problem_first && !answer && internal::ItemNamesProblem(doc)) apply("problem", r.problem_factor);
   if (run.answers_after && answer) apply("answers_after", r.answer_factor);
+  if (run.process_first && doc.get_value(internal::kSlotScope) == "process") apply("process", r.process_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
     StoredItem stored = internal::DecodeStoredItem(doc, run.today);

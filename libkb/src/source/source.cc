@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when the indexer changes how a file becomes an item in a way `update` must not keep stale.
-constexpr int kItemFormat = 1;
+constexpr int kItemFormat = 2;  // 2: front matter `scope`
 constexpr std::size_t kMaxNameBytes = 64;
 
 bool IsNameChar(char c) {
