@@ -25,7 +25,8 @@ auto Guard(std::string_view context, F&& f) -> decltype(f()) {
   }
 }
 
-// The stemmer for an ISO 639-1 code ("en", "tr"), or the no-op stemmer if Xapian has none.
+// The stemmer for an ISO 639-1 code ("en", "tr"), or the no-op stemmer if Xapian has none. Turkish plurals
+// meet their singular ("bildirimler" and "bildirim" → "bildir"), which Snowball's Turkish alone misses.
 Xapian::Stem MakeStemmer(std::string_view lang);
 
 }  // namespace kb::internal

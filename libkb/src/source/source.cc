@@ -22,7 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bumped when the indexer changes how a file becomes an item in a way `update` must not keep stale.
-constexpr int kItemFormat = 2;  // 2: front matter `scope`
+constexpr int kItemFormat = 3;  // 2: front matter `scope`; 3: Turkish plurals stemmed as singulars
 constexpr std::size_t kMaxNameBytes = 64;
 
 bool IsNameChar(char c) {
