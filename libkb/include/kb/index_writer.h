@@ -53,6 +53,7 @@ struct IndexedItem {
   std::string source;
   std::string path;
   std::string content_hash;
+  std::string file_stamp;  // Item::file_stamp ("" for items indexed before kb stored it)
 };
 
 class IndexWriter {

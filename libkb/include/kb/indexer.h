@@ -17,10 +17,12 @@
 // builds do not grow the files: its documents are written on every core into separate parts that the
 // compactor merges into a fresh copy, swapped in atomically (the same database one writer would give; with
 // IndexerOptions::compact off, one writer replaces the documents in place in one commit). UpdateIndex
-// reads every file but parses only those whose content hash, path or source config changed since the last
-// run; it removes items of deleted files and of sources not given, and moves renamed files. Both give the
-// same database contents for the same trees. Ids are unique across sources: when two files claim one id,
-// the first (in source order, then path order) is indexed and the other skipped with a reason.
+// parses only the files whose content hash, path or source config changed since the last run, and does not
+// even read a file whose size, modification and change times and inode are those it was indexed with
+// (SourceFile::stamp; files changed under two seconds before the scan are always read); it removes items of deleted
+// files and of sources not given, and moves renamed files. Both give the same database contents for the same trees. Ids
+// are unique across sources: when two files claim one id, the first (in source order, then path order) is indexed and
+// the other skipped with a reason.
 //
 // Database metadata written: "sources" (names, one per line), "source:NAME:commit" (git HEAD, if any),
 // "source:NAME:root", "source:NAME:fingerprint", "source:NAME:owners" (its owners.yaml, kb/owners.h),

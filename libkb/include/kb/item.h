@@ -100,6 +100,7 @@ struct Item {
   // ECMAScript regular expression one whole word of a ticket must match to fill it (kb/assist.h).
   std::map<std::string, std::string> placeholder_patterns;
   std::string content_hash;  // hex digest of the file bytes (for incremental updates)
+  std::string file_stamp;    // SourceFile::stamp of the file it was read from (the indexer sets it)
 
   std::vector<Diagnostic> warnings;  // non-fatal problems found while parsing (unknown fields, ...)
 

@@ -82,6 +82,10 @@ struct Source {
 struct SourceFile {
   std::string path;  // relative to the root, '/'-separated
   std::uint64_t size = 0;
+  // Size, modification and change times and inode as the scan found them ("" when unknown, or when the file
+  // changed under two seconds before the scan and a later write in the same clock tick could keep them):
+  // `update` does not read a file whose stamp equals the one its item was indexed with.
+  std::string stamp;
 };
 
 // A file that is not indexed, and why.

@@ -39,6 +39,8 @@ class Run {
   Status IndexFiles();
   // One file from the pipeline: skipped, kept unchanged, or parsed and stored.
   Status IndexFile(internal::PreparedFile& prepared);
+  // True when the file's stamp (size, times, inode) is the one its item was indexed with: it is not read.
+  bool UnchangedByStamp(std::size_t source_index, const SourceFile& file) const;
   // Upserts a parsed item into its shard (removing it from the shard that held it before).
   Status Store(const Source& source, const std::string& path, Item& item);
   // Counts and reports a stored item as added, updated or moved.

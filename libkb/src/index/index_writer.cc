@@ -227,6 +227,7 @@ Result<std::vector<IndexedItem>> IndexWriter::ListItems(const std::string& sourc
     fill(internal::kSlotSource, &IndexedItem::source);
     fill(internal::kSlotPath, &IndexedItem::path);
     fill(internal::kSlotHash, &IndexedItem::content_hash);
+    fill(internal::kSlotStamp, &IndexedItem::file_stamp);
     return out;
   });
 }

@@ -182,15 +182,40 @@ Status Run::IndexFiles() {
   if (!locks_.empty()) {
     if (Status s = StartParallel(); !s.ok()) return s;
   }
-  internal::FilePipeline pipeline(sources_, files_, needs_parse, options_.max_file_bytes);
-  while (std::optional<internal::PreparedFile> prepared = pipeline.Next()) {
-    ++progress_.files_done;
-    progress_.bytes_done += prepared->file->size;
-    summary_.bytes += prepared->bytes;
-    if (Status s = IndexFile(*prepared); !s.ok()) return s;
-    Progress(IndexProgress::Phase::kIndexing);
+  // Files unchanged by their stamp are taken here, in their turn, without a read; the others go through the
+  // pipeline in the same order.
+  std::vector<std::vector<SourceFile>> to_read(files_.size());
+  for (std::size_t s = 0; s < files_.size(); ++s) {
+    for (const SourceFile& file : files_[s]) {
+      if (!UnchangedByStamp(s, file)) to_read[s].push_back(file);
+    }
+  }
+  internal::FilePipeline pipeline(sources_, to_read, needs_parse, options_.max_file_bytes);
+  for (std::size_t s = 0; s < files_.size(); ++s) {
+    for (const SourceFile& file : files_[s]) {
+      std::optional<internal::PreparedFile> prepared;
+      if (UnchangedByStamp(s, file)) {
+        prepared.emplace();
+        prepared->source_index = s;
+        prepared->file = &file;
+      } else {
+        prepared = pipeline.Next();
+        if (!prepared) return Status::Internal("the file pipeline ended before " + file.path);
+      }
+      ++progress_.files_done;
+      progress_.bytes_done += file.size;
+      summary_.bytes += prepared->bytes;
+      if (Status st = IndexFile(*prepared); !st.ok()) return st;
+      Progress(IndexProgress::Phase::kIndexing);
+    }
   }
   return Status::Ok();
+}
+
+bool Run::UnchangedByStamp(std::size_t source_index, const SourceFile& file) const {
+  if (rebuild_ || reparse_all_[source_index] || file.stamp.empty()) return false;
+  auto by_path = existing_by_path_.find(Key(sources_[source_index].name, file.path));
+  return by_path != existing_by_path_.end() && existing_.at(by_path->second).file_stamp == file.stamp;
 }
 
 Status Run::IndexFile(internal::PreparedFile& prepared) {
@@ -220,6 +245,7 @@ Status Run::IndexFile(internal::PreparedFile& prepared) {
   Item& item = *prepared.item;
   item.source = source.name;
   item.content_hash = prepared.hash;
+  item.file_stamp = prepared.file->stamp;
   if (auto [it, fresh] = claimed_.emplace(item.id, source.name + ":" + path); !fresh) {
     Skip(source.name, path, "duplicate id '" + item.id + "' (already used by " + it->second + ")");
     return Status::Ok();

@@ -258,6 +258,7 @@ void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc)
   doc.add_value(kSlotId, item.id);
   if (item.boost != 1.0) doc.add_value(kSlotBoost, std::to_string(item.boost));
   if (!item.scope.empty()) doc.add_value(kSlotScope, item.scope);
+  if (!item.file_stamp.empty()) doc.add_value(kSlotStamp, item.file_stamp);
   // The body is kept out of the data so that a result list never decodes it.
   doc.add_value(kSlotBody, item.body);
   // Incident times live in values rather than the data, so that documents indexed before them still decode.

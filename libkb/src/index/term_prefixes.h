@@ -53,6 +53,7 @@ inline constexpr unsigned kSlotBoost = 14;    // front matter `boost` as text ("
 inline constexpr unsigned kSlotStarted = 15;  // incidents: `started` as written
 inline constexpr unsigned kSlotUntil = 16;    // incidents: `until` as written
 inline constexpr unsigned kSlotScope = 17;    // front matter `scope`: "process", empty for product items
+inline constexpr unsigned kSlotStamp = 18;    // the file's SourceFile::stamp when indexed ("" if unknown)
 
 inline constexpr char kTagSeparator = '\x1f';
 

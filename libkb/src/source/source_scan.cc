@@ -1,5 +1,9 @@
 // Listing a source's files: the directory walk with its include/exclude selection.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <ctime>
 #include <filesystem>
 #include <vector>
 
@@ -10,9 +14,42 @@ namespace kb {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Margin under which a file's times are too recent to vouch for its bytes: file times advance in clock ticks,
+// so a write just after the scan, in the same tick and of the same size, would leave the stamp as it was.
+constexpr std::int64_t kRacyNanoseconds = 2'000'000'000;
+
+std::int64_t Nanoseconds(const struct timespec& t) {
+  return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+}
+
+// The file's size and stamp from one stat(2) (following a link, as reading it does).
+bool StatFile(const fs::path& path, std::int64_t scan_start, SourceFile* file) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  file->size = static_cast<std::uint64_t>(st.st_size);
+  if (Nanoseconds(st.st_mtim) + kRacyNanoseconds < scan_start &&
+      Nanoseconds(st.st_ctim) + kRacyNanoseconds < scan_start) {
+    file->stamp = std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+                  std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
+                  std::to_string(st.st_ctim.tv_nsec) + ":" + std::to_string(st.st_ino);
+  }
+  return true;
+}
+
+std::int64_t NowNanoseconds() {
+  struct timespec now {};
+  timespec_get(&now, TIME_UTC);
+  return Nanoseconds(now);
+}
+
+}  // namespace
+
 Result<ScanResult> ScanSource(const Source& source) {
   try {
     ScanResult out;
+    const std::int64_t scan_start = NowNanoseconds();
     std::error_code ec;
     const fs::path root(source.real_root);
     fs::directory_iterator probe(root, ec);
@@ -56,9 +93,9 @@ Result<ScanResult> ScanSource(const Source& source) {
           ++out.ignored;
           continue;
         }
-        const std::uintmax_t size = entry.file_size(ec);
-        out.files.push_back({rel, ec ? 0 : static_cast<std::uint64_t>(size)});
-        ec.clear();
+        SourceFile file{rel};
+        if (!StatFile(entry.path(), scan_start, &file)) file.size = 0;  // reading it reports the error
+        out.files.push_back(std::move(file));
       }
     }
     std::sort(out.files.begin(), out.files.end(),
