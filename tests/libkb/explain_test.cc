@@ -158,7 +158,7 @@ TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyQueries) {
   std::cout << "explain: " << results << " results of " << Queries().size() << " queries, largest |sum - score| "
             << max_error << ", match reported whole for " << seen["match"] << " results\n";
   for (const char* part : {"text", "title", "alias", "phrase", "identifier", "exact", "feedback", "freshness",
-                           "popularity", "boost", "problem", "process", "answers_after", "focus"}) {
+                           "popularity", "boost", "problem", "process", "answers_after", "focus", "code"}) {
     EXPECT_GT(seen[part], 0) << part << " never contributed";
   }
 }
@@ -204,6 +204,7 @@ TEST_F(ExplainTest, TurningOffOneFeatureChangesExactlyItsPart) {
       {"answer_factor=1", "answers_after", [](RankingOptions& r) { r.answer_factor = 1; }},
       {"problem_factor=1", "problem", [](RankingOptions& r) { r.problem_factor = 1; }},
       {"process_factor=1", "process", [](RankingOptions& r) { r.process_factor = 1; }},
+      {"code_text_boost=0", "code", [](RankingOptions& r) { r.code_text_boost = 0; }},
       {"stale_factor=verified_factor=1", "freshness",
        [](RankingOptions& r) { r.stale_factor = r.verified_factor = 1; }},
       {"popularity_boost=0", "popularity", [](RankingOptions& r) { r.popularity_boost = 0; }},

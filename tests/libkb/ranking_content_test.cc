@@ -538,5 +538,29 @@ TEST_F(RankingContentTest, FirstPersonQuestionsAboutTheShiftFindTheHandbook) {
   }
 }
 
+TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt) {
+  // The English article claims the code (`error_codes`), the Turkish one mentions it in its text; a Turkish
+  // query sees Turkish items only, where the code weighed no more than "hatası" and the alias words.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"E3001 hatası", "tr/gecikmis-aktarimlar"},
+      {"ERR_3DS_TIMEOUT ne demek", "tr/3d-secure"},
+  };
+  SearcherOptions off;
+  off.ranking.code_text_boost = 0;
+  auto without = Searcher::Open({dir_->Sub("db")}, off);
+  ASSERT_TRUE(without.ok());
+  for (const auto& [query, article] : cases) {
+    const std::vector<std::string> ids = Ids(Run(query));
+    ASSERT_FALSE(ids.empty()) << query;
+    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
+    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
+    ASSERT_TRUE(old.ok());
+    ASSERT_FALSE(old->hits.empty());
+    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the code boost: " << query;
+  }
+  // The English article that claims a code still comes first for it.
+  EXPECT_EQ(Ids(Run("E3001")).front(), "payments/failed-payouts");
+}
+
 }  // namespace
 }  // namespace kb

@@ -93,6 +93,10 @@ struct RankingOptions {
   // not about the product words the question mentions. Messages (a greeting, several lines) and texts over twice
   // long_query_words are left out. 1 = off. Default: 1.3.
   double process_factor = 1.3;
+  // A typed query's codes that items mention in their text ("E3001 hatası", "ERR_3DS_TIMEOUT ne demek") weigh
+  // this many times more again: items mentioning the code come before items sharing only the other words,
+  // also when the item claiming the code (`error_codes`) is in another language. Explain part `code`. 0 = off.
+  double code_text_boost = 3;
   // Items often opened or copied get score × (1 + popularity_boost × log1p(count)) within the rerank window;
   // counts come from Searcher::SetPopularity (e.g. kb::UsageLog::Popularity). Default: 0 (off).
   double popularity_boost = 0;

@@ -95,6 +95,7 @@ inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tie
 //     phrase      the words close together (phrase_boost)
 //     identifier  an identifier quoted in pasted text, as a phrase (exact_match_first)
 //     exact       an error code or id the query names (exact_match_first; such results also rank first)
+//     code        a code a typed query names, again where an item's text mentions it (code_text_boost)
 //     feedback    words lent by the top results of a long query (feedback_*)
 //     match       the whole match weight, when the parts above do not add up to it: Xapian 1.4 weighed some
 //                 documents of a pasted message whose identifier is also a phrase of its words (card_declined)

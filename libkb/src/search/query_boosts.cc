@@ -65,6 +65,19 @@ std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, 
   return found;
 }
 
+Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian::Database& db, double boost) {
+  std::vector<Xapian::Query> terms;
+  std::set<std::string> seen;
+  for (const std::string& t : tokens) {
+    // A code has a digit or an underscore and is one indexed word (no '.', '-' or '/' splitting it).
+    if (t.find_first_of("0123456789_") == std::string::npos || t.find_first_of(".-/") != std::string::npos) continue;
+    const std::string term = AsciiLower(t);
+    if (term.size() > kMaxTermBytes || !seen.insert(term).second || !db.term_exists(term)) continue;
+    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), boost);
+  }
+  return terms.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
 // Terms a query can match: leaves, with each wildcard counted as its expansion limit (Xapian expands
 // wildcards only when the match runs, so this is the bound known before running it).
 std::size_t ExpandedTerms(const Xapian::Query& q, std::size_t wildcard_terms) {

@@ -238,12 +238,19 @@ Xapian::Query WithPhraseBoost(const Xapian::Query& text, const QueryPlan& plan, 
 
 // Identifiers a pasted message quotes, and error codes / ids the query names exactly: a code term's BM25
 // weight, scaled, outweighs any text match; the text still matches other items.
-Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQuery& out, const RankingOptions& r,
+Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQuery& out, const QueryContext& ctx,
                         const PartNotes& note) {
+  const RankingOptions& r = ctx.options->ranking;
   if (out.prose && r.exact_match_first) {
     if (Xapian::Query ids = IdentifierBoost(plan.tokens); !ids.empty()) {
       note("identifier", ids);
       text = text.empty() ? ids : Xapian::Query(Xapian::Query::OP_OR, text, ids);
+    }
+  }
+  if (!out.prose && r.code_text_boost > 0) {
+    if (Xapian::Query codes = CodeTextBoost(plan.tokens, *ctx.db, r.code_text_boost); !codes.empty()) {
+      note("code", codes);
+      text = text.empty() ? codes : Xapian::Query(Xapian::Query::OP_OR, text, codes);
     }
   }
   if (!out.exact_terms.empty()) {
@@ -273,7 +280,7 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
       !out.operators) {
     text = WithPhraseBoost(text, plan, note);
   }
-  text = WithCodes(std::move(text), plan, out, r, note);
+  text = WithCodes(std::move(text), plan, out, ctx, note);
   if (filter_lang && !text.empty()) {
     const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
     text = Restrict(text, in_lang);
