@@ -91,6 +91,22 @@ class RankingContentTest : public ::testing::Test {
     EXPECT_TRUE(res.ok()) << query << ": " << res.status().ToString();
     return res.ok() ? *res : SearchResponse{};
   }
+  // Each query's first result is its article, and it would not be with `off` (one ranking rule turned off,
+  // named `rule`): the rule is what puts it first.
+  void ExpectFirstOnlyWith(const std::vector<std::pair<std::string, std::string>>& cases, const SearcherOptions& off,
+                           const std::string& rule) {
+    auto without = Searcher::Open({dir_->Sub("db")}, off);
+    ASSERT_TRUE(without.ok());
+    for (const auto& [query, article] : cases) {
+      const std::vector<std::string> ids = Ids(Run(query));
+      ASSERT_FALSE(ids.empty()) << query;
+      EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
+      auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
+      ASSERT_TRUE(old.ok());
+      ASSERT_FALSE(old->hits.empty());
+      EXPECT_NE(old->hits.front().id, article) << "the case no longer needs " << rule << ": " << query;
+    }
+  }
   // The title, aliases and all section headings and text of an item, as Words().
   std::string ItemWords(const std::string& id) {
     auto stored = searcher_->GetItem(id);
@@ -470,17 +486,7 @@ TEST_F(RankingContentTest, TypedProblemPutsTheTroubleshootingArticleBeforeTheOve
   };
   SearcherOptions off;
   off.ranking.problem_factor = 1;
-  auto without = Searcher::Open({dir_->Sub("db")}, off);
-  ASSERT_TRUE(without.ok());
-  for (const auto& [query, article] : cases) {
-    const std::vector<std::string> ids = Ids(Run(query));
-    ASSERT_FALSE(ids.empty()) << query;
-    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
-    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
-    ASSERT_TRUE(old.ok());
-    ASSERT_FALSE(old->hits.empty());
-    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the problem factor: " << query;
-  }
+  ExpectFirstOnlyWith(cases, off, "the problem factor");
   // Neither a pasted message (its greeting and story name problems of every kind) nor a query that reports
   // none gets the factor.
   for (const std::string& query : {std::string("Hi team, our refund failed yesterday and the customer is upset. "
@@ -505,17 +511,7 @@ TEST_F(RankingContentTest, FirstPersonQuestionsAboutTheShiftFindTheHandbook) {
   };
   SearcherOptions off;
   off.ranking.process_factor = 1;
-  auto without = Searcher::Open({dir_->Sub("db")}, off);
-  ASSERT_TRUE(without.ok());
-  for (const auto& [query, article] : cases) {
-    const std::vector<std::string> ids = Ids(Run(query));
-    ASSERT_FALSE(ids.empty()) << query;
-    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
-    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
-    ASSERT_TRUE(old.ok());
-    ASSERT_FALSE(old->hits.empty());
-    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the process factor: " << query;
-  }
+  ExpectFirstOnlyWith(cases, off, "the process factor");
   // Product questions in the first person keep their product article; a question that names no one and a
   // customer's message get no factor at all.
   for (const auto& [query, article] :
@@ -547,17 +543,7 @@ TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt
   };
   SearcherOptions off;
   off.ranking.code_text_boost = 0;
-  auto without = Searcher::Open({dir_->Sub("db")}, off);
-  ASSERT_TRUE(without.ok());
-  for (const auto& [query, article] : cases) {
-    const std::vector<std::string> ids = Ids(Run(query));
-    ASSERT_FALSE(ids.empty()) << query;
-    EXPECT_EQ(ids.front(), article) << query << ": " << ::testing::PrintToString(ids);
-    auto old = (*without)->Search({.query = query, .size = 10, .today = kToday});
-    ASSERT_TRUE(old.ok());
-    ASSERT_FALSE(old->hits.empty());
-    EXPECT_NE(old->hits.front().id, article) << "the case no longer needs the code boost: " << query;
-  }
+  ExpectFirstOnlyWith(cases, off, "the code boost");
   // The English article that claims a code still comes first for it.
   EXPECT_EQ(Ids(Run("E3001")).front(), "payments/failed-payouts");
 }
