@@ -20,9 +20,9 @@
 // parses only the files whose content hash, path or source config changed since the last run, and does not
 // even read a file whose size, modification and change times and inode are those it was indexed with
 // (SourceFile::stamp; files changed under two seconds before the scan are always read); it removes items of deleted
-// files and of sources not given, and moves renamed files. Both give the same database contents for the same trees. Ids
-// are unique across sources: when two files claim one id, the first (in source order, then path order) is indexed and
-// the other skipped with a reason.
+// files and of sources not given, and moves renamed files. Both give the same database contents for the same trees (but
+// for the stamps, which record when a run saw each file). Ids are unique across sources: when two files claim one id,
+// the first (in source order, then path order) is indexed and the other skipped with a reason.
 //
 // Database metadata written: "sources" (names, one per line), "source:NAME:commit" (git HEAD, if any),
 // "source:NAME:root", "source:NAME:fingerprint", "source:NAME:owners" (its owners.yaml, kb/owners.h),
