@@ -93,7 +93,8 @@ Result<ScanResult> ScanSource(const Source& source) {
           ++out.ignored;
           continue;
         }
-        SourceFile file{rel};
+        SourceFile file;
+        file.path = rel;
         if (!StatFile(entry.path(), scan_start, &file)) file.size = 0;  // reading it reports the error
         out.files.push_back(std::move(file));
       }
