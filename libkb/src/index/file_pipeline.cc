@@ -14,12 +14,12 @@ constexpr unsigned kMaxWorkers = 4;
 
 }  // namespace
 
-FilePipeline::FilePipeline(const std::vector<Source>& sources, const std::vector<std::vector<SourceFile>>& files,
-                           NeedsParse needs_parse, std::size_t max_file_bytes)
-    : sources_(sources), needs_parse_(std::move(needs_parse)), max_file_bytes_(max_file_bytes) {
-  for (std::size_t s = 0; s < files.size(); ++s) {
-    for (const SourceFile& file : files[s]) order_.emplace_back(s, &file);
-  }
+FilePipeline::FilePipeline(const std::vector<Source>& sources, std::vector<FileRef> files, NeedsParse needs_parse,
+                           std::size_t max_file_bytes)
+    : sources_(sources),
+      needs_parse_(std::move(needs_parse)),
+      max_file_bytes_(max_file_bytes),
+      order_(std::move(files)) {
   const std::size_t n = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxWorkers);
   queues_.resize(n);
   for (std::size_t k = 0; k < n; ++k) workers_.emplace_back([this, k] { Work(k); });

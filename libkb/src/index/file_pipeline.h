@@ -41,9 +41,13 @@ class FilePipeline {
   // safe to call concurrently with the consumer (read shared state only).
   using NeedsParse = std::function<bool(std::size_t, const SourceFile&, const std::string&)>;
 
-  FilePipeline(const std::vector<Source>& sources, const std::vector<std::vector<SourceFile>>& files,
-               NeedsParse needs_parse, std::size_t max_file_bytes = 0);  // 0: ParseOptions' default
-  ~FilePipeline();                                                       // stops and joins the workers
+  // A file of the run: its source's index in `sources` and the file (which must outlive the pipeline).
+  using FileRef = std::pair<std::size_t, const SourceFile*>;
+
+  // `files`: the files to prepare, in the order Next returns them.
+  FilePipeline(const std::vector<Source>& sources, std::vector<FileRef> files, NeedsParse needs_parse,
+               std::size_t max_file_bytes = 0);  // 0: ParseOptions' default
+  ~FilePipeline();                               // stops and joins the workers
   FilePipeline(const FilePipeline&) = delete;
   FilePipeline& operator=(const FilePipeline&) = delete;
 
@@ -57,8 +61,8 @@ class FilePipeline {
   const std::vector<Source>& sources_;
   NeedsParse needs_parse_;
   const std::size_t max_file_bytes_;
-  std::vector<std::pair<std::size_t, const SourceFile*>> order_;  // (source, file) in run order
-  std::size_t next_ = 0;                                          // order_ index Next returns next
+  const std::vector<FileRef> order_;  // (source, file) in run order
+  std::size_t next_ = 0;              // order_ index Next returns next
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::deque<PreparedFile>> queues_;  // worker k: order_ indexes k, k + n, k + 2n, ...

@@ -184,17 +184,20 @@ Status Run::IndexFiles() {
   }
   // Files unchanged by their stamp are taken here, in their turn, without a read; the others go through the
   // pipeline in the same order.
-  std::vector<std::vector<SourceFile>> to_read(files_.size());
+  std::vector<std::vector<bool>> unchanged(files_.size());
+  std::vector<internal::FilePipeline::FileRef> to_read;
   for (std::size_t s = 0; s < files_.size(); ++s) {
     for (const SourceFile& file : files_[s]) {
-      if (!UnchangedByStamp(s, file)) to_read[s].push_back(file);
+      unchanged[s].push_back(UnchangedByStamp(s, file));
+      if (!unchanged[s].back()) to_read.emplace_back(s, &file);
     }
   }
-  internal::FilePipeline pipeline(sources_, to_read, needs_parse, options_.max_file_bytes);
+  internal::FilePipeline pipeline(sources_, std::move(to_read), needs_parse, options_.max_file_bytes);
   for (std::size_t s = 0; s < files_.size(); ++s) {
-    for (const SourceFile& file : files_[s]) {
+    for (std::size_t f = 0; f < files_[s].size(); ++f) {
+      const SourceFile& file = files_[s][f];
       std::optional<internal::PreparedFile> prepared;
-      if (UnchangedByStamp(s, file)) {
+      if (unchanged[s][f]) {
         prepared.emplace();
         prepared->source_index = s;
         prepared->file = &file;

@@ -44,6 +44,14 @@ bool IsProblemWord(const std::string& w) {
   return false;
 }
 
+// True when some word of `text`, lowercased, is one of `words`.
+bool HasAnyWord(const std::string& text, const std::set<std::string, std::less<>>& words) {
+  for (const std::string& w : SplitQueryWords(text)) {
+    if (words.count(Xapian::Unicode::tolower(w))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool AsksForReply(const std::string& text) {
@@ -52,23 +60,15 @@ bool AsksForReply(const std::string& text) {
       "tell",     "write",   "wording", "template", "templates", "macro",  "macros",  "canned",
       "scripted", "cevap",   "cevabı",  "cevabi",   "yanıt",     "yanit",  "yanıtı",  "yaniti",
       "yanıtla",  "yanitla", "diyeyim", "yazayım",  "yazayim",   "şablon", "sablon"};
-  for (const std::string& w : SplitQueryWords(text)) {
-    if (kReplyWords.count(Xapian::Unicode::tolower(w))) return true;
-  }
-  return false;
+  return HasAnyWord(text, kReplyWords);
 }
 
 bool SpeaksInFirstPerson(const std::string& text) {
+  // With the typographic apostrophe too ("I’m"), as phones and word processors type it.
   static const std::set<std::string, std::less<>> kFirstPerson = {
-      "i", "i'm", "im", "i've", "i'd", "i'll", "me", "my", "mine", "myself", "ben", "bana", "beni", "benim"};
-  for (const std::string& w : SplitQueryWords(text)) {
-    std::string word = Xapian::Unicode::tolower(w);
-    if (const std::size_t curly = word.find("\xE2\x80\x99"); curly != std::string::npos) {
-      word = word.substr(0, curly) + "'" + word.substr(curly + 3);  // I’m
-    }
-    if (kFirstPerson.count(word)) return true;
-  }
-  return false;
+      "i",         "i'm", "im", "i've", "i'd",    "i'll", "i\u2019m", "i\u2019ve", "i\u2019d",
+      "i\u2019ll", "me",  "my", "mine", "myself", "ben",  "bana",     "beni",      "benim"};
+  return HasAnyWord(text, kFirstPerson);
 }
 
 bool NamesProblem(std::string_view text) {

@@ -24,10 +24,11 @@ std::int64_t Nanoseconds(const struct timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-// The file's size and stamp from one stat(2) (following a link, as reading it does).
-bool StatFile(const fs::path& path, std::int64_t scan_start, SourceFile* file) {
+// The file's size and stamp from one stat(2) (following a link, as reading it does); on failure neither is set
+// (size 0, no stamp), and reading the file reports the error.
+void StatFile(const fs::path& path, std::int64_t scan_start, SourceFile* file) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
+  if (::stat(path.c_str(), &st) != 0) return;
   file->size = static_cast<std::uint64_t>(st.st_size);
   if (Nanoseconds(st.st_mtim) + kRacyNanoseconds < scan_start &&
       Nanoseconds(st.st_ctim) + kRacyNanoseconds < scan_start) {
@@ -35,7 +36,6 @@ bool StatFile(const fs::path& path, std::int64_t scan_start, SourceFile* file) {
                   std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ctim.tv_sec) + "." +
                   std::to_string(st.st_ctim.tv_nsec) + ":" + std::to_string(st.st_ino);
   }
-  return true;
 }
 
 std::int64_t NowNanoseconds() {
@@ -95,7 +95,7 @@ Result<ScanResult> ScanSource(const Source& source) {
         }
         SourceFile file;
         file.path = rel;
-        if (!StatFile(entry.path(), scan_start, &file)) file.size = 0;  // reading it reports the error
+        StatFile(entry.path(), scan_start, &file);
         out.files.push_back(std::move(file));
       }
     }
