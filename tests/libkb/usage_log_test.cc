@@ -523,6 +523,16 @@ TEST(VerificationTest, ListsEveryItemBeyondTheSearchWindow) {
   EXPECT_EQ(in->never_shown_total, kItems);
   ASSERT_EQ(in->stale_by_owner.size(), 1u);
   EXPECT_EQ(in->stale_by_owner[0].items.size() + in->stale_by_owner[0].more, static_cast<std::size_t>(kItems));
+  // The limit's worth of them, equally overdue and so in id order, each with its title and path.
+  const std::vector<ItemRef>& stale = in->stale_by_owner[0].items;
+  ASSERT_EQ(stale.size(), 20u);
+  EXPECT_EQ(stale[0].id, "item-0");
+  EXPECT_EQ(stale[1].id, "item-1");
+  EXPECT_EQ(stale[2].id, "item-10");
+  EXPECT_EQ(stale[19].id, "item-1013");
+  EXPECT_EQ(stale[2].title, "Item 10");
+  EXPECT_EQ(stale[2].path, "item-10.md");
+  EXPECT_EQ(stale[2].days_overdue, 296);
   // In title order, as a search sorted by title lists them.
   ASSERT_FALSE(in->never_shown_items.empty());
   EXPECT_EQ(in->never_shown_items[0].id, "item-0");

@@ -284,15 +284,12 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
   return doc;
 }
 
-StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body) {
-  StoredItem out;
-  if (with_body) out.item.body = doc.get_value(kSlotBody);
-  out.item.started = doc.get_value(kSlotStarted);
-  out.item.until = doc.get_value(kSlotUntil);
-  const std::string data = doc.get_data();
-  Reader r(data);
-  Item& it = out.item;
-  if (r.Int() != kDataVersion) return out;  // not a kb document: an empty item, never a crash
+namespace {
+
+// The data's leading fields, up to the item's source: what a listing of items shows. False (and nothing read)
+// for data that is not a kb document.
+bool ReadHead(Reader& r, Item& it) {
+  if (r.Int() != kDataVersion) return false;
   it.id = r.Str();
   it.title = r.Str();
   const long kind = r.Int();
@@ -309,6 +306,25 @@ StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today,
   it.summary = r.Str();
   it.path = r.Str();
   it.source = r.Str();
+  return true;
+}
+
+void SetStaleness(std::string_view today, StoredItem* out) {
+  out->stale_after = out->item.StaleAfter();
+  out->stale = out->item.IsStaleOn(today);
+}
+
+}  // namespace
+
+StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body) {
+  StoredItem out;
+  if (with_body) out.item.body = doc.get_value(kSlotBody);
+  out.item.started = doc.get_value(kSlotStarted);
+  out.item.until = doc.get_value(kSlotUntil);
+  const std::string data = doc.get_data();
+  Reader r(data);
+  Item& it = out.item;
+  if (!ReadHead(r, it)) return out;  // not a kb document: an empty item, never a crash
   it.content_hash = r.Str();
   it.body_line = static_cast<int>(r.Int());
   it.placeholders = r.List();
@@ -331,8 +347,15 @@ StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today,
       if (r.ok()) it.placeholder_patterns.emplace(std::move(name), std::move(pattern));
     }
   }
-  out.stale_after = it.StaleAfter();
-  out.stale = it.IsStaleOn(today);
+  SetStaleness(today, &out);
+  return out;
+}
+
+StoredItem DecodeStoredHead(const Xapian::Document& doc, std::string_view today) {
+  StoredItem out;
+  const std::string data = doc.get_data();
+  Reader r(data);
+  if (ReadHead(r, out.item)) SetStaleness(today, &out);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// ListItems: one pass over a posting list, each document decoded as a search would show it.
+// ListItems: one pass over a posting list, each document's leading fields decoded.
 #include "item_walk.h"
 
 #include <algorithm>
@@ -16,36 +16,42 @@ namespace {
 // How often a walk starts again after the revision it read was recycled by a writer.
 constexpr int kWalkAttempts = 3;
 
-std::vector<SearchHit> Walk(const Xapian::Database& db, const std::string& today, const std::string& term) {
+std::vector<ListedItem> Walk(const Xapian::Database& db, const std::string& today, const std::string& term) {
   struct Entry {
     std::string title_key;  // the value sort=title orders by; ties in docid order, as Xapian breaks them
     Xapian::docid docid;
-    SearchHit hit;
+    ListedItem item;
   };
   std::vector<Entry> entries;
+  entries.reserve(term.empty() ? db.get_doccount() : db.get_termfreq(term));
   for (Xapian::PostingIterator p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
     const Xapian::Document doc = db.get_document(*p);
-    Entry entry{doc.get_value(kSlotTitleSort), *p, {}};
-    FillHit(DecodeStoredItem(doc, today), &entry.hit);
-    entries.push_back(std::move(entry));
+    StoredItem stored = DecodeStoredHead(doc, today);
+    Item& it = stored.item;
+    entries.push_back({doc.get_value(kSlotTitleSort),
+                       *p,
+                       {std::move(it.id), std::move(it.title), std::move(it.owner), std::move(it.path),
+                        std::move(it.verified), std::move(stored.stale_after), stored.stale}});
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.title_key != b.title_key ? a.title_key < b.title_key : a.docid < b.docid;
   });
-  std::vector<SearchHit> hits;
+  std::vector<ListedItem> items;
+  items.reserve(entries.size());
   std::unordered_set<std::string> seen;
   for (Entry& entry : entries) {
-    if (seen.insert(entry.hit.id).second) hits.push_back(std::move(entry.hit));
+    if (seen.insert(entry.item.id).second) items.push_back(std::move(entry.item));
   }
-  return hits;
+  return items;
 }
 
 }  // namespace
 
 const Xapian::Database& SearcherAccess::Database(const Searcher& searcher) { return searcher.rep_->db; }
 
-Result<std::vector<SearchHit>> ListItems(Searcher& searcher, const std::string& today, const std::string& filter_term) {
-  return Guard("listing items", [&]() -> Result<std::vector<SearchHit>> {
+Result<std::vector<ListedItem>> ListItems(Searcher& searcher, const std::string& today,
+                                          const std::string& filter_term) {
+  return Guard("listing items", [&]() -> Result<std::vector<ListedItem>> {
     for (int attempt = 1;; ++attempt) {
       try {
         return Walk(SearcherAccess::Database(searcher), today, filter_term);

@@ -18,12 +18,24 @@ struct SearcherAccess {
   static const Xapian::Database& Database(const Searcher& searcher);
 };
 
-// Every item whose document holds `filter_term` ("" = every item), as hits without section or snippet, with
-// staleness judged on `today` (YYYY-MM-DD), ordered by title as a search with sort=title orders them; the
-// first of two documents with one id wins. A revision recycled during the walk is reopened and walked again.
+// What a listing of every item keeps of each: 100k of them are held at once (the insights, the plan).
+struct ListedItem {
+  std::string id;
+  std::string title;
+  std::string owner;
+  std::string path;
+  std::string verified;     // YYYY-MM-DD or ""
+  std::string stale_after;  // YYYY-MM-DD or ""
+  bool stale = false;
+};
+
+// Every item whose document holds `filter_term` ("" = every item), with staleness judged on `today`
+// (YYYY-MM-DD), ordered by title as a search with sort=title orders them; the first of two documents with one
+// id wins. Only the leading fields of each document's data are decoded (internal::DecodeStoredHead). A
+// revision recycled during the walk is reopened and walked again.
 // REQUIRES: called on the thread that uses `searcher`.
-Result<std::vector<SearchHit>> ListItems(Searcher& searcher, const std::string& today,
-                                         const std::string& filter_term = "");
+Result<std::vector<ListedItem>> ListItems(Searcher& searcher, const std::string& today,
+                                          const std::string& filter_term = "");
 
 }  // namespace kb::internal
 

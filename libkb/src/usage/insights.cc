@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "insights_items.h"
@@ -239,10 +241,40 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
   return s;
 }
 
+// Stale items grouped by owner, the most overdue first, at most `limit` per owner (the rest counted). Only the
+// items shown become ItemRefs: at 100k items most can be stale.
+std::vector<OwnerItems> StaleByOwner(const std::vector<internal::ListedItem>& items, const std::string& today,
+                                     int limit) {
+  struct Overdue {
+    int days;
+    const internal::ListedItem* item;
+  };
+  std::map<std::string_view, std::vector<Overdue>> by_owner;
+  for (const internal::ListedItem& item : items) {
+    if (item.stale) by_owner[item.owner].push_back({internal::DaysOverdue(item.stale_after, today), &item});
+  }
+  std::vector<OwnerItems> out;
+  for (auto& [owner, overdue] : by_owner) {
+    const std::size_t shown = std::min(overdue.size(), static_cast<std::size_t>(std::max(limit, 0)));
+    std::partial_sort(overdue.begin(), overdue.begin() + shown, overdue.end(), [](const Overdue& a, const Overdue& b) {
+      return a.days != b.days ? a.days > b.days : a.item->id < b.item->id;
+    });
+    OwnerItems team;
+    team.owner = std::string(owner);
+    for (std::size_t i = 0; i < shown; ++i) team.items.push_back(internal::MakeItemRef(*overdue[i].item, today));
+    team.more = static_cast<int>(overdue.size() - shown);
+    out.push_back(std::move(team));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const OwnerItems& a, const OwnerItems& b) {
+    return a.items.size() + a.more > b.items.size() + b.more;
+  });
+  return out;
+}
+
 // The index side: titles of reported items, never-shown items, stale items by owner.
 Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o, Insights* out) {
   const std::string today = internal::DayOf(w.until_ms);
-  Result<std::vector<SearchHit>> items = internal::ListItems(searcher, today);
+  Result<std::vector<internal::ListedItem>> items = internal::ListItems(searcher, today);
   if (!items.ok()) return items.status();
   out->items = static_cast<int>(items->size());
   std::set<std::string> shown;
@@ -251,18 +283,14 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
                      [&](internal::SqliteStmt& r) { shown.insert(r.Text(0)); });
     if (!s.ok()) return s;
   }
-  std::map<std::string, const SearchHit*> by_id;
-  std::map<std::string, OwnerItems> stale;
-  for (const SearchHit& hit : *items) {
-    by_id[hit.id] = &hit;
-    if (!shown.count(hit.id) && out->never_shown_total++ < o.limit) {
-      out->never_shown_items.push_back(internal::MakeItemRef(hit, today));
+  std::unordered_map<std::string_view, const internal::ListedItem*> by_id;
+  by_id.reserve(items->size());
+  for (const internal::ListedItem& item : *items) {
+    by_id.emplace(item.id, &item);
+    if (!shown.count(item.id) && out->never_shown_total++ < o.limit) {
+      out->never_shown_items.push_back(internal::MakeItemRef(item, today));
     }
-    if (hit.stale) {
-      ++out->stale_total;
-      stale[hit.owner].owner = hit.owner;
-      stale[hit.owner].items.push_back(internal::MakeItemRef(hit, today));
-    }
+    if (item.stale) ++out->stale_total;
   }
   for (ReportedItem& item : out->most_reported_items) {
     auto found = by_id.find(item.id);
@@ -275,19 +303,7 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
       if (auto found = by_id.find(g.topic_id); found != by_id.end()) g.topic = found->second->title;
     }
   }
-  for (auto& [owner, team] : stale) {
-    std::sort(team.items.begin(), team.items.end(), [](const ItemRef& a, const ItemRef& b) {
-      return a.days_overdue != b.days_overdue ? a.days_overdue > b.days_overdue : a.id < b.id;
-    });
-    if (team.items.size() > static_cast<std::size_t>(o.limit)) {
-      team.more = static_cast<int>(team.items.size()) - o.limit;
-      team.items.resize(o.limit);
-    }
-    out->stale_by_owner.push_back(std::move(team));
-  }
-  std::stable_sort(
-      out->stale_by_owner.begin(), out->stale_by_owner.end(),
-      [](const OwnerItems& a, const OwnerItems& b) { return a.items.size() + a.more > b.items.size() + b.more; });
+  out->stale_by_owner = StaleByOwner(*items, today, o.limit);
   return Status::Ok();
 }
 

@@ -11,19 +11,15 @@
 
 namespace kb {
 namespace internal {
-namespace {
-
-long DaysBetween(const std::string& from, const std::string& to) {
+int DaysOverdue(const std::string& stale_after, const std::string& today) {
   long a = 0, b = 0;
-  if (!ParseDate(from, &a) || !ParseDate(to, &b)) return 0;
-  return b - a;
+  if (!ParseDate(stale_after, &a) || !ParseDate(today, &b)) return 0;
+  return static_cast<int>(b - a);
 }
 
-}  // namespace
-
-ItemRef MakeItemRef(const SearchHit& hit, const std::string& today) {
-  ItemRef ref{hit.id, hit.title, hit.owner, hit.path, hit.verified, hit.stale_after, 0};
-  if (!hit.stale_after.empty()) ref.days_overdue = static_cast<int>(DaysBetween(hit.stale_after, today));
+ItemRef MakeItemRef(const ListedItem& item, const std::string& today) {
+  ItemRef ref{item.id, item.title, item.owner, item.path, item.verified, item.stale_after, 0};
+  if (!item.stale_after.empty()) ref.days_overdue = DaysOverdue(item.stale_after, today);
   return ref;
 }
 
@@ -40,11 +36,11 @@ Result<VerificationPlan> Plan(Searcher& searcher, const VerificationOptions& opt
   }
   if (options.horizon_days < 0) return Status::InvalidArgument("horizon_days must be 0 or more");
   const std::string owner_term = options.owner.empty() ? "" : internal::FilterTerm("owner", options.owner);
-  Result<std::vector<SearchHit>> items = internal::ListItems(searcher, plan.today, owner_term);
+  Result<std::vector<internal::ListedItem>> items = internal::ListItems(searcher, plan.today, owner_term);
   if (!items.ok()) return items.status();
 
   std::map<std::string, OwnerVerification> by_owner;
-  for (const SearchHit& hit : *items) {
+  for (const internal::ListedItem& hit : *items) {
     if (hit.stale_after.empty()) continue;
     if (!options.owner.empty() && internal::AsciiLower(hit.owner) != internal::AsciiLower(options.owner)) continue;
     ItemRef ref = internal::MakeItemRef(hit, plan.today);
