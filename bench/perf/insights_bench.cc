@@ -39,7 +39,8 @@ Status FillLog(UsageLog& log, int searches) {
     std::mt19937 q(rank);
     std::uniform_int_distribution<int> w(0, sizeof(words) / sizeof(words[0]) - 1);
     SearchEvent e;
-    e.query = std::string(words[w(q)]) + " " + words[w(q)] + (rank > 200 ? " " + std::to_string(rank) : "");
+    e.query = std::string(words[w(q)]) + " " + words[w(q)];
+    if (rank > 200) e.query.append(" ").append(std::to_string(rank));  // not " " + string: GCC 12's -Wrestrict
     e.result_count = rank % 10 == 0 ? 0 : 1 + rank % 40;
     if (e.result_count) e.top_ids = {"item/" + std::to_string(rank % 700), "item/" + std::to_string(rank % 311)};
     e.latency_ms = 3;
