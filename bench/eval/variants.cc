@@ -63,6 +63,8 @@ const std::vector<Variant>& Variants() {
       Query("long-cap=64", "verbose queries keep 64 terms",
             [](SearcherOptions& o) { o.ranking.long_query_max_terms = 64; }),
       Query("-feedback", "pseudo-relevance feedback, off", [](SearcherOptions& o) { o.ranking.feedback_docs = 0; }),
+      Query("+feedback-fields", "the feedback's first pass runs the title and alias boosts too (before 2026-12-06)",
+            [](SearcherOptions& o) { o.ranking.feedback_field_boosts = true; }),
       Query("feedback=10", "feedback from 10 documents", [](SearcherOptions& o) { o.ranking.feedback_docs = 10; }),
       Query("-pasted-ineb2", "BM25 for pasted (>= 50 words) queries too",
             [](SearcherOptions& o) { o.ranking.pasted_query_words = 0; }),

@@ -56,78 +56,6 @@ std::string PrepareForParsing(const std::string& text, bool fold_case, bool spli
   return out;
 }
 
-// Xapian's spelling suggestion for a word the index lacks, or "". A misspelling rarely starts with the wrong
-// letter; a suggestion that does is another word the index happens to have ("year" → "hear", "yatmadı" →
-// "katmanı"), and the word is searched as typed, unless one holds the other ("unreplied" → "replied").
-std::string SuggestSpelling(const Xapian::Database& db, const std::string& word) {
-  std::string suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
-  if (suggestion.empty() || suggestion[0] == word[0]) return suggestion;
-  const bool contained = word.find(suggestion) != std::string::npos || suggestion.find(word) != std::string::npos;
-  return contained ? suggestion : std::string();
-}
-
-// The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
-// changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
-// pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
-// Field names, wildcards and the word being typed are left alone.
-std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
-                            const std::vector<std::string>& langs) {
-  std::vector<Xapian::Stem> stems;
-  for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
-  // A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
-  auto known = [&](const std::string& word) {
-    if (db.term_exists(word)) return true;
-    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) {
-      std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
-      stemmed += s(word);
-      return db.term_exists(stemmed);
-    });
-  };
-  constexpr int kMaxLookups = 8;           // each lookup scans the spelling table; a pasted log has many odd tokens
-  std::size_t typing = std::string::npos;  // where the word being typed starts
-  if (partial && !text.empty() && !IsSpace(text.back())) {
-    std::size_t space = text.find_last_of(" \t\n\r\f\v");
-    typing = space == std::string::npos ? 0 : space + 1;
-  }
-  auto is_word_byte = [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-  };
-  std::string out;
-  bool changed = false;
-  int lookups = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
-      out += text[i++];
-      continue;
-    }
-    std::size_t end = i;
-    while (end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]))) ++end;
-    std::string word = AsciiLower(std::string_view(text).substr(i, end - i));
-    const bool field = end < text.size() && text[end] == ':';
-    const bool wildcard = end < text.size() && text[end] == '*';
-    const bool typed = i >= typing;
-    // Short words, codes and identifiers are not corrected: "ret" or "E2002" is not a typo of a common word.
-    const bool apostrophe = (i > 0 && text[i - 1] == '\'') || (end < text.size() && text[end] == '\'');  // can't
-    const bool plain_word =
-        word.size() >= 4 && word.size() <= 64 && !apostrophe && std::none_of(word.begin(), word.end(), [](char c) {
-          return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
-        });
-    std::string suggestion;
-    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
-      ++lookups;
-      suggestion = SuggestSpelling(db, word);
-    }
-    if (!suggestion.empty() && suggestion != word) {
-      out += suggestion;
-      changed = true;
-    } else {
-      out.append(text, i, end - i);
-    }
-    i = end;
-  }
-  return changed ? out : std::string();
-}
-
 // The words a query in `lang` drops: function words of English or Turkish, and in pasted text also the words
 // of a message that carry no topic ("hi", "thanks", "customer", "yesterday"). Quoted phrases keep them.
 class QueryStopper : public Xapian::Stopper {
@@ -262,10 +190,16 @@ Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQ
   return text;
 }
 
+// Pasted text of at least pasted_query_words words: its feedback's first pass leaves out the field boosts.
+bool PastedLength(const ParsedQuery& out, const RankingOptions& r) {
+  return r.pasted_query_words > 0 && out.words >= r.pasted_query_words;
+}
+
 // Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
-// `parts` (explain): receives each boost as its own query, filtered as it is in the whole.
+// `parts` (explain): receives each boost as its own query, filtered as it is in the whole. `first_pass`: set
+// to the same query without the title and alias boosts when a pasted-length query gets them (else left empty).
 Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
-                            const ParsedQuery& out, std::vector<QueryPart>* parts) {
+                            const ParsedQuery& out, std::vector<QueryPart>* parts, Xapian::Query* first_pass) {
   const RankingOptions& r = ctx.options->ranking;
   const std::size_t first_part = parts ? parts->size() : 0;
   const PartNotes note{parts};
@@ -274,6 +208,8 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   note("text", text);
   if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
       (r.title_boost > 0 || r.alias_boost > 0)) {
+    if (PastedLength(out, r) && !r.feedback_field_boosts)
+      *first_pass = WithCodes(text, plan, out, ctx, PartNotes{nullptr});
     text = WithFieldBoosts(text, r, note);
   }
   if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
@@ -284,6 +220,7 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   if (filter_lang && !text.empty()) {
     const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
     text = Restrict(text, in_lang);
+    if (!first_pass->empty()) *first_pass = Restrict(*first_pass, in_lang);
     for (std::size_t i = first_part; parts && i < parts->size(); ++i) {
       (*parts)[i].query = Restrict((*parts)[i].query, in_lang);
     }
@@ -358,16 +295,39 @@ std::vector<std::string> SearchLanguages(const SearchRequest& request, const Que
   return langs;
 }
 
-// The text query over `langs`: the first language's query, and the rest as the fallback. Fails when the
-// query would expand to more terms than allowed.
+// The text queries over `langs`: the first language's (`main`), the rest as the fallback, and each without
+// the field boosts for the feedback's first pass (`first_pass`, empty when no language had them).
+struct TextQueries {
+  Xapian::Query main, fallback;
+  std::vector<Xapian::Query> rest, first_pass, first_pass_rest;
+  bool lean = false;  // some language's query has a first pass of its own
+  void Add(bool is_main, const Xapian::Query& q, const Xapian::Query& first) {
+    lean = lean || !first.empty();
+    const Xapian::Query& lean_q = first.empty() ? q : first;
+    (is_main ? first_pass : first_pass_rest).push_back(lean_q);
+    if (is_main) {
+      main = main.empty() ? q : Xapian::Query(Xapian::Query::OP_OR, main, q);
+    } else {
+      rest.push_back(q);
+    }
+  }
+};
+
+Xapian::Query AnyOf(const std::vector<Xapian::Query>& qs) {
+  return qs.empty()       ? Xapian::Query()
+         : qs.size() == 1 ? qs[0]
+                          : Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+}
+
+// Builds `into` over `langs`. Fails when the query would expand to more terms than allowed.
 Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& langs, bool explicit_langs,
-                        const QueryContext& ctx, ParsedQuery* out, Xapian::Query* main, Xapian::Query* fallback) {
+                        const QueryContext& ctx, ParsedQuery* out, TextQueries* into) {
   const SearcherOptions& opt = *ctx.options;
   const bool filter_lang = ctx.langs.size() > 1;
-  std::vector<Xapian::Query> rest;
   for (std::size_t i = 0; i < langs.size(); ++i) {
     std::vector<QueryPart> parts;
-    Xapian::Query q = LanguageQuery(plan, langs[i], filter_lang, ctx, *out, plan.explain ? &parts : nullptr);
+    Xapian::Query first;
+    Xapian::Query q = LanguageQuery(plan, langs[i], filter_lang, ctx, *out, plan.explain ? &parts : nullptr, &first);
     if (q.empty()) continue;
     if (opt.max_query_terms > 0) {
       const std::size_t wildcard_terms = static_cast<std::size_t>(std::max(1, opt.max_wildcard_expansion));
@@ -378,15 +338,11 @@ Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& l
                                        std::to_string(opt.max_query_terms) + ": use fewer words or wildcards");
       }
     }
-    if (i == 0 || explicit_langs) {
-      *main = main->empty() ? q : Xapian::Query(Xapian::Query::OP_OR, *main, q);
-      JoinParts(std::move(parts), &out->parts);
-    } else {
-      rest.push_back(q);
-      JoinParts(std::move(parts), &out->fallback_parts);
-    }
+    const bool is_main = i == 0 || explicit_langs;
+    into->Add(is_main, q, first);
+    JoinParts(std::move(parts), is_main ? &out->parts : &out->fallback_parts);
   }
-  if (!rest.empty()) *fallback = Xapian::Query(Xapian::Query::OP_OR, rest.begin(), rest.end());
+  if (!into->rest.empty()) into->fallback = Xapian::Query(Xapian::Query::OP_OR, into->rest.begin(), into->rest.end());
   return Status::Ok();
 }
 
@@ -424,14 +380,19 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   const std::vector<std::string> langs = SearchLanguages(request, ctx, filters, plan, &out);
   if (opt.ranking.exact_match_first) out.exact_terms = FindExactTerms(plan.tokens, *ctx.db);
 
-  Xapian::Query main, fallback;
+  TextQueries text;
   if (!plan.tokens.empty()) {
-    if (Status s = BuildTextQueries(plan, langs, explicit_langs, ctx, &out, &main, &fallback); !s.ok()) return s;
+    if (Status s = BuildTextQueries(plan, langs, explicit_langs, ctx, &out, &text); !s.ok()) return s;
   }
   const Xapian::Query filter = FilterQuery(filters);
   const bool has_words = !plan.tokens.empty();
-  out.query = Filtered(main, filter, has_words);
-  if (!fallback.empty()) out.fallback = Filtered(fallback, filter, has_words);
+  out.query = Filtered(text.main, filter, has_words);
+  if (!text.fallback.empty()) out.fallback = Filtered(text.fallback, filter, has_words);
+  if (text.lean) {
+    out.first_pass = Filtered(AnyOf(text.first_pass), filter, has_words);
+    if (!text.first_pass_rest.empty())
+      out.first_pass_fallback = Filtered(AnyOf(text.first_pass_rest), filter, has_words);
+  }
   return out;
 }
 

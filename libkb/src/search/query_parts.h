@@ -2,8 +2,8 @@
 #define KB_SRC_QUERY_PARTS_H_
 
 // The pieces BuildQuery (query_builder.cc) puts together: field filters and operators (query_filters.cc),
-// error codes, identifiers and the field, phrase and long-query boosts (query_boosts.cc), and the language a
-// query is written in (query_language.cc).
+// error codes, identifiers and the field, phrase and long-query boosts (query_boosts.cc), the language a
+// query is written in (query_language.cc) and its spelling corrections (query_spelling.cc).
 
 #include <xapian.h>
 
@@ -69,6 +69,13 @@ Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep, const Xapian::Da
 Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix);
 // The words within a short window of each other.
 Xapian::Query PhraseBoost(const std::vector<std::string>& tokens);
+
+// The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
+// changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
+// pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
+// Field names, wildcards and the word being typed are left alone.
+std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
+                            const std::vector<std::string>& langs);
 
 // The language `words` are written in, among the index's `langs`.
 std::string QueryLanguage(const std::vector<std::string>& words, const std::vector<std::string>& langs,

@@ -110,9 +110,11 @@ struct FeedbackTerms : Xapian::ExpandDecider {
 // Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
 // terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
 // natural-language query names its topic in many words; the best first matches name it in the corpus's own.
-// `added` (explain): receives the expansion as it weighs in the result.
-Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const RankingOptions& r,
-                           Xapian::Query* added) {
+// The first pass runs `first` (the query without its field boosts) when given. `added` (explain): receives the
+// expansion as it weighs in the result.
+Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const Xapian::Query& first,
+                           const RankingOptions& r, Xapian::Query* added) {
+  enquire.set_query(first.empty() ? query : first);
   Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
   if (top.empty()) return query;
   Xapian::RSet rset;
@@ -268,7 +270,7 @@ void Searcher::Rep::Match(SearchRun& run) {
   const bool feedback = run.by_relevance && run.parsed.long_query && !run.parsed.message && r.feedback_docs > 0 &&
                         r.feedback_terms > 0 && r.feedback_weight > 0;
   Xapian::Query* feedback_part = request.explain ? &run.feedback : nullptr;
-  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, r, feedback_part));
+  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, run.parsed.first_pass, r, feedback_part));
   // A query of filters alone weighs every match 0, and Xapian orders ties by docid, which differs between one
   // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
   // unlike a KeyMaker).
@@ -296,9 +298,8 @@ void Searcher::Rep::Match(SearchRun& run) {
     if (feedback) {
       Xapian::Enquire first_pass(db);
       first_pass.set_weighting_scheme(*run.weight);
-      first_pass.set_query(fallback);
       run.feedback = Xapian::Query();
-      fallback = WithFeedback(first_pass, fallback, r, feedback_part);
+      fallback = WithFeedback(first_pass, fallback, run.parsed.first_pass_fallback, r, feedback_part);
     }
     enquire.set_query(fallback);
     run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);

@@ -1,0 +1,82 @@
+// CorrectSpelling: the words of a typed query that the index lacks, replaced by Xapian's spelling suggestions.
+#include <algorithm>
+#include <cctype>
+
+#include "query_parts.h"
+#include "text.h"
+#include "xapian_util.h"
+
+namespace kb::internal {
+namespace {
+
+// Xapian's spelling suggestion for a word the index lacks, or "". A misspelling rarely starts with the wrong
+// letter; a suggestion that does is another word the index happens to have ("year" → "hear", "yatmadı" →
+// "katmanı"), and the word is searched as typed, unless one holds the other ("unreplied" → "replied").
+std::string SuggestSpelling(const Xapian::Database& db, const std::string& word) {
+  std::string suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
+  if (suggestion.empty() || suggestion[0] == word[0]) return suggestion;
+  const bool contained = word.find(suggestion) != std::string::npos || suggestion.find(word) != std::string::npos;
+  return contained ? suggestion : std::string();
+}
+
+}  // namespace
+
+std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
+                            const std::vector<std::string>& langs) {
+  std::vector<Xapian::Stem> stems;
+  for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
+  // A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
+  auto known = [&](const std::string& word) {
+    if (db.term_exists(word)) return true;
+    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) {
+      std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
+      stemmed += s(word);
+      return db.term_exists(stemmed);
+    });
+  };
+  constexpr int kMaxLookups = 8;           // each lookup scans the spelling table; a pasted log has many odd tokens
+  std::size_t typing = std::string::npos;  // where the word being typed starts
+  if (partial && !text.empty() && !IsSpace(text.back())) {
+    std::size_t space = text.find_last_of(" \t\n\r\f\v");
+    typing = space == std::string::npos ? 0 : space + 1;
+  }
+  auto is_word_byte = [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  };
+  std::string out;
+  bool changed = false;
+  int lookups = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]))) ++end;
+    std::string word = AsciiLower(std::string_view(text).substr(i, end - i));
+    const bool field = end < text.size() && text[end] == ':';
+    const bool wildcard = end < text.size() && text[end] == '*';
+    const bool typed = i >= typing;
+    // Short words, codes and identifiers are not corrected: "ret" or "E2002" is not a typo of a common word.
+    const bool apostrophe = (i > 0 && text[i - 1] == '\'') || (end < text.size() && text[end] == '\'');  // can't
+    const bool plain_word =
+        word.size() >= 4 && word.size() <= 64 && !apostrophe && std::none_of(word.begin(), word.end(), [](char c) {
+          return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+        });
+    std::string suggestion;
+    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
+      ++lookups;
+      suggestion = SuggestSpelling(db, word);
+    }
+    if (!suggestion.empty() && suggestion != word) {
+      out += suggestion;
+      changed = true;
+    } else {
+      out.append(text, i, end - i);
+    }
+    i = end;
+  }
+  return changed ? out : std::string();
+}
+
+}  // namespace kb::internal
