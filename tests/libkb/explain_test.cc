@@ -76,9 +76,7 @@ SearcherOptions AllOn() {
   return o;
 }
 
-int Words(const std::string& text) {
-  return static_cast<int>(std::count(text.begin(), text.end(), ' ') + 1);
-}
+int Words(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), ' ') + 1); }
 
 double Sum(const std::vector<ScorePart>& parts) {
   double sum = 0;
