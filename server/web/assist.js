@@ -55,7 +55,7 @@ function hideAssistUnlessAsked() {
   if (new URLSearchParams(location.hash.slice(1)).get('view') !== 'assist') assistEls.section.hidden = true;
 }
 
-function itemLink(hit) {
+function assistItemLink(hit) {
   const p = new URLSearchParams({ item: hit.id });
   if (hit.section && hit.section.anchor) p.set('s', hit.section.anchor);
   const section = hit.section && hit.section.title && hit.section.title !== hit.title ? ' · ' + hit.section.title : '';
@@ -84,7 +84,7 @@ function renderAssist(r) {
   const out = [];
   if (r.article) {
     out.push(el('section', { class: 'assist-article', 'aria-label': 'Article' },
-      el('h2', { text: 'Explains the problem' }), el('p', {}, itemLink(r.article)),
+      el('h2', { text: 'Explains the problem' }), el('p', {}, assistItemLink(r.article)),
       r.article.snippet ? el('p', { class: 'snippet' }, snippetNodes(r.article.snippet)) : null));
   } else {
     out.push(el('p', { class: 'warn', text: 'No article explains this ticket yet.' }));
@@ -101,7 +101,7 @@ function renderAssist(r) {
       text: a.missing.length ? 'Still to fill: ' + a.missing.map(humanize).join(', ') : '' });
     missing.hidden = a.missing.length === 0;
     out.push(el('section', { class: 'assist-answer', 'aria-label': 'Reply' },
-      el('h2', {}, 'Reply: ', itemLink(a)), replyNodes(a), values, missing,
+      el('h2', {}, 'Reply: ', assistItemLink(a)), replyNodes(a), values, missing,
       el('button', { type: 'button', id: 'assist-copy', onclick: copyAssistReply, text: 'Copy reply' }),
       el('span', { id: 'assist-copy-status', role: 'status' })));
   }
@@ -115,7 +115,7 @@ function renderAssist(r) {
   }
   if (r.results && r.results.length) {
     out.push(el('section', { 'aria-label': 'Also relevant' }, el('h2', { text: 'Also relevant' }),
-      el('ul', {}, ...r.results.map((h) => el('li', {}, itemLink(h))))));
+      el('ul', {}, ...r.results.map((h) => el('li', {}, assistItemLink(h))))));
   }
   assistEls.result.replaceChildren(...out);
   assistEls.result.hidden = false;

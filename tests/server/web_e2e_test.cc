@@ -590,6 +590,22 @@ TEST_F(GapsPageTest, ADayOfSearchesShowsGroupedGapsOwnersAndTheChart) {
   EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].find(r => r.innerText.includes('declined card'))"
                ".children[3].textContent"),
             "payments-team");
+  // Each nearest item is a link named by its title. (assist.js once defined an itemLink of its own that
+  // replaced app.js's, and every item link of this view read "undefined".)
+  auto day = server_.Client()->Get("/api/insights?days=1");
+  ASSERT_TRUE(day && day->status == 200);
+  std::string nearest_title;
+  const json day_json = json::parse(day->body);
+  for (const auto& g : day_json["no_click_queries"]) {
+    if (g["query"] == "webhook retries") nearest_title = g["nearest_title"].get<std::string>();
+  }
+  ASSERT_FALSE(nearest_title.empty()) << day->body;
+  EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].find(r => r.innerText.includes('webhook retries'))"
+               ".children[4].textContent"),
+            nearest_title);
+  EXPECT_EQ(Js("[...document.querySelectorAll('#insights-body a')].filter(a => a.href.includes('item=') && "
+               "(a.textContent === '' || a.textContent === 'undefined' || a.href.includes('item=undefined'))).length"),
+            "0");
   EXPECT_EQ(
       Js("[...document.querySelectorAll('#gaps tbody tr')].some(r => /\\brefund\\b/.test(r.children[0].textContent))"),
       "false")
