@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "civil_date.h"
 #include "searcher_rep.h"
 #include "stored.h"
 #include "term_prefixes.h"
@@ -12,6 +13,13 @@
 
 namespace kb::internal {
 namespace {
+
+// Days from `from` to `to` (YYYY-MM-DD); 0 when either is not a date.
+int DaysBetween(const std::string& from, const std::string& to) {
+  long a = 0, b = 0;
+  if (!ParseDate(from, &a) || !ParseDate(to, &b)) return 0;
+  return static_cast<int>(b - a);
+}
 
 // How often a walk starts again after the revision it read was recycled by a writer.
 constexpr int kWalkAttempts = 3;
@@ -28,10 +36,12 @@ std::vector<ListedItem> Walk(const Xapian::Database& db, const std::string& toda
     const Xapian::Document doc = db.get_document(*p);
     StoredItem stored = DecodeStoredHead(doc, today);
     Item& it = stored.item;
+    const int overdue = stored.stale_after.empty() ? 0 : DaysBetween(stored.stale_after, today);
     entries.push_back({doc.get_value(kSlotTitleSort),
                        *p,
-                       {std::move(it.id), std::move(it.title), std::move(it.owner), std::move(it.path),
-                        std::move(it.verified), std::move(stored.stale_after), stored.stale}});
+                       {{std::move(it.id), std::move(it.title), std::move(it.owner), std::move(it.path),
+                         std::move(it.verified), std::move(stored.stale_after), overdue},
+                        stored.stale}});
   }
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.title_key != b.title_key ? a.title_key < b.title_key : a.docid < b.docid;
@@ -40,7 +50,7 @@ std::vector<ListedItem> Walk(const Xapian::Database& db, const std::string& toda
   items.reserve(entries.size());
   std::unordered_set<std::string> seen;
   for (Entry& entry : entries) {
-    if (seen.insert(entry.item.id).second) items.push_back(std::move(entry.item));
+    if (seen.insert(entry.item.ref.id).second) items.push_back(std::move(entry.item));
   }
   return items;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kb/insights.h"
 #include "kb/searcher.h"
 #include "kb/status.h"
 
@@ -20,12 +21,7 @@ struct SearcherAccess {
 
 // What a listing of every item keeps of each: 100k of them are held at once (the insights, the plan).
 struct ListedItem {
-  std::string id;
-  std::string title;
-  std::string owner;
-  std::string path;
-  std::string verified;     // YYYY-MM-DD or ""
-  std::string stale_after;  // YYYY-MM-DD or ""
+  ItemRef ref;  // days_overdue relative to the listing's `today` (0 when the item has no stale_after)
   bool stale = false;
 };
 

@@ -242,26 +242,21 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
 }
 
 // Stale items grouped by owner, the most overdue first, at most `limit` per owner (the rest counted). Only the
-// items shown become ItemRefs: at 100k items most can be stale.
-std::vector<OwnerItems> StaleByOwner(const std::vector<internal::ListedItem>& items, const std::string& today,
-                                     int limit) {
-  struct Overdue {
-    int days;
-    const internal::ListedItem* item;
-  };
-  std::map<std::string_view, std::vector<Overdue>> by_owner;
+// items shown are copied: at 100k items most can be stale.
+std::vector<OwnerItems> StaleByOwner(const std::vector<internal::ListedItem>& items, int limit) {
+  std::map<std::string_view, std::vector<const ItemRef*>> by_owner;
   for (const internal::ListedItem& item : items) {
-    if (item.stale) by_owner[item.owner].push_back({internal::DaysOverdue(item.stale_after, today), &item});
+    if (item.stale) by_owner[item.ref.owner].push_back(&item.ref);
   }
   std::vector<OwnerItems> out;
   for (auto& [owner, overdue] : by_owner) {
     const std::size_t shown = std::min(overdue.size(), static_cast<std::size_t>(std::max(limit, 0)));
-    std::partial_sort(overdue.begin(), overdue.begin() + shown, overdue.end(), [](const Overdue& a, const Overdue& b) {
-      return a.days != b.days ? a.days > b.days : a.item->id < b.item->id;
+    std::partial_sort(overdue.begin(), overdue.begin() + shown, overdue.end(), [](const ItemRef* a, const ItemRef* b) {
+      return a->days_overdue != b->days_overdue ? a->days_overdue > b->days_overdue : a->id < b->id;
     });
     OwnerItems team;
     team.owner = std::string(owner);
-    for (std::size_t i = 0; i < shown; ++i) team.items.push_back(internal::MakeItemRef(*overdue[i].item, today));
+    for (std::size_t i = 0; i < shown; ++i) team.items.push_back(*overdue[i]);
     team.more = static_cast<int>(overdue.size() - shown);
     out.push_back(std::move(team));
   }
@@ -283,13 +278,11 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
                      [&](internal::SqliteStmt& r) { shown.insert(r.Text(0)); });
     if (!s.ok()) return s;
   }
-  std::unordered_map<std::string_view, const internal::ListedItem*> by_id;
+  std::unordered_map<std::string_view, const ItemRef*> by_id;
   by_id.reserve(items->size());
   for (const internal::ListedItem& item : *items) {
-    by_id.emplace(item.id, &item);
-    if (!shown.count(item.id) && out->never_shown_total++ < o.limit) {
-      out->never_shown_items.push_back(internal::MakeItemRef(item, today));
-    }
+    by_id.emplace(item.ref.id, &item.ref);
+    if (!shown.count(item.ref.id) && out->never_shown_total++ < o.limit) out->never_shown_items.push_back(item.ref);
     if (item.stale) ++out->stale_total;
   }
   for (ReportedItem& item : out->most_reported_items) {
@@ -303,7 +296,7 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
       if (auto found = by_id.find(g.topic_id); found != by_id.end()) g.topic = found->second->title;
     }
   }
-  out->stale_by_owner = StaleByOwner(*items, today, o.limit);
+  out->stale_by_owner = StaleByOwner(*items, o.limit);
   return Status::Ok();
 }
 

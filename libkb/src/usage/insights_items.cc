@@ -1,4 +1,4 @@
-// Item references for the insights, and PlanVerification: per owner, what to verify next.
+// PlanVerification: per owner, what to verify next.
 #include "insights_items.h"
 
 #include <algorithm>
@@ -10,21 +10,6 @@
 #include "xapian_util.h"
 
 namespace kb {
-namespace internal {
-int DaysOverdue(const std::string& stale_after, const std::string& today) {
-  long a = 0, b = 0;
-  if (!ParseDate(stale_after, &a) || !ParseDate(today, &b)) return 0;
-  return static_cast<int>(b - a);
-}
-
-ItemRef MakeItemRef(const ListedItem& item, const std::string& today) {
-  ItemRef ref{item.id, item.title, item.owner, item.path, item.verified, item.stale_after, 0};
-  if (!item.stale_after.empty()) ref.days_overdue = DaysOverdue(item.stale_after, today);
-  return ref;
-}
-
-}  // namespace internal
-
 namespace {
 
 Result<VerificationPlan> Plan(Searcher& searcher, const VerificationOptions& options) {
@@ -40,15 +25,15 @@ Result<VerificationPlan> Plan(Searcher& searcher, const VerificationOptions& opt
   if (!items.ok()) return items.status();
 
   std::map<std::string, OwnerVerification> by_owner;
-  for (const internal::ListedItem& hit : *items) {
-    if (hit.stale_after.empty()) continue;
-    if (!options.owner.empty() && internal::AsciiLower(hit.owner) != internal::AsciiLower(options.owner)) continue;
-    ItemRef ref = internal::MakeItemRef(hit, plan.today);
+  for (const internal::ListedItem& item : *items) {
+    const ItemRef& ref = item.ref;
+    if (ref.stale_after.empty()) continue;
+    if (!options.owner.empty() && internal::AsciiLower(ref.owner) != internal::AsciiLower(options.owner)) continue;
     if (ref.days_overdue < -options.horizon_days) continue;
-    OwnerVerification& team = by_owner[hit.owner];
-    team.owner = hit.owner;
+    OwnerVerification& team = by_owner[ref.owner];
+    team.owner = ref.owner;
     ++(ref.days_overdue > 0 ? team.overdue : team.due_soon);
-    team.items.push_back(std::move(ref));
+    team.items.push_back(ref);
   }
   for (auto& [owner, team] : by_owner) {
     std::sort(team.items.begin(), team.items.end(), [](const ItemRef& a, const ItemRef& b) {
