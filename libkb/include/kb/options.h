@@ -62,9 +62,9 @@ struct RankingOptions {
   int feedback_terms = 20;
   double feedback_weight = 0.5;
   // The feedback's first pass (which finds those documents) for a query of at least `pasted_query_words` words
-  // runs the title and alias boosts of long_query_fields too. Without them a pasted question over 100k items
-  // took 0.65-0.83x the time and ranked the same (bench/README.md); shorter queries always run them (without
-  // them their rankings moved both ways). Default: false.
+  // runs the title and alias boosts of long_query_fields too. Without them the two pasted questions of
+  // bench/perf over 100k items took 0.65x and 0.82x the time and ranked the same (bench/README.md); shorter
+  // queries always run them (without them their rankings moved both ways). Default: false.
   bool feedback_field_boosts = false;
   // Queries of at least this many words (pasted text) are weighted with the divergence-from-randomness model
   // IneB2 instead of BM25: it ranked long queries better (bench/README.md). 0 = BM25 always. Default: 50.

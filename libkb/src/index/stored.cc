@@ -309,11 +309,6 @@ bool ReadHead(Reader& r, Item& it) {
   return true;
 }
 
-void SetStaleness(std::string_view today, StoredItem* out) {
-  out->stale_after = out->item.StaleAfter();
-  out->stale = out->item.IsStaleOn(today);
-}
-
 }  // namespace
 
 StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body) {
@@ -347,16 +342,17 @@ StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today,
       if (r.ok()) it.placeholder_patterns.emplace(std::move(name), std::move(pattern));
     }
   }
-  SetStaleness(today, &out);
+  out.stale_after = it.StaleAfter();
+  out.stale = it.IsStaleOn(today);
   return out;
 }
 
-StoredItem DecodeStoredHead(const Xapian::Document& doc, std::string_view today) {
-  StoredItem out;
+Item DecodeItemHead(const Xapian::Document& doc) {
+  Item item;
   const std::string data = doc.get_data();
   Reader r(data);
-  if (ReadHead(r, out.item)) SetStaleness(today, &out);
-  return out;
+  ReadHead(r, item);
+  return item;
 }
 
 void FillHit(const StoredItem& stored, SearchHit* hit) {

@@ -27,9 +27,9 @@ Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std:
 
 // Decodes a document's data back to an item (metadata, sections and, if asked, the Markdown body).
 StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body = false);
-// The leading fields of a document's data (id to source) and the staleness they give, without the sections'
-// text or the placeholders: what a listing of every item needs.
-StoredItem DecodeStoredHead(const Xapian::Document& doc, std::string_view today);
+// The leading fields of a document's data (id to source), without the sections' text or the placeholders:
+// what a listing of every item needs. An empty item for data that is not a kb document.
+Item DecodeItemHead(const Xapian::Document& doc);
 // Fills the metadata fields of a hit from a stored item.
 void FillHit(const StoredItem& stored, SearchHit* hit);
 

@@ -19,19 +19,15 @@ struct SearcherAccess {
   static const Xapian::Database& Database(const Searcher& searcher);
 };
 
-// What a listing of every item keeps of each: 100k of them are held at once (the insights, the plan).
-struct ListedItem {
-  ItemRef ref;  // days_overdue relative to the listing's `today` (0 when the item has no stale_after)
-  bool stale = false;
-};
-
-// Every item whose document holds `filter_term` ("" = every item), with staleness judged on `today`
-// (YYYY-MM-DD), ordered by title as a search with sort=title orders them; the first of two documents with one
-// id wins. Only the leading fields of each document's data are decoded (internal::DecodeStoredHead). A
-// revision recycled during the walk is reopened and walked again.
+// Every item whose document holds `filter_term` ("" = every item), as the references the insights and the
+// verification plan show, days_overdue counted to `today` (YYYY-MM-DD; 0 for an item without stale_after, and
+// an item is stale when it is above 0). Ordered by title as a search with sort=title orders them; the first of
+// two documents with one id wins. Only the leading fields of each document's data are decoded
+// (internal::DecodeItemHead): 100k items are held at once. A revision recycled during the walk is reopened and
+// walked again.
 // REQUIRES: called on the thread that uses `searcher`.
-Result<std::vector<ListedItem>> ListItems(Searcher& searcher, const std::string& today,
-                                          const std::string& filter_term = "");
+Result<std::vector<ItemRef>> ListItems(Searcher& searcher, const std::string& today,
+                                       const std::string& filter_term = "");
 
 }  // namespace kb::internal
 

@@ -190,14 +190,15 @@ Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQ
   return text;
 }
 
-// Pasted text of at least pasted_query_words words: its feedback's first pass leaves out the field boosts.
-bool PastedLength(const ParsedQuery& out, const RankingOptions& r) {
-  return r.pasted_query_words > 0 && out.words >= r.pasted_query_words;
+// Whether the feedback's first pass leaves out the field boosts: for a question (not a message, which gets no
+// feedback) of at least pasted_query_words words.
+bool LeanFirstPass(const ParsedQuery& out, const RankingOptions& r) {
+  return !r.feedback_field_boosts && !out.message && r.pasted_query_words > 0 && out.words >= r.pasted_query_words;
 }
 
 // Text query for one language, with the title, phrase and exact-code boosts; empty if nothing to search.
 // `parts` (explain): receives each boost as its own query, filtered as it is in the whole. `first_pass`: set
-// to the same query without the title and alias boosts when a pasted-length query gets them (else left empty).
+// to the same query without the title and alias boosts when LeanFirstPass (else left empty).
 Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool filter_lang, const QueryContext& ctx,
                             const ParsedQuery& out, std::vector<QueryPart>* parts, Xapian::Query* first_pass) {
   const RankingOptions& r = ctx.options->ranking;
@@ -208,8 +209,7 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   note("text", text);
   if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
       (r.title_boost > 0 || r.alias_boost > 0)) {
-    if (PastedLength(out, r) && !r.feedback_field_boosts)
-      *first_pass = WithCodes(text, plan, out, ctx, PartNotes{nullptr});
+    if (LeanFirstPass(out, r)) *first_pass = WithCodes(text, plan, out, ctx, PartNotes{nullptr});
     text = WithFieldBoosts(text, r, note);
   }
   if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
@@ -295,22 +295,10 @@ std::vector<std::string> SearchLanguages(const SearchRequest& request, const Que
   return langs;
 }
 
-// The text queries over `langs`: the first language's (`main`), the rest as the fallback, and each without
-// the field boosts for the feedback's first pass (`first_pass`, empty when no language had them).
+// Each language's text query: the query's own language (all of them with `lang:`) and the fallback's, and
+// each as the feedback's first pass runs it (the same query, or the query without its field boosts).
 struct TextQueries {
-  Xapian::Query main, fallback;
-  std::vector<Xapian::Query> rest, first_pass, first_pass_rest;
-  bool lean = false;  // some language's query has a first pass of its own
-  void Add(bool is_main, const Xapian::Query& q, const Xapian::Query& first) {
-    lean = lean || !first.empty();
-    const Xapian::Query& lean_q = first.empty() ? q : first;
-    (is_main ? first_pass : first_pass_rest).push_back(lean_q);
-    if (is_main) {
-      main = main.empty() ? q : Xapian::Query(Xapian::Query::OP_OR, main, q);
-    } else {
-      rest.push_back(q);
-    }
-  }
+  std::vector<Xapian::Query> main, rest, main_first, rest_first;
 };
 
 Xapian::Query AnyOf(const std::vector<Xapian::Query>& qs) {
@@ -339,10 +327,10 @@ Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& l
       }
     }
     const bool is_main = i == 0 || explicit_langs;
-    into->Add(is_main, q, first);
+    (is_main ? into->main : into->rest).push_back(q);
+    (is_main ? into->main_first : into->rest_first).push_back(first.empty() ? q : first);
     JoinParts(std::move(parts), is_main ? &out->parts : &out->fallback_parts);
   }
-  if (!into->rest.empty()) into->fallback = Xapian::Query(Xapian::Query::OP_OR, into->rest.begin(), into->rest.end());
   return Status::Ok();
 }
 
@@ -386,12 +374,11 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   }
   const Xapian::Query filter = FilterQuery(filters);
   const bool has_words = !plan.tokens.empty();
-  out.query = Filtered(text.main, filter, has_words);
-  if (!text.fallback.empty()) out.fallback = Filtered(text.fallback, filter, has_words);
-  if (text.lean) {
-    out.first_pass = Filtered(AnyOf(text.first_pass), filter, has_words);
-    if (!text.first_pass_rest.empty())
-      out.first_pass_fallback = Filtered(AnyOf(text.first_pass_rest), filter, has_words);
+  out.query = Filtered(AnyOf(text.main), filter, has_words);
+  out.first_pass = Filtered(AnyOf(text.main_first), filter, has_words);
+  if (!text.rest.empty()) {
+    out.fallback = Filtered(AnyOf(text.rest), filter, has_words);
+    out.first_pass_fallback = Filtered(AnyOf(text.rest_first), filter, has_words);
   }
   return out;
 }

@@ -35,8 +35,8 @@ struct ParsedQuery {
   // The same text in the index's other languages, run only when `query` matches nothing: an English reader
   // sees a Turkish item only when no English one matches. Empty when the language was given (`lang:`).
   Xapian::Query fallback;
-  // What the pseudo-relevance feedback's first pass runs instead of `query` and `fallback` (the same without
-  // the title and alias boosts); empty: `query` and `fallback` themselves.
+  // What the pseudo-relevance feedback's first pass runs for `query` and for `fallback`: the same, or for a
+  // long pasted question the same without the title and alias boosts (RankingOptions::feedback_field_boosts).
   Xapian::Query first_pass;
   Xapian::Query first_pass_fallback;
   std::string language;                  // the query's language ("" when the index has one language)

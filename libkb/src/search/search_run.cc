@@ -110,11 +110,11 @@ struct FeedbackTerms : Xapian::ExpandDecider {
 // Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
 // terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
 // natural-language query names its topic in many words; the best first matches name it in the corpus's own.
-// The first pass runs `first` (the query without its field boosts) when given. `added` (explain): receives the
-// expansion as it weighs in the result.
+// The first pass runs `first` (ParsedQuery::first_pass: `query`, or it without its field boosts). `added`
+// (explain): receives the expansion as it weighs in the result.
 Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const Xapian::Query& first,
                            const RankingOptions& r, Xapian::Query* added) {
-  enquire.set_query(first.empty() ? query : first);
+  enquire.set_query(first);
   Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
   if (top.empty()) return query;
   Xapian::RSet rset;

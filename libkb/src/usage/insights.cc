@@ -243,10 +243,10 @@ Status Trend(internal::SqliteDb* db, const Window& w, Insights* out) {
 
 // Stale items grouped by owner, the most overdue first, at most `limit` per owner (the rest counted). Only the
 // items shown are copied: at 100k items most can be stale.
-std::vector<OwnerItems> StaleByOwner(const std::vector<internal::ListedItem>& items, int limit) {
+std::vector<OwnerItems> StaleByOwner(const std::vector<ItemRef>& items, int limit) {
   std::map<std::string_view, std::vector<const ItemRef*>> by_owner;
-  for (const internal::ListedItem& item : items) {
-    if (item.stale) by_owner[item.ref.owner].push_back(&item.ref);
+  for (const ItemRef& item : items) {
+    if (item.days_overdue > 0) by_owner[item.owner].push_back(&item);
   }
   std::vector<OwnerItems> out;
   for (auto& [owner, overdue] : by_owner) {
@@ -269,7 +269,7 @@ std::vector<OwnerItems> StaleByOwner(const std::vector<internal::ListedItem>& it
 // The index side: titles of reported items, never-shown items, stale items by owner.
 Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, const InsightsOptions& o, Insights* out) {
   const std::string today = internal::DayOf(w.until_ms);
-  Result<std::vector<internal::ListedItem>> items = internal::ListItems(searcher, today);
+  Result<std::vector<ItemRef>> items = internal::ListItems(searcher, today);
   if (!items.ok()) return items.status();
   out->items = static_cast<int>(items->size());
   std::set<std::string> shown;
@@ -280,10 +280,10 @@ Status AddItems(Searcher& searcher, internal::SqliteDb* db, const Window& w, con
   }
   std::unordered_map<std::string_view, const ItemRef*> by_id;
   by_id.reserve(items->size());
-  for (const internal::ListedItem& item : *items) {
-    by_id.emplace(item.ref.id, &item.ref);
-    if (!shown.count(item.ref.id) && out->never_shown_total++ < o.limit) out->never_shown_items.push_back(item.ref);
-    if (item.stale) ++out->stale_total;
+  for (const ItemRef& item : *items) {
+    by_id.emplace(item.id, &item);
+    if (!shown.count(item.id) && out->never_shown_total++ < o.limit) out->never_shown_items.push_back(item);
+    if (item.days_overdue > 0) ++out->stale_total;
   }
   for (ReportedItem& item : out->most_reported_items) {
     auto found = by_id.find(item.id);

@@ -21,12 +21,11 @@ Result<VerificationPlan> Plan(Searcher& searcher, const VerificationOptions& opt
   }
   if (options.horizon_days < 0) return Status::InvalidArgument("horizon_days must be 0 or more");
   const std::string owner_term = options.owner.empty() ? "" : internal::FilterTerm("owner", options.owner);
-  Result<std::vector<internal::ListedItem>> items = internal::ListItems(searcher, plan.today, owner_term);
+  Result<std::vector<ItemRef>> items = internal::ListItems(searcher, plan.today, owner_term);
   if (!items.ok()) return items.status();
 
   std::map<std::string, OwnerVerification> by_owner;
-  for (const internal::ListedItem& item : *items) {
-    const ItemRef& ref = item.ref;
+  for (const ItemRef& ref : *items) {
     if (ref.stale_after.empty()) continue;
     if (!options.owner.empty() && internal::AsciiLower(ref.owner) != internal::AsciiLower(options.owner)) continue;
     if (ref.days_overdue < -options.horizon_days) continue;
