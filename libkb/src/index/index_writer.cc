@@ -114,6 +114,15 @@ void ClearInterruptedCreate(const std::string& path) {
   for (const fs::path& f : xapian_files) fs::remove(f, ec);
 }
 
+// The glass database at `path` opened for writing (created if missing when `create`), waiting for another
+// writer's lock when `wait_for_lock`. REQUIRES: `path` is not empty. Throws Xapian's errors; callers Guard them.
+Xapian::WritableDatabase OpenWritable(const std::string& path, bool create, bool wait_for_lock) {
+  if (create) ClearInterruptedCreate(path);
+  int flags = (create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
+  if (wait_for_lock) flags |= Xapian::DB_RETRY_LOCK;
+  return Xapian::WritableDatabase(path, flags);
+}
+
 // Deletes every document: a full rebuild inside the same transaction as the new documents.
 void DeleteAll(Xapian::WritableDatabase& db) {
   std::vector<Xapian::docid> ids;
@@ -146,10 +155,7 @@ Status CheckItemKey(const Item& item) {
 Result<Xapian::WritableDatabase> LockDatabase(const std::string& path, bool wait_for_lock) {
   return Guard("opening " + path + " for writing", [&]() -> Result<Xapian::WritableDatabase> {
     if (path.empty()) return Status::InvalidArgument("no database path given");
-    ClearInterruptedCreate(path);
-    int flags = Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS;
-    if (wait_for_lock) flags |= Xapian::DB_RETRY_LOCK;
-    return Xapian::WritableDatabase(path, flags);
+    return OpenWritable(path, /*create=*/true, wait_for_lock);
   });
 }
 
@@ -161,10 +167,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
     auto rep = std::make_unique<Rep>();
     rep->path = path;
     rep->options = options;
-    if (options.create) ClearInterruptedCreate(path);
-    int flags = (options.create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN) | Xapian::DB_BACKEND_GLASS;
-    if (options.wait_for_lock) flags |= Xapian::DB_RETRY_LOCK;
-    rep->db = Xapian::WritableDatabase(path, flags);
+    rep->db = OpenWritable(path, options.create, options.wait_for_lock);
     if (!options.overwrite) {
       if (Status s = internal::CheckSchema(rep->db.get_metadata(std::string(internal::kMetaSchema)), path); !s.ok()) {
         return s;
