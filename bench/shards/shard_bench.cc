@@ -6,7 +6,8 @@
 //
 // Each query runs once to warm the caches, then `rounds` times; the request is kb-server's default search
 // (10 results, snippets, tag/owner/kind/tier/product/lang facets). The first round is reported apart: it is
-// the one that reads each document of a remote shard for the first time (the Searcher keeps them after).
+// the one that reads each shown document of a remote shard, and fetches the rerank values of each window, for
+// the first time (the Searcher keeps both after).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -230,7 +230,7 @@ TEST(KbIndexCliTest, StatsShowsCountsSourcesAndCommits) {
   ProcessResult text = RunKbIndex({"stats", "--db", dir.Sub("db"), "--today", "2026-11-23"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   for (const char* s : {"items: 6", "by kind:   article 5, answer 1", "by tier:", "by lang:   en 6",
-                        "by source: docs 5, extra 1", "stale: 1", "  payments-team: 1", "schema 2"}) {
+                        "by source: docs 5, extra 1", "stale: 1", "  payments-team: 1", "schema 3"}) {
     EXPECT_TRUE(Contains(text.out, s)) << s << "\n" << text.out;
   }
   EXPECT_TRUE(Contains(text.out, "docs: " + std::filesystem::canonical(dir.Sub("docs")).string() + ", commit " + sha));

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "../libkb/test_util.h"
+#include "item_walk.h"
 #include "kb/kb.h"
 #include "shard_layout.h"
 
@@ -203,6 +204,23 @@ TEST_F(ShardLoopbackTest, ChangedRemoteItemShowsAfterReopen) {
     ++seen;
   }
   EXPECT_GE(seen, 5);
+}
+
+// The rerank reads what it needs from the match (each item's sort key): over remote shards a search reads the
+// documents of the hits it shows, not those of its whole 50-result window (a round trip each).
+TEST_F(ShardLoopbackTest, RerankReadsOnlyTheDocumentsShown) {
+  auto sharded = Searcher::Open(Locations());
+  ASSERT_TRUE(sharded.ok()) << sharded.status().ToString();
+  std::size_t shown = 0;
+  for (const char* query : {"customer", "payment", "refund", "tag:refunds", "-refund"}) {
+    Result<SearchResponse> r = (*sharded)->Search({.query = query, .size = 5, .today = "2026-11-23"});
+    ASSERT_TRUE(r.ok()) << query << ": " << r.status().ToString();
+    EXPECT_GT(r->total, 5) << query << ": the window must hold more than the page";
+    shown += r->hits.size();
+    // Documents read once are kept, so the count is at most the hits shown so far.
+    EXPECT_LE(internal::SearcherAccess::RemoteDocsKept(**sharded), shown) << query;
+  }
+  EXPECT_GT(internal::SearcherAccess::RemoteDocsKept(**sharded), 0u);
 }
 
 TEST_F(ShardLoopbackTest, KilledShardFailsFastUnlessPartialIsAllowed) {

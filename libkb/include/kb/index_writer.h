@@ -26,8 +26,9 @@
 namespace kb {
 
 // Version of the on-disk layout (terms, values, document data). Stored as metadata `kb:schema`. 2: link and
-// file terms (XL, XF), Turkish words also indexed without diacritics, the `boost` value slot.
-inline constexpr int kSchemaVersion = 2;
+// file terms (XL, XF), Turkish words also indexed without diacritics, the `boost` value slot. 3: the rerank
+// value slot (what the rerank reads, returned with the match).
+inline constexpr int kSchemaVersion = 3;
 
 struct WriterOptions {
   // Create the database if missing. Default: true.

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "query_intent.h"
 #include "query_text.h"
 #include "related.h"
+#include "rerank_key.h"
 #include "term_prefixes.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -241,6 +243,20 @@ std::string JoinedTags(const Item& item) {
   return joined;
 }
 
+// The values the rerank reads, packed into kSlotRerank from the slots they are read from otherwise (so the two
+// cannot disagree). The problem flag is decided here, at index time: changing the problem words
+// (query_intent.cc) changes what the index holds, and needs kSchemaVersion raised.
+void AddRerankKey(Xapian::Document& doc) {
+  RerankKey key;
+  key.id = doc.get_value(kSlotId);
+  key.stale_after = doc.get_value(kSlotStaleAfter);
+  key.boost = doc.get_value(kSlotBoost);
+  key.answer = doc.get_value(kSlotKind) == "answer";
+  key.names_problem = ItemNamesProblem(doc);
+  key.process = doc.get_value(kSlotScope) == "process";
+  doc.add_value(kSlotRerank, EncodeRerankKey(key));
+}
+
 // The value slots: sort keys, facet values, and what a result list or an opened item reads back.
 void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc) {
   doc.add_value(kSlotVerified, CompactDate(item.verified));
@@ -264,6 +280,7 @@ void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc)
   // Incident times live in values rather than the data, so that documents indexed before them still decode.
   if (!item.started.empty()) doc.add_value(kSlotStarted, item.started);
   if (!item.until.empty()) doc.add_value(kSlotUntil, item.until);
+  AddRerankKey(doc);
 }
 
 }  // namespace

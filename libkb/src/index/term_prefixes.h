@@ -54,6 +54,7 @@ inline constexpr unsigned kSlotStarted = 15;  // incidents: `started` as written
 inline constexpr unsigned kSlotUntil = 16;    // incidents: `until` as written
 inline constexpr unsigned kSlotScope = 17;    // front matter `scope`: "process", empty for product items
 inline constexpr unsigned kSlotStamp = 18;    // the file's SourceFile::stamp when indexed ("" if unknown)
+inline constexpr unsigned kSlotRerank = 19;   // what the rerank reads, the match's sort key (rerank_key.h)
 
 inline constexpr char kTagSeparator = '\x1f';
 

@@ -53,6 +53,7 @@ std::vector<ItemRef> Walk(const Xapian::Database& db, const std::string& today, 
 }  // namespace
 
 const Xapian::Database& SearcherAccess::Database(const Searcher& searcher) { return searcher.rep_->db; }
+std::size_t SearcherAccess::RemoteDocsKept(const Searcher& searcher) { return searcher.rep_->remote_docs.size(); }
 
 Result<std::vector<ItemRef>> ListItems(Searcher& searcher, const std::string& today, const std::string& filter_term) {
   return Guard("listing items", [&]() -> Result<std::vector<ItemRef>> {

@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ namespace kb::internal {
 // libkb's own access to the database a Searcher holds (Searcher names it a friend).
 struct SearcherAccess {
   static const Xapian::Database& Database(const Searcher& searcher);
+  // The documents the Searcher read from remote shards and keeps (RemoteDocs): tests count the document
+  // reads, a round trip each, that searches cost.
+  static std::size_t RemoteDocsKept(const Searcher& searcher);
 };
 
 // Every item whose document holds `filter_term` ("" = every item), as the references the insights and the

@@ -33,10 +33,34 @@ Xapian::Document RemoteDocs::Get(const Xapian::MSetIterator& it) {
   return kept;
 }
 
+void RemoteDocs::FetchKeys(const Xapian::Database& db, const Xapian::MSet& window, const Xapian::Query& query,
+                           const Xapian::Weight& weight) {
+  bool missing = false;
+  for (auto it = window.begin(); it != window.end() && !missing; ++it) missing = !Key(*it);
+  if (!missing) return;
+  Xapian::Enquire keyed(db);
+  keyed.set_query(query);
+  keyed.set_weighting_scheme(weight);
+  keyed.set_sort_by_relevance_then_value(kSlotRerank, false);
+  const Xapian::MSet keys = keyed.get_mset(window.get_firstitem(), window.size());
+  for (auto it = keys.begin(); it != keys.end(); ++it) PutKey(*it, it.get_sort_key());
+}
+
+const std::string* RemoteDocs::Key(Xapian::docid did) const {
+  auto found = keys_.find(did);
+  return found == keys_.end() ? nullptr : &found->second;
+}
+
+void RemoteDocs::PutKey(Xapian::docid did, std::string key) {
+  if (keys_.size() >= kMaxKeys) keys_.clear();
+  keys_[did] = std::move(key);
+}
+
 void RemoteDocs::Clear() {
   order_.clear();
   index_.clear();
   bytes_ = 0;
+  keys_.clear();
 }
 
 }  // namespace kb::internal

@@ -14,6 +14,7 @@
 #include "query_builder.h"
 #include "query_intent.h"
 #include "query_text.h"
+#include "rerank_key.h"
 #include "search_explain.h"
 #include "searcher_rep.h"
 #include "stopwords.h"
@@ -46,6 +47,7 @@ struct SearchRun {
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
   Xapian::MSet mset;
   Xapian::MSet facet_mset;  // the match the facet spies counted
+  Xapian::Query ran;        // the query of `mset` (with feedback, or the other languages' fallback)
   bool other_languages = false;
   QueryWords words;        // the words of the query that ran, for snippets and section scores
   Xapian::Query feedback;  // with explain: what pseudo-relevance feedback added to the query that ran
@@ -304,6 +306,7 @@ void Searcher::Rep::Match(SearchRun& run) {
     enquire.set_query(fallback);
     run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);
   }
+  run.ran = enquire.get_query();
   run.facet_mset = run.mset;
   if (facets_apart) {
     Xapian::Enquire counting(db);
@@ -321,11 +324,12 @@ void Searcher::Rep::Match(SearchRun& run) {
 std::vector<RankedHit> Searcher::Rep::Rerank(const SearchRun& run) {
   std::vector<Xapian::docid> exact_docs;
   if (run.rerank && !run.parsed.exact_terms.empty()) exact_docs = ExactDocs(db, run.mset, run.parsed.exact_terms);
+  if (run.rerank && shards.HasRemote()) remote_docs.FetchKeys(db, run.mset, run.ran, *run.weight);
   std::vector<RankedHit> ranked;
   for (auto it = run.mset.begin(); it != run.mset.end(); ++it) {
     RankedHit x{it, it.get_weight(), false};
     if (run.rerank) {
-      x.score *= RerankFactor(run, DocOf(it));
+      x.score *= RerankFactor(run, it);
       x.exact = std::binary_search(exact_docs.begin(), exact_docs.end(), *it);
     }
     ranked.push_back(x);
@@ -339,36 +343,45 @@ std::vector<RankedHit> Searcher::Rep::Rerank(const SearchRun& run) {
   return ranked;
 }
 
-// What multiplies one document's score: freshness, popularity, its front matter boost, answers after
-// articles, and (when on) the share of the matches its best section holds. `parts` (explain): receives each
-// factor other than 1, in the order applied.
-double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::Document& doc,
-                                   std::vector<ScorePart>* parts) const {
+// The rerank value of a match (rerank_key.h): from the local document, or over remote shards from the keys
+// RemoteDocs::FetchKeys brought; a match it missed (a tie in weight at the window's edge, which the two matches
+// order differently) is read from its document.
+std::string Searcher::Rep::RerankValue(const Xapian::MSetIterator& it) {
+  if (!shards.HasRemote()) return it.get_document().get_value(internal::kSlotRerank);
+  if (const std::string* key = remote_docs.Key(*it)) return *key;
+  std::string key = DocOf(it).get_value(internal::kSlotRerank);
+  remote_docs.PutKey(*it, key);
+  return key;
+}
+
+// What multiplies one match's score: freshness, popularity, its front matter boost, answers after articles,
+// and (when on) the share of the matches its best section holds. All but the last come from the match's
+// rerank value; the section focus reads the document. `parts` (explain): receives each factor other than 1,
+// in the order applied.
+double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetIterator& it,
+                                   std::vector<ScorePart>* parts) {
   const RankingOptions& r = options.ranking;
   double factor = 1;
   auto apply = [&](const char* name, double f) {
     factor *= f;
     if (parts && f != 1.0) parts->push_back({name, 0, f});
   };
-  const std::string stale_after = doc.get_value(internal::kSlotStaleAfter);
-  if (!stale_after.empty()) {
-    apply("freshness", stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor);
+  const internal::RerankKey key = internal::DecodeRerankKey(RerankValue(it));
+  if (!key.stale_after.empty()) {
+    apply("freshness", key.stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor);
   }
   if (run.popular) {
-    auto found = popularity->find(doc.get_value(internal::kSlotId));
+    auto found = popularity->find(key.id);
     if (found != popularity->end() && found->second > 0)
       apply("popularity", 1 + r.popularity_boost * std::log1p(found->second));
   }
-  if (const std::string boost = doc.get_value(internal::kSlotBoost); !boost.empty()) {
-    apply("boost", std::clamp(std::strtod(boost.c_str(), nullptr), 0.05, 20.0));
-  }
-  const bool answer = doc.get_value(internal::kSlotKind) == "answer";
-  if (run.problem_first && !answer && internal::ItemNamesProblem(doc)) apply("problem", r.problem_factor);
-  if (run.answers_after && answer) apply("answers_after", r.answer_factor);
-  if (run.process_first && doc.get_value(internal::kSlotScope) == "process") apply("process", r.process_factor);
+  if (!key.boost.empty()) apply("boost", std::clamp(std::strtod(key.boost.c_str(), nullptr), 0.05, 20.0));
+  if (run.problem_first && !key.answer && key.names_problem) apply("problem", r.problem_factor);
+  if (run.answers_after && key.answer) apply("answers_after", r.answer_factor);
+  if (run.process_first && key.process) apply("process", r.process_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
-    StoredItem stored = internal::DecodeStoredItem(doc, run.today);
+    StoredItem stored = internal::DecodeStoredItem(DocOf(it), run.today);
     const double share = internal::SectionFocus(stored.item, run.words, internal::MakeStemmer(stored.item.lang));
     apply("focus", 1 - r.section_weight + r.section_weight * share);
   }
@@ -414,7 +427,7 @@ void Searcher::Rep::Explain(const SearchRun& run, const std::vector<RankedHit>& 
     if (from[k] >= 0) {
       const RankedHit& x = ranked[static_cast<std::size_t>(from[k])];
       std::vector<ScorePart> factors;
-      if (run.rerank) RerankFactor(run, DocOf(x.it), &factors);
+      if (run.rerank) RerankFactor(run, x.it, &factors);
       std::vector<double> own;
       for (const std::vector<double>& w : weights) own.push_back(w[d]);
       hit.explain = internal::ScoreParts(parts, own, x.it.get_weight(), factors);

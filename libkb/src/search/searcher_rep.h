@@ -27,7 +27,8 @@ namespace kb {
 namespace internal {
 struct SearchRun;
 
-// A fetched match in rerank order; its document is read through Searcher::Rep::DocOf.
+// A fetched match in rerank order; the rerank reads its rerank value (rerank_key.h, Searcher::Rep::RerankValue),
+// and its document, read only for the hits shown, is read through Searcher::Rep::DocOf.
 struct RankedHit {
   Xapian::MSetIterator it;
   double score = 0;
@@ -47,8 +48,9 @@ struct Searcher::Rep {
   // shard).
   bool incidents = false;
   Curation curation;  // the sources' curation.yaml rules, as of the revision open
-  // Documents read from remote shards, kept while the revision stays (8 MB: the windows of all 75 queries
-  // of bench/perf/queries.tsv over the 14k-item shards, 1,745 documents, fit in it).
+  // Documents read from remote shards (the hits shown), kept while the revision stays (8 MB: sized when the
+  // rerank read whole windows, those of all 75 queries of bench/perf/queries.tsv over the 14k-item shards,
+  // 1,745 documents, fit in it).
   internal::RemoteDocs remote_docs{8u << 20};
 
   void LoadLangs() {
@@ -84,8 +86,9 @@ struct Searcher::Rep {
   // The steps of DoSearch, in order.
   void Match(internal::SearchRun& run);
   std::vector<internal::RankedHit> Rerank(const internal::SearchRun& run);
-  double RerankFactor(const internal::SearchRun& run, const Xapian::Document& doc,
-                      std::vector<ScorePart>* parts = nullptr) const;
+  std::string RerankValue(const Xapian::MSetIterator& it);
+  double RerankFactor(const internal::SearchRun& run, const Xapian::MSetIterator& it,
+                      std::vector<ScorePart>* parts = nullptr);
   void Page(const internal::SearchRun& run, const std::vector<internal::RankedHit>& ranked, SearchResponse* out);
   // `from`: receives each added hit's index in `ranked` (-1 for a pinned item outside it).
   void AddCuratedHits(const SearchRequest& request, const CurationMatch& match,
