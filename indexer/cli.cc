@@ -41,6 +41,7 @@ Usage:
 Commands:
   build   re-index every file, replacing everything the database held (one atomic commit)
   update  re-parse only changed files; remove deleted files and sources not given; move renamed ones
+          (an index an older kb wrote is rebuilt from SOURCE...)
   check   validate every file without writing an index (the CI mode)
   stats   items by kind/owner/tier/lang/source, stale items by owner, size, schema, source commits
   compact rewrite the database compactly and swap it in atomically (build does this by itself)
@@ -61,7 +62,8 @@ sources no longer given, and moves renamed files. Both leave the same index for 
 A run is one atomic commit: killing it at any point leaves the previous index searchable (servers keep
 answering) and the next run completes. A run that can index no file at all keeps the previous index.
 build then compacts the database (see kb-index compact --help), so repeated builds do not grow it; update
-rewrites only what changed and does not compact.
+rewrites only what changed and does not compact. update rebuilds (as build) an index an older kb wrote, and
+says so; an index a newer kb wrote is refused (exit 2: upgrade kb).
 
 Options:
   --db PATH         the database directory (created if missing)

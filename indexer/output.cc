@@ -4,6 +4,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "kb/index_writer.h"
+
 namespace kb::cli {
 namespace {
 
@@ -143,6 +145,12 @@ void PrintIndexSummary(const std::string& command, const std::string& db, const 
               s.committed ? (s.compacted ? "committed and compacted" : "committed") : "no change to commit",
               Fixed(s.seconds, 2).c_str(), Fixed(static_cast<double>(s.files) / secs, 0).c_str(),
               Fixed(static_cast<double>(s.bytes) / 1e6 / secs, 1).c_str(), ignored.c_str());
+  if (!s.rebuilt_from_schema.empty()) {
+    std::printf(
+        "  the index was written by an older kb (index schema %s; this kb writes schema %d): rebuilt from "
+        "every file\n",
+        s.rebuilt_from_schema.c_str(), kSchemaVersion);
+  }
   for (const SourceSummary& src : s.sources) {
     std::printf("  source %s (%s): %zu files, %zu items%s\n", src.name.c_str(), src.root.c_str(), src.files, src.items,
                 src.commit.empty() ? "" : (", commit " + src.commit).c_str());

@@ -120,6 +120,7 @@ struct IndexSummary {
   std::uint64_t bytes = 0;                   // bytes of the files read
   bool committed = false;                    // false when there was nothing to change (update)
   bool compacted = false;                    // build: the database was compacted after the commit
+  std::string rebuilt_from_schema;           // update: the older schema version of the index it rebuilt ("" if none)
   double seconds = 0;
 };
 
@@ -129,9 +130,10 @@ struct IndexSummary {
 // db_path, IoError/Corruption/Internal from the database.
 Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const IndexerOptions& options);
 
-// Brings the database in line with `sources`, touching only what changed (creating it if missing). Errors
-// as for BuildIndex, plus InvalidArgument when the database has another schema version (rebuild it).
-// Never compacts: an update rewrites only the pages it changes.
+// Brings the database in line with `sources`, touching only what changed (creating it if missing). A database
+// an older kb wrote (an older index schema) is rebuilt from `sources` as BuildIndex does, and the summary says
+// so (rebuilt_from_schema). Errors as for BuildIndex, plus InvalidArgument when a newer kb wrote the database
+// (upgrade kb). Otherwise never compacts: an update rewrites only the pages it changes.
 Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options);
 
 struct CompactSummary {

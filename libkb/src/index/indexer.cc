@@ -14,6 +14,7 @@
 #include "file_pipeline.h"
 #include "index_run.h"
 #include "kb/index_writer.h"
+#include "schema.h"
 #include "shard_layout.h"
 #include "stored.h"
 #include "term_prefixes.h"
@@ -393,7 +394,13 @@ Result<IndexSummary> BuildIndex(const std::vector<Source>& sources, const Indexe
 
 Result<IndexSummary> UpdateIndex(const std::vector<Source>& sources, const IndexerOptions& options) {
   return internal::Guard("updating " + options.db_path, [&]() -> Result<IndexSummary> {
-    return internal::Run(sources, options, /*rebuild=*/false).Execute();
+    // An index an older kb wrote cannot be updated in place; the sources given are the whole index (an update
+    // removes the sources not given), so rebuilding from them gives what the update was asked for.
+    Result<std::string> older = internal::OlderSchema(options.db_path);
+    if (!older.ok()) return older.status();
+    Result<IndexSummary> summary = internal::Run(sources, options, /*rebuild=*/!older->empty()).Execute();
+    if (summary.ok()) summary->rebuilt_from_schema = *older;
+    return summary;
   });
 }
 

@@ -3,15 +3,27 @@
 #include <charconv>
 
 #include "kb/index_writer.h"
+#include "shard_layout.h"
+#include "term_prefixes.h"
+#include "xapian_util.h"
 
 namespace kb::internal {
+
+namespace {
+
+// The version `found` names when it is a number, else -1.
+int SchemaNumber(const std::string& found) {
+  int version = 0;
+  const auto [end, ec] = std::from_chars(found.data(), found.data() + found.size(), version);
+  return ec == std::errc() && end == found.data() + found.size() ? version : -1;
+}
+
+}  // namespace
 
 Status CheckSchema(const std::string& found, const std::string& path) {
   const std::string ours = std::to_string(kSchemaVersion);
   if (found.empty() || found == ours) return Status::Ok();
-  int version = 0;
-  const auto [end, ec] = std::from_chars(found.data(), found.data() + found.size(), version);
-  const bool newer = ec == std::errc() && end == found.data() + found.size() && version > kSchemaVersion;
+  const bool newer = SchemaNumber(found) > kSchemaVersion;
   const std::string rebuild = "kb-index build SOURCE... --db " + path;
   if (newer) {
     return Status::InvalidArgument(path + " was written by a newer kb (index schema " + found +
@@ -20,6 +32,19 @@ Status CheckSchema(const std::string& found, const std::string& path) {
   }
   return Status::InvalidArgument(path + " was written by an older kb (index schema " + found +
                                  "; this kb reads schema " + ours + "): rebuild it with " + rebuild);
+}
+
+Result<std::string> OlderSchema(const std::string& path) {
+  Result<int> shards = ExistingShards(path);
+  if (!shards.ok()) return shards.status();
+  if (*shards == 0) return std::string();
+  const std::string first = DatabasePaths(path, *shards).front();
+  return Guard("reading " + first, [&]() -> Result<std::string> {
+    const std::string found = Xapian::Database(first).get_metadata(std::string(kMetaSchema));
+    const bool older =
+        !found.empty() && found != std::to_string(kSchemaVersion) && SchemaNumber(found) < kSchemaVersion;
+    return older ? found : std::string();
+  });
 }
 
 }  // namespace kb::internal

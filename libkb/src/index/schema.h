@@ -15,6 +15,10 @@ namespace kb::internal {
 // "kb-index build SOURCE... --db PATH" (or, for a newer schema, to upgrade kb).
 Status CheckSchema(const std::string& found, const std::string& path);
 
+// The schema version of the kb database at `path` (its first shard) when it is older than this kb's, else ""
+// (no database, an empty one, this schema or a newer one). Errors: the database cannot be read.
+Result<std::string> OlderSchema(const std::string& path);
+
 }  // namespace kb::internal
 
 #endif  // KB_SRC_SCHEMA_H_
