@@ -1,6 +1,8 @@
 #include "schema.h"
 
 #include <charconv>
+#include <filesystem>
+#include <system_error>
 
 #include "kb/index_writer.h"
 #include "shard_layout.h"
@@ -39,6 +41,9 @@ Result<std::string> OlderSchema(const std::string& path) {
   if (!shards.ok()) return shards.status();
   if (*shards == 0) return std::string();
   const std::string first = DatabasePaths(path, *shards).front();
+  // A shard a killed first build left without its version file holds nothing yet; the writer clears it.
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(first) / kGlassVersionFile, ec)) return std::string();
   return Guard("reading " + first, [&]() -> Result<std::string> {
     const std::string found = Xapian::Database(first).get_metadata(std::string(kMetaSchema));
     const bool older =
