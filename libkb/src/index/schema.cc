@@ -46,9 +46,8 @@ Result<std::string> OlderSchema(const std::string& path) {
   if (!std::filesystem::exists(std::filesystem::path(first) / kGlassVersionFile, ec)) return std::string();
   return Guard("reading " + first, [&]() -> Result<std::string> {
     const std::string found = Xapian::Database(first).get_metadata(std::string(kMetaSchema));
-    const bool older =
-        !found.empty() && found != std::to_string(kSchemaVersion) && SchemaNumber(found) < kSchemaVersion;
-    return older ? found : std::string();
+    // As CheckSchema reads it: empty is no schema yet; anything not a number below ours is older.
+    return !found.empty() && SchemaNumber(found) < kSchemaVersion ? found : std::string();
   });
 }
 
