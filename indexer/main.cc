@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli.h"
+#include "cli/allocator.h"
 #include "kb/check.h"
 #include "kb/index_writer.h"
 #include "kb/indexer.h"
@@ -148,7 +149,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   if (args.command == "version") {
-    std::printf("kb-index (kb) schema %d\n", kSchemaVersion);
+    std::printf("kb-index (kb) schema %d\nallocator: %s\n", kSchemaVersion, kb::flags::AllocatorName().c_str());
     return kExitOk;
   }
   if (args.command == "help") {

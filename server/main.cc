@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "cli/allocator.h"
 #include "config.h"
 #include "handlers.h"
 #include "identity.h"
@@ -48,7 +49,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (inv->action == kb::server::Invocation::Action::kVersion) {
-    std::printf("kb-server %s\n", KB_VERSION);
+    std::printf("kb-server %s\nallocator: %s\n", KB_VERSION, kb::flags::AllocatorName().c_str());
     return 0;
   }
   const Config& config = inv->config;

@@ -56,7 +56,10 @@ TEST_F(KbIndexFlagsTest, EveryCommandHasHelpAndAVersion) {
     // --help wins over what is missing or unknown after it.
     EXPECT_EQ(Expect(0, {command, "-h", "--bogus"}).out, text) << command;
   }
-  EXPECT_TRUE(Contains(Expect(0, {"--version"}).out, "kb-index (kb) schema "));
+  const std::string version = Expect(0, {"--version"}).out;
+  EXPECT_TRUE(Contains(version, "kb-index (kb) schema "));
+  // The allocator it was linked with: jemalloc unless CMake found none (or a sanitizer is on).
+  EXPECT_TRUE(Contains(version, "\nallocator: " KB_PROGRAM_ALLOCATOR)) << version;
 }
 
 TEST_F(KbIndexFlagsTest, BuildAndUpdateOptions) {

@@ -158,6 +158,7 @@ TEST_F(KbServerCommandLineTest, HelpAndVersionExitZero) {
   const ProgramRun version = Server({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_TRUE(Contains(version.output, "kb-server ")) << version.output;
+  EXPECT_TRUE(Contains(version.output, "\nallocator: " KB_PROGRAM_ALLOCATOR)) << version.output;
 }
 
 TEST_F(KbServerCommandLineTest, BadInputExitsTwoWithTheReason) {
