@@ -86,6 +86,8 @@ const std::vector<Variant>& Variants() {
       Query("code-text=10", "code_text_boost 10", [](SearcherOptions& o) { o.ranking.code_text_boost = 10; }),
       Query("-language-first", "every language searched together (no query language, no fallback)",
             [](SearcherOptions& o) { o.ranking.language_first = false; }),
+      Query("-other-language-codes", "codes only another language's items hold wait for the fallback",
+            [](SearcherOptions& o) { o.ranking.other_language_codes = false; }),
       Query("-pasted-text", "pasted messages read as typed queries (no cleaning, operators active)",
             [](SearcherOptions& o) { o.ranking.pasted_text = false; }),
   };

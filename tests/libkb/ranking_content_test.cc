@@ -550,5 +550,40 @@ TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt
   EXPECT_EQ(Ids(Run("E3001")).front(), "payments/failed-payouts");
 }
 
+TEST_F(RankingContentTest, ACodeOnlyAnotherLanguageExplainsBringsItsArticle) {
+  // A Turkish message quoting a code that only an English article holds: that article comes first, though
+  // Turkish items match the message's words (sandbox has no Turkish article).
+  const std::string message =
+      "Merhaba, test ortamında sk_test_ anahtarımızla kendi kartımla ödeme denediğimde ERR_TEST_MODE_MISMATCH "
+      "hatası alıyorum. Hangi kartları kullanmalıyız? Teşekkürler, Zeynep";
+  SearchResponse coded = Run(message);
+  ASSERT_FALSE(coded.hits.empty());
+  EXPECT_EQ(coded.language, "tr");
+  EXPECT_EQ(coded.hits[0].id, "payments/sandbox") << ::testing::PrintToString(Ids(coded));
+  // Only the items holding the code join: the other English items stay out.
+  SearcherOptions off;
+  off.ranking.other_language_codes = false;
+  auto without = Searcher::Open({dir_->Sub("db")}, off);
+  ASSERT_TRUE(without.ok());
+  auto old = (*without)->Search({.query = message, .today = kToday});
+  ASSERT_TRUE(old.ok());
+  for (const SearchHit& h : old->hits) EXPECT_EQ(h.lang, "tr") << "off: " << h.id;
+  for (const SearchHit& h : coded.hits) {
+    if (h.lang == "tr") continue;
+    EXPECT_TRUE(h.id == "payments/sandbox" || h.id == "payments/answers/sandbox-test-cards") << h.id;
+  }
+  // The same message without the code: Turkish items only.
+  std::string uncoded = message;
+  uncoded.replace(uncoded.find("ERR_TEST_MODE_MISMATCH "), 23, "");
+  for (const SearchHit& h : Run(uncoded).hits) EXPECT_EQ(h.lang, "tr") << h.id;
+  // A Turkish item mentions one of the message's codes (E3002): it explains the message, and stays first.
+  const SearchResponse held =
+      Run("Merhaba, aktarımımız başarısız olmuş, panelde ERR_PAYOUT_FAILED ve E3002 yazıyor. IBAN'ımızı geçen ay "
+          "değiştirdik, para şu an nerede?");
+  ASSERT_FALSE(held.hits.empty());
+  EXPECT_EQ(held.hits[0].id, "tr/gecikmis-aktarimlar") << ::testing::PrintToString(Ids(held));
+  for (const SearchHit& h : held.hits) EXPECT_EQ(h.lang, "tr") << h.id;
+}
+
 }  // namespace
 }  // namespace kb

@@ -79,6 +79,11 @@ struct RankingOptions {
   // Items in the query's language first; other languages only when nothing in it matches (or with a
   // `lang:` filter). Off: every language is searched together. Default: true.
   bool language_first = true;
+  // With language_first: when no item in the query's language holds any error code or id the query names (as
+  // `error_codes` or in its text) and items in other languages do, those items join the query's language's
+  // matches: a Turkish message quoting ERR_TEST_MODE_MISMATCH finds the English article that explains it.
+  // Off: they show only in the fallback. Default: true.
+  bool other_language_codes = true;
   // Text that reads as a pasted message (several lines, or more than `long_query_words` words, or a greeting
   // and a sentence) is cleaned (quotes, greeting, sign-off, signature, phone numbers) and read as plain
   // words, never as operators; off: read as typed. Default: true.

@@ -334,6 +334,17 @@ Status BuildTextQueries(const QueryPlan& plan, const std::vector<std::string>& l
   return Status::Ok();
 }
 
+// Error codes or ids the query names that only items in other languages hold: those items join the query's
+// own language's matches (restricted to the items holding them), since the article that explains the code is
+// the answer whatever its language. When an item in the query's language holds one, nothing changes.
+void AddOtherLanguagesCodes(const QueryContext& ctx, ParsedQuery* out, TextQueries* text) {
+  const std::vector<std::string> codes = TermsOnlyInOtherLanguages(out->exact_terms, out->language, *ctx.db);
+  if (codes.empty()) return;
+  const Xapian::Query holders(Xapian::Query::OP_OR, codes.begin(), codes.end());
+  text->main.push_back(Restrict(AnyOf(text->rest), holders));
+  text->main_first.push_back(Restrict(AnyOf(text->rest_first), holders));
+}
+
 // The text query restricted by the filters: a text-less query lists what the filters allow (or everything).
 Xapian::Query Filtered(const Xapian::Query& text, const Xapian::Query& filter, bool has_words) {
   if (text.empty() && filter.empty()) return has_words ? Xapian::Query::MatchNothing : MatchAllQuery();
@@ -372,6 +383,8 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
   if (!plan.tokens.empty()) {
     if (Status s = BuildTextQueries(plan, langs, explicit_langs, ctx, &out, &text); !s.ok()) return s;
   }
+  if (opt.ranking.other_language_codes && !explicit_langs && !text.rest.empty() && !out.exact_terms.empty())
+    AddOtherLanguagesCodes(ctx, &out, &text);
   const Xapian::Query filter = FilterQuery(filters);
   const bool has_words = !plan.tokens.empty();
   out.query = Filtered(AnyOf(text.main), filter, has_words);

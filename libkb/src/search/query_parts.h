@@ -53,6 +53,11 @@ bool IsHttpStatus(std::string_view t);
 std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db);
 // Error codes and ids written in the query, as the exact terms the index holds for them.
 std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db);
+// The exact terms (of FindExactTerms) when no item in `lang` holds any of them, as a code or a word of its
+// text (items in other languages do): a Turkish message quoting ERR_TEST_MODE_MISMATCH, which only an English
+// article explains. Empty when an item in `lang` holds one.
+std::vector<std::string> TermsOnlyInOtherLanguages(const std::vector<std::string>& exact_terms, const std::string& lang,
+                                                   const Xapian::Database& db);
 // The identifiers a pasted message names, each as the phrase of its words, weighted up.
 Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens);
 
