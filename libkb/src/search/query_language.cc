@@ -23,8 +23,12 @@ Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db
                             const std::string& lang) {
   const Xapian::doccount df = db.get_termfreq(term);
   if (df == 0) return 0;
-  enquire.set_query(
-      Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), Xapian::Query(std::string(kPrefixLang) + lang)));
+  // Items their owners ranked down (front matter `boost` below 1: the articles about kb itself) quote other
+  // languages' words as examples ("lang:tr iade"); that is not their language's use of the word.
+  static const Xapian::Query demoted(Xapian::Query::OP_VALUE_LE, kSlotBoost, "0.999999");
+  const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                                  Xapian::Query(Xapian::Query::OP_AND_NOT, in_lang, demoted)));
   const Xapian::MSet m = enquire.get_mset(0, 0, std::min(df, kLanguageCountLimit));
   return m.get_matches_lower_bound() == 0 ? 0 : m.get_matches_estimated();
 }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "query_parts.h"
+#include "query_text.h"
 #include "text.h"
 #include "xapian_util.h"
 
@@ -14,6 +15,13 @@ namespace {
 // "katmanı"), and the word is searched as typed, unless one holds the other ("unreplied" → "replied").
 std::string SuggestSpelling(const Xapian::Database& db, const std::string& word) {
   std::string suggestion = db.get_spelling_suggestion(word, word.size() <= 5 ? 1 : 2);
+  // A word typed without ç ğ ı ö ş ü whose suggestion has them is Turkish typed plainly: two edits away is
+  // more often another form of a word the index lacks ("olmadi" → "olması", "tamamlanmadi" → "tamamlamadı")
+  // than a typo, so only a suggestion one edit away is taken.
+  const bool adds_turkish_letters = FoldTurkish(suggestion) != suggestion && FoldTurkish(word) == word;
+  if (adds_turkish_letters && db.get_spelling_suggestion(word, 1) != suggestion) {
+    return "";
+  }
   if (suggestion.empty() || suggestion[0] == word[0]) return suggestion;
   const bool contained = word.find(suggestion) != std::string::npos || suggestion.find(word) != std::string::npos;
   return contained ? suggestion : std::string();
