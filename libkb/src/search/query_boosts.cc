@@ -69,14 +69,18 @@ std::vector<std::string> TermsOnlyInOtherLanguages(const std::vector<std::string
                                                    const Xapian::Database& db) {
   std::vector<std::string> out;
   const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
+  Xapian::Enquire enquire(db);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
   for (const std::string& term : exact_terms) {
-    // Held as a claimed code, or written in the text: "E3001" is the word e3001, "HTTP 402" the word 402.
-    std::string text = AsciiLower(term.substr(std::min(term.size(), kPrefixCode.size())));
-    if (const std::size_t space = text.rfind(' '); space != std::string::npos) text.erase(0, space + 1);
-    const Xapian::Query held(Xapian::Query::OP_OR, Xapian::Query(term), Xapian::Query(text));
-    Xapian::Enquire enquire(db);
+    // A code is held as claimed or written in the text ("E3001" is the word e3001, "HTTP 402" the word 402); an
+    // id (the other exact terms) only as itself.
+    Xapian::Query held(term);
+    if (term.starts_with(kPrefixCode)) {
+      std::string text = AsciiLower(std::string_view(term).substr(kPrefixCode.size()));
+      if (const std::size_t space = text.rfind(' '); space != std::string::npos) text.erase(0, space + 1);
+      held = Xapian::Query(Xapian::Query::OP_OR, held, Xapian::Query(text));
+    }
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, held, in_lang));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
     // One code held in `lang` and that item explains the query's problem in its language: no other language.
     if (!enquire.get_mset(0, 1).empty()) return {};
     out.push_back(term);  // FindExactTerms saw it in the index, so an item in another language holds it
