@@ -362,6 +362,29 @@ class AdmissionPool final : public httplib::TaskQueue {
     incoming_.clear();
   }
 
+  // Waits up to limits_.linger on the worker for the next request of a kept-alive connection, and reads it;
+  // true when it is complete, so the worker serves it without the round trip through the gate (a wake-up of
+  // the gate, its poll and read, a hand-off to a worker).
+  // Only while another worker is idle and nothing waits for one, so lingering never delays other requests;
+  // anything else (no request yet, a partial or oversized head, a closed connection) goes to the gate, which
+  // deals with it as with any kept-alive connection.
+  bool Linger(Conn& c) {
+    if (Classify(c.buffered) == Head::kReady) return true;  // pipelined: read ahead with the previous one
+    if (limits_.linger.count() <= 0 || stop_) return false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_ == 0 || !jobs_.empty()) return false;
+    }
+    if (PollFor(c.sock, POLLIN, limits_.linger) <= 0) return false;
+    char chunk[4096];
+    const std::size_t want = std::min(sizeof chunk, kMaxBuffered - std::min(kMaxBuffered, c.buffered.size()));
+    const ssize_t n = ::recv(c.sock, chunk, std::max<std::size_t>(want, 1), MSG_DONTWAIT);
+    if (n <= 0) return false;
+    if (c.buffered.empty()) c.deadline = Clock::now() + limits_.request_deadline;
+    c.buffered.append(chunk, static_cast<std::size_t>(n));
+    return Classify(c.buffered) == Head::kReady;
+  }
+
   void Work() {
     for (;;) {
       Conn c;
@@ -374,21 +397,25 @@ class AdmissionPool final : public httplib::TaskQueue {
         c = std::move(jobs_.front());
         jobs_.pop_front();
       }
-      // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
-      ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout);
-      const bool last = c.requests_left <= 1 || stop_;
-      bool closed = false;
-      const bool ok = server_->Serve(strm, last, &closed);
-      if (strm.expired()) metrics_->ConnectionCut();
-      if (ok && !closed && !last && !strm.expired()) {
-        c.buffered = strm.TakeBuffered();
-        --c.requests_left;
-        c.fresh = false;
-        c.deadline = Clock::now() + limits_.keep_alive;
-        ToGate(std::move(c));
-      } else {
-        ::shutdown(c.sock, SHUT_RDWR);
-        ::close(c.sock);
+      for (bool next = true; next;) {
+        next = false;
+        // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
+        ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout);
+        const bool last = c.requests_left <= 1 || stop_;
+        bool closed = false;
+        const bool ok = server_->Serve(strm, last, &closed);
+        if (strm.expired()) metrics_->ConnectionCut();
+        if (ok && !closed && !last && !strm.expired()) {
+          c.buffered = strm.TakeBuffered();
+          --c.requests_left;
+          c.fresh = false;
+          c.deadline = Clock::now() + limits_.keep_alive;
+          next = Linger(c);
+          if (!next) ToGate(std::move(c));
+        } else {
+          ::shutdown(c.sock, SHUT_RDWR);
+          ::close(c.sock);
+        }
       }
     }
   }

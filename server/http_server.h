@@ -48,6 +48,9 @@ struct AdmissionLimits {
   std::chrono::milliseconds keep_alive{5000};
   // Requests served on one connection before it is closed.
   std::size_t keep_alive_max = 5;
+  // How long a worker that has just answered a kept-alive connection waits for its next request before it
+  // hands the connection back to the gate (only while another worker is idle and no request waits). 0: never.
+  std::chrono::milliseconds linger{0};
   // Time allowed for each read of a request that reached a worker, and for the client to take each part
   // of the response (headers, body).
   std::chrono::milliseconds io_timeout{5000};

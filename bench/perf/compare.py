@@ -25,18 +25,19 @@ import re
 import sys
 
 FORMAT = "kb-perf-results/1"
-# Per-query search percentiles and means (search_bench.cc), wrk's latencies and the server's CPU per request
-# (load_test.sh), build times (run_perf.sh's timed steps) and Google Benchmark's rates for parse and index.
-SEARCH_METRICS = ["p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p99_ms", "cpu_mean_ms"]
+# Per-query search percentiles and means, and the load test's mix on N threads (CPU per query, queries/s)
+# (search_bench.cc), wrk's latencies and the server's CPU per request (load_test.sh), build times (run_perf.sh's timed steps) and Google Benchmark's rates for parse and index.
+SEARCH_METRICS = ["p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p99_ms", "cpu_mean_ms",
+                  "cpu_ms_per_query", "qps"]
 KEPT_COUNTS = ["samples", "queries", "matches", "items"]
 RUN_SETTING = re.compile(r"(iterations|min_time|repeats|threads):[0-9.]+|real_time|manual_time|process_time")
 
 
 def lower_is_better(metric):
     """True for times, False for rates, None for what is not a speed (not compared)."""
-    if metric == "rps" or metric.endswith("_per_second"):
+    if metric in ("rps", "qps") or metric.endswith("_per_second"):
         return False
-    if metric.endswith("_ms") or metric.endswith("_s") or metric == "server_cpu_ms_per_request":
+    if metric.endswith("_ms") or metric.endswith("_s") or metric in ("server_cpu_ms_per_request", "cpu_ms_per_query"):
         return True
     return None
 

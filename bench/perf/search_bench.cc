@@ -9,11 +9,13 @@
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <thread>
 
 #include "kb/searcher.h"
 #include "perf.h"
@@ -102,19 +104,88 @@ Shared& Resources() {
   return shared;
 }
 
+std::size_t KbSearch(Searcher& searcher, const Query& q, bool snippets, bool facets, bool explain) {
+  SearchRequest req;
+  req.query = q.text;
+  req.partial = q.partial;
+  req.snippets = snippets;
+  req.explain = explain;
+  if (facets) req.facets.assign(std::begin(kFacetFields), std::end(kFacetFields));  // kb-server's default
+  Result<SearchResponse> res = searcher.Search(req);
+  if (!res.ok()) throw std::runtime_error(res.status().message());
+  benchmark::DoNotOptimize(res->hits.data());
+  return static_cast<std::size_t>(res->total);
+}
+
 Runner KbRunner(bool snippets, bool facets, bool explain = false) {
   return [snippets, facets, explain](const Query& q) -> std::size_t {
-    SearchRequest req;
-    req.query = q.text;
-    req.partial = q.partial;
-    req.snippets = snippets;
-    req.explain = explain;
-    if (facets) req.facets.assign(std::begin(kFacetFields), std::end(kFacetFields));  // kb-server's default
-    Result<SearchResponse> res = Resources().searcher->Search(req);
-    if (!res.ok()) throw std::runtime_error(res.status().message());
-    benchmark::DoNotOptimize(res->hits.data());
-    return static_cast<std::size_t>(res->total);
+    return KbSearch(*Resources().searcher, q, snippets, facets, explain);
   };
+}
+
+double ProcessCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
+// The load test's mix (every query of every shape, snippets and facets on, as kb-server answers /api/search)
+// on `threads` threads at once, each with its own Searcher as each kb-server worker has: the in-process side
+// of the HTTP-layer ratio on the same number of concurrent searches as the load test's connections. Threads
+// take the next query from one counter, each starting at a different place in the mix (as wrk's connections
+// do), for `seconds` of wall time after one untimed pass each. Reports the process's CPU per query (every
+// thread's, so contention for the cores' caches is charged as it is in the server) and queries per second.
+void RunMixThreads(benchmark::State& state, const std::string& db, const std::vector<Query>& mix, int threads,
+                   double seconds) {
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  for (int i = 0; i < threads; ++i) {
+    Result<std::unique_ptr<Searcher>> opened = Searcher::Open({db});
+    if (!opened.ok()) {
+      state.SkipWithError(opened.status().message().c_str());
+      return;
+    }
+    searchers.push_back(std::move(opened).value());
+  }
+  std::atomic<bool> stop{false}, failed{false};
+  std::atomic<std::size_t> done{0};
+  std::atomic<int> warm{0};
+  auto work = [&](int t) {
+    try {
+      for (const Query& q : mix) KbSearch(*searchers[t], q, true, true, false);
+      warm.fetch_add(1);
+      while (warm.load() < threads) std::this_thread::yield();
+      for (std::size_t i = static_cast<std::size_t>(t) * 7; !stop.load(std::memory_order_relaxed); ++i) {
+        KbSearch(*searchers[t], mix[i % mix.size()], true, true, false);
+        done.fetch_add(1, std::memory_order_relaxed);
+      }
+    } catch (const std::exception&) {
+      failed = true;
+      warm.fetch_add(threads);  // release the others
+    }
+  };
+  for (auto _ : state) {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+    while (warm.load() < threads) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const double cpu_start = ProcessCpuMs();
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t done_start = done.load();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    const std::size_t n = done.load() - done_start;
+    const double cpu_ms = ProcessCpuMs() - cpu_start;
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stop = true;
+    for (std::thread& th : pool) th.join();
+    if (failed) {
+      state.SkipWithError("a search of the mix failed");
+      return;
+    }
+    state.SetIterationTime(wall_s);
+    state.counters["threads"] = threads;
+    state.counters["queries"] = static_cast<double>(n);
+    state.counters["qps"] = static_cast<double>(n) / wall_s;
+    state.counters["cpu_ms_per_query"] = n ? cpu_ms / static_cast<double>(n) : 0;
+  }
 }
 
 Runner SuggestRunner() {
@@ -177,6 +248,24 @@ bool RegisterSearchBenchmarks(const Config& config) {
     };
     for (const auto& [variant, run] : variants) add(variant, run);
     if (shape == "prefix") add("kb:suggest", SuggestRunner());
+  }
+  auto mix = std::make_shared<std::vector<Query>>();
+  for (const std::string& shape : ShapeOrder()) {
+    auto found = s.shapes.find(shape);
+    if (found != s.shapes.end()) mix->insert(mix->end(), found->second.begin(), found->second.end());
+  }
+  // As many concurrent searches as bench/load/load_test.sh's connections (8), and one for comparison.
+  for (int threads : {1, 8}) {
+    std::string name =
+        "mix/" + config.scale + "/kb:" + std::to_string(threads) + (threads == 1 ? "-thread" : "-threads");
+    const std::string db = config.db;
+    const double seconds = std::min(10.0, config.row_seconds);
+    benchmark::RegisterBenchmark(
+        name.c_str(),
+        [db, mix, threads, seconds](benchmark::State& st) { RunMixThreads(st, db, *mix, threads, seconds); })
+        ->Iterations(1)
+        ->UseManualTime()
+        ->Unit(benchmark::kMillisecond);
   }
   return true;
 }

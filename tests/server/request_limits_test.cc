@@ -139,5 +139,75 @@ TEST_F(RequestLimitsTest, PipelinedRequestsAndBodiesAreServed) {
   ExpectStillServing();
 }
 
+// One kept-alive connection is served request after request, past the 20 at which the server used to close
+// it: the next request sent at once (a worker waiting on the connection reads it), after a pause (it goes
+// back to the gate), in two pieces with a pause between (the worker reads half a head and hands it to the
+// gate), and two requests in one packet. No response says Connection: close.
+TEST_F(RequestLimitsTest, AKeptAliveConnectionServesRequestsHoweverTheyArrive) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string pending;  // bytes read past the last response
+  auto send_all = [&](const std::string& bytes) {
+    return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  };
+  // One whole response (head and the body its Content-Length announces), or "" when the connection ends.
+  auto read_response = [&]() -> std::string {
+    char buf[4096];
+    for (;;) {
+      const std::size_t end = pending.find("\r\n\r\n");
+      if (end != std::string::npos) {
+        const std::size_t at = pending.find("Content-Length: ");
+        const std::size_t length = at < end ? std::stoul(pending.substr(at + 16)) : 0;
+        if (pending.size() >= end + 4 + length) {
+          std::string response = pending.substr(0, end + 4 + length);
+          pending.erase(0, end + 4 + length);
+          return response;
+        }
+      }
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) return "";
+      pending.append(buf, static_cast<std::size_t>(n));
+    }
+  };
+  int served = 0;
+  auto expect_served = [&](const std::string& response) {
+    EXPECT_EQ(RawStatus(response), 200) << "request " << served << ": " << response.substr(0, 300);
+    EXPECT_EQ(response.find("Connection: close"), std::string::npos) << "request " << served;
+    EXPECT_NE(response.find("\"results\""), std::string::npos) << "request " << served;
+    ++served;
+  };
+  for (int i = 0; i < 48 && !::testing::Test::HasFailure(); ++i) {
+    const std::string request = "GET /api/search?q=password+" + std::to_string(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    switch (i % 4) {
+      case 0:  // at once
+        ASSERT_TRUE(send_all(request));
+        break;
+      case 1:  // after the server has stopped waiting for it on the worker
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        ASSERT_TRUE(send_all(request));
+        break;
+      case 2:  // half a head, a pause, the rest
+        ASSERT_TRUE(send_all(request.substr(0, 20)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        ASSERT_TRUE(send_all(request.substr(20)));
+        break;
+      case 3:  // two requests in one packet
+        ASSERT_TRUE(send_all(request + request));
+        expect_served(read_response());
+        break;
+    }
+    expect_served(read_response());
+  }
+  ::close(fd);
+  EXPECT_EQ(served, 60);
+}
+
 }  // namespace
 }  // namespace kb::testing

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <unordered_map>
 
 #include "civil_date.h"
 
@@ -133,6 +134,8 @@ Result<std::unique_ptr<BatchInserter>> BatchInserter::Prepare(SqliteDb& db) {
 }
 
 Status BatchInserter::Insert(const std::vector<LoggedEvent>& events) {
+  // Each item shown once per batch: a busy server shows the same few items in most of a batch's searches.
+  std::unordered_map<std::string, std::int64_t> shown;
   Status s = db_.Exec("BEGIN IMMEDIATE");
   for (std::size_t i = 0; s.ok() && i < events.size(); ++i) {
     const LoggedEvent& e = events[i];
@@ -149,7 +152,10 @@ Status BatchInserter::Insert(const std::vector<LoggedEvent>& events) {
               .Bind(7, q->latency_ms)
               .Bind(8, Cut(q->user, 200))
               .Run();
-      for (std::size_t k = 0; s.ok() && k < n; ++k) s = shown_.Bind(1, q->top_ids[k]).Bind(2, q->time_ms).Run();
+      for (std::size_t k = 0; k < n; ++k) {
+        auto [it, added] = shown.try_emplace(q->top_ids[k], q->time_ms);
+        if (!added) it->second = std::max(it->second, q->time_ms);
+      }
     } else {
       const auto& f = std::get<FeedbackEvent>(e.event);
       s = feedback_.Bind(1, f.time_ms)
@@ -163,6 +169,8 @@ Status BatchInserter::Insert(const std::vector<LoggedEvent>& events) {
               .Run();
     }
   }
+  for (auto it = shown.begin(); s.ok() && it != shown.end(); ++it)
+    s = shown_.Bind(1, it->first).Bind(2, it->second).Run();
   if (s.ok()) s = db_.Exec("COMMIT");
   if (!s.ok()) (void)db_.Exec("ROLLBACK");
   return s;
