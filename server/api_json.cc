@@ -1,5 +1,7 @@
 #include "api_json.h"
 
+#include <algorithm>
+
 #include "kb/answer.h"
 #include "kb/item.h"
 
@@ -118,6 +120,39 @@ class TextWriter {
     Key(key, first);
     Value(value);
   }
+  // The same bytes as Field with a json string, bool, integer or array of strings, without building one: most
+  // of a result's strings (ids, paths, owners, tags, English titles) are printable ASCII with no quote or
+  // backslash, written as they are; any other string goes through the serializer (escapes, UTF-8 checks).
+  void String(std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\';
+    });
+    if (!plain) return Value(json(text));
+    out_->push_back('"');
+    out_->append(text);
+    out_->push_back('"');
+  }
+  void StringField(std::string_view key, std::string_view text, bool first = false) {
+    Key(key, first);
+    String(text);
+  }
+  void StringsField(std::string_view key, const std::vector<std::string>& list, bool first = false) {
+    Key(key, first);
+    out_->push_back('[');
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (i) out_->push_back(',');
+      String(list[i]);
+    }
+    out_->push_back(']');
+  }
+  void BoolField(std::string_view key, bool value) {
+    Key(key);
+    out_->append(value ? "true" : "false");
+  }
+  void IntField(std::string_view key, long long value) {
+    Key(key);
+    out_->append(std::to_string(value));
+  }
 
  private:
   std::string* const out_;
@@ -126,37 +161,37 @@ class TextWriter {
 
 // HitJson's fields in key order, with the optional "escalation" and "explain".
 void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const json* explain) {
-  w.Field("error_codes", hit.error_codes, true);
+  w.StringsField("error_codes", hit.error_codes, true);
   if (escalation) {
     w.Field("escalation", *escalation);
   }
-  w.Field("exact", hit.exact);
+  w.BoolField("exact", hit.exact);
   if (explain) {
     w.Field("explain", *explain);
   }
-  w.Field("id", hit.id);
-  w.Field("kind", KindName(hit.kind));
-  w.Field("lang", hit.lang);
-  w.Field("note", hit.pin_note);
-  w.Field("owner", hit.owner);
-  w.Field("path", hit.path);
-  w.Field("pinned", hit.pinned);
-  w.Field("product", hit.product);
-  w.Field("rank", hit.rank);
+  w.StringField("id", hit.id);
+  w.StringField("kind", KindName(hit.kind));
+  w.StringField("lang", hit.lang);
+  w.StringField("note", hit.pin_note);
+  w.StringField("owner", hit.owner);
+  w.StringField("path", hit.path);
+  w.BoolField("pinned", hit.pinned);
+  w.StringField("product", hit.product);
+  w.IntField("rank", hit.rank);
   w.Field("score", hit.score);
   w.Key("section");
   w.Raw("{");
-  w.Field("anchor", hit.section_anchor, true);
-  w.Field("title", hit.section_title);
+  w.StringField("anchor", hit.section_anchor, true);
+  w.StringField("title", hit.section_title);
   w.Raw("}");
-  w.Field("snippet", hit.snippet);
-  w.Field("source", hit.source);
-  w.Field("stale", hit.stale);
-  w.Field("stale_after", hit.stale_after);
-  w.Field("tags", hit.tags);
-  w.Field("tier", TierName(hit.tier));
-  w.Field("title", hit.title);
-  w.Field("verified", hit.verified);
+  w.StringField("snippet", hit.snippet);
+  w.StringField("source", hit.source);
+  w.BoolField("stale", hit.stale);
+  w.StringField("stale_after", hit.stale_after);
+  w.StringsField("tags", hit.tags);
+  w.StringField("tier", TierName(hit.tier));
+  w.StringField("title", hit.title);
+  w.StringField("verified", hit.verified);
 }
 
 }  // namespace
@@ -168,28 +203,29 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
   out.reserve(1024 + 1536 * res.hits.size());
   TextWriter w(&out);
   w.Raw("{");
-  w.Field("corrected_query", res.corrected_query, true);
+  w.StringField("corrected_query", res.corrected_query, true);
   w.Key("facets");
   w.Raw("{");
   for (auto it = res.facets.begin(); it != res.facets.end(); ++it) {
     if (it != res.facets.begin()) w.Raw(",");
-    w.Value(it->first);  // a key is written as a string is
+    w.String(it->first);  // a key is written as a string is
     w.Raw(":[");
     for (std::size_t i = 0; i < it->second.size(); ++i) {
       w.Raw(i ? ",{" : "{");
-      w.Field("count", it->second[i].count, true);
-      w.Field("value", it->second[i].value);
+      w.Key("count", true);
+      w.Raw(std::to_string(it->second[i].count));
+      w.StringField("value", it->second[i].value);
       w.Raw("}");
     }
     w.Raw("]");
   }
   w.Raw("}");
-  w.Field("failed_shards", res.failed_shards);
+  w.StringsField("failed_shards", res.failed_shards);
   w.Field("incidents", IncidentsJson(res));
-  w.Field("language", res.language);
-  w.Field("page", res.page);
-  w.Field("partial_results", res.partial_results);
-  w.Field("query", res.query);
+  w.StringField("language", res.language);
+  w.IntField("page", res.page);
+  w.BoolField("partial_results", res.partial_results);
+  w.StringField("query", res.query);
   w.Key("results");
   w.Raw("[");
   for (std::size_t i = 0; i < res.hits.size(); ++i) {
@@ -199,10 +235,10 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
     w.Raw("}");
   }
   w.Raw("]");
-  w.Field("size", res.size);
-  w.Field("suggestion", res.suggestion);
+  w.IntField("size", res.size);
+  w.StringField("suggestion", res.suggestion);
   w.Field("took_ms", res.elapsed_ms);
-  w.Field("total", res.total);
+  w.IntField("total", res.total);
   w.Raw("}");
   return out;
 }

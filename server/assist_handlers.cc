@@ -1,7 +1,9 @@
 // POST /api/assist and the escalation contacts shown with results (assist.h).
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -114,7 +116,13 @@ bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vec
   if (!searcher.ok()) return false;
   const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
   out->reserve(hits.size());
-  for (const SearchHit& h : hits) out->push_back(EscalationJson(*owners, h.owner, TierName(h.tier)));
+  // A page's results share a few owners: each owner and tier's answer is built once.
+  std::map<std::pair<std::string_view, Tier>, std::size_t> built;
+  for (const SearchHit& h : hits) {
+    auto [it, added] = built.try_emplace({h.owner, h.tier}, out->size());
+    json escalation = added ? EscalationJson(*owners, h.owner, TierName(h.tier)) : (*out)[it->second];
+    out->push_back(std::move(escalation));
+  }
   return true;
 }
 

@@ -60,13 +60,16 @@ struct Conn {
 enum class Head { kIncomplete, kReady, kUriTooLong, kTooLarge };
 
 // Ready once the head and the body its Content-Length announces have arrived, or kMaxBuffered bytes of
-// them. A line ends at LF (httplib wants CRLF and answers 400 otherwise); the head ends at an empty line.
+// them; with "Expect: 100-continue", once the head has (the client waits for the interim answer). A line ends at LF
+// (httplib wants CRLF and answers 400 otherwise); the head ends at an empty line.
 Head Classify(std::string_view buf) {
   std::size_t at = buf.find('\n');
   if (at == std::string_view::npos) return buf.size() >= kMaxRequestLine ? Head::kUriTooLong : Head::kIncomplete;
   if (at + 1 > kMaxRequestLine) return Head::kUriTooLong;
   std::size_t content_length = 0;
+  bool expect_continue = false;  // the client sends the body after the worker's "100 Continue"
   constexpr std::string_view kLength = "content-length:";
+  constexpr std::string_view kExpect = "expect:";
   for (++at;;) {
     const std::size_t end = buf.find('\n', at);
     if (end == std::string_view::npos) {
@@ -85,9 +88,14 @@ Head Classify(std::string_view buf) {
         n = std::min<std::size_t>(n * 10 + static_cast<std::size_t>(line[i] - '0'), kMaxBuffered);
       }
       content_length = n;
+    } else if (line.size() > kExpect.size() && ::strncasecmp(line.data(), kExpect.data(), kExpect.size()) == 0) {
+      std::string_view value = line.substr(kExpect.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      expect_continue = value.size() >= 12 && ::strncasecmp(value.data(), "100-continue", 12) == 0;
     }
   }
-  return buf.size() >= kMaxBuffered || buf.size() - at >= content_length ? Head::kReady : Head::kIncomplete;
+  return expect_continue || buf.size() >= kMaxBuffered || buf.size() - at >= content_length ? Head::kReady
+                                                                                            : Head::kIncomplete;
 }
 
 int PollFor(int fd, short events, Clock::duration wait) {
@@ -102,7 +110,9 @@ int PollFor(int fd, short events, Clock::duration wait) {
 
 // httplib::Stream over a connection that starts with the bytes the gate read ahead, and reads the rest
 // against a deadline (httplib's own stream restarts its timeout on every recv()). Each read and each write
-// must also complete within the I/O timeout.
+// must also complete within the I/O timeout. Writes are gathered (up to kMaxGathered bytes) and sent before
+// the next read and by Flush() once the response is complete, so a response's head and body leave in one
+// send() instead of two (httplib writes them separately).
 class ConnStream final : public httplib::Stream {
  public:
   ConnStream(int sock, std::string ahead, Clock::time_point deadline, Clock::duration io_timeout)
@@ -110,6 +120,14 @@ class ConnStream final : public httplib::Stream {
 
   bool expired() const { return expired_; }
   std::string TakeBuffered() { return buf_.substr(off_); }
+
+  // Sends what was gathered. False when the client does not take it within the I/O timeout.
+  bool Flush() {
+    if (out_.empty()) return true;
+    const bool sent = SendAll(out_.data(), out_.size());
+    out_.clear();
+    return sent;
+  }
 
   bool is_readable() const override {
     if (off_ < buf_.size()) return true;
@@ -122,6 +140,7 @@ class ConnStream final : public httplib::Stream {
   bool is_writable() const override { return PollFor(sock_, POLLOUT, io_timeout_) > 0; }
 
   ssize_t read(char* ptr, size_t size) override {
+    if (!Flush()) return -1;  // e.g. "100 Continue" before the body is read
     while (off_ >= buf_.size()) {
       if (!is_readable()) return -1;
       char chunk[4096];
@@ -139,8 +158,24 @@ class ConnStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
 
-  // Writes all of it (httplib writes response headers with a single unchecked call), or fails.
+  // Gathers or writes all of it (httplib writes response headers with a single unchecked call), or fails.
   ssize_t write(const char* ptr, size_t size) override {
+    if (out_.size() + size <= kMaxGathered) {
+      out_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    if (!Flush() || !SendAll(ptr, size)) return -1;
+    return static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { Address(true, ip, port); }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { Address(false, ip, port); }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  static constexpr std::size_t kMaxGathered = 64 * 1024;
+
+  bool SendAll(const char* ptr, size_t size) {
     const auto until = Clock::now() + io_timeout_;
     std::size_t sent = 0;
     while (sent < size) {
@@ -152,17 +187,12 @@ class ConnStream final : public httplib::Stream {
       } else if (n < 0 && errno == EAGAIN && PollFor(sock_, POLLOUT, until - Clock::now()) > 0) {
         continue;
       } else {
-        return -1;
+        return false;
       }
     }
-    return static_cast<ssize_t>(size);
+    return true;
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { Address(true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { Address(false, ip, port); }
-  socket_t socket() const override { return sock_; }
-
- private:
   void Address(bool peer, std::string& ip, int& port) const {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
@@ -177,6 +207,7 @@ class ConnStream final : public httplib::Stream {
   const int sock_;
   std::string buf_;
   std::size_t off_ = 0;
+  std::string out_;  // written, not yet sent
   const Clock::time_point deadline_;
   const Clock::duration io_timeout_;
   mutable bool expired_ = false;
@@ -403,7 +434,8 @@ class AdmissionPool final : public httplib::TaskQueue {
         ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout);
         const bool last = c.requests_left <= 1 || stop_;
         bool closed = false;
-        const bool ok = server_->Serve(strm, last, &closed);
+        const bool served = server_->Serve(strm, last, &closed);
+        const bool ok = strm.Flush() && served;  // an error answer httplib wrote before failing is sent too
         if (strm.expired()) metrics_->ConnectionCut();
         if (ok && !closed && !last && !strm.expired()) {
           c.buffered = strm.TakeBuffered();

@@ -50,7 +50,7 @@ SearchResponse Response() {
   const std::string texts[] = {"plain",
                                "ş ı ğ 漢字",
                                "quote \" slash / back \\",
-                               "ctl \x1f \n \r \b \f",
+                               "ctl \x1f \x7f \n \r \b \f",
                                "bad \xc3\x28 utf",
                                "",
                                "emoji \xf0\x9f\x98\x80",

@@ -139,6 +139,39 @@ TEST_F(RequestLimitsTest, PipelinedRequestsAndBodiesAreServed) {
   ExpectStillServing();
 }
 
+// A client that asks "Expect: 100-continue" gets the interim answer before it sends the body (the server
+// gathers what it writes into one send per response, and must not hold this one back), then the answer.
+TEST_F(RequestLimitsTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string body = R"({"kind":"no_answer","query":"expect continue"})";
+  const std::string head =
+      "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Expect: 100-continue\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string interim;
+  char buf[4096];
+  while (interim.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    ASSERT_GT(n, 0) << "no interim answer before the body: " << interim;
+    interim.append(buf, static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(interim.rfind("HTTP/1.1 100 Continue", 0), 0u) << interim;
+  ASSERT_EQ(::send(fd, body.data(), body.size(), MSG_NOSIGNAL), static_cast<ssize_t>(body.size()));
+  std::string response = interim.substr(interim.find("\r\n\r\n") + 4);
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  EXPECT_EQ(RawStatus(response), 202) << response;
+}
+
 // One kept-alive connection is served request after request, past the 20 at which the server used to close
 // it: the next request sent at once (a worker waiting on the connection reads it), after a pause (it goes
 // back to the gate), in two pieces with a pause between (the worker reads half a head and hands it to the
