@@ -102,6 +102,41 @@ namespace {
 // Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
 // sorts an object's keys), values through nlohmann's own serializer, so strings and numbers come out as
 // Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same float format).
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points over U+10FFFF).
+bool ValidUtf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 2;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 3;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    } else {
+      return false;
+    }
+    if (i + n >= text.size()) return false;  // cut short
+    const unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k <= n; ++k) {
+      const unsigned char ck = static_cast<unsigned char>(text[i + k]);
+      if (ck < 0x80 || ck > 0xbf) return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 class TextWriter {
  public:
   explicit TextWriter(std::string* out)
@@ -120,16 +155,35 @@ class TextWriter {
     Key(key, first);
     Value(value);
   }
-  // The same bytes as Field with a json string, bool, integer or array of strings, without building one: most
-  // of a result's strings (ids, paths, owners, tags, English titles) are printable ASCII with no quote or
-  // backslash, written as they are; any other string goes through the serializer (escapes, UTF-8 checks).
+  // The same bytes as Field with a json string, bool, integer or array of strings, without building one. A
+  // string of valid UTF-8 is escaped here as the serializer would (ensure_ascii off: `"` `\` and control
+  // characters escaped, everything else as it is); one with invalid UTF-8 goes through the serializer, which
+  // replaces the bad bytes.
   void String(std::string_view text) {
-    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
-      return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x80 && c != '"' && c != '\\';
-    });
-    if (!plain) return Value(json(text));
+    if (!ValidUtf8(text)) return Value(json(text));
     out_->push_back('"');
-    out_->append(text);
+    std::size_t run = 0;  // start of the bytes not yet copied
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_->append(text.substr(run, i - run));
+      run = i + 1;
+      switch (c) {
+        case '"': out_->append("\\\""); break;
+        case '\\': out_->append("\\\\"); break;
+        case '\b': out_->append("\\b"); break;
+        case '\t': out_->append("\\t"); break;
+        case '\n': out_->append("\\n"); break;
+        case '\f': out_->append("\\f"); break;
+        case '\r': out_->append("\\r"); break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          const char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xf]};
+          out_->append(u, sizeof u);
+        }
+      }
+    }
+    out_->append(text.substr(run));
     out_->push_back('"');
   }
   void StringField(std::string_view key, std::string_view text, bool first = false) {

@@ -48,8 +48,16 @@ constexpr std::size_t kMaxRequestLine = 8192;
 constexpr std::size_t kMaxHeaderLine = 8192;
 
 // A connection between requests: what the gate and the workers pass around.
+// A connection's two ends as text, looked up once (httplib asks for them on every request).
+struct Ends {
+  bool known[2] = {false, false};  // [0] the client's, [1] ours
+  std::string ip[2];
+  int port[2] = {0, 0};
+};
+
 struct Conn {
   int sock = -1;
+  Ends ends;
   Clock::time_point deadline;  // the request must be complete by then
   std::string buffered;        // bytes read ahead of httplib: the request, maybe part of the next
   std::size_t requests_left = 0;
@@ -115,8 +123,8 @@ int PollFor(int fd, short events, Clock::duration wait) {
 // send() instead of two (httplib writes them separately).
 class ConnStream final : public httplib::Stream {
  public:
-  ConnStream(int sock, std::string ahead, Clock::time_point deadline, Clock::duration io_timeout)
-      : sock_(sock), buf_(std::move(ahead)), deadline_(deadline), io_timeout_(io_timeout) {}
+  ConnStream(int sock, std::string ahead, Clock::time_point deadline, Clock::duration io_timeout, Ends* ends)
+      : sock_(sock), buf_(std::move(ahead)), deadline_(deadline), io_timeout_(io_timeout), ends_(ends) {}
 
   bool expired() const { return expired_; }
   std::string TakeBuffered() { return buf_.substr(off_); }
@@ -194,6 +202,16 @@ class ConnStream final : public httplib::Stream {
   }
 
   void Address(bool peer, std::string& ip, int& port) const {
+    const int end = peer ? 0 : 1;
+    if (!ends_->known[end]) {
+      Lookup(peer, ends_->ip[end], ends_->port[end]);
+      ends_->known[end] = true;
+    }
+    ip = ends_->ip[end];
+    port = ends_->port[end];
+  }
+
+  void Lookup(bool peer, std::string& ip, int& port) const {
     sockaddr_storage addr{};
     socklen_t len = sizeof addr;
     auto* sa = reinterpret_cast<sockaddr*>(&addr);
@@ -211,6 +229,7 @@ class ConnStream final : public httplib::Stream {
   const Clock::time_point deadline_;
   const Clock::duration io_timeout_;
   mutable bool expired_ = false;
+  Ends* const ends_;  // the connection's, kept between its requests
 };
 
 // The gate's own answers, in the shape of the server's JSON errors.
@@ -431,7 +450,8 @@ class AdmissionPool final : public httplib::TaskQueue {
       for (bool next = true; next;) {
         next = false;
         // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
-        ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout);
+        ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout,
+                        &c.ends);
         const bool last = c.requests_left <= 1 || stop_;
         bool closed = false;
         const bool served = server_->Serve(strm, last, &closed);

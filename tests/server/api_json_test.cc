@@ -105,6 +105,24 @@ TEST(SearchBodyTest, SameBytesAsTheTree) {
   EXPECT_NE(body.find("1e-07"), std::string::npos);
 }
 
+// Each string on its own, through the writer's own escaping and its UTF-8 check: every kind of malformed
+// UTF-8 the serializer replaces (overlong, surrogate, over U+10FFFF, cut short, stray continuation) and the
+// well-formed edges it keeps.
+TEST(SearchBodyTest, EveryUtf8EdgeAsTheSerializerWritesIt) {
+  const std::string texts[] = {"\xc0\x80",         "\xc1\xbf",      "\xe0\x80\x80",     "\xe0\xa0\x80 ok",
+                               "\xed\xa0\x80",     "\xed\x9f\xbf",  "\xef\xbf\xbf",     "\xf0\x80\x80\x80",
+                               "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
+                               "\xe2\x82",         "ab\xe2",         "\x80 stray",       "\xff",
+                               "\x7f del",          "\x01\x02\x1e",   "a\"b\\c/d",        std::string("nul \0 in", 9)};
+  for (const std::string& text : texts) {
+    SearchResponse r;
+    r.query = text;
+    r.hits.push_back(Hit(1, 1.0, text));
+    r.hits.back().tags = {text};
+    EXPECT_EQ(TextBody(r, false, false), TreeBody(r, false, false)) << "bytes: " << ::testing::PrintToString(text);
+  }
+}
+
 TEST(SearchBodyTest, EmptyResponse) {
   const SearchResponse r;
   EXPECT_EQ(TextBody(r, false, false), TreeBody(r, false, false));

@@ -54,9 +54,11 @@ struct UsageLogOptions {
   // Events per transaction at most. Default: 500.
   std::size_t max_batch = 500;
   // After the first event of a batch the writer waits this long for more before it commits, so that a busy
-  // server writes one transaction for the searches of a few milliseconds instead of one for each (a search
-  // shows in the reports this much later; Flush() does not wait for it). 0 = commit at once. Default: 20.
-  int batch_gather_ms = 20;
+  // server writes one transaction for the searches of a tenth of a second instead of one for each (a search
+  // shows in the reports this much later; Flush() does not wait for it; a crash loses what is gathering).
+  // 0 = commit at once. Default: 100 (20 before: at 1,500 searches/s its 75 commits/s cost 1.6% of the
+  // server's CPU).
+  int batch_gather_ms = 100;
   // How often the writer prunes old events. Default: 3600 (hourly).
   int prune_interval_seconds = 3600;
   // How long the writer waits before retrying a database it could not open or write. Default: 5000.
