@@ -18,7 +18,8 @@
 #    --benchmark_format=json into DIR/results/. Each search row times --samples queries (default 300), fewer
 #    when that would take longer than --row-seconds (default 8; only pasted-message rows hit it: plain Xapian's
 #    at 14k and 100k, 20-104 samples, and kb's at 100k, about 200).
-# 5. bench/load/load_test.sh on each index (wrk against kb-server, and the cpp-httplib ceiling once).
+# 5. bench/load/load_test.sh on each index (wrk against kb-server, and the cpp-httplib ceiling once; the HTTP
+#    layer's ratio in slices alternating kb-server under wrk with kb-perf-bench's in-process mix).
 # 6. bench/perf/report.py prints the tables and checks the targets (also saved to DIR/results/report.md).
 # 7. Every number of the run goes to one JSON file, bench/results/last.json (the one before it is moved to
 #    bench/results/previous.json; bench/results/ is not committed: the figures belong to one machine and its load).
@@ -191,7 +192,7 @@ for scale in "${scale_list[@]}"; do
     log "load test $scale"
     ceiling_args=()
     [ "$scale" = "${scale_list[0]}" ] && ceiling_args=(--ceiling "$ceiling")
-    "$repo/bench/load/load_test.sh" --server "$kb_server" --db "$db" --scale "$scale" --out "$results/load.jsonl" \
+    "$repo/bench/load/load_test.sh" --server "$kb_server" --in-process "$bench" --db "$db" --scale "$scale" --out "$results/load.jsonl" \
       --duration "$duration" "${ceiling_args[@]}" 2>>"$results/load.log"
   fi
 done

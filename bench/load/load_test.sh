@@ -8,28 +8,33 @@
 #   search1  /api/search, 1 connection: latency without queueing
 #   suggest1 /api/suggest (the as-you-type prefixes), 1 connection
 #   ceiling  /api/ping of kb-load-ceiling, N connections (with --ceiling)
+#   interleaved  (with --in-process KB_PERF_BENCH) the HTTP layer's ratio: libkb in process on the same mix
+#            with N threads (kb-perf-bench's mix/SCALE/kb:N-threads row) and kb-server under wrk with N
+#            connections, in three alternating slices of a third of --duration each, so that the speed of a
+#            shared machine, which drifts over minutes, weighs on both sides alike
 # then kb-server's resident memory (VmRSS, and the peak VmHWM) after the load. Each result is one JSON line
 # appended to --out, with the server's CPU time per request (from /proc/PID/stat: unlike req/s, it does not
 # depend on what else the machine runs). wrk's latencies are measured from request write to response read.
 #
-# Usage: load_test.sh --server PATH --db PATH --out FILE [--ceiling PATH] [--scale LABEL]
+# Usage: load_test.sh --server PATH --db PATH --out FILE [--ceiling PATH] [--in-process PATH] [--scale LABEL]
 #                     [--queries FILE] [--duration S] [--connections N]
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
-server="" ceiling="" db="" out="" scale="db" duration=10 connections=8
+server="" ceiling="" inproc="" db="" out="" scale="db" duration=10 connections=8
 queries="$here/../perf/queries.tsv"
 while [ $# -gt 0 ]; do
   case "$1" in
     --server) server="$2"; shift 2 ;;
     --ceiling) ceiling="$2"; shift 2 ;;
+    --in-process) inproc="$2"; shift 2 ;;
     --db) db="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --queries) queries="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
     --connections) connections="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load_test.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -135,6 +140,39 @@ wrk -t1 -c"$connections" -d2s -s "$here/mixed.lua" "$base" -- "$work/search.txt"
 run search "$connections" "$base" "$work/search.txt"
 run search1 1 "$base" "$work/search.txt"
 run suggest1 1 "$base" "$work/suggest.txt"
+if [ -n "$inproc" ]; then
+  slice=$(( duration / 3 > 2 ? duration / 3 : 2 ))
+  : >"$work/pairs.txt"
+  for i in 1 2 3; do
+    "$inproc" --db="$db" --scale="$scale" --row-seconds="$slice" --benchmark_filter="^mix/$scale/kb:$connections-threads" \
+      --benchmark_format=json >"$work/mix.$i.json" 2>"$work/mix.err" || { cat "$work/mix.err" >&2; exit 1; }
+    ticks_before="$(server_ticks)"
+    wrk -t1 -c"$connections" -d"${slice}s" --timeout 10s -s "$here/mixed.lua" "$base" -- "$work/search.txt" \
+      >"$work/wrk.txt" 2>&1 || { cat "$work/wrk.txt" >&2; exit 1; }
+    ticks_after="$(server_ticks)"
+    requests="$(sed -n 's/^RESULT requests=\([0-9]*\) .*/\1/p' "$work/wrk.txt")"
+    [ -n "$requests" ] || { cat "$work/wrk.txt" >&2; exit 1; }
+    echo "$work/mix.$i.json $((ticks_after - ticks_before)) $requests" >>"$work/pairs.txt"
+  done
+  python3 - "$scale" "$connections" "$(getconf CLK_TCK)" "$work/pairs.txt" >>"$out" <<'PY'
+import json, sys
+scale, conns, tck, pairs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+slices = []
+for line in open(pairs):
+    path, ticks, requests = line.split()
+    row = next(b for b in json.load(open(path))["benchmarks"] if b["name"].startswith(f"mix/{scale}/"))
+    slices.append({"inprocess_cpu_ms_per_query": row["cpu_ms_per_query"], "inprocess_queries": row["queries"],
+                   "server_cpu_ms_per_request": 1e3 * int(ticks) / tck / max(int(requests), 1),
+                   "requests": int(requests)})
+inproc = sum(s["inprocess_cpu_ms_per_query"] * s["inprocess_queries"] for s in slices) / \
+    sum(s["inprocess_queries"] for s in slices)
+server = sum(s["server_cpu_ms_per_request"] * s["requests"] for s in slices) / sum(s["requests"] for s in slices)
+print(json.dumps({"kind": "load", "scale": scale, "name": "interleaved", "connections": conns,
+                  "inprocess_cpu_ms_per_query": inproc, "server_cpu_ms_per_request": server,
+                  "ratio": inproc / server, "slices": slices}))
+PY
+  tail -n 1 "$out" >&2
+fi
 rss_kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")"
 hwm_kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")"
 index_bytes="$(du -sb "$db" | cut -f1)"
