@@ -109,11 +109,11 @@ TEST(SearchBodyTest, SameBytesAsTheTree) {
 // UTF-8 the serializer replaces (overlong, surrogate, over U+10FFFF, cut short, stray continuation) and the
 // well-formed edges it keeps.
 TEST(SearchBodyTest, EveryUtf8EdgeAsTheSerializerWritesIt) {
-  const std::string texts[] = {"\xc0\x80",         "\xc1\xbf",      "\xe0\x80\x80",     "\xe0\xa0\x80 ok",
-                               "\xed\xa0\x80",     "\xed\x9f\xbf",  "\xef\xbf\xbf",     "\xf0\x80\x80\x80",
+  const std::string texts[] = {"\xc0\x80",         "\xc1\xbf",         "\xe0\x80\x80",     "\xe0\xa0\x80 ok",
+                               "\xed\xa0\x80",     "\xed\x9f\xbf",     "\xef\xbf\xbf",     "\xf0\x80\x80\x80",
                                "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
-                               "\xe2\x82",         "ab\xe2",         "\x80 stray",       "\xff",
-                               "\x7f del",          "\x01\x02\x1e",   "a\"b\\c/d",        std::string("nul \0 in", 9)};
+                               "\xe2\x82",         "ab\xe2",           "\x80 stray",       "\xff",
+                               "\x7f del",         "\x01\x02\x1e",     "a\"b\\c/d",        std::string("nul \0 in", 9)};
   for (const std::string& text : texts) {
     SearchResponse r;
     r.query = text;
