@@ -58,8 +58,8 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         rows = [line for line in r.stdout.splitlines() if line.startswith("| ") and not line.startswith("| row ")]
         self.assertEqual(rows, [
-            "| load/1k/search | rps | 1000 | 800 | -20.0% | 1.25x |",
-            "| search/1k/prefix/kb:snippets+facets | p50_ms | 1 | 1.25 | +25.0% | 1.25x |",
+            "| load/1k/search | rps | 1000 | 800 | -20.0% | 1.25x | — |",
+            "| search/1k/prefix/kb:snippets+facets | p50_ms | 1 | 1.25 | +25.0% | 1.25x | — |",
         ])
         self.assertIn("Slower by more than 10%: 2 of 11 metrics compared.", r.stdout)
         self.assertIn("commit new0002", r.stdout)
@@ -67,6 +67,31 @@ class CompareTest(unittest.TestCase):
         # A row on one side only is named on one line per side and not compared.
         self.assertIn(f"Not compared, only in {old} (1): search/1k/pasted/kb:none", r.stdout)
         self.assertIn(f"Not compared, only in {new} (1): search/1k/two_three_words/kb:none", r.stdout)
+
+    def test_a_slowdown_plain_xapian_shared_is_the_machines(self):
+        # The machine got 30% slower: plain Xapian's rows on the same queries too. kb's p50 followed it (the
+        # machine's, exit 0); kb's p99 got 60% slower while the floor's got 30% slower (kb's own, exit 1).
+        old = results({"search/1k/phrase/kb:snippets+facets": {"p50_ms": 1.0, "p99_ms": 2.0},
+                       "search/1k/phrase/xapian:snippets": {"p50_ms": 2.0, "p99_ms": 4.0},
+                       "search/1k/phrase/kb:none": {"p50_ms": 0.5},
+                       "search/1k/phrase/xapian:data": {"p50_ms": 0.2}})
+        new = results({"search/1k/phrase/kb:snippets+facets": {"p50_ms": 1.3, "p99_ms": 3.2},
+                       "search/1k/phrase/xapian:snippets": {"p50_ms": 2.6, "p99_ms": 5.2},
+                       "search/1k/phrase/kb:none": {"p50_ms": 0.65},
+                       "search/1k/phrase/xapian:data": {"p50_ms": 0.26}})
+        r = self.run_perf("--compare", self.write("old.json", old), "--new", self.write("new.json", new))
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        real, machine = r.stdout.split("(the machine, not kb)")
+        self.assertIn("| search/1k/phrase/kb:snippets+facets | p99_ms | 2 | 3.2 | +60.0% | 1.60x | 1.30x |", real)
+        self.assertNotIn("p50_ms", real)
+        self.assertIn("| search/1k/phrase/kb:snippets+facets | p50_ms | 1 | 1.3 | +30.0% | 1.30x | 1.30x |", machine)
+        self.assertIn("| search/1k/phrase/kb:none | p50_ms | 0.5 | 0.65 | +30.0% | 1.30x | 1.30x |", machine)
+        self.assertIn("| search/1k/phrase/xapian:snippets | p50_ms | 2 | 2.6 | +30.0% | 1.30x | itself |", machine)
+        # Without kb's own p99 slowdown, only the machine's remain: exit 0.
+        new["rows"]["search/1k/phrase/kb:snippets+facets"]["p99_ms"] = 2.6
+        r = self.run_perf("--compare", self.write("old.json", old), "--new", self.write("new2.json", new))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("No row got slower by more than 10% beyond the machine", r.stdout)
 
     def test_no_regression_exits_0(self):
         old, same = self.write("old.json", OLD), self.write("same.json", OLD)
@@ -77,7 +102,7 @@ class CompareTest(unittest.TestCase):
         # Faster is not a regression: the new run compared the other way round finds the p99 that halved.
         r = self.run_perf("--compare", self.write("new.json", NEW), "--new", old)
         self.assertEqual(r.returncode, 1)
-        self.assertIn("| search/1k/prefix/kb:snippets+facets | p99_ms | 2 | 4 | +100.0% | 2.00x |", r.stdout)
+        self.assertIn("| search/1k/prefix/kb:snippets+facets | p99_ms | 2 | 4 | +100.0% | 2.00x | — |", r.stdout)
 
     def test_threshold(self):
         old, new = self.write("old.json", OLD), self.write("new.json", NEW)
