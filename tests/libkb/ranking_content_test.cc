@@ -574,6 +574,17 @@ TEST_F(RankingContentTest, ACodeOnlyAnotherLanguageExplainsBringsItsArticle) {
   ASSERT_FALSE(coded.hits.empty());
   EXPECT_EQ(coded.language, "tr");
   EXPECT_EQ(coded.hits[0].id, "payments/sandbox") << ::testing::PrintToString(Ids(coded));
+  // explain names the rule: the English article's match weight is all this part's.
+  auto explained = searcher_->Search({.query = message, .today = kToday, .explain = true});
+  ASSERT_TRUE(explained.ok());
+  ASSERT_FALSE(explained->hits.empty());
+  double rule = 0, others = 0;
+  for (const ScorePart& p : explained->hits[0].explain) {
+    if (p.factor != 0) continue;  // factors (freshness, ...) come after the parts of the match
+    (p.part == "other_language_code" ? rule : others) += p.value;
+  }
+  EXPECT_GT(rule, 0);
+  EXPECT_EQ(others, 0);
   // Only the items holding the code join: the other English items stay out.
   SearcherOptions off;
   off.ranking.other_language_codes = false;

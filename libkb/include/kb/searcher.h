@@ -97,6 +97,9 @@ inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tie
 //     exact       an error code or id the query names (exact_match_first; such results also rank first)
 //     code        a code a typed query names, again where an item's text mentions it (code_text_boost)
 //     feedback    words lent by the top results of a long query (feedback_*)
+//     other_language_code  the whole match of an item in another language than the query's, there because it
+//                 holds an error code or id the query names that no item in the query's language holds
+//                 (other_language_codes)
 //     match       the whole match weight, when the parts above do not add up to it: Xapian 1.4 weighed some
 //                 documents of a pasted message whose identifier is also a phrase of its words (card_declined)
 //                 unlike the same query run over those documents alone

@@ -343,6 +343,8 @@ void AddOtherLanguagesCodes(const QueryContext& ctx, ParsedQuery* out, TextQueri
   const Xapian::Query holders(Xapian::Query::OP_OR, codes.begin(), codes.end());
   text->main.push_back(Restrict(AnyOf(text->rest), holders));
   text->main_first.push_back(Restrict(AnyOf(text->rest_first), holders));
+  // explain: such an item's whole match weight is this rule's (the query language's parts do not match it).
+  out->parts.push_back({"other_language_code", text->main.back()});
 }
 
 // The text query restricted by the filters: a text-less query lists what the filters allow (or everything).

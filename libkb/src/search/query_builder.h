@@ -26,7 +26,7 @@ bool IsFilterField(std::string_view field);
 // filters that decide whether it adds (the language, the text a boost reorders), so that a document's weight
 // for the whole query is the sum of its weights for the parts.
 struct QueryPart {
-  std::string name;  // ScorePart::part: text, title, alias, phrase, identifier, exact
+  std::string name;  // ScorePart::part: text, title, alias, phrase, identifier, exact, other_language_code
   Xapian::Query query;
 };
 
