@@ -46,19 +46,27 @@ class RequestLimitsTest : public ::testing::Test {
     EXPECT_EQ(RawStatus(ok), 200) << ok.substr(0, 300);
   }
 
-  // Sends `bytes` and reads until the server closes the connection (every response, for pipelined requests).
-  static std::string SendAndReadToClose(const std::string& bytes) {
+  // A connected socket to the server whose reads give up after 20 s, or -1.
+  static int Connect() {
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) return "";
+    if (fd < 0) return -1;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     timeval tv{20, 0};
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+    ::close(fd);
+    return -1;
+  }
+
+  // Sends `bytes` and reads until the server closes the connection (every response, for pipelined requests).
+  static std::string SendAndReadToClose(const std::string& bytes) {
+    const int fd = Connect();
+    if (fd < 0) return "";
     std::string out;
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())) {
+    if (::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size())) {
       char buf[4096];
       for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
     }
@@ -142,15 +150,8 @@ TEST_F(RequestLimitsTest, PipelinedRequestsAndBodiesAreServed) {
 // A client that asks "Expect: 100-continue" gets the interim answer before it sends the body (the server
 // gathers what it writes into one send per response, and must not hold this one back), then the answer.
 TEST_F(RequestLimitsTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = Connect();
   ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   const std::string body = R"({"kind":"no_answer","query":"expect continue"})";
   const std::string head =
       "POST /api/feedback HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -177,15 +178,8 @@ TEST_F(RequestLimitsTest, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
 // back to the gate), in two pieces with a pause between (the worker reads half a head and hands it to the
 // gate), and two requests in one packet. No response says Connection: close.
 TEST_F(RequestLimitsTest, AKeptAliveConnectionServesRequestsHoweverTheyArrive) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int fd = Connect();
   ASSERT_GE(fd, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{20, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   std::string pending;  // bytes read past the last response
   auto send_all = [&](const std::string& bytes) {
     return ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
