@@ -1,7 +1,5 @@
 #include "api_json.h"
 
-#include <algorithm>
-
 #include "kb/answer.h"
 #include "kb/item.h"
 
@@ -100,43 +98,8 @@ json SearchJson(const SearchResponse& res) {
 namespace {
 
 // Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
-// sorts an object's keys), values through nlohmann's own serializer, so strings and numbers come out as
-// Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same float format).
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points over U+10FFFF).
-bool ValidUtf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n;
-    unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
-    if (c >= 0xc2 && c <= 0xdf) {
-      n = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      n = 2;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      n = 3;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    } else {
-      return false;
-    }
-    if (i + n >= text.size()) return false;  // cut short
-    const unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
-    if (c1 < lo || c1 > hi) return false;
-    for (std::size_t k = 2; k <= n; ++k) {
-      const unsigned char ck = static_cast<unsigned char>(text[i + k]);
-      if (ck < 0x80 || ck > 0xbf) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
+// sorts an object's keys), values as Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same
+// float format): trees, doubles and invalid UTF-8 through nlohmann's own serializer, the rest directly.
 class TextWriter {
  public:
   explicit TextWriter(std::string* out)
@@ -160,7 +123,7 @@ class TextWriter {
   // characters escaped, everything else as it is); one with invalid UTF-8 goes through the serializer, which
   // replaces the bad bytes.
   void String(std::string_view text) {
-    if (!ValidUtf8(text)) return Value(json(text));
+    if (!IsValidUtf8(text)) return Value(json(text));
     out_->push_back('"');
     std::size_t run = 0;  // start of the bytes not yet copied
     for (std::size_t i = 0; i < text.size(); ++i) {

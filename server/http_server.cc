@@ -47,7 +47,6 @@ constexpr std::size_t kMaxBuffered = 32768;
 constexpr std::size_t kMaxRequestLine = 8192;
 constexpr std::size_t kMaxHeaderLine = 8192;
 
-// A connection between requests: what the gate and the workers pass around.
 // A connection's two ends as text, looked up once (httplib asks for them on every request).
 struct Ends {
   bool known[2] = {false, false};  // [0] the client's, [1] ours
@@ -55,6 +54,7 @@ struct Ends {
   int port[2] = {0, 0};
 };
 
+// A connection between requests: what the gate and the workers pass around.
 struct Conn {
   int sock = -1;
   Ends ends;
@@ -104,6 +104,19 @@ Head Classify(std::string_view buf) {
   }
   return expect_continue || buf.size() >= kMaxBuffered || buf.size() - at >= content_length ? Head::kReady
                                                                                             : Head::kIncomplete;
+}
+
+// Reads what has arrived on `c`, without waiting, into its buffer (up to kMaxBuffered); an idle kept-alive
+// connection gets the request deadline from its request's first byte. Returns recv()'s result.
+ssize_t ReadAhead(Conn& c, Clock::time_point now, Clock::duration request_deadline) {
+  char chunk[4096];
+  const std::size_t want = std::min(sizeof chunk, kMaxBuffered - std::min(kMaxBuffered, c.buffered.size()));
+  const ssize_t n = ::recv(c.sock, chunk, std::max<std::size_t>(want, 1), MSG_DONTWAIT);
+  if (n > 0) {
+    if (c.buffered.empty() && !c.fresh) c.deadline = now + request_deadline;
+    c.buffered.append(chunk, static_cast<std::size_t>(n));
+  }
+  return n;
 }
 
 int PollFor(int fd, short events, Clock::duration wait) {
@@ -346,7 +359,6 @@ class AdmissionPool final : public httplib::TaskQueue {
   void Gate() {
     std::vector<Conn> waiting;
     std::vector<pollfd> fds;
-    char chunk[4096];
     while (!stop_) {
       fds.assign(1, pollfd{waker_.fd(), POLLIN, 0});
       for (const Conn& c : waiting) fds.push_back({c.sock, POLLIN, 0});
@@ -358,18 +370,12 @@ class AdmissionPool final : public httplib::TaskQueue {
         Conn& c = waiting[i];
         bool grew = false;  // else the request is as incomplete as at the last look
         if (fds[i + 1].revents) {
-          const std::size_t want = std::min(sizeof chunk, kMaxBuffered - std::min(kMaxBuffered, c.buffered.size()));
-          const ssize_t n = ::recv(c.sock, chunk, std::max<std::size_t>(want, 1), MSG_DONTWAIT);
+          const ssize_t n = ReadAhead(c, now, limits_.request_deadline);
           if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
             Close(c, false);  // the client went away
             continue;
           }
-          if (n > 0) {
-            // An idle keep-alive connection gets the request deadline from its request's first byte.
-            if (c.buffered.empty() && !c.fresh) c.deadline = now + limits_.request_deadline;
-            c.buffered.append(chunk, static_cast<std::size_t>(n));
-            grew = true;
-          }
+          grew = n > 0;
         }
         const Head head = grew ? Classify(c.buffered) : Head::kIncomplete;
         if (head != Head::kIncomplete) {
@@ -426,13 +432,7 @@ class AdmissionPool final : public httplib::TaskQueue {
       if (idle_ == 0 || !jobs_.empty()) return false;
     }
     if (PollFor(c.sock, POLLIN, limits_.linger) <= 0) return false;
-    char chunk[4096];
-    const std::size_t want = std::min(sizeof chunk, kMaxBuffered - std::min(kMaxBuffered, c.buffered.size()));
-    const ssize_t n = ::recv(c.sock, chunk, std::max<std::size_t>(want, 1), MSG_DONTWAIT);
-    if (n <= 0) return false;
-    if (c.buffered.empty()) c.deadline = Clock::now() + limits_.request_deadline;
-    c.buffered.append(chunk, static_cast<std::size_t>(n));
-    return Classify(c.buffered) == Head::kReady;
+    return ReadAhead(c, Clock::now(), limits_.request_deadline) > 0 && Classify(c.buffered) == Head::kReady;
   }
 
   void Work() {
@@ -447,7 +447,8 @@ class AdmissionPool final : public httplib::TaskQueue {
         c = std::move(jobs_.front());
         jobs_.pop_front();
       }
-      for (bool next = true; next;) {
+      bool next;
+      do {
         next = false;
         // The request is here, or its first kMaxBuffered bytes: the rest must follow within the deadline.
         ConnStream strm(c.sock, std::move(c.buffered), Clock::now() + limits_.request_deadline, limits_.io_timeout,
@@ -468,7 +469,7 @@ class AdmissionPool final : public httplib::TaskQueue {
           ::shutdown(c.sock, SHUT_RDWR);
           ::close(c.sock);
         }
-      }
+      } while (next);
     }
   }
 

@@ -205,7 +205,8 @@ std::unique_ptr<httplib::Server> MakeServer(ServerState& state) {
   // every 20, as before, cost a TCP handshake and teardown per 20 searches under load.
   limits.keep_alive_max = 1000;
   // After an answer, a worker waits up to 2 ms for the same connection's next request (while another worker
-  // is idle) instead of handing it back to the gate: 3.4 -> 2.2 context switches per search under load.
+  // is idle) instead of handing it back to the gate: 3.2-3.6 -> 1.8-1.9 context switches per search under wrk
+  // with 8 connections (bench/README.md, "Session 11").
   limits.linger = std::chrono::milliseconds(2);
   limits.io_timeout = std::chrono::seconds(config.request_timeout_s);
   auto svr = std::make_unique<HttpServer>(limits, &state.metrics);

@@ -32,7 +32,8 @@ import sys
 
 FORMAT = "kb-perf-results/1"
 # Per-query search percentiles and means, and the load test's mix on N threads (CPU per query, queries/s)
-# (search_bench.cc), wrk's latencies and the server's CPU per request (load_test.sh), build times (run_perf.sh's timed steps) and Google Benchmark's rates for parse and index.
+# (search_bench.cc), wrk's latencies and the server's CPU per request (load_test.sh), build times (run_perf.sh's
+# timed steps) and Google Benchmark's rates for parse and index.
 SEARCH_METRICS = ["p50_ms", "p90_ms", "p99_ms", "mean_ms", "cpu_p50_ms", "cpu_p99_ms", "cpu_mean_ms",
                   "cpu_ms_per_query", "qps"]
 KEPT_COUNTS = ["samples", "queries", "matches", "items"]
@@ -180,26 +181,24 @@ def compare(old_path, new_path, threshold, old_name):
     if not slower:
         print(f"No row got slower by more than {threshold:g}% ({compared} metrics compared).")
         return 0
+    def table(rows, floor_header, no_floor):
+        print("")
+        print(f"| row | metric | old | new | change | time ratio | {floor_header} |")
+        print("|---|---|---|---|---|---|---|")
+        for name, metric, va, vb, change, time_ratio, drift in rows:
+            print(f"| {name} | {metric} | {fmt(va)} | {fmt(vb)} | {change:+.1f}% | {time_ratio:.2f}x | "
+                  f"{f'{drift:.2f}x' if drift is not None else no_floor} |")
+
     if real:
         print(f"Slower by more than {threshold:g}%: {len(real)} of {compared} metrics compared.")
-        print("")
-        print("| row | metric | old | new | change | time ratio | plain Xapian's (same queries, same run) |")
-        print("|---|---|---|---|---|---|---|")
-        for name, metric, va, vb, change, time_ratio, drift in real:
-            print(f"| {name} | {metric} | {fmt(va)} | {fmt(vb)} | {change:+.1f}% | {time_ratio:.2f}x | "
-                  f"{f'{drift:.2f}x' if drift is not None else '—'} |")
+        table(real, "plain Xapian's (same queries, same run)", "—")
     else:
         print(f"No row got slower by more than {threshold:g}% beyond the machine ({compared} metrics compared).")
     if machine:
         print("")
         print(f"Slower by more than {threshold:g}%, as plain Xapian on the same queries in the same run was (the "
               f"machine, not kb): {len(machine)} metrics.")
-        print("")
-        print("| row | metric | old | new | change | time ratio | plain Xapian's |")
-        print("|---|---|---|---|---|---|---|")
-        for name, metric, va, vb, change, time_ratio, drift in machine:
-            print(f"| {name} | {metric} | {fmt(va)} | {fmt(vb)} | {change:+.1f}% | {time_ratio:.2f}x | "
-                  f"{f'{drift:.2f}x' if drift is not None else 'itself'} |")
+        table(machine, "plain Xapian's", "itself")
     return 1 if real else 0
 
 

@@ -259,38 +259,37 @@ def main():
     # threads"), each with its own Searcher; the single-threaded figure is shown beside it.
     interleaved = {x["scale"]: x for x in load if x.get("name") == "interleaved"}
     for x in load:
-        if x.get("name") == "search" and x.get("server_cpu_ms_per_request") and x["scale"] in interleaved:
+        if x.get("name") != "search" or not x.get("server_cpu_ms_per_request"):
+            continue
+        conc = row(x["scale"], "mix", f"kb:{x['connections']}-threads")
+        title = f"HTTP layer: /api/search throughput ≥ 0.85× in-process libkb on the same mix ({x['scale']} items)"
+        if x["scale"] in interleaved:
             # The verdict: both sides measured in alternating slices (load_test.sh --in-process), so the
             # machine's drift over minutes weighs on both; the separate rows (minutes apart) beside it.
             i = interleaved[x["scale"]]
-            conc = row(x["scale"], "mix", f"kb:{x['connections']}-threads")
+            server, inproc, r = i["server_cpu_ms_per_request"], i["inprocess_cpu_ms_per_query"], i["ratio"]
             slices = ", ".join(f"{s['inprocess_cpu_ms_per_query'] / s['server_cpu_ms_per_request']:.2f}"
                                for s in i["slices"])
-            apart = (f"; measured minutes apart instead (the rows below): "
-                     f"{conc['cpu_ms_per_query'] / x['server_cpu_ms_per_request']:.2f}×" if conc else "")
-            t.append((f"HTTP layer: /api/search throughput ≥ 0.85× in-process libkb on the same mix ({x['scale']} items)",
-                      f"{i['ratio']:.2f}× on CPU time: kb-server {fmt(i['server_cpu_ms_per_request'], 3)} ms per "
-                      f"request ({i['connections']} connections), libkb `Searcher::Search` "
-                      f"{fmt(i['inprocess_cpu_ms_per_query'], 3)} ms per query in process on {i['connections']} "
-                      f"threads at once; three alternating slices ({slices}){apart}; the server adds "
-                      f"{fmt(max(i['server_cpu_ms_per_request'] - i['inprocess_cpu_ms_per_query'], 0), 3)} ms",
-                      verdict(i["ratio"] >= 0.85)))
-            continue
-        if x.get("name") == "search" and x.get("server_cpu_ms_per_request"):
-            conc = row(x["scale"], "mix", f"kb:{x['connections']}-threads")
+            how = (f"{fmt(inproc, 3)} ms per query in process on {i['connections']} threads at once; three "
+                   f"alternating slices ({slices})" +
+                   (f"; measured minutes apart instead (the rows below): "
+                    f"{conc['cpu_ms_per_query'] / x['server_cpu_ms_per_request']:.2f}×" if conc else ""))
+            conns = f"{i['connections']} connections"
+        else:
+            server = x["server_cpu_ms_per_request"]
+            inproc = conc["cpu_ms_per_query"] if conc else in_process_mix(x["scale"])
+            if not inproc:
+                continue
+            r = inproc / server
             single = row(x["scale"], "mix", "kb:1-thread")
-            mix = conc["cpu_ms_per_query"] if conc else in_process_mix(x["scale"])
-            if mix:
-                r = mix / x["server_cpu_ms_per_request"]
-                how = (f"{fmt(mix, 3)} ms per query in process on {x['connections']} threads at once "
-                       f"({conc['qps']:.0f} queries/s" + (f"; on one thread {fmt(single['cpu_ms_per_query'], 3)} ms"
-                                                          if single else "") + ")"
-                       if conc else f"{fmt(mix, 3)} ms per query in process (one thread)")
-                t.append((f"HTTP layer: /api/search throughput ≥ 0.85× in-process libkb on the same mix ({x['scale']} items)",
-                          f"{r:.2f}× on CPU time: kb-server {fmt(x['server_cpu_ms_per_request'], 3)} ms per request "
-                          f"({x['connections']} connections, {x['rps']:.0f} req/s), libkb `Searcher::Search` "
-                          f"{how}; the server adds "
-                          f"{fmt(max(x['server_cpu_ms_per_request'] - mix, 0), 3)} ms", verdict(r >= 0.85)))
+            how = (f"{fmt(inproc, 3)} ms per query in process on {x['connections']} threads at once "
+                   f"({conc['qps']:.0f} queries/s" +
+                   (f"; on one thread {fmt(single['cpu_ms_per_query'], 3)} ms" if single else "") + ")"
+                   if conc else f"{fmt(inproc, 3)} ms per query in process (one thread)")
+            conns = f"{x['connections']} connections, {x['rps']:.0f} req/s"
+        t.append((title, f"{r:.2f}× on CPU time: kb-server {fmt(server, 3)} ms per request ({conns}), libkb "
+                         f"`Searcher::Search` {how}; the server adds {fmt(max(server - inproc, 0), 3)} ms",
+                  verdict(r >= 0.85)))
     for x in load:
         if x.get("name") == "suggest1":
             ip = row(x["scale"], "prefix", "kb:suggest")

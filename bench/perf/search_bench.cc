@@ -33,9 +33,10 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(i, sorted.size() - 1)];
 }
 
-double ThreadCpuMs() {
+// CPU time so far of this thread (CLOCK_THREAD_CPUTIME_ID) or of the whole process (CLOCK_PROCESS_CPUTIME_ID).
+double CpuMs(clockid_t clock = CLOCK_THREAD_CPUTIME_ID) {
   timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  clock_gettime(clock, &t);
   return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
@@ -63,11 +64,11 @@ void RunShape(benchmark::State& state, const std::vector<Query>& queries, const 
     const auto loop_start = std::chrono::steady_clock::now();
     for (std::size_t pass = 0; pass < passes; ++pass) {
       for (const Query& q : queries) {
-        const double cpu_start = ThreadCpuMs();
+        const double cpu_start = CpuMs();
         const auto start = std::chrono::steady_clock::now();
         total += run(q);
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-        cpu_ms.push_back(ThreadCpuMs() - cpu_start);
+        cpu_ms.push_back(CpuMs() - cpu_start);
       }
     }
     const double loop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
@@ -123,12 +124,6 @@ Runner KbRunner(bool snippets, bool facets, bool explain = false) {
   };
 }
 
-double ProcessCpuMs() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
-}
-
 // The load test's mix (every query of every shape, snippets and facets on, as kb-server answers /api/search)
 // on `threads` threads at once, each with its own Searcher as each kb-server worker has: the in-process side
 // of the HTTP-layer ratio on the same number of concurrent searches as the load test's connections. Threads
@@ -167,12 +162,12 @@ void RunMixThreads(benchmark::State& state, const std::string& db, const std::ve
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
     while (warm.load() < threads) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    const double cpu_start = ProcessCpuMs();
+    const double cpu_start = CpuMs(CLOCK_PROCESS_CPUTIME_ID);
     const auto start = std::chrono::steady_clock::now();
     const std::size_t done_start = done.load();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     const std::size_t n = done.load() - done_start;
-    const double cpu_ms = ProcessCpuMs() - cpu_start;
+    const double cpu_ms = CpuMs(CLOCK_PROCESS_CPUTIME_ID) - cpu_start;
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     stop = true;
     for (std::thread& th : pool) th.join();

@@ -138,6 +138,10 @@ std::string RenderHtml(std::string_view markdown);
 // Today's date as YYYY-MM-DD (UTC).
 std::string Today();
 
+// True if `text` is well-formed UTF-8 (no overlong forms, surrogates, code points over U+10FFFF or cut-short
+// sequences): what ParseItem and Searcher::Search require of their input.
+bool IsValidUtf8(std::string_view text);
+
 }  // namespace kb
 
 #endif  // KB_ITEM_H_

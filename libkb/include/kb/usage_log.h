@@ -56,8 +56,8 @@ struct UsageLogOptions {
   // After the first event of a batch the writer waits this long for more before it commits, so that a busy
   // server writes one transaction for the searches of a tenth of a second instead of one for each (a search
   // shows in the reports this much later; Flush() does not wait for it; a crash loses what is gathering).
-  // 0 = commit at once. Default: 100 (20 before: at 1,500 searches/s its 75 commits/s cost 1.6% of the
-  // server's CPU).
+  // 0 = commit at once. Default: 100 (with 20, the commits were 1.6% of kb-server's CPU at about 1,500
+  // searches/s; bench/README.md, "Session 11").
   int batch_gather_ms = 100;
   // How often the writer prunes old events. Default: 3600 (hourly).
   int prune_interval_seconds = 3600;

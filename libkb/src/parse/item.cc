@@ -13,6 +13,7 @@
 #include <string>
 
 #include "civil_date.h"
+#include "text.h"
 
 namespace kb {
 
@@ -52,6 +53,8 @@ std::string Today() {
   // POSIX time has no leap seconds, so whole days since the epoch are exact.
   return internal::FormatDate(static_cast<long>(now / 86400));
 }
+
+bool IsValidUtf8(std::string_view text) { return internal::IsValidUtf8(text); }
 
 namespace {
 
