@@ -75,6 +75,8 @@ const std::vector<Variant>& Variants() {
       Query("-answers-after", "scripted answers not ranked after articles (answer_factor 1)",
             [](SearcherOptions& o) { o.ranking.answer_factor = 1; }),
       Query("answers=0.5", "answer_factor 0.5", [](SearcherOptions& o) { o.ranking.answer_factor = 0.5; }),
+      Query("-ended", "ended incidents not ranked lower (ended_factor 1)",
+            [](SearcherOptions& o) { o.ranking.ended_factor = 1; }),
       Query("-problem", "articles naming a problem not raised for typed queries reporting one (problem_factor 1)",
             [](SearcherOptions& o) { o.ranking.problem_factor = 1; }),
       Query("problem=1.5", "problem_factor 1.5", [](SearcherOptions& o) { o.ranking.problem_factor = 1.5; }),

@@ -368,7 +368,7 @@ const SCORE_PARTS = {
   code: 'Code mentioned in the text', other_language_code: 'Holds a code no item in your language explains',
   feedback: 'Related words (long query)', match: 'Text match', freshness: 'Freshness', popularity: 'Popularity',
   boost: 'Front matter boost', problem: 'Article about a reported problem',
-  process: 'About doing support (a question in the first person)',
+  process: 'About doing support (a question in the first person)', ended: 'Incident that has ended',
   answers_after: 'Scripted answer after articles', focus: 'Best section’s share',
   pin: 'Pinned by a curation rule',
 };

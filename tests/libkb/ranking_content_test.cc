@@ -550,6 +550,29 @@ TEST_F(RankingContentTest, FirstPersonQuestionsAboutTheShiftFindTheHandbook) {
   }
 }
 
+TEST_F(RankingContentTest, AnEndedIncidentRanksBelowTheArticlesThatAnswerToday) {
+  // The dashboard-exports incident ended on 2026-11-18: it was first for an API timeout on exports, a
+  // question the API errors article answers.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"api timing out on large exports", "payments/api-server-errors"},
+  };
+  SearcherOptions off;
+  off.ranking.ended_factor = 1;
+  ExpectFirstOnlyWith(cases, off, "the ended factor");
+  // It is still found first when a ticket describes its symptoms, and an incident is not ended the day its
+  // `until` falls on.
+  const std::string symptoms = "dashboard CSV export stuck on preparing for an hour";
+  EXPECT_EQ(Ids(Run(symptoms)).front(), "incidents/2026-11-dashboard-exports-delayed");
+  for (const char* today : {"2026-11-18", "2026-11-19"}) {
+    auto res = searcher_->Search({.query = symptoms, .size = 10, .today = today, .explain = true});
+    ASSERT_TRUE(res.ok());
+    ASSERT_FALSE(res->hits.empty());
+    const std::vector<ScorePart>& parts = res->hits.front().explain;
+    const bool ended = std::any_of(parts.begin(), parts.end(), [](const ScorePart& p) { return p.part == "ended"; });
+    EXPECT_EQ(ended, std::string(today) == "2026-11-19") << today;
+  }
+}
+
 TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt) {
   // The English article claims the code (`error_codes`), the Turkish one mentions it in its text; a Turkish
   // query sees Turkish items only, where the code weighed no more than "hatası" and the alias words.

@@ -33,10 +33,20 @@ TEST(RerankKeyTest, FieldsComeBackAsPacked) {
   EXPECT_TRUE(plain.process);
 }
 
+TEST(RerankKeyTest, AnIncidentsEndDateIsNotReadAsFreshness) {
+  const RerankKey back = DecodeRerankKey(EncodeRerankKey({.id = "incidents/x", .ended = "20261118"}));
+  EXPECT_EQ(back.id, "incidents/x");
+  EXPECT_EQ(back.ended, "20261118");
+  EXPECT_TRUE(back.stale_after.empty());
+  const RerankKey article = DecodeRerankKey(EncodeRerankKey({.id = "a", .stale_after = "20261118"}));
+  EXPECT_TRUE(article.ended.empty());
+  EXPECT_EQ(article.stale_after, "20261118");
+}
+
 TEST(RerankKeyTest, MissingOrForeignValueDecodesToDefaults) {
   for (const std::string& value : {std::string(), std::string("refund-policy"), std::string("\0", 1)}) {
     const RerankKey key = DecodeRerankKey(value);
-    EXPECT_TRUE(key.id.empty() && key.stale_after.empty() && key.boost.empty());
+    EXPECT_TRUE(key.id.empty() && key.stale_after.empty() && key.ended.empty() && key.boost.empty());
     EXPECT_FALSE(key.answer || key.names_problem || key.process);
   }
 }

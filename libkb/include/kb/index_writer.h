@@ -27,8 +27,8 @@ namespace kb {
 
 // Version of the on-disk layout (terms, values, document data). Stored as metadata `kb:schema`. 2: link and
 // file terms (XL, XF), Turkish words also indexed without diacritics, the `boost` value slot. 3: the rerank
-// value slot (what the rerank reads, returned with the match).
-inline constexpr int kSchemaVersion = 3;
+// value slot (what the rerank reads, returned with the match). 4: the rerank value holds an incident's end date.
+inline constexpr int kSchemaVersion = 4;
 
 struct WriterOptions {
   // Create the database if missing. Default: true.

@@ -103,6 +103,10 @@ struct RankingOptions {
   // not about the product words the question mentions. Messages (a greeting, several lines) and texts over twice
   // long_query_words are left out. 1 = off. Default: 1.3.
   double process_factor = 1.3;
+  // Incidents that ended (their `until` before today) get score × ended_factor: a past outage is history, and
+  // ranks below the articles that answer today's question unless it alone matches the symptoms well. 1 = off.
+  // Default: 0.6.
+  double ended_factor = 0.6;
   // A typed query's codes that items mention in their text ("E3001 hatası", "ERR_3DS_TIMEOUT ne demek") weigh
   // this many times more again: items mentioning the code come before items sharing only the other words,
   // also when the item claiming the code (`error_codes`) is in another language. Explain part `code`. 0 = off.

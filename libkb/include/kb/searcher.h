@@ -110,6 +110,7 @@ inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tie
 //     answers_after  answer_factor, for scripted answers when the query does not ask for a reply
 //     problem     problem_factor, for items naming a problem when a typed query reports one
 //     process     process_factor, for `scope: process` items when a typed query speaks in the first person
+//     ended       ended_factor, for an incident whose `until` is before today
 //     focus       the share of the matches its best section holds (section_scoring)
 //   And: pin (value 0) on a result a curation rule placed; its position comes from the rule.
 // The query's language decides which items match (a filter), not how much they weigh: it is no part.

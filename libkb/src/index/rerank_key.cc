@@ -4,7 +4,7 @@ namespace kb::internal {
 namespace {
 
 constexpr char kFlagBase = '@';
-constexpr char kAnswer = 1, kProblem = 2, kProcess = 4;
+constexpr char kAnswer = 1, kProblem = 2, kProcess = 4, kIncident = 8;
 
 }  // namespace
 
@@ -12,8 +12,8 @@ std::string EncodeRerankKey(const RerankKey& key) {
   std::string out = key.id;
   out += '\0';
   out += static_cast<char>(kFlagBase | (key.answer ? kAnswer : 0) | (key.names_problem ? kProblem : 0) |
-                           (key.process ? kProcess : 0));
-  out += key.stale_after;
+                           (key.process ? kProcess : 0) | (key.ended.empty() ? 0 : kIncident));
+  out += key.ended.empty() ? key.stale_after : key.ended;
   out += '\0';
   out += key.boost;
   return out;
@@ -31,7 +31,7 @@ RerankKey DecodeRerankKey(std::string_view value) {
   key.answer = flags & kAnswer;
   key.names_problem = flags & kProblem;
   key.process = flags & kProcess;
-  key.stale_after = value.substr(flags_at + 2, boost_at - flags_at - 2);
+  (flags & kIncident ? key.ended : key.stale_after) = value.substr(flags_at + 2, boost_at - flags_at - 2);
   key.boost = value.substr(boost_at + 1);
   return key;
 }

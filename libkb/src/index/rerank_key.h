@@ -16,14 +16,15 @@ namespace kb::internal {
 
 struct RerankKey {
   std::string id;
-  std::string stale_after;     // YYYYMMDD, "" when never stale (as kSlotStaleAfter)
+  std::string stale_after;     // YYYYMMDD, "" when never stale (as kSlotStaleAfter); "" for an incident
+  std::string ended;           // incidents: the date of `until`, YYYYMMDD ("" for other kinds)
   std::string boost;           // front matter `boost` as text, "" for 1 (as kSlotBoost)
   bool answer = false;         // kind answer
   bool names_problem = false;  // title or tags name a problem (ItemNamesProblem)
   bool process = false;        // scope process
 };
 
-// id, 0, flags (one byte from '@'), stale_after, 0, boost.
+// id, 0, flags (one byte from '@'), stale_after (or, flagged as an incident, ended), 0, boost.
 std::string EncodeRerankKey(const RerankKey& key);
 // The fields back; an item indexed without the value (or any other text) decodes to what it can, the rest
 // left at their defaults.

@@ -254,6 +254,8 @@ void AddRerankKey(Xapian::Document& doc) {
   key.answer = doc.get_value(kSlotKind) == "answer";
   key.names_problem = ItemNamesProblem(doc);
   key.process = doc.get_value(kSlotScope) == "process";
+  // An incident's `until` (a date-time the check validated) as a date: an ended incident ranks lower.
+  if (doc.get_value(kSlotKind) == "incident") key.ended = CompactDate(doc.get_value(kSlotUntil).substr(0, 10));
   doc.add_value(kSlotRerank, EncodeRerankKey(key));
 }
 

@@ -146,9 +146,9 @@ void PlanRerank(SearchRun& run, const RankingOptions& r, bool has_popularity, bo
   run.answers_after = r.answer_factor != 1.0 && !run.parsed.wants_reply;
   run.problem_first = r.problem_factor != 1.0 && run.parsed.reports_problem;
   run.process_first = r.process_factor != 1.0 && run.parsed.own_work;
-  run.rerank = run.by_relevance &&
-               (run.answers_after || run.problem_first || run.process_first || r.stale_factor != 1.0 ||
-                r.verified_factor != 1.0 || !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
+  run.rerank = run.by_relevance && (run.answers_after || run.problem_first || run.process_first ||
+                                    r.stale_factor != 1.0 || r.ended_factor != 1.0 || r.verified_factor != 1.0 ||
+                                    !run.parsed.exact_terms.empty() || run.popular || run.focus || boosts);
   // Curation reorders the whole window too: pins and hides move every later result.
   run.whole_window = run.rerank || !run.curated.empty();
 }
@@ -379,6 +379,7 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetItera
   if (run.problem_first && !key.answer && key.names_problem) apply("problem", r.problem_factor);
   if (run.answers_after && key.answer) apply("answers_after", r.answer_factor);
   if (run.process_first && key.process) apply("process", r.process_factor);
+  if (!key.ended.empty() && key.ended < internal::CompactDate(run.today)) apply("ended", r.ended_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
     StoredItem stored = internal::DecodeStoredItem(DocOf(it), run.today);
