@@ -25,6 +25,8 @@ json HitJson(const SearchHit& hit) {
       {"verified", hit.verified},
       {"stale", hit.stale},
       {"stale_after", hit.stale_after},
+      {"started", hit.started},
+      {"until", hit.until},
       {"exact", hit.exact},
       {"score", hit.score},
       {"rank", hit.rank},
@@ -205,9 +207,11 @@ void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const
   w.StringField("source", hit.source);
   w.BoolField("stale", hit.stale);
   w.StringField("stale_after", hit.stale_after);
+  w.StringField("started", hit.started);
   w.StringsField("tags", hit.tags);
   w.StringField("tier", TierName(hit.tier));
   w.StringField("title", hit.title);
+  w.StringField("until", hit.until);
   w.StringField("verified", hit.verified);
 }
 

@@ -146,6 +146,11 @@ function badge(cls, text, title) {
 }
 
 function freshness(it) {
+  if (it.kind === 'incident' && it.until) {
+    const ended = Date.parse(it.until) <= Date.now();
+    return ended ? badge('ended', `Ended ${it.until.replace('T', ' ').replace(/:00Z$/, ' UTC')}`, 'A past incident: history, not what is happening now')
+      : badge('active', `Ongoing until ${it.until.replace('T', ' ').replace(/:00Z$/, ' UTC')}`, 'An incident happening now');
+  }
   if (it.stale) {
     return badge('stale', `Stale since ${it.stale_after} · ${it.owner || 'its owner'} should verify`,
       'Past its verification date; check with the owning team before relying on it');

@@ -154,7 +154,13 @@ TEST_F(CurationServerTest, ActiveIncidentShowsForMatchingQueriesOnly) {
   EXPECT_TRUE(Search("card declined")["incidents"].empty());
   // Expired: no banner, even for the query that matches it best.
   EXPECT_TRUE(Search("webhook deliveries")["incidents"].empty());
-  EXPECT_FALSE(Ids(Search("webhook deliveries")).empty());  // it is still an item that matches
+  // It is still an item that matches, and its result says when it ended (the page shows "Ended ...").
+  const json ended = Search("webhook deliveries");
+  ASSERT_FALSE(Ids(ended).empty());
+  EXPECT_EQ(ended["results"][0]["id"], "incidents/webhooks");
+  EXPECT_EQ(ended["results"][0]["started"], "2026-12-01T08:30:00Z");
+  EXPECT_FALSE(ended["results"][0]["until"].get<std::string>().empty());
+  EXPECT_EQ(Search("refund delayed")["results"][0]["until"], j["incidents"][0]["until"]);
 }
 
 }  // namespace

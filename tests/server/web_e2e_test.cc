@@ -214,6 +214,23 @@ TEST_F(WebPageTest, StaleBadgeFacetsDidYouMeanAndNothingFound) {
   EXPECT_NE(metrics->body.find("kb_feedback_total{kind=\"no_answer\"} 1"), std::string::npos);
 }
 
+TEST_F(WebPageTest, AnIncidentSaysWhetherItIsOngoingOrEnded) {
+  // An incident has no verification date: "Not verified" told a new engineer nothing. It says instead whether it
+  // is happening now (and until when) or is history.
+  Open();
+  TypeQuery("ledger exports delayed");
+  ASSERT_EQ(Js("document.querySelector('#results li').dataset.id"), "incidents/ledger-exports-delayed");
+  EXPECT_EQ(Js("document.querySelector('#results li .badge.ended').textContent"), "Ended 2026-01-02 10:00 UTC");
+  EXPECT_EQ(Js("document.querySelector('#results li .badge.unverified')"), "null");
+  driver_->Eval("const q = document.getElementById('q'); q.focus(); q.select();");
+  TypeQuery("sandbox ledger paused");
+  ASSERT_EQ(Js("document.querySelector('#results li').dataset.id"), "incidents/sandbox-ledger-paused");
+  EXPECT_EQ(Js("document.querySelector('#results li .badge.active').textContent"),
+            "Ongoing until 2099-01-01 00:00 UTC");
+  EXPECT_NE(Js("document.getElementById('incidents').textContent").find("Sandbox ledger paused"), std::string::npos)
+      << "and its banner above the results";
+}
+
 TEST_F(WebPageTest, HostileContentAndQueriesDoNotRun) {
   Open();
   driver_->Eval("window.__pwned = 0; window.alert = () => { window.__pwned++; };");

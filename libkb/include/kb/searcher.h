@@ -138,6 +138,8 @@ struct SearchHit {
   std::string verified;     // YYYY-MM-DD or ""
   std::string stale_after;  // YYYY-MM-DD or ""
   bool stale = false;
+  std::string started;  // incidents: `started` and `until` as written in the item; "" for other kinds
+  std::string until;
   bool exact = false;  // matched an error code or id exactly
   double score = 0;
   int rank = 0;                    // 1-based position in the whole result list

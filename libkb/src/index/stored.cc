@@ -390,6 +390,8 @@ void FillHit(const StoredItem& stored, SearchHit* hit) {
   hit->verified = it.verified;
   hit->stale_after = stored.stale_after;
   hit->stale = stored.stale;
+  hit->started = it.started;
+  hit->until = it.until;
   hit->section_title = it.title;
 }
 
