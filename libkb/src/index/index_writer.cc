@@ -27,7 +27,7 @@ struct IndexWriter::Rep {
   std::string path;
   WriterOptions options;
   Xapian::WritableDatabase db;
-  Xapian::TermGenerator tg;
+  internal::TextIndexer indexer;
   bool in_transaction = false;
   // Spelling changes of the uncommitted documents, applied to Xapian once per word at Commit: + for the words
   // of added documents, - for those of replaced and removed ones (Xapian never drops a word on its own, so
@@ -173,7 +173,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::Open(const std::string& path, 
         return s;
       }
     }
-    rep->tg.set_database(rep->db);
+    rep->indexer.tg.set_database(rep->db);
     rep->db.begin_transaction(true);
     rep->in_transaction = true;
     if (options.overwrite) {
@@ -189,7 +189,7 @@ Status IndexWriter::Upsert(const Item& item) {
     if (Status s = internal::CheckItemKey(item); !s.ok()) return s;
     std::string key = std::string(internal::kPrefixId) + item.id;
     Xapian::Document doc =
-        internal::BuildDocument(item, rep_->tg, rep_->options.default_lang, rep_->options.field_weights);
+        internal::BuildDocument(item, rep_->indexer, rep_->options.default_lang, rep_->options.field_weights);
     if (rep_->options.spelling) {
       UncollectStored(rep_->db, key, rep_->spelling);
       internal::CollectSpelling(doc, +1, rep_->spelling);

@@ -89,6 +89,7 @@ Status ParallelBuild::Submit(std::unique_ptr<Chunk> chunk) {
 }
 
 void ParallelBuild::Work(std::size_t thread) {
+  TextIndexer indexer;  // this thread's, for every chunk it writes (its stemmers remember their stems)
   for (;;) {
     std::unique_ptr<Chunk> chunk;
     bool skip = false;  // after a failure, or when the run was abandoned: nothing will be merged
@@ -100,7 +101,7 @@ void ParallelBuild::Work(std::size_t thread) {
       queue_.pop_front();
       skip = cancelled_ || !error_.ok();
     }
-    Status s = skip ? Status::Ok() : WriteChunk(*chunk, spelling_[thread][chunk->shard]);
+    Status s = skip ? Status::Ok() : WriteChunk(*chunk, spelling_[thread][chunk->shard], indexer);
     {
       std::lock_guard<std::mutex> lock(mu_);
       --in_flight_;
@@ -111,12 +112,11 @@ void ParallelBuild::Work(std::size_t thread) {
   }
 }
 
-Status ParallelBuild::WriteChunk(const Chunk& chunk, SpellingCounts& spelling) {
+Status ParallelBuild::WriteChunk(const Chunk& chunk, SpellingCounts& spelling, TextIndexer& indexer) {
   return Guard("writing " + chunk.path, [&]() -> Status {
     Xapian::WritableDatabase db(chunk.path, kPartFlags);
-    Xapian::TermGenerator tg;
     for (const Item& item : chunk.items) {
-      Xapian::Document doc = BuildDocument(item, tg, options_.default_lang, options_.field_weights);
+      Xapian::Document doc = BuildDocument(item, indexer, options_.default_lang, options_.field_weights);
       if (options_.spelling) CollectSpelling(doc, +1, spelling);
       // Ids are unique (the caller drops duplicates), so each item is a new document: no lookup by its key.
       db.add_document(doc);

@@ -25,6 +25,7 @@
 #include "kb/index_writer.h"
 #include "kb/item.h"
 #include "kb/status.h"
+#include "stored.h"
 #include "writer_internal.h"
 
 namespace kb::internal {
@@ -74,7 +75,7 @@ class ParallelBuild {
 
   Status Submit(std::unique_ptr<Chunk> chunk);
   void Work(std::size_t thread);
-  Status WriteChunk(const Chunk& chunk, SpellingCounts& spelling);
+  Status WriteChunk(const Chunk& chunk, SpellingCounts& spelling, TextIndexer& indexer);
   Status WriteSpelling(std::size_t shard);
   void Stop();
 

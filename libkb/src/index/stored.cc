@@ -287,14 +287,17 @@ void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc)
 
 }  // namespace
 
-Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
+Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::string_view default_lang,
                                bool field_weights) {
   const FieldWdf wdf = field_weights ? FieldWdf{kWdfTitle, kWdfAlias, kWdfHeading, kWdfTag}
                                      : FieldWdf{kWdfBody, kWdfBody, kWdfBody, kWdfBody};
   const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
+  auto stemmer = indexer.stemmers.find(lang);
+  if (stemmer == indexer.stemmers.end()) stemmer = indexer.stemmers.emplace(lang, MakeCachingStemmer(lang)).first;
+  Xapian::TermGenerator& tg = indexer.tg;
   Xapian::Document doc;
   tg.set_document(doc);
-  tg.set_stemmer(MakeStemmer(lang));
+  tg.set_stemmer(stemmer->second);
   IndexText(item, wdf, tg);
   if (lang == "tr") IndexFoldedTurkish(item, wdf, tg);
   AddFilterTerms(item, lang, doc);

@@ -4,6 +4,8 @@
 
 #include <xapian.h>
 
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -20,9 +22,16 @@ std::string FilterTerm(std::string_view field, std::string_view value);
 // YYYY-MM-DD → YYYYMMDD (for value ranges and sorting); "" stays "".
 std::string CompactDate(std::string_view ymd);
 
-// Builds the Xapian document of an item. `tg` must have its database set when spelling is wanted. Without
-// `field_weights` every field is indexed like body text.
-Xapian::Document BuildDocument(const Item& item, Xapian::TermGenerator& tg, std::string_view default_lang,
+// What BuildDocument indexes text with: a term generator and, by language, the stemmers it was given, each
+// remembering its stems (MakeCachingStemmer). Kept for many documents, by one thread.
+struct TextIndexer {
+  Xapian::TermGenerator tg;
+  std::map<std::string, Xapian::Stem, std::less<>> stemmers;
+};
+
+// Builds the Xapian document of an item. `indexer.tg` must have its database set when spelling is wanted.
+// Without `field_weights` every field is indexed like body text.
+Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::string_view default_lang,
                                bool field_weights = true);
 
 // Decodes a document's data back to an item (metadata, sections and, if asked, the Markdown body).
