@@ -369,7 +369,8 @@ function resultItem(hit, i) {
 
 const SCORE_PARTS = {
   text: 'Words of the query (any field)', title: 'Words in the title', alias: 'Words in an alias',
-  phrase: 'Words close together', identifier: 'Quoted identifier', exact: 'Exact error code or id',
+  phrase: 'Words close together', synonym: 'A synonym of your words', identifier: 'Quoted identifier',
+  exact: 'Exact error code or id',
   code: 'Code mentioned in the text', other_language_code: 'Holds a code no item in your language explains',
   feedback: 'Related words (long query)', match: 'Text match', freshness: 'Freshness', popularity: 'Popularity',
   boost: 'Front matter boost', problem: 'Article about a reported problem',

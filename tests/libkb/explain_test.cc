@@ -35,7 +35,7 @@ struct Query {
 constexpr char kIdentifierMessage[] =
     "Hi team,\nthe customer says the payout failed with card_declined and asks when the money arrives.\nThanks";
 
-// Typed, pasted, codes, Turkish and as-you-type: 22 queries that between them use every part.
+// Typed, pasted, codes, Turkish and as-you-type: 23 queries that between them use every part.
 const std::vector<Query>& Queries() {
   static const std::vector<Query> queries = {
       {"refund failed"},
@@ -64,6 +64,7 @@ const std::vector<Query>& Queries() {
        "amount that is returned to the customer in the end"},
       {"3ds authentication failing on mobile"},
       {"dashboard csv export delayed"},
+      {"amex cards not accepted"},
   };
   return queries;
 }
@@ -135,10 +136,10 @@ class ExplainTest : public ::testing::Test {
 };
 TempDir* ExplainTest::dir_ = nullptr;
 
-TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyTwoQueries) {
+TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyThreeQueries) {
   std::unique_ptr<Searcher> searcher = Open(AllOn());
   ASSERT_TRUE(searcher);
-  ASSERT_EQ(Queries().size(), 22u);
+  ASSERT_EQ(Queries().size(), 23u);
   double max_error = 0;
   std::map<std::string, int> seen;  // part → results it appeared in with a value other than 0
   int results = 0;
@@ -160,7 +161,7 @@ TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyTwoQueries) {
   }
   std::cout << "explain: " << results << " results of " << Queries().size() << " queries, largest |sum - score| "
             << max_error << ", match reported whole for " << seen["match"] << " results\n";
-  for (const char* part : {"text", "title", "alias", "phrase", "identifier", "exact", "feedback", "freshness",
+  for (const char* part : {"text", "title", "alias", "phrase", "synonym", "identifier", "exact", "feedback", "freshness",
                            "popularity", "boost", "problem", "process", "ended", "answers_after", "focus", "code"}) {
     EXPECT_GT(seen[part], 0) << part << " never contributed";
   }
@@ -198,11 +199,17 @@ struct Switch {
   void (*off)(RankingOptions&);
 };
 
+// Switches that change the query's words, which the section focus weighs (a synonym's phrase adds its words).
+bool ChangesFocusWords(const std::string& name) {
+  return name == "exact_match_first=false" || name == "phrase_boost=false" || name == "synonym_phrases=false";
+}
+
 TEST_F(ExplainTest, TurningOffOneFeatureChangesExactlyItsPart) {
   const Switch switches[] = {
       {"alias_boost=0", "alias", [](RankingOptions& r) { r.alias_boost = 0; }},
       {"title_boost=0", "title", [](RankingOptions& r) { r.title_boost = 0; }},
       {"phrase_boost=false", "phrase", [](RankingOptions& r) { r.phrase_boost = false; }},
+      {"synonym_phrases=false", "synonym", [](RankingOptions& r) { r.synonym_phrases = false; }},
       {"exact_match_first=false", "exact", [](RankingOptions& r) { r.exact_match_first = false; }},
       {"exact_match_first=false", "identifier", [](RankingOptions& r) { r.exact_match_first = false; }},
       {"answer_factor=1", "answers_after", [](RankingOptions& r) { r.answer_factor = 1; }},
@@ -248,7 +255,7 @@ TEST_F(ExplainTest, TurningOffOneFeatureChangesExactlyItsPart) {
           // exact_match_first governs two parts: the other one is off as well.
           const std::string name = sw.name;
           if (name == "exact_match_first=false" && (p.part == "exact" || p.part == "identifier")) continue;
-          if ((name == "exact_match_first=false" || name == "phrase_boost=false") && p.part == "focus") continue;
+          if (ChangesFocusWords(name) && p.part == "focus") continue;
           const bool field_boost = name == "alias_boost=0" || name == "title_boost=0";
           if (p.part == "feedback" && ((field_boost && Words(q.text) < options.ranking.pasted_query_words) ||
                                        name == "phrase_boost=false" || name == "exact_match_first=false")) {
@@ -267,7 +274,7 @@ TEST_F(ExplainTest, TurningOffOneFeatureChangesExactlyItsPart) {
         }
         for (const ScorePart& p : a.explain) {
           const std::string name = sw.name;
-          if ((name == "exact_match_first=false" || name == "phrase_boost=false") && p.part == "focus") continue;
+          if (ChangesFocusWords(name) && p.part == "focus") continue;
           EXPECT_TRUE(Find(b.explain, p.part) != nullptr || p.value == 0)
               << sw.name << " added " << p.part << " for " << q.text << " " << b.id;
         }

@@ -573,6 +573,16 @@ TEST_F(RankingContentTest, AnEndedIncidentRanksBelowTheArticlesThatAnswerToday) 
   }
 }
 
+TEST_F(RankingContentTest, ASynonymWrittenAsAPhraseFindsTheArticleThatUsesIt) {
+  // content/synonyms.txt: "amex, american express"; the article names the brand in full only.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"amex cards not accepted", "payments/card-details-errors"},
+  };
+  SearcherOptions off;
+  off.ranking.synonym_phrases = false;
+  ExpectFirstOnlyWith(cases, off, "synonym phrases");
+}
+
 TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt) {
   // The English article claims the code (`error_codes`), the Turkish one mentions it in its text; a Turkish
   // query sees Turkish items only, where the code weighed no more than "hatası" and the alias words.

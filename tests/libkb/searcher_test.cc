@@ -318,6 +318,39 @@ TEST_F(SearcherTest, SynonymsCanBeSwitchedOff) {
   EXPECT_EQ(res->total, 0);
 }
 
+TEST(SynonymPhrasesTest, AWordAndAPhraseOfOneGroupFindEachOther) {
+  // synonyms.txt took "amex, american express" and dropped the phrase: "amex" found nothing.
+  TempDir dir;
+  const std::string header = "---\nkind: article\nowner: payments-team\nlang: en\n";
+  BuildDb(dir.Sub("db"),
+          {{"brands.md", header + "title: Card brands\n---\n# Card brands\n\nAmerican Express must be enabled.\n"},
+           {"rewards.md", header + "title: Rewards\n---\n# Rewards\n\nAmex rewards are paid monthly.\n"},
+           {"apart.md", header + "title: Far apart\n---\n# Far apart\n\nAn american courier sent an express parcel.\n"},
+           {"limits.md", header + "title: Limits\n---\n# Limits\n\nThrottling protects the API.\n"}},
+          {{"amex", "american express"}, {"rate limit", "throttling"}});
+  auto run = [&](const std::string& query, bool synonyms = true, bool partial = false) {
+    SearcherOptions options;
+    options.ranking.synonyms = synonyms;
+    options.ranking.spelling_fallback = false;
+    auto searcher = Searcher::Open({dir.Sub("db")}, options);
+    EXPECT_TRUE(searcher.ok());
+    auto res = (*searcher)->Search({.query = query, .partial = partial, .today = "2026-11-23"});
+    EXPECT_TRUE(res.ok()) << query;
+    std::vector<std::string> ids = res.ok() ? Ids(*res) : std::vector<std::string>{};
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(run("amex"), (V{"brands", "rewards"})) << "the phrase as a phrase: not the words far apart";
+  EXPECT_EQ(run("AMEX cards"), (V{"brands", "rewards"}));
+  EXPECT_EQ(run("american express"), (V{"apart", "brands", "rewards"}));
+  EXPECT_EQ(run("rate limit"), (V{"limits"}));
+  EXPECT_EQ(run("amex", /*synonyms=*/false), (V{"rewards"}));
+  // Operators keep their meaning; as you type, a complete word finds what the final search finds.
+  EXPECT_EQ(run("rewards NOT amex"), (V{}));
+  EXPECT_EQ(run("amex", true, /*partial=*/true), run("amex"));
+}
+
 TEST_F(SearcherTest, CodeBlocksAreSearchable) {
   SearchResponse res = Run("tr_9f8e7d");
   ASSERT_FALSE(res.hits.empty());

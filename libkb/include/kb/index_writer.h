@@ -71,8 +71,9 @@ class IndexWriter {
   // Every item in the index (optionally only those of `source`), for diffing against a tree.
   Result<std::vector<IndexedItem>> ListItems(const std::string& source = "") const;
 
-  // Synonym groups: every word of a group is a synonym of every other (single words; multi-word entries
-  // are indexed as aliases instead). Replaces the groups given earlier.
+  // Synonym groups: every entry of a group means the same as every other. Single words expand each other as
+  // Xapian synonyms; in a group with a phrase ("amex, american express") a query's word or words that are one
+  // entry also match the others as written (the phrase as a phrase). Replaces the groups given earlier.
   Status SetSynonyms(const std::vector<std::vector<std::string>>& groups);
   // Free-form metadata (e.g. "source:NAME:commit"). Keys starting with "kb:" are reserved.
   Status SetMetadata(const std::string& key, const std::string& value);

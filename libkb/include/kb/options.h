@@ -33,6 +33,10 @@ struct RankingOptions {
   bool long_query_fields = true;
   // Expand query words with synonyms from the database (aliases, synonyms file). Default: true.
   bool synonyms = true;
+  // With synonyms: in a group with a phrase ("amex, american express"), a typed query's word or words that are
+  // one form also match the others as written, in items without the query's own form (explain part `synonym`).
+  // Default: true.
+  bool synonym_phrases = true;
   // When a query finds nothing, search the spelling correction instead. Default: true.
   bool spelling_fallback = true;
   // "some" (stem words, keep exact forms), "all" (stem everything), "none"; "all_z" stems every query word,

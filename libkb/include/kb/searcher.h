@@ -93,6 +93,8 @@ inline constexpr std::string_view kFacetFields[] = {"tag", "owner", "kind", "tie
 //     title       the words again in the title alone (RankingOptions::title_boost)
 //     alias       the words again in the aliases alone (alias_boost)
 //     phrase      the words close together (phrase_boost)
+//     synonym     another form of a synonym group with a phrase, in an item without the query's own form
+//                 ("amex" finding "American Express"; synonyms)
 //     identifier  an identifier quoted in pasted text, as a phrase (exact_match_first)
 //     exact       an error code or id the query names (exact_match_first; such results also rank first)
 //     code        a code a typed query names, again where an item's text mentions it (code_text_boost)

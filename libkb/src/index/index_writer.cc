@@ -243,11 +243,26 @@ Status IndexWriter::SetSynonyms(const std::vector<std::vector<std::string>>& gro
     for (const std::string& k : keys) db.clear_synonyms(k);
     Xapian::Stem stem = internal::MakeStemmer(rep_->options.default_lang);
     for (const auto& group : groups) {
-      std::vector<std::string> words;
+      std::vector<std::string> words, forms;
       for (const std::string& w : group) {
         std::string lw = internal::AsciiLower(internal::Trim(w));
-        // Xapian synonyms map a key to one term, so only single words can be expanded at query time.
+        // Xapian synonyms map a key to one term, so only single words are expanded by the QueryParser.
         if (!lw.empty() && lw.find(' ') == std::string::npos) words.push_back(lw);
+        std::string form;  // lowercased, its words joined by one space
+        for (const std::string& word : internal::Split(Xapian::Unicode::tolower(w), ' ')) {
+          if (!form.empty()) form += ' ';
+          form += word;
+        }
+        if (!form.empty()) forms.push_back(std::move(form));
+      }
+      // A group with a phrase: each form leads to the others where one of the two is a phrase (the searcher
+      // looks the query's words and word pairs up, SynonymForms).
+      for (const std::string& a : forms) {
+        for (const std::string& b : forms) {
+          if (a != b && (a.find(' ') != std::string::npos || b.find(' ') != std::string::npos)) {
+            db.add_synonym(std::string(internal::kSynonymForm) + a, b);
+          }
+        }
       }
       for (const std::string& a : words) {
         for (const std::string& b : words) {

@@ -59,6 +59,10 @@ inline constexpr unsigned kSlotRerank = 19;   // what the rerank reads, the matc
 inline constexpr char kTagSeparator = '\x1f';
 
 // Metadata keys (kb/indexer.h lists them).
+// Synonym-table keys of the groups that hold a phrase ("amex, american express"): kSynonymForm + a form of the
+// group, lowercased, its words joined by one space → each other form. Xapian's own synonyms (the QueryParser's)
+// map one word to one term, so they cannot say that "amex" means the two words "american express".
+inline constexpr std::string_view kSynonymForm = "=";
 inline constexpr std::string_view kMetaSchema = "kb:schema";
 inline constexpr std::string_view kMetaUpdated = "kb:updated";  // ISO-8601 UTC time of the last commit
 inline constexpr char kMetaSources[] = "sources";               // the source names, one per line

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "query_text.h"
 #include "stored.h"
@@ -175,6 +176,50 @@ Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix) {
   std::vector<Xapian::Query> terms;
   for (const auto& [term, n] : wqf) terms.emplace_back(term, n);
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t words, const Xapian::Database& db,
+                           const Xapian::Stem& stem) {
+  std::vector<std::string> lower;
+  for (std::size_t i = 0; i < tokens.size() && i < words; ++i) {
+    for (const std::string& w : SplitQueryWords(tokens[i])) lower.push_back(Xapian::Unicode::tolower(w));
+  }
+  Xapian::QueryParser qp;  // no stemmer: a form matches as written
+  auto as_written = [&qp](const std::string& form) {
+    std::string quoted(1, '"');  // appended: GCC 12 warns (-Wrestrict, a false positive) on "\"" + string
+    quoted.append(form).push_back('"');
+    try {
+      return qp.parse_query(quoted, Xapian::QueryParser::FLAG_PHRASE);
+    } catch (const Xapian::QueryParserError&) {
+      return Xapian::Query();  // a form the parser cannot read is left out
+    }
+  };
+  constexpr std::size_t kLongestForm = 3;  // words
+  std::vector<Xapian::Query> found;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < lower.size(); ++i) {
+    std::string key(kSynonymForm);
+    for (std::size_t n = 0; n < kLongestForm && i + n < lower.size(); ++n) {
+      if (n > 0) key += ' ';
+      key += lower[i + n];
+      std::vector<Xapian::Query> others;
+      for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+        if (!seen.insert(*it).second) continue;
+        if (Xapian::Query q = as_written(*it); !q.empty()) others.push_back(std::move(q));
+      }
+      if (others.empty()) continue;
+      // Only items without the query's own form: one holding both weighs them once, as the query's words.
+      Xapian::Query other(Xapian::Query::OP_OR, others.begin(), others.end());
+      Xapian::Query own = as_written(key.substr(kSynonymForm.size()));
+      if (n == 0 && !stem.is_none()) {  // a word: in any of its forms ("iadesi" holds "iade")
+        std::string stemmed("Z");       // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + string
+        stemmed += stem(lower[i]);
+        own = Xapian::Query(Xapian::Query::OP_OR, own, Xapian::Query(stemmed));
+      }
+      found.push_back(own.empty() ? other : Xapian::Query(Xapian::Query::OP_AND_NOT, other, own));
+    }
+  }
+  return found.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, found.begin(), found.end());
 }
 
 Xapian::Query PhraseBoost(const std::vector<std::string>& tokens) {

@@ -164,6 +164,20 @@ Xapian::Query WithPhraseBoost(const Xapian::Query& text, const QueryPlan& plan, 
   return Xapian::Query(Xapian::Query::OP_OR, text, near);
 }
 
+// The other forms of the synonym groups with a phrase that the query's words are a form of, for typed queries
+// without operators ("NOT amex" must not bring American Express back); the word still being typed is not a
+// word yet. After the field boosts, which read the query's own words only.
+Xapian::Query WithSynonymForms(Xapian::Query text, const QueryPlan& plan, const std::string& lang,
+                               const QueryContext& ctx, const ParsedQuery& out, const PartNotes& note) {
+  const RankingOptions& r = ctx.options->ranking;
+  if (!r.synonyms || !r.synonym_phrases || text.empty() || out.prose || plan.long_query || out.operators) return text;
+  const std::size_t words = plan.tokens.size() - (plan.partial && !plan.tokens.empty() ? 1 : 0);
+  Xapian::Query forms = SynonymForms(plan.tokens, words, *ctx.local_db, MakeStemmer(lang));
+  if (forms.empty()) return text;
+  note("synonym", forms);
+  return Xapian::Query(Xapian::Query::OP_OR, text, forms);
+}
+
 // Identifiers a pasted message quotes, and error codes / ids the query names exactly: a code term's BM25
 // weight, scaled, outweighs any text match; the text still matches other items.
 Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQuery& out, const QueryContext& ctx,
@@ -216,6 +230,7 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
       !out.operators) {
     text = WithPhraseBoost(text, plan, note);
   }
+  text = WithSynonymForms(std::move(text), plan, lang, ctx, out, note);
   text = WithCodes(std::move(text), plan, out, ctx, note);
   if (filter_lang && !text.empty()) {
     const Xapian::Query in_lang(std::string(kPrefixLang) + lang);

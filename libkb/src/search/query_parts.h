@@ -74,6 +74,13 @@ Xapian::Query ReduceLongQuery(const Xapian::Query& q, int keep, const Xapian::Da
 Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix);
 // The words within a short window of each other.
 Xapian::Query PhraseBoost(const std::vector<std::string>& tokens);
+// The other forms of a synonym group with a phrase (synonyms.txt "amex, american express") that the query's
+// words or runs of two or three words are a form of, each as a phrase (or a word) to match as written: "amex"
+// finds "American Express" and "american express" finds "Amex"; an item that also holds the query's own form
+// is left to the query's words, so that it does not weigh the same thing twice. Only the first `words` tokens
+// are looked up (the word still being typed is left out). Empty when none is.
+Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t words, const Xapian::Database& db,
+                           const Xapian::Stem& stem);
 
 // The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
 // changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
