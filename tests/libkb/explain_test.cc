@@ -161,8 +161,9 @@ TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyThreeQueries) {
   }
   std::cout << "explain: " << results << " results of " << Queries().size() << " queries, largest |sum - score| "
             << max_error << ", match reported whole for " << seen["match"] << " results\n";
-  for (const char* part : {"text", "title", "alias", "phrase", "synonym", "identifier", "exact", "feedback", "freshness",
-                           "popularity", "boost", "problem", "process", "ended", "answers_after", "focus", "code"}) {
+  for (const char* part :
+       {"text", "title", "alias", "phrase", "synonym", "identifier", "exact", "feedback", "freshness", "popularity",
+        "boost", "problem", "process", "ended", "answers_after", "focus", "code"}) {
     EXPECT_GT(seen[part], 0) << part << " never contributed";
   }
 }
