@@ -147,9 +147,10 @@ function badge(cls, text, title) {
 
 function freshness(it) {
   if (it.kind === 'incident' && it.until) {
-    const ended = Date.parse(it.until) <= Date.now();
-    return ended ? badge('ended', `Ended ${it.until.replace('T', ' ').replace(/:00Z$/, ' UTC')}`, 'A past incident: history, not what is happening now')
-      : badge('active', `Ongoing until ${it.until.replace('T', ' ').replace(/:00Z$/, ' UTC')}`, 'An incident happening now');
+    const until = it.until.replace('T', ' ').replace(/:00Z$/, ' UTC');
+    return Date.parse(it.until) <= Date.now()
+      ? badge('ended', `Ended ${until}`, 'A past incident: history, not what is happening now')
+      : badge('active', `Ongoing until ${until}`, 'An incident happening now');
   }
   if (it.stale) {
     return badge('stale', `Stale since ${it.stale_after} · ${it.owner || 'its owner'} should verify`,

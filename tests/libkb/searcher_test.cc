@@ -326,7 +326,8 @@ TEST(SynonymPhrasesTest, AWordAndAPhraseOfOneGroupFindEachOther) {
           {{"brands.md", header + "title: Card brands\n---\n# Card brands\n\nAmerican Express must be enabled.\n"},
            {"rewards.md", header + "title: Rewards\n---\n# Rewards\n\nAmex rewards are paid monthly.\n"},
            {"apart.md", header + "title: Far apart\n---\n# Far apart\n\nAn american courier sent an express parcel.\n"},
-           {"limits.md", header + "title: Limits\n---\n# Limits\n\nThrottling protects the API.\n"}},
+           {"limits.md", header + "title: Limits\n---\n# Limits\n\nThrottling protects the API.\n"},
+           {"both.md", header + "title: Both\n---\n# Both\n\nAmex, also called American Express.\n"}},
           {{"amex", "american express"}, {"rate limit", "throttling"}});
   auto run = [&](const std::string& query, bool synonyms = true, bool partial = false) {
     SearcherOptions options;
@@ -341,14 +342,28 @@ TEST(SynonymPhrasesTest, AWordAndAPhraseOfOneGroupFindEachOther) {
     return ids;
   };
   using V = std::vector<std::string>;
-  EXPECT_EQ(run("amex"), (V{"brands", "rewards"})) << "the phrase as a phrase: not the words far apart";
-  EXPECT_EQ(run("AMEX cards"), (V{"brands", "rewards"}));
-  EXPECT_EQ(run("american express"), (V{"apart", "brands", "rewards"}));
+  EXPECT_EQ(run("amex"), (V{"both", "brands", "rewards"})) << "the phrase as a phrase: not the words far apart";
+  EXPECT_EQ(run("AMEX cards"), (V{"both", "brands", "rewards"}));
+  EXPECT_EQ(run("american express"), (V{"apart", "both", "brands", "rewards"}));
   EXPECT_EQ(run("rate limit"), (V{"limits"}));
-  EXPECT_EQ(run("amex", /*synonyms=*/false), (V{"rewards"}));
+  EXPECT_EQ(run("amex", /*synonyms=*/false), (V{"both", "rewards"}));
   // Operators keep their meaning; as you type, a complete word finds what the final search finds.
   EXPECT_EQ(run("rewards NOT amex"), (V{}));
-  EXPECT_EQ(run("amex", true, /*partial=*/true), run("amex"));
+  EXPECT_EQ(run("amex", true, /*partial=*/true), (V{"both", "brands", "rewards"}));
+  // An item holding both forms weighs them once, as the query's own word: the synonym adds nothing to it.
+  auto searcher = Searcher::Open({dir.Sub("db")});
+  ASSERT_TRUE(searcher.ok());
+  auto res = (*searcher)->Search({.query = "amex", .today = "2026-11-23", .explain = true});
+  ASSERT_TRUE(res.ok());
+  int synonym_parts = 0;
+  for (const SearchHit& h : res->hits) {
+    for (const ScorePart& p : h.explain) {
+      if (p.part != "synonym" || p.value == 0) continue;
+      ++synonym_parts;
+      EXPECT_EQ(h.id, "brands") << "only the item without the word itself";
+    }
+  }
+  EXPECT_EQ(synonym_parts, 1);
 }
 
 TEST_F(SearcherTest, CodeBlocksAreSearchable) {

@@ -243,30 +243,25 @@ Status IndexWriter::SetSynonyms(const std::vector<std::vector<std::string>>& gro
     for (const std::string& k : keys) db.clear_synonyms(k);
     Xapian::Stem stem = internal::MakeStemmer(rep_->options.default_lang);
     for (const auto& group : groups) {
-      std::vector<std::string> words, forms;
-      for (const std::string& w : group) {
-        std::string lw = internal::AsciiLower(internal::Trim(w));
-        // Xapian synonyms map a key to one term, so only single words are expanded by the QueryParser.
-        if (!lw.empty() && lw.find(' ') == std::string::npos) words.push_back(lw);
-        std::string form;  // lowercased, its words joined by one space
-        for (const std::string& word : internal::Split(Xapian::Unicode::tolower(w), ' ')) {
+      std::vector<std::string> forms;  // each entry lowercased, its words joined by one space
+      for (const std::string& entry : group) {
+        std::string form;
+        for (const std::string& word : internal::Split(Xapian::Unicode::tolower(entry), ' ')) {
           if (!form.empty()) form += ' ';
           form += word;
         }
         if (!form.empty()) forms.push_back(std::move(form));
       }
-      // A group with a phrase: each form leads to the others where one of the two is a phrase (the searcher
-      // looks the query's words and word pairs up, SynonymForms).
       for (const std::string& a : forms) {
         for (const std::string& b : forms) {
-          if (a != b && (a.find(' ') != std::string::npos || b.find(' ') != std::string::npos)) {
-            db.add_synonym(std::string(internal::kSynonymForm) + a, b);
-          }
-        }
-      }
-      for (const std::string& a : words) {
-        for (const std::string& b : words) {
           if (a == b) continue;
+          if (a.find(' ') != std::string::npos || b.find(' ') != std::string::npos) {
+            // Xapian synonyms map a key to one term: a pair with a phrase is kept apart, for the searcher to look
+            // the query's words and runs of words up (SynonymForms).
+            db.add_synonym(std::string(internal::kSynonymForm) + a, b);
+            continue;
+          }
+          // Two words: the QueryParser expands each into the other, as written and stemmed.
           db.add_synonym(a, b);
           // Built with append: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string here.
           std::string za("Z"), zb("Z");

@@ -251,11 +251,12 @@ void AddRerankKey(Xapian::Document& doc) {
   key.id = doc.get_value(kSlotId);
   key.stale_after = doc.get_value(kSlotStaleAfter);
   key.boost = doc.get_value(kSlotBoost);
-  key.answer = doc.get_value(kSlotKind) == "answer";
+  const std::string kind = doc.get_value(kSlotKind);
+  key.answer = kind == "answer";
   key.names_problem = ItemNamesProblem(doc);
   key.process = doc.get_value(kSlotScope) == "process";
   // An incident's `until` (a date-time the check validated) as a date: an ended incident ranks lower.
-  if (doc.get_value(kSlotKind) == "incident") key.ended = CompactDate(doc.get_value(kSlotUntil).substr(0, 10));
+  if (kind == "incident") key.ended = CompactDate(doc.get_value(kSlotUntil).substr(0, 10));
   doc.add_value(kSlotRerank, EncodeRerankKey(key));
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "query_text.h"
@@ -179,7 +180,7 @@ Xapian::Query FieldBoost(const Xapian::Query& text, std::string_view prefix) {
 }
 
 Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t words, const Xapian::Database& db,
-                           const Xapian::Stem& stem) {
+                           std::string_view lang) {
   std::vector<std::string> lower;
   for (std::size_t i = 0; i < tokens.size() && i < words; ++i) {
     for (const std::string& w : SplitQueryWords(tokens[i])) lower.push_back(Xapian::Unicode::tolower(w));
@@ -195,6 +196,7 @@ Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t w
     }
   };
   constexpr std::size_t kLongestForm = 3;  // words
+  std::optional<Xapian::Stem> stem;        // made when a word has other forms (most queries have none)
   std::vector<Xapian::Query> found;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < lower.size(); ++i) {
@@ -211,9 +213,10 @@ Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t w
       // Only items without the query's own form: one holding both weighs them once, as the query's words.
       Xapian::Query other(Xapian::Query::OP_OR, others.begin(), others.end());
       Xapian::Query own = as_written(key.substr(kSynonymForm.size()));
-      if (n == 0 && !stem.is_none()) {  // a word: in any of its forms ("iadesi" holds "iade")
-        std::string stemmed("Z");       // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + string
-        stemmed += stem(lower[i]);
+      if (n == 0 && !stem) stem = MakeStemmer(lang);
+      if (n == 0 && !stem->is_none()) {  // a word: in any of its forms ("iadesi" holds "iade")
+        std::string stemmed("Z");        // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + string
+        stemmed += (*stem)(lower[i]);
         own = Xapian::Query(Xapian::Query::OP_OR, own, Xapian::Query(stemmed));
       }
       found.push_back(own.empty() ? other : Xapian::Query(Xapian::Query::OP_AND_NOT, other, own));

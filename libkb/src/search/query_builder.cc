@@ -172,7 +172,7 @@ Xapian::Query WithSynonymForms(Xapian::Query text, const QueryPlan& plan, const 
   const RankingOptions& r = ctx.options->ranking;
   if (!r.synonyms || !r.synonym_phrases || text.empty() || out.prose || plan.long_query || out.operators) return text;
   const std::size_t words = plan.tokens.size() - (plan.partial && !plan.tokens.empty() ? 1 : 0);
-  Xapian::Query forms = SynonymForms(plan.tokens, words, *ctx.local_db, MakeStemmer(lang));
+  Xapian::Query forms = SynonymForms(plan.tokens, words, *ctx.local_db, lang);
   if (forms.empty()) return text;
   note("synonym", forms);
   return Xapian::Query(Xapian::Query::OP_OR, text, forms);

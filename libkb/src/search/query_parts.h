@@ -80,7 +80,7 @@ Xapian::Query PhraseBoost(const std::vector<std::string>& tokens);
 // is left to the query's words, so that it does not weigh the same thing twice. Only the first `words` tokens
 // are looked up (the word still being typed is left out). Empty when none is.
 Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t words, const Xapian::Database& db,
-                           const Xapian::Stem& stem);
+                           std::string_view lang);
 
 // The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
 // changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a

@@ -31,6 +31,7 @@ struct SearchRun {
   const SearchRequest& request;
   ParsedQuery parsed;
   std::string today;
+  std::string today_compact;  // today as YYYYMMDD, what the rerank compares its dates with
   std::int64_t now = 0;
   CurationMatch curated;
   bool by_relevance = true;
@@ -229,6 +230,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   if (Status s = CheckRequest(request); !s.ok()) return s;
   SearchRun run(request);
   run.today = request.today.empty() ? Today() : request.today;
+  run.today_compact = internal::CompactDate(run.today);
   run.now = request.now_seconds > 0 ? request.now_seconds : NowSeconds();
   run.curated = curation.Match(request.query, run.now);
   internal::QueryContext ctx{&db, &local_db, &options, langs, plain};
@@ -368,7 +370,7 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetItera
   };
   const internal::RerankKey key = internal::DecodeRerankKey(RerankValue(it));
   if (!key.stale_after.empty()) {
-    apply("freshness", key.stale_after < internal::CompactDate(run.today) ? r.stale_factor : r.verified_factor);
+    apply("freshness", key.stale_after < run.today_compact ? r.stale_factor : r.verified_factor);
   }
   if (run.popular) {
     auto found = popularity->find(key.id);
@@ -379,7 +381,7 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetItera
   if (run.problem_first && !key.answer && key.names_problem) apply("problem", r.problem_factor);
   if (run.answers_after && key.answer) apply("answers_after", r.answer_factor);
   if (run.process_first && key.process) apply("process", r.process_factor);
-  if (!key.ended.empty() && key.ended < internal::CompactDate(run.today)) apply("ended", r.ended_factor);
+  if (!key.ended.empty() && key.ended < run.today_compact) apply("ended", r.ended_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.
     StoredItem stored = internal::DecodeStoredItem(DocOf(it), run.today);
