@@ -4,9 +4,12 @@
 #include <sys/stat.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "indexer_test_util.h"
@@ -33,13 +36,23 @@ class CompactTest : public ::testing::Test {
                         "tags: [t" + std::to_string(i % 11) + "]\nerror_codes: [E" + n + "]\n"));
     }
     WriteFile(Docs() + "/synonyms.txt", "spooler, queue\n");
-    // Files changed under two seconds before a scan get no stamp (SourceFile::stamp): dated a minute back, every
-    // build stamps them alike, so only what compaction does changes the size. A slow run (ASan) had a first build
-    // without stamps and later ones with them: 8-16 KB more, and the size checks failed.
-    const auto past = fs::file_time_type::clock::now() - std::chrono::minutes(1);
+  }
+
+  // Files changed under two seconds before a scan get no stamp (SourceFile::stamp, by modification and change
+  // time). Waiting until every file's change time is that old gives every build the same stamps, so only what
+  // compaction does changes the size. Without it, a slow run (ASan) had a first build without stamps and later
+  // ones with them, 8-32 KB more. (Dating the files back does not do: it sets the change time to now.)
+  void WaitUntilEveryFileCanBeStamped() const {
+    std::int64_t newest = 0;
     for (const auto& e : fs::recursive_directory_iterator(Docs())) {
-      if (e.is_regular_file()) fs::last_write_time(e.path(), past);
+      struct stat st {};
+      ASSERT_EQ(::stat(e.path().c_str(), &st), 0);
+      newest = std::max<std::int64_t>(newest, std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec);
     }
+    const auto stampable =
+        std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(newest) + std::chrono::milliseconds(2100)));
+    std::this_thread::sleep_until(stampable);
   }
   std::string Docs() const { return dir_.Sub("docs"); }
   std::string Db() const { return dir_.Sub("kb.db"); }
@@ -81,6 +94,7 @@ class CompactTest : public ::testing::Test {
 };
 
 TEST_F(CompactTest, RepeatedBuildsDoNotGrowTheDatabase) {
+  WaitUntilEveryFileCanBeStamped();
   IndexSummary first = Index(/*build=*/true);
   EXPECT_TRUE(first.compacted);
   const std::uintmax_t after_one = Size();
@@ -142,6 +156,7 @@ TEST_F(CompactTest, BuildSwapsInANewDirectoryThatOpenSearchersSurvive) {
 }
 
 TEST_F(CompactTest, ShardedBuildCompactsEveryShard) {
+  WaitUntilEveryFileCanBeStamped();
   Index(/*build=*/true, /*compact=*/true, /*shards=*/3);
   const std::uintmax_t after_one = Size();
   Index(/*build=*/true);
