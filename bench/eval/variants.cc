@@ -77,6 +77,8 @@ const std::vector<Variant>& Variants() {
       Query("answers=0.5", "answer_factor 0.5", [](SearcherOptions& o) { o.ranking.answer_factor = 0.5; }),
       Query("-synonym-phrases", "synonym groups with a phrase not expanded (synonym_phrases false)",
             [](SearcherOptions& o) { o.ranking.synonym_phrases = false; }),
+      Query("-dictionary", "Turkish words the index lacks corrected to its nearest word (no word list)",
+            [](SearcherOptions& o) { o.dictionary_dir = ""; }),
       Query("-ended", "ended incidents not ranked lower (ended_factor 1)",
             [](SearcherOptions& o) { o.ranking.ended_factor = 1; }),
       Query("-problem", "articles naming a problem not raised for typed queries reporting one (problem_factor 1)",

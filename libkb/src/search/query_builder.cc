@@ -272,10 +272,12 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
     out->operators = HasOperators(out->free_text);
     plan.partial = request.partial && TypingPrefix(out->free_text, *ctx.local_db);
     plan.text = PureNegative(out->free_text);
-    out->corrected = CorrectSpelling(out->free_text, *ctx.local_db, plan.partial, ctx.langs);
-    if (r.spelling_fallback && !out->corrected.empty()) {
-      out->auto_corrected = true;
-      plan.text = PureNegative(out->corrected);
+    SpellingFix fix =
+        CorrectSpelling(out->free_text, *ctx.local_db, plan.partial, ctx.langs, ctx.options->dictionary_dir);
+    out->corrected = std::move(fix.shown);
+    if (r.spelling_fallback && !fix.searched.empty()) {
+      out->auto_corrected = !out->corrected.empty();
+      plan.text = PureNegative(fix.searched);
     }
   }
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);

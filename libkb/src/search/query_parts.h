@@ -82,12 +82,19 @@ Xapian::Query PhraseBoost(const std::vector<std::string>& tokens);
 Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t words, const Xapian::Database& db,
                            std::string_view lang);
 
-// The query with each word the index lacks replaced by Xapian's spelling suggestion for it; "" when nothing
-// changed. Not Xapian's FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a
-// pasted 200-word message) and "corrects" real words towards more frequent neighbours (print → printer).
-// Field names, wildcards and the word being typed are left alone.
-std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
-                            const std::vector<std::string>& langs);
+// The query with each word the index lacks replaced by Xapian's spelling suggestion for it. Not Xapian's
+// FLAG_SPELLING_CORRECTION: that looks up every word of the query (90% of the time of a pasted 200-word message)
+// and "corrects" real words towards more frequent neighbours (print → printer). Field names, wildcards and the
+// word being typed are left alone. A word that the dictionary of one of `langs` in `dictionary_dir` knows
+// (WordDictionary; "" = none) is not a typo: when the suggestion is another form of it ("reddediliyor" →
+// "reddedilir") that form is searched without being shown as a correction, as a stem would be; when it is
+// another word ("imzası" → "imzalı", "yatar" → "yapar") the word is searched as typed.
+struct SpellingFix {
+  std::string shown;     // the query with its typos corrected, "" when it has none
+  std::string searched;  // also with other forms of words it has, "" when the query is searched as typed
+};
+SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
+                            const std::vector<std::string>& langs, const std::string& dictionary_dir);
 
 // The language `words` are written in, among the index's `langs`.
 std::string QueryLanguage(const std::vector<std::string>& words, const std::vector<std::string>& langs,

@@ -5,6 +5,7 @@
 #include "query_parts.h"
 #include "query_text.h"
 #include "text.h"
+#include "word_dictionary.h"
 #include "xapian_util.h"
 
 namespace kb::internal {
@@ -27,21 +28,41 @@ std::string SuggestSpelling(const Xapian::Database& db, const std::string& word)
   return contained ? suggestion : std::string();
 }
 
+// A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
+bool KnownToIndex(const std::string& word, const Xapian::Database& db, const std::vector<Xapian::Stem>& stems) {
+  if (db.term_exists(word)) return true;
+  return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) {
+    std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
+    stemmed += s(word);
+    return db.term_exists(stemmed);
+  });
+}
+
+// What a word the index lacks is searched as: "" (as typed), a typo's correction (shown), or another form of
+// a word that the word list of one of `langs` holds (not shown).
+struct WordFix {
+  std::string searched;
+  bool shown = false;
+};
+WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, const std::vector<std::string>& langs,
+                       const std::string& dictionary_dir) {
+  std::string suggestion = SuggestSpelling(db, word);
+  if (suggestion.empty() || suggestion == word) return {};
+  for (const std::string& lang : langs) {
+    const WordDictionary* dictionary = WordDictionary::For(dictionary_dir, lang);
+    if (dictionary == nullptr || !dictionary->Knows(word)) continue;
+    if (dictionary->SameWord(word, suggestion)) return {std::move(suggestion), false};
+    return {};  // another word ("imzası" → "imzalı")
+  }
+  return {std::move(suggestion), true};
+}
+
 }  // namespace
 
-std::string CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
-                            const std::vector<std::string>& langs) {
+SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
+                            const std::vector<std::string>& langs, const std::string& dictionary_dir) {
   std::vector<Xapian::Stem> stems;
   for (const std::string& l : langs) stems.push_back(MakeStemmer(l));
-  // A word is known when the index has it as written or its stem in one of its languages ("stopped" → stop).
-  auto known = [&](const std::string& word) {
-    if (db.term_exists(word)) return true;
-    return std::any_of(stems.begin(), stems.end(), [&](const Xapian::Stem& s) {
-      std::string stemmed("Z");  // appended: GCC 12 warns (-Wrestrict, a false positive) on "Z" + std::string
-      stemmed += s(word);
-      return db.term_exists(stemmed);
-    });
-  };
   constexpr int kMaxLookups = 8;           // each lookup scans the spelling table; a pasted log has many odd tokens
   std::size_t typing = std::string::npos;  // where the word being typed starts
   if (partial && !text.empty() && !IsSpace(text.back())) {
@@ -51,12 +72,16 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
   auto is_word_byte = [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
   };
-  std::string out;
+  SpellingFix fix;
+  std::string& shown = fix.shown;
+  std::string& searched = fix.searched;
   bool changed = false;
+  bool inflected = false;
   int lookups = 0;
   for (std::size_t i = 0; i < text.size();) {
     if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
-      out += text[i++];
+      shown += text[i];
+      searched += text[i++];
       continue;
     }
     std::size_t end = i;
@@ -71,20 +96,21 @@ std::string CorrectSpelling(const std::string& text, const Xapian::Database& db,
         word.size() >= 4 && word.size() <= 64 && !apostrophe && std::none_of(word.begin(), word.end(), [](char c) {
           return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
         });
-    std::string suggestion;
-    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !known(word)) {
+    WordFix word_fix;
+    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !KnownToIndex(word, db, stems)) {
       ++lookups;
-      suggestion = SuggestSpelling(db, word);
+      word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
     }
-    if (!suggestion.empty() && suggestion != word) {
-      out += suggestion;
-      changed = true;
-    } else {
-      out.append(text, i, end - i);
-    }
+    const std::string_view as_typed = std::string_view(text).substr(i, end - i);
+    shown += word_fix.shown ? std::string_view(word_fix.searched) : as_typed;
+    searched += word_fix.searched.empty() ? as_typed : std::string_view(word_fix.searched);
+    changed |= word_fix.shown;
+    inflected |= !word_fix.searched.empty() && !word_fix.shown;
     i = end;
   }
-  return changed ? out : std::string();
+  if (!changed) shown.clear();
+  if (!changed && !inflected) searched.clear();
+  return fix;
 }
 
 }  // namespace kb::internal

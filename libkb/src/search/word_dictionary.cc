@@ -1,0 +1,113 @@
+// WordDictionary: Hunspell dictionaries loaded once per process, and the Turkish letters typed plainly.
+#include "word_dictionary.h"
+
+#include <unistd.h>
+#include <hunspell.hxx>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace kb::internal {
+namespace {
+
+// The languages whose words are checked, with their Hunspell dictionary names (WordDictionary::For says why
+// only Turkish).
+const char* DictionaryName(const std::string& lang) { return lang == "tr" ? "tr_TR" : nullptr; }
+
+// A plainly typed letter and the Turkish letter it may stand for.
+struct LetterPair {
+  char plain;
+  const char* turkish;
+};
+constexpr LetterPair kTurkishLetters[] = {{'i', "ı"}, {'s', "ş"}, {'c', "ç"}, {'g', "ğ"}, {'o', "ö"}, {'u', "ü"}};
+// A word with more plain letters than this is checked as typed and with the first ones read as Turkish letters:
+// 2^8 spellings at most (a few microseconds each).
+constexpr int kMaxPlainLetters = 8;
+
+const char* TurkishFor(char c) {
+  for (const LetterPair& p : kTurkishLetters) {
+    if (p.plain == c) return p.turkish;
+  }
+  return nullptr;
+}
+
+struct Entry {
+  std::unique_ptr<WordDictionary> dictionary;  // null: missing
+  std::chrono::steady_clock::time_point looked;
+};
+
+}  // namespace
+
+WordDictionary::WordDictionary(std::unique_ptr<Hunspell> hunspell, bool turkish_letters)
+    : hunspell_(std::move(hunspell)), turkish_letters_(turkish_letters) {}
+
+WordDictionary::~WordDictionary() = default;
+
+const WordDictionary* WordDictionary::For(const std::string& dir, const std::string& lang) {
+  const char* name = DictionaryName(lang);
+  if (dir.empty() || name == nullptr) return nullptr;
+  static std::mutex mu;
+  static std::map<std::string, Entry>* loaded = new std::map<std::string, Entry>;  // kept until exit
+  const std::string base = dir + "/" + name;
+  std::lock_guard<std::mutex> lock(mu);
+  const auto now = std::chrono::steady_clock::now();
+  auto it = loaded->find(base);
+  if (it != loaded->end() && (it->second.dictionary || now - it->second.looked < std::chrono::minutes(1))) {
+    return it->second.dictionary.get();
+  }
+  Entry entry{nullptr, now};
+  const std::string aff = base + ".aff";
+  const std::string dic = base + ".dic";
+  // Hunspell reports unreadable files on stderr and then knows no word: check them first.
+  if (::access(aff.c_str(), R_OK) == 0 && ::access(dic.c_str(), R_OK) == 0) {
+    auto hunspell = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
+    if (hunspell->get_dict_encoding() == "UTF-8") {
+      entry.dictionary.reset(new WordDictionary(std::move(hunspell), lang == "tr"));
+    }
+  }
+  const WordDictionary* out = entry.dictionary.get();
+  (*loaded)[base] = std::move(entry);
+  return out;
+}
+
+std::string WordDictionary::Spelling(const std::string& word) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (hunspell_->spell(word)) return word;
+  if (!turkish_letters_) return "";
+  std::vector<std::size_t> plain;  // byte offsets of letters that may stand for Turkish ones
+  for (std::size_t i = 0; i < word.size() && plain.size() < kMaxPlainLetters; ++i) {
+    if (TurkishFor(word[i]) != nullptr) plain.push_back(i);
+  }
+  // Every other choice of plain letters read as Turkish ones (mask 0 is the word as typed, checked above).
+  for (unsigned mask = 1; mask < (1u << plain.size()); ++mask) {
+    std::string spelled;
+    spelled.reserve(word.size() + plain.size());
+    std::size_t from = 0;
+    for (std::size_t b = 0; b < plain.size(); ++b) {
+      if (!(mask & (1u << b))) continue;
+      spelled.append(word, from, plain[b] - from);
+      spelled += TurkishFor(word[plain[b]]);
+      from = plain[b] + 1;
+    }
+    spelled.append(word, from, std::string::npos);
+    if (hunspell_->spell(spelled)) return spelled;
+  }
+  return "";
+}
+
+bool WordDictionary::SameWord(const std::string& a, const std::string& b) const {
+  const std::string spelled_a = Spelling(a);
+  const std::string spelled_b = Spelling(b);
+  if (spelled_a.empty() || spelled_b.empty()) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::vector<std::string> stems_a = hunspell_->stem(spelled_a);
+  const std::vector<std::string> stems_b = hunspell_->stem(spelled_b);
+  return std::any_of(stems_a.begin(), stems_a.end(), [&](const std::string& stem) {
+    return std::find(stems_b.begin(), stems_b.end(), stem) != stems_b.end();
+  });
+}
+
+}  // namespace kb::internal
