@@ -69,6 +69,8 @@ int main(int argc, char** argv) {
   kb::Result<kb::Searcher*> first = index.Acquire();
   if (!first.ok()) return Fail(first.status().message(), 1);
   const std::size_t documents = (*first)->DocCount();
+  // Before the first request rather than during it (0.4 s for Turkish).
+  const int word_lists = (*first)->LoadWordLists();
 
   kb::server::ServerState state{config, index, metrics, **web, **log, **access_log};
   kb::Result<kb::Redactor> redactor = kb::Redactor::Create(config.mask_patterns);
@@ -129,6 +131,7 @@ int main(int argc, char** argv) {
                  {"port", port},
                  {"threads", config.threads},
                  {"documents", documents},
+                 {"word_lists", word_lists},
                  {"auth", tokens ? "bearer" : "none"},
                  {"tokens_file", config.tokens_file},
                  {"user_header", config.user_header},

@@ -307,6 +307,7 @@ TEST_F(RankingContentTest, TurkishWordsTheIndexLacksAreNotCorrectedIntoOtherForm
   // are searched as typed; without it, each became another word the index has: imzası → imzalı ("signed"),
   // etmek → etmez ("does not"), yatar → yapar, reddediliyor → reddedilir, yaptik → yapmak, parasini → phrasing.
   ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/tr_TR.dic")) << "install hunspell-tr";
+  EXPECT_EQ(searcher_->LoadWordLists(), 1);  // Turkish; English has none
   const std::vector<std::string> real = {"webhook imzası doğrulanmıyor", "siparişin bir kısmını iade etmek",
                                          "aktarim ne zaman yatar", "musterinin karti neden reddediliyor",
                                          "iade yaptik ama musteri parasini goremedi"};
@@ -325,6 +326,7 @@ TEST_F(RankingContentTest, TurkishWordsTheIndexLacksAreNotCorrectedIntoOtherForm
     options.dictionary_dir = dir;
     auto without = Searcher::Open({dir_->Sub("db")}, options);
     ASSERT_TRUE(without.ok()) << without.status().ToString();
+    EXPECT_EQ((*without)->LoadWordLists(), 0);
     std::size_t corrected = 0;
     for (const std::string& q : real) {
       auto res = (*without)->Search({.query = q, .today = kToday});

@@ -12,6 +12,7 @@
 #include "stopwords.h"
 #include "stored.h"
 #include "text.h"
+#include "word_dictionary.h"
 #include "xapian_util.h"
 
 namespace kb {
@@ -201,6 +202,14 @@ Result<bool> Searcher::Reopen() {
     if (changed) rep_->Sync();
     return changed;
   });
+}
+
+int Searcher::LoadWordLists() const {
+  int loaded = 0;
+  for (const std::string& lang : rep_->langs) {
+    loaded += internal::WordDictionary::For(rep_->options.dictionary_dir, lang) != nullptr;
+  }
+  return loaded;
 }
 
 std::size_t Searcher::DocCount() const {
