@@ -58,7 +58,8 @@ Result<SetReport> EvaluateSet(const LabeledSet& set, const KbIndexBuilder& build
 
   Result<std::string> kb_path = index_for(nullptr);
   if (!kb_path.ok()) return kb_path.status();
-  auto kb = OpenKb(*kb_path, id_prefix, SearcherOptions{}, options.kb_query);
+  const SearcherOptions defaults;
+  auto kb = OpenKb(*kb_path, id_prefix, defaults, options.kb_query);
   if (!kb.ok()) return kb.status();
   rep.kb = RunSet(**kb, set, run);
 
