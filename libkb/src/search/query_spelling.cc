@@ -50,8 +50,10 @@ WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, cons
   if (suggestion.empty() || suggestion == word) return {};
   for (const std::string& lang : langs) {
     const WordDictionary* dictionary = WordDictionary::For(dictionary_dir, lang);
-    if (dictionary == nullptr || !dictionary->Knows(word)) continue;
-    if (dictionary->SameWord(word, suggestion)) return {std::move(suggestion), false};
+    if (dictionary == nullptr) continue;
+    const std::string spelled = dictionary->Spelling(word);
+    if (spelled.empty()) continue;
+    if (dictionary->SameWord(spelled, suggestion)) return {std::move(suggestion), false};
     return {};  // another word ("imzası" → "imzalı")
   }
   return {std::move(suggestion), true};
@@ -75,8 +77,6 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
   SpellingFix fix;
   std::string& shown = fix.shown;
   std::string& searched = fix.searched;
-  bool changed = false;
-  bool inflected = false;
   int lookups = 0;
   for (std::size_t i = 0; i < text.size();) {
     if (!is_word_byte(static_cast<unsigned char>(text[i]))) {
@@ -104,12 +104,11 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
     const std::string_view as_typed = std::string_view(text).substr(i, end - i);
     shown += word_fix.shown ? std::string_view(word_fix.searched) : as_typed;
     searched += word_fix.searched.empty() ? as_typed : std::string_view(word_fix.searched);
-    changed |= word_fix.shown;
-    inflected |= !word_fix.searched.empty() && !word_fix.shown;
     i = end;
   }
-  if (!changed) shown.clear();
-  if (!changed && !inflected) searched.clear();
+  // A fix changes a word's lowercase form, so a text equal to the query's changed nothing.
+  if (shown == text) shown.clear();
+  if (searched == text) searched.clear();
   return fix;
 }
 

@@ -5,7 +5,6 @@
 #include <hunspell.hxx>
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 #include <utility>
 #include <vector>
@@ -13,9 +12,14 @@
 namespace kb::internal {
 namespace {
 
-// The languages whose words are checked, with their Hunspell dictionary names (WordDictionary::For says why
-// only Turkish).
-const char* DictionaryName(const std::string& lang) { return lang == "tr" ? "tr_TR" : nullptr; }
+// The languages whose words are checked (WordDictionary::For says why only Turkish): their Hunspell dictionary
+// name, and whether their letters may be typed plainly.
+struct Language {
+  const char* lang;
+  const char* dictionary;
+  bool turkish_letters;
+};
+constexpr Language kLanguages[] = {{"tr", "tr_TR", true}};
 
 // A plainly typed letter and the Turkish letter it may stand for.
 struct LetterPair {
@@ -34,11 +38,6 @@ const char* TurkishFor(char c) {
   return nullptr;
 }
 
-struct Entry {
-  std::unique_ptr<WordDictionary> dictionary;  // null: missing
-  std::chrono::steady_clock::time_point looked;
-};
-
 }  // namespace
 
 WordDictionary::WordDictionary(std::unique_ptr<Hunspell> hunspell, bool turkish_letters)
@@ -47,30 +46,28 @@ WordDictionary::WordDictionary(std::unique_ptr<Hunspell> hunspell, bool turkish_
 WordDictionary::~WordDictionary() = default;
 
 const WordDictionary* WordDictionary::For(const std::string& dir, const std::string& lang) {
-  const char* name = DictionaryName(lang);
-  if (dir.empty() || name == nullptr) return nullptr;
-  static std::mutex mu;
-  static std::map<std::string, Entry>* loaded = new std::map<std::string, Entry>;  // kept until exit
-  const std::string base = dir + "/" + name;
-  std::lock_guard<std::mutex> lock(mu);
-  const auto now = std::chrono::steady_clock::now();
-  auto it = loaded->find(base);
-  if (it != loaded->end() && (it->second.dictionary || now - it->second.looked < std::chrono::minutes(1))) {
-    return it->second.dictionary.get();
+  const Language* language = nullptr;
+  for (const Language& l : kLanguages) {
+    if (lang == l.lang) language = &l;
   }
-  Entry entry{nullptr, now};
+  if (dir.empty() || language == nullptr) return nullptr;
+  static std::mutex mu;
+  // Kept until exit; a null entry is a dictionary that is missing.
+  static auto* loaded = new std::map<std::string, std::unique_ptr<WordDictionary>>;
+  const std::string base = dir + "/" + language->dictionary;
+  std::lock_guard<std::mutex> lock(mu);
+  if (auto it = loaded->find(base); it != loaded->end()) return it->second.get();
+  std::unique_ptr<WordDictionary>& entry = (*loaded)[base];
   const std::string aff = base + ".aff";
   const std::string dic = base + ".dic";
   // Hunspell reports unreadable files on stderr and then knows no word: check them first.
   if (::access(aff.c_str(), R_OK) == 0 && ::access(dic.c_str(), R_OK) == 0) {
     auto hunspell = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
     if (hunspell->get_dict_encoding() == "UTF-8") {
-      entry.dictionary.reset(new WordDictionary(std::move(hunspell), lang == "tr"));
+      entry.reset(new WordDictionary(std::move(hunspell), language->turkish_letters));
     }
   }
-  const WordDictionary* out = entry.dictionary.get();
-  (*loaded)[base] = std::move(entry);
-  return out;
+  return entry.get();
 }
 
 std::string WordDictionary::Spelling(const std::string& word) const {
@@ -98,15 +95,14 @@ std::string WordDictionary::Spelling(const std::string& word) const {
   return "";
 }
 
-bool WordDictionary::SameWord(const std::string& a, const std::string& b) const {
-  const std::string spelled_a = Spelling(a);
-  const std::string spelled_b = Spelling(b);
-  if (spelled_a.empty() || spelled_b.empty()) return false;
+bool WordDictionary::SameWord(const std::string& spelled, const std::string& other) const {
+  const std::string spelled_other = Spelling(other);
+  if (spelled.empty() || spelled_other.empty()) return false;
   std::lock_guard<std::mutex> lock(mu_);
-  const std::vector<std::string> stems_a = hunspell_->stem(spelled_a);
-  const std::vector<std::string> stems_b = hunspell_->stem(spelled_b);
-  return std::any_of(stems_a.begin(), stems_a.end(), [&](const std::string& stem) {
-    return std::find(stems_b.begin(), stems_b.end(), stem) != stems_b.end();
+  const std::vector<std::string> stems = hunspell_->stem(spelled);
+  const std::vector<std::string> other_stems = hunspell_->stem(spelled_other);
+  return std::any_of(stems.begin(), stems.end(), [&](const std::string& stem) {
+    return std::find(other_stems.begin(), other_stems.end(), stem) != other_stems.end();
   });
 }
 
