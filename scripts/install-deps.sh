@@ -7,7 +7,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config git ca-certificates curl python3 \
   libxapian-dev xapian-tools libcmark-dev libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev \
-  libsqlite3-dev libssl-dev libjemalloc-dev libhunspell-dev hunspell-tr \
+  libsqlite3-dev libssl-dev libjemalloc-dev libhunspell-dev hunspell-en-us hunspell-tr \
   libbenchmark-dev libgtest-dev libgmock-dev \
   wrk xapian-omega bc time \
   clang-14 libclang-rt-14-dev clang-format \

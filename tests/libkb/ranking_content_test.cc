@@ -307,7 +307,8 @@ TEST_F(RankingContentTest, TurkishWordsTheIndexLacksAreNotCorrectedIntoOtherForm
   // are searched as typed; without it, each became another word the index has: imzası → imzalı ("signed"),
   // etmek → etmez ("does not"), yatar → yapar, reddediliyor → reddedilir, yaptik → yapmak, parasini → phrasing.
   ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/tr_TR.dic")) << "install hunspell-tr";
-  EXPECT_EQ(searcher_->LoadWordLists(), 1);  // Turkish; English has none
+  ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/en_US.dic")) << "install hunspell-en-us";
+  EXPECT_EQ(searcher_->LoadWordLists(), 2);  // English and Turkish
   const std::vector<std::string> real = {"webhook imzası doğrulanmıyor", "siparişin bir kısmını iade etmek",
                                          "aktarim ne zaman yatar", "musterinin karti neden reddediliyor",
                                          "iade yaptik ama musteri parasini goremedi"};
@@ -334,6 +335,34 @@ TEST_F(RankingContentTest, TurkishWordsTheIndexLacksAreNotCorrectedIntoOtherForm
       corrected += !res->corrected_query.empty();
     }
     EXPECT_EQ(corrected, real.size()) << "dictionary_dir \"" << dir << "\"";
+  }
+}
+
+TEST_F(RankingContentTest, EnglishWordsTheIndexLacksAreNotCorrectedIntoOtherWords) {
+  // No item says "invoice", "pushed", "info" or "firing": without Debian's English word list (hunspell-en-us)
+  // each became the index's nearest word, and the page said "Showing results for customer wants involve".
+  ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/en_US.dic")) << "install hunspell-en-us";
+  const std::vector<std::string> real = {"customer wants invoice", "accidentally pushed secret key to github",
+                                         "what info to include when handing a ticket to engineering",
+                                         "sandbox webhook not firing"};
+  for (const std::string& q : real) EXPECT_EQ(Run(q).corrected_query, "") << q;
+  // The article is still found without the wrong word.
+  const std::vector<std::string> leaked = Ids(Run("accidentally pushed secret key to github"));
+  ASSERT_FALSE(leaked.empty());
+  EXPECT_EQ(leaked.front(), "payments/leaked-api-key");
+  // Typos are not words, and a word with two neighbouring letters swapped is the commonest slip that makes one:
+  // both are still corrected.
+  EXPECT_EQ(Run("webhok retires").corrected_query, "webhook retries");
+  EXPECT_EQ(Run("refnd faild").corrected_query, "refund failed");
+  // Without the word lists every one of them is "corrected".
+  SearcherOptions options;
+  options.dictionary_dir = "";
+  auto without = Searcher::Open({dir_->Sub("db")}, options);
+  ASSERT_TRUE(without.ok()) << without.status().ToString();
+  for (const std::string& q : real) {
+    auto res = (*without)->Search({.query = q, .today = kToday});
+    ASSERT_TRUE(res.ok()) << res.status().ToString();
+    EXPECT_NE(res->corrected_query, "") << q;
   }
 }
 

@@ -146,10 +146,12 @@ struct SearcherOptions {
   // Language for query parsing when the index has several and the query sets none: all present languages
   // are tried. Default: "en".
   std::string default_lang = "en";
-  // Where Hunspell dictionaries are (Debian: hunspell-tr installs tr_TR.aff and tr_TR.dic here). A Turkish query
-  // word that the index lacks but the dictionary knows, as typed or typed without its letters ("yaptik"), is
-  // searched as typed instead of being corrected to the index's nearest word, which is often another form of it
-  // ("etmek" → "etmez"). Loaded on first use, once per process. "" = no dictionary; a missing one is no error.
+  // Where Hunspell dictionaries are (Debian: hunspell-en-us and hunspell-tr install en_US.* and tr_TR.* here). A
+  // query word that the index lacks but the dictionary of its language knows (Turkish also typed without its
+  // letters, "yaptik") is searched as typed instead of being corrected to the index's nearest word, which is
+  // another word ("invoice" → "involve") or another form of it ("etmek" → "etmez"); a typo with two neighbouring
+  // letters swapped is still corrected ("retires" → "retries"). Loaded on first use, once per process.
+  // "" = no dictionary; a missing one is no error.
   std::string dictionary_dir = "/usr/share/hunspell";
 };
 

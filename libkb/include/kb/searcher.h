@@ -235,8 +235,8 @@ class Searcher {
   void SetPopularity(std::shared_ptr<const std::unordered_map<std::string, double>> popularity);
 
   // Loads now, rather than at the first search that needs one, the word lists that searches check query words
-  // against (SearcherOptions::dictionary_dir; Turkish, when the index has Turkish items): about 0.4 s, once per
-  // process. Returns how many the index's languages have.
+  // against (SearcherOptions::dictionary_dir; English and Turkish, for the index's languages): about 0.4 s for
+  // Turkish, once per process. Returns how many the index's languages have.
   int LoadWordLists() const;
 
   // Moves to the newest committed revision. Returns true if it changed.

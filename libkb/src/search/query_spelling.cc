@@ -44,6 +44,16 @@ struct WordFix {
   std::string searched;
   bool shown = false;
 };
+
+// True when `b` is `a` with two neighbouring letters swapped ("retires", "retries"): the slip that most often
+// turns one word into another, so a real word that is this close to the index's word is still taken for a typo.
+bool SwapsTwoLetters(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+         a.compare(i + 2, std::string::npos, b, i + 2, std::string::npos) == 0;
+}
 WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, const std::vector<std::string>& langs,
                        const std::string& dictionary_dir) {
   std::string suggestion = SuggestSpelling(db, word);
@@ -54,7 +64,8 @@ WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, cons
     const std::string spelled = dictionary->Spelling(word);
     if (spelled.empty()) continue;
     if (dictionary->SameWord(spelled, suggestion)) return {std::move(suggestion), false};
-    return {};  // another word ("imzası" → "imzalı")
+    if (SwapsTwoLetters(word, suggestion)) return {std::move(suggestion), true};  // "retires" → "retries"
+    return {};  // another word ("imzası" → "imzalı", "invoice" → "involve")
   }
   return {std::move(suggestion), true};
 }

@@ -12,14 +12,14 @@
 namespace kb::internal {
 namespace {
 
-// The languages whose words are checked (WordDictionary::For says why only Turkish): their Hunspell dictionary
-// name, and whether their letters may be typed plainly.
+// The languages whose words are checked: their Hunspell dictionary name, and whether their letters may be typed
+// plainly.
 struct Language {
   const char* lang;
   const char* dictionary;
   bool turkish_letters;
 };
-constexpr Language kLanguages[] = {{"tr", "tr_TR", true}};
+constexpr Language kLanguages[] = {{"en", "en_US", false}, {"tr", "tr_TR", true}};
 
 // A plainly typed letter and the Turkish letter it may stand for.
 struct LetterPair {

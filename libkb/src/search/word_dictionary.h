@@ -14,14 +14,15 @@ namespace kb::internal {
 class WordDictionary {
  public:
   // The dictionary of `lang` in `dir` (Hunspell's NAME.aff and NAME.dic), loaded on first use and then shared by
-  // every searcher of the process (Turkish: tr_TR, 0.41 s to load; a program that only loads it peaks at 38 MB).
-  // nullptr when `dir` is empty, when kb checks no words of that language, or when the files are missing or
-  // unreadable. Each is looked for once per process: a dictionary installed later is used after a restart.
+  // every searcher of the process (Turkish: tr_TR, 0.41 s to load; a program that only loads it peaks at 38 MB;
+  // English: en_US). nullptr when `dir` is empty, when kb checks no words of that language (English and Turkish
+  // only), or when the files are missing or unreadable. Each is looked for once per process: a dictionary
+  // installed later is used after a restart.
   //
-  // Only Turkish is checked: a Turkish word takes many forms (suffixes for case, person, tense, negation) that
-  // the index cannot all hold, so Xapian's nearest indexed word is often another form of a word that was typed
-  // right ("etmek" → "etmez", "imzası" → "imzalı"). An English word the index lacks is more often a typo of one
-  // it has, including typos that are words themselves ("retires" → "retries").
+  // Why: the index holds only the words its items use, so Xapian's nearest indexed word to a real word it lacks
+  // is another word. A Turkish word takes many forms (suffixes for case, person, tense, negation) that the
+  // index cannot all hold ("etmek" → "etmez", "imzası" → "imzalı"); an English one is simply absent ("invoice"
+  // → "involve", "pushed" → "passed", "info" → "into").
   static const WordDictionary* For(const std::string& dir, const std::string& lang);
 
   // The spelling of `word` (lowercase UTF-8) that the dictionary holds: as typed or, for Turkish typed without
