@@ -1,5 +1,8 @@
 #include "api_json.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "kb/answer.h"
 #include "kb/item.h"
 
@@ -99,6 +102,42 @@ json SearchJson(const SearchResponse& res) {
 
 namespace {
 
+// True when none of the 8 bytes at `p` is below 0x20, `"`, `\` or 0x80 and above (bytewise tests on one
+// 64-bit word: a byte's top bit is set in `(x - 0x01..) & ~x & 0x80..` exactly when the byte of x is zero).
+bool PlainAscii8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const std::uint64_t below_space = (v - 0x20 * kOnes) & ~v & kHigh;  // a byte < 0x20 (bytes < 0x80 only)
+  return ((v & kHigh) | below_space | has_zero(v ^ ('"' * kOnes)) | has_zero(v ^ ('\\' * kOnes))) == 0;
+}
+
+// The length of the well-formed UTF-8 sequence at text[i] (a byte of 0x80 or more), or 0 when it is not one:
+// the checks of IsValidUtf8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const unsigned char c = p[i];
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  }
+  if (len == 0 || i + len > text.size() || p[i + 1] < lo || p[i + 1] > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if ((p[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return len;
+}
+
 // Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
 // sorts an object's keys), values as Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same
 // float format): trees, doubles and invalid UTF-8 through nlohmann's own serializer, the rest directly.
@@ -124,15 +163,35 @@ class TextWriter {
   // string of valid UTF-8 is escaped here as the serializer would (ensure_ascii off: `"` `\` and control
   // characters escaped, everything else as it is); one with invalid UTF-8 goes through the serializer, which
   // replaces the bad bytes.
+  //
+  // One pass: eight bytes at a time while none is a control character, `"`, `\` or non-ASCII, which is most
+  // of a search's text (titles, snippets, ids); a non-ASCII byte starts a UTF-8 sequence, checked as
+  // IsValidUtf8 does.
   void String(std::string_view text) {
-    if (!IsValidUtf8(text)) return Value(json(text));
+    const std::size_t start = out_->size();
     out_->push_back('"');
+    const char* const begin = text.data();
+    const std::size_t n = text.size();
     std::size_t run = 0;  // start of the bytes not yet copied
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const unsigned char c = static_cast<unsigned char>(text[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_->append(text.substr(run, i - run));
-      run = i + 1;
+    for (std::size_t i = 0; i < n;) {
+      while (n - i >= 8 && PlainAscii8(begin + i)) i += 8;
+      if (i >= n) break;
+      const unsigned char c = static_cast<unsigned char>(begin[i]);
+      if (c >= 0x80) {
+        const std::size_t len = Utf8SequenceLength(text, i);
+        if (len == 0) {  // invalid UTF-8: the serializer writes the string, replacing the bad bytes
+          out_->resize(start);
+          return Value(json(text));
+        }
+        i += len;
+        continue;
+      }
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        ++i;
+        continue;
+      }
+      out_->append(begin + run, i - run);
+      run = ++i;
       switch (c) {
         case '"': out_->append("\\\""); break;
         case '\\': out_->append("\\\\"); break;
@@ -148,7 +207,7 @@ class TextWriter {
         }
       }
     }
-    out_->append(text.substr(run));
+    out_->append(begin + run, n - run);
     out_->push_back('"');
   }
   void StringField(std::string_view key, std::string_view text, bool first = false) {
@@ -179,10 +238,11 @@ class TextWriter {
 };
 
 // HitJson's fields in key order, with the optional "escalation" and "explain".
-void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const json* explain) {
+void WriteHit(TextWriter& w, const SearchHit& hit, const std::string* escalation, const json* explain) {
   w.StringsField("error_codes", hit.error_codes, true);
   if (escalation) {
-    w.Field("escalation", *escalation);
+    w.Key("escalation");
+    w.Raw(*escalation);
   }
   w.BoolField("exact", hit.exact);
   if (explain) {
@@ -218,7 +278,7 @@ void WriteHit(TextWriter& w, const SearchHit& hit, const json* escalation, const
 }  // namespace
 
 std::string SearchBody(const SearchResponse& res, const std::vector<json>* explain,
-                       const std::vector<json>* escalations) {
+                       const std::vector<std::string>* escalations) {
   // SearchJson's fields in key order; incidents are few, so they go through the tree.
   std::string out;
   out.reserve(1024 + 1536 * res.hits.size());

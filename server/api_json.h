@@ -21,11 +21,11 @@ nlohmann::json ExplainJson(const SearchHit& hit);
 // The /api/search response.
 nlohmann::json SearchJson(const SearchResponse& res);
 // The same response as text, written field by field without building the tree: the bytes of
-// Dump(SearchJson(res)) with each result's "explain" (explain[i]) and "escalation" (escalations[i]) added
-// when those are given (one per hit). kb-server's hot path: the tree and its destruction cost a tenth of a
-// search's server CPU (bench/README.md, "HTTP layer").
+// Dump(SearchJson(res)) with each result's "explain" (explain[i]) and "escalation" (escalations[i], JSON text
+// as Dump writes it) added when those are given (one per hit). kb-server's hot path: the tree and its
+// destruction cost a tenth of a search's server CPU (bench/README.md, "HTTP layer").
 std::string SearchBody(const SearchResponse& res, const std::vector<nlohmann::json>* explain,
-                       const std::vector<nlohmann::json>* escalations);
+                       const std::vector<std::string>* escalations);
 // The /api/items/{id} response: metadata, sections, the body as safe HTML and, for scripted answers,
 // the text to send with its placeholders.
 nlohmann::json ItemJson(const StoredItem& stored);

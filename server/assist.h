@@ -27,8 +27,9 @@ nlohmann::json EscalationJson(const OwnersRegistry& owners, const std::string& o
 
 // Adds "escalation" to each result object (with "owner" and "tier") of a /api/search-shaped array.
 void AddEscalations(ServerState& s, nlohmann::json* results);
-// The same "escalation" for each hit, in order; false (and `out` empty) when the index is unavailable.
-bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<nlohmann::json>* out);
+// The same "escalation" for each hit, in order, as JSON text (SearchBody); false (and `out` empty) when the
+// index is unavailable.
+bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<std::string>* out);
 
 struct AssistRequest {
   Ticket ticket;

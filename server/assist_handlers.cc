@@ -110,18 +110,25 @@ void AddEscalations(ServerState& s, json* results) {
   }
 }
 
-bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<json>* out) {
+bool HitEscalations(ServerState& s, const std::vector<SearchHit>& hits, std::vector<std::string>* out) {
   out->clear();
   Result<Searcher*> searcher = s.index.Acquire();
   if (!searcher.ok()) return false;
-  const std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
+  std::shared_ptr<const OwnersRegistry> owners = IndexOwners(**searcher);
+  // Searches name the same few owners again and again: each worker thread keeps each owner and tier's text
+  // until the registry changes (a new one comes with a rebuilt index).
+  struct Written {
+    std::shared_ptr<const OwnersRegistry> owners;
+    std::map<std::pair<std::string, Tier>, std::string> texts;
+  };
+  thread_local Written written;
+  constexpr std::size_t kMaxWritten = 4096;
+  if (written.owners != owners || written.texts.size() > kMaxWritten) written = {std::move(owners), {}};
   out->reserve(hits.size());
-  // A page's results share a few owners: each owner and tier's answer is built once.
-  std::map<std::pair<std::string_view, Tier>, std::size_t> built;
   for (const SearchHit& h : hits) {
-    auto [it, added] = built.try_emplace({h.owner, h.tier}, out->size());
-    json escalation = added ? EscalationJson(*owners, h.owner, TierName(h.tier)) : (*out)[it->second];
-    out->push_back(std::move(escalation));
+    auto [it, added] = written.texts.try_emplace({h.owner, h.tier});
+    if (added) it->second = Dump(EscalationJson(*written.owners, h.owner, TierName(h.tier)));
+    out->push_back(it->second);
   }
   return true;
 }

@@ -197,7 +197,8 @@ void get_search(ServerState& s, const httplib::Request& req, httplib::Response& 
   if (s.usage) s.usage->RecordSearch(req, sr, *r, RecordedUser(s, req));
   // Written as text straight away (SearchBody): the same bytes as Dump(SearchJson) with explain and
   // escalations added to each result.
-  std::vector<json> explain, escalations;
+  std::vector<json> explain;
+  std::vector<std::string> escalations;
   if (sr.explain) {
     for (const SearchHit& h : r->hits) explain.push_back(ExplainJson(h));
   }

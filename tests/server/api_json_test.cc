@@ -79,10 +79,11 @@ std::string TreeBody(const SearchResponse& r, bool explain, bool escalate) {
 }
 
 std::string TextBody(const SearchResponse& r, bool explain, bool escalate) {
-  std::vector<json> parts, escalations;
+  std::vector<json> parts;
+  std::vector<std::string> escalations;
   for (std::size_t i = 0; i < r.hits.size(); ++i) {
     parts.push_back(ExplainJson(r.hits[i]));
-    escalations.push_back({{"owner", r.hits[i].owner}, {"contacts", {i, "x\ty"}}});
+    escalations.push_back(Dump({{"owner", r.hits[i].owner}, {"contacts", {i, "x\ty"}}}));
   }
   return SearchBody(r, explain ? &parts : nullptr, escalate ? &escalations : nullptr);
 }
@@ -120,6 +121,19 @@ TEST(SearchBodyTest, EveryUtf8EdgeAsTheSerializerWritesIt) {
     r.hits.push_back(Hit(1, 1.0, text));
     r.hits.back().tags = {text};
     EXPECT_EQ(TextBody(r, false, false), TreeBody(r, false, false)) << "bytes: " << ::testing::PrintToString(text);
+  }
+  // The same inside plain text of every length around the writer's 8-byte steps, so that each edge falls at
+  // every place within a step and across two.
+  for (const std::string& text : texts) {
+    for (std::size_t before = 0; before <= 17; ++before) {
+      for (std::size_t after : {0, 1, 7, 8, 9}) {
+        const std::string padded = std::string(before, 'a') + text + std::string(after, 'z');
+        SearchResponse r;
+        r.hits.push_back(Hit(1, 1.0, padded));
+        EXPECT_EQ(TextBody(r, false, false), TreeBody(r, false, false))
+            << "bytes: " << ::testing::PrintToString(padded);
+      }
+    }
   }
 }
 
