@@ -113,31 +113,6 @@ bool PlainAscii8(const char* p) {
   return ((v & kHigh) | below_space | has_zero(v ^ ('"' * kOnes)) | has_zero(v ^ ('\\' * kOnes))) == 0;
 }
 
-// The length of the well-formed UTF-8 sequence at text[i] (a byte of 0x80 or more), or 0 when it is not one:
-// the checks of IsValidUtf8 (no overlong forms, no surrogates, nothing above U+10FFFF).
-std::size_t Utf8SequenceLength(std::string_view text, std::size_t i) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const unsigned char c = p[i];
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  }
-  if (len == 0 || i + len > text.size() || p[i + 1] < lo || p[i + 1] > hi) return 0;
-  for (std::size_t k = 2; k < len; ++k) {
-    if ((p[i + k] & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
-
 // Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
 // sorts an object's keys), values as Dump() writes them (invalid UTF-8 replaced, no ASCII escaping, the same
 // float format): trees, doubles and invalid UTF-8 through nlohmann's own serializer, the rest directly.
@@ -165,8 +140,7 @@ class TextWriter {
   // replaces the bad bytes.
   //
   // One pass: eight bytes at a time while none is a control character, `"`, `\` or non-ASCII, which is most
-  // of a search's text (titles, snippets, ids); a non-ASCII byte starts a UTF-8 sequence, checked as
-  // IsValidUtf8 does.
+  // of a search's text (titles, snippets, ids); each run of non-ASCII bytes is checked with IsValidUtf8.
   void String(std::string_view text) {
     const std::size_t start = out_->size();
     out_->push_back('"');
@@ -177,13 +151,14 @@ class TextWriter {
       while (n - i >= 8 && PlainAscii8(begin + i)) i += 8;
       if (i >= n) break;
       const unsigned char c = static_cast<unsigned char>(begin[i]);
-      if (c >= 0x80) {
-        const std::size_t len = Utf8SequenceLength(text, i);
-        if (len == 0) {  // invalid UTF-8: the serializer writes the string, replacing the bad bytes
+      if (c >= 0x80) {  // a run of non-ASCII bytes: whole UTF-8 sequences, if the text is well formed
+        std::size_t j = i + 1;
+        while (j < n && static_cast<unsigned char>(begin[j]) >= 0x80) ++j;
+        if (!IsValidUtf8(text.substr(i, j - i))) {  // the serializer writes the string, replacing the bad bytes
           out_->resize(start);
           return Value(json(text));
         }
-        i += len;
+        i = j;
         continue;
       }
       if (c >= 0x20 && c != '"' && c != '\\') {
