@@ -102,15 +102,16 @@ json SearchJson(const SearchResponse& res) {
 
 namespace {
 
-// True when none of the 8 bytes at `p` is below 0x20, `"`, `\` or 0x80 and above (bytewise tests on one
-// 64-bit word: a byte's top bit is set in `(x - 0x01..) & ~x & 0x80..` exactly when the byte of x is zero).
+// True when none of the 8 bytes at `p` is below 0x20, `"`, `\` or 0x80 and above. Tests on one 64-bit word:
+// `(x - n * 0x01..) & ~x & 0x80..` is nonzero exactly when some byte of x is below n (n <= 0x80), so with n = 1
+// it finds a zero byte, and x ^ (c * 0x01..) has one where x holds c. A nonzero result may not point at the
+// right byte, which the caller does not need: it then reads the bytes one by one.
 bool PlainAscii8(const char* p) {
   std::uint64_t v;
   std::memcpy(&v, p, sizeof v);
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-  auto has_zero = [&](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  const std::uint64_t below_space = (v - 0x20 * kOnes) & ~v & kHigh;  // a byte < 0x20 (bytes < 0x80 only)
-  return ((v & kHigh) | below_space | has_zero(v ^ ('"' * kOnes)) | has_zero(v ^ ('\\' * kOnes))) == 0;
+  auto below = [](std::uint64_t x, std::uint64_t n) { return (x - n * kOnes) & ~x & kHigh; };
+  return ((v & kHigh) | below(v, 0x20) | below(v ^ ('"' * kOnes), 1) | below(v ^ ('\\' * kOnes), 1)) == 0;
 }
 
 // Writes JSON text into one string: keys as given (the caller writes them in std::map order, as nlohmann
