@@ -363,6 +363,22 @@ TEST_F(RankingContentTest, EnglishWordsTheIndexLacksAreNotCorrectedIntoOtherWord
   EXPECT_EQ(CorrectedWithoutWordLists("", real), real);
 }
 
+TEST_F(RankingContentTest, NamesTypedInLowercaseAreNotCorrectedIntoOtherWords) {
+  // The word lists write names with capitals (iPhone, Ankara) and Hunspell rejects them in lowercase, as engineers
+  // type them: the index's nearest word replaced them ("on phone", "anlama şubemizde").
+  ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/en_US.dic")) << "install hunspell-en-us";
+  ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/tr_TR.dic")) << "install hunspell-tr";
+  const std::vector<std::string> names = {"3ds popup not showing on iphone", "ankara şubemizde iade yapılmadı",
+                                          "ankara subesinde iade yapilmadi"};
+  for (const std::string& q : names) EXPECT_EQ(Run(q).corrected_query, "") << q;
+  const std::vector<std::string> three_d = Ids(Run("3ds popup not showing on iphone"));
+  ASSERT_FALSE(three_d.empty());
+  EXPECT_EQ(three_d.front(), "payments/three-d-secure");
+  // A misspelt name is still corrected when the index holds the name ("paylne" → "paylane").
+  EXPECT_EQ(Run("paylne refund").corrected_query, "paylane refund");
+  EXPECT_EQ(CorrectedWithoutWordLists("", names), names);
+}
+
 TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
   // Asked for: lang:tr shows Turkish items for English words.
   SearchResponse asked = Run("refund lang:tr");

@@ -4,8 +4,12 @@
 #include <unistd.h>
 #include <hunspell.hxx>
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <fstream>
 #include <map>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,10 +42,36 @@ const char* TurkishFor(char c) {
   return nullptr;
 }
 
+// Whether a dictionary word is written with a capital: its first letter (London, İstanbul) or an ASCII letter
+// inside it (iPhone, PayPal). Only the first letter is decoded: decoding every letter of the 370,000 Turkish
+// words took longer than reading them.
+bool HasCapital(std::string_view word) {
+  if (word.empty()) return false;
+  if (std::any_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return true;
+  return static_cast<unsigned char>(word[0]) >= 0x80 &&
+         Xapian::Unicode::get_category(*Xapian::Utf8Iterator(word.data(), word.size())) ==
+             Xapian::Unicode::UPPERCASE_LETTER;
+}
+
+// The words of a Hunspell .dic file (after its first line, the count: "word/FLAGS" or "word", maybe followed by
+// morphological fields) written with a capital, by their lowercase form. 13-20 ms for English, 30 ms for Turkish.
+std::unordered_map<std::string, std::string> CapitalisedWords(const std::string& dic) {
+  std::unordered_map<std::string, std::string> words;
+  std::ifstream in(dic);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const std::string_view word = std::string_view(line).substr(0, line.find_first_of("/ \t\r"));
+    if (HasCapital(word)) words.emplace(Xapian::Unicode::tolower(std::string(word)), word);
+  }
+  return words;
+}
+
 }  // namespace
 
-WordDictionary::WordDictionary(std::unique_ptr<Hunspell> hunspell, bool turkish_letters)
-    : hunspell_(std::move(hunspell)), turkish_letters_(turkish_letters) {}
+WordDictionary::WordDictionary(std::unique_ptr<Hunspell> hunspell, bool turkish_letters,
+                               std::unordered_map<std::string, std::string> capitalised)
+    : hunspell_(std::move(hunspell)), turkish_letters_(turkish_letters), capitalised_(std::move(capitalised)) {}
 
 WordDictionary::~WordDictionary() = default;
 
@@ -64,15 +94,21 @@ const WordDictionary* WordDictionary::For(const std::string& dir, const std::str
   if (::access(aff.c_str(), R_OK) == 0 && ::access(dic.c_str(), R_OK) == 0) {
     auto hunspell = std::make_unique<Hunspell>(aff.c_str(), dic.c_str());
     if (hunspell->get_dict_encoding() == "UTF-8") {
-      entry.reset(new WordDictionary(std::move(hunspell), language->turkish_letters));
+      entry.reset(new WordDictionary(std::move(hunspell), language->turkish_letters, CapitalisedWords(dic)));
     }
   }
   return entry.get();
 }
 
+std::string WordDictionary::Known(const std::string& word) const {
+  if (hunspell_->spell(word)) return word;
+  auto it = capitalised_.find(word);
+  return it != capitalised_.end() && hunspell_->spell(it->second) ? it->second : "";
+}
+
 std::string WordDictionary::Spelling(const std::string& word) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (hunspell_->spell(word)) return word;
+  if (std::string known = Known(word); !known.empty()) return known;
   if (!turkish_letters_) return "";
   std::vector<std::size_t> plain;  // byte offsets of letters that may stand for Turkish ones
   for (std::size_t i = 0; i < word.size() && plain.size() < kMaxPlainLetters; ++i) {
@@ -90,7 +126,7 @@ std::string WordDictionary::Spelling(const std::string& word) const {
       from = plain[b] + 1;
     }
     spelled.append(word, from, std::string::npos);
-    if (hunspell_->spell(spelled)) return spelled;
+    if (std::string known = Known(spelled); !known.empty()) return known;
   }
   return "";
 }
