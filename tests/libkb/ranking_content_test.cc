@@ -470,6 +470,20 @@ TEST_F(RankingContentTest, PastedMessageRanksTheExplainingArticleFirst) {
   EXPECT_EQ(res.hits[0].kind, Kind::kArticle) << res.hits[0].id;
 }
 
+TEST_F(RankingContentTest, ReplyWordsInAPastedMessageAreTheCustomers) {
+  // "How do we respond" is the merchant asking how to answer a dispute, not the engineer asking for a scripted
+  // answer: the article that explains disputes comes first, the answer to send next. A typed question that asks
+  // what to send still puts the answer first.
+  const std::string message =
+      "Hi, we received a dispute notification for payment pay_99ZZ for 250 USD, reason \"fraudulent\". The "
+      "customer definitely received the goods, we have tracking. How do we respond and what's the deadline?";
+  const std::vector<std::string> ids = Ids(Run(message));
+  ASSERT_GE(ids.size(), 2u);
+  EXPECT_EQ(ids[0], "payments/disputes");
+  EXPECT_EQ(ids[1], "payments/answers/dispute-received");
+  EXPECT_EQ(Ids(Run("what do I reply to a merchant about a new dispute")).at(0), "payments/answers/dispute-received");
+}
+
 TEST_F(RankingContentTest, IdentifierSpellingsAndBareStatusesFindTheSameItems) {
   const std::string first = Run("refund.failed").hits.at(0).id;
   for (const char* q : {"refund_failed", "refund-failed", "REFUND_FAILED"}) {

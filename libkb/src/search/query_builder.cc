@@ -281,7 +281,9 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
     }
   }
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
-  out->wants_reply = AsksForReply(out->free_text);
+  // A customer's message that asks for a reply ("please respond", "can you tell us") asks the engineer, not for a
+  // scripted answer first: the article that explains the problem still comes first.
+  out->wants_reply = !out->message && AsksForReply(out->free_text);
   out->reports_problem = !out->prose && NamesProblem(out->free_text);
   plan.tokens = Tokens(out->prose ? plan.text : out->free_text);
   out->words = static_cast<int>(SplitQueryWords(out->free_text).size());
