@@ -516,9 +516,13 @@ TEST_F(RankingContentTest, AsYouTypeShowsTheFinalSearchsCorrectionAndOrder) {
     return res.ok() ? *res : SearchResponse{};
   };
   // Each time a word is complete, the list as-you-type is the final list.
-  for (const char* q : {"webhook", "webhook retries", "refund failed", "card declined insufficient funds"}) {
+  // A query of one whole word decides its language as the final search does: "iade" as-you-type listed the
+  // English article about kb (it quotes "iade"), and Turkish refunds only once the engineer pressed Enter.
+  for (const char* q : {"webhook", "webhook retries", "refund failed", "card declined insufficient funds", "iade",
+                        "kart", "kart reddedildi", "webhok"}) {
     EXPECT_EQ(Ids(run(q, true)), Ids(run(q, false))) << q;
   }
+  EXPECT_EQ(run("iade", true).language, "tr");
   // Never a correction the final search would not make.
   SearchResponse typing = run("webhok retires", true);
   SearchResponse final_search = run("webhok retires", false);

@@ -307,8 +307,11 @@ std::vector<std::string> SearchLanguages(const SearchRequest& request, const Que
   if (langs.empty()) langs.push_back(ctx.options->default_lang);
   if (!ctx.options->ranking.language_first) return langs;
   std::vector<std::string> words = SplitQueryWords(plan.text);
+  // The word being typed says little of the query's language ("webhok ret" is on its way to "retries", not the
+  // Turkish "ret"), unless it is the only word and a whole one: "iade" lists Turkish refunds as-you-type, as the
+  // final search does. A prefix ("iad") never decides.
   const bool typing = request.partial && !request.query.empty() && !IsSpace(request.query.back());
-  if (typing && !words.empty()) words.pop_back();  // a word still being typed says nothing of its language
+  if (typing && !words.empty() && (plan.partial || words.size() > 1)) words.pop_back();
   out->language = QueryLanguage(words, ctx.langs, *ctx.db, request.language, ctx.options->default_lang);
   std::stable_partition(langs.begin(), langs.end(), [&](const std::string& l) { return l == out->language; });
   return langs;
