@@ -126,6 +126,16 @@ class RankingContentTest : public ::testing::Test {
     }
     return corrected;
   }
+  // Checks that the word lists keep each of `real` as typed (no correction shown), that `query` (one of them)
+  // still finds `first_id` first, and that without word lists every one of them is corrected.
+  void ExpectSearchedAsTyped(const std::vector<std::string>& real, const std::string& query,
+                             const std::string& first_id) {
+    for (const std::string& q : real) EXPECT_EQ(Run(q).corrected_query, "") << q;
+    const std::vector<std::string> ids = Ids(Run(query));
+    ASSERT_FALSE(ids.empty()) << query;
+    EXPECT_EQ(ids.front(), first_id) << query;
+    EXPECT_EQ(CorrectedWithoutWordLists("", real), real);
+  }
   // The title, aliases and all section headings and text of an item, as Words().
   std::string ItemWords(const std::string& id) {
     auto stored = searcher_->GetItem(id);
@@ -330,17 +340,14 @@ TEST_F(RankingContentTest, TurkishWordsTheIndexLacksAreNotCorrectedIntoOtherForm
   const std::vector<std::string> real = {"webhook imzası doğrulanmıyor", "siparişin bir kısmını iade etmek",
                                          "aktarim ne zaman yatar", "musterinin karti neden reddediliyor",
                                          "iade yaptik ama musteri parasini goremedi"};
-  for (const std::string& q : real) EXPECT_EQ(Run(q).corrected_query, "") << q;
   // Another form of the same word that the index has is searched, as a stem would be, without being shown.
-  const std::vector<std::string> declined = Ids(Run("musterinin karti neden reddediliyor"));
-  ASSERT_FALSE(declined.empty());
-  EXPECT_EQ(declined.front(), "tr/kart-reddedildi");
+  ExpectSearchedAsTyped(real, "musterinin karti neden reddediliyor", "tr/kart-reddedildi");
   // Typos are not words: still corrected.
   EXPECT_EQ(Run("iadem gelmdi").corrected_query, "iadem gelmedi");
   EXPECT_EQ(Run("webhok gelmiyo").corrected_query, "webhook gelmiyor");
   EXPECT_EQ(Run("yetersz bakiye").corrected_query, "yetersiz bakiye");
-  // Without a dictionary (none configured, or none where it is looked for), the index's nearest word wins.
-  for (const std::string dir : {"", "/nonexistent"}) EXPECT_EQ(CorrectedWithoutWordLists(dir, real), real) << dir;
+  // Without a dictionary where it is looked for, as without one configured, the index's nearest word wins.
+  EXPECT_EQ(CorrectedWithoutWordLists("/nonexistent", real), real);
 }
 
 TEST_F(RankingContentTest, EnglishWordsTheIndexLacksAreNotCorrectedIntoOtherWords) {
@@ -350,17 +357,12 @@ TEST_F(RankingContentTest, EnglishWordsTheIndexLacksAreNotCorrectedIntoOtherWord
   const std::vector<std::string> real = {"customer wants invoice", "accidentally pushed secret key to github",
                                          "what info to include when handing a ticket to engineering",
                                          "sandbox webhook not firing"};
-  for (const std::string& q : real) EXPECT_EQ(Run(q).corrected_query, "") << q;
   // The article is still found without the wrong word.
-  const std::vector<std::string> leaked = Ids(Run("accidentally pushed secret key to github"));
-  ASSERT_FALSE(leaked.empty());
-  EXPECT_EQ(leaked.front(), "payments/leaked-api-key");
+  ExpectSearchedAsTyped(real, "accidentally pushed secret key to github", "payments/leaked-api-key");
   // Typos are not words, and a word with two neighbouring letters swapped is the commonest slip that makes one:
   // both are still corrected.
   EXPECT_EQ(Run("webhok retires").corrected_query, "webhook retries");
   EXPECT_EQ(Run("refnd faild").corrected_query, "refund failed");
-  // Without the word lists every one of them is "corrected".
-  EXPECT_EQ(CorrectedWithoutWordLists("", real), real);
 }
 
 TEST_F(RankingContentTest, NamesTypedInLowercaseAreNotCorrectedIntoOtherWords) {
@@ -370,13 +372,9 @@ TEST_F(RankingContentTest, NamesTypedInLowercaseAreNotCorrectedIntoOtherWords) {
   ASSERT_TRUE(std::filesystem::exists("/usr/share/hunspell/tr_TR.dic")) << "install hunspell-tr";
   const std::vector<std::string> names = {"3ds popup not showing on iphone", "ankara şubemizde iade yapılmadı",
                                           "ankara subesinde iade yapilmadi"};
-  for (const std::string& q : names) EXPECT_EQ(Run(q).corrected_query, "") << q;
-  const std::vector<std::string> three_d = Ids(Run("3ds popup not showing on iphone"));
-  ASSERT_FALSE(three_d.empty());
-  EXPECT_EQ(three_d.front(), "payments/three-d-secure");
+  ExpectSearchedAsTyped(names, "3ds popup not showing on iphone", "payments/three-d-secure");
   // A misspelt name is still corrected when the index holds the name ("paylne" → "paylane").
   EXPECT_EQ(Run("paylne refund").corrected_query, "paylane refund");
-  EXPECT_EQ(CorrectedWithoutWordLists("", names), names);
 }
 
 TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
