@@ -253,6 +253,8 @@ Result<json> AssistReply(ServerState& s, const std::string& text, const std::str
     for (const json& m : a["missing"])
       missing += (missing.empty() ? "" : ", ") + std::string("`") + m.get<std::string>() + "`";
     blocks.push_back(Context(missing.empty() ? "Every field is filled." : "Still to fill: " + missing));
+  } else if (r->at("article").is_object()) {
+    blocks.push_back(Context("No scripted answer is written for this article: write the reply yourself."));
   }
   if (r->at("escalation").is_object()) {
     const json& e = r->at("escalation");

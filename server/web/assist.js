@@ -82,6 +82,7 @@ function replyNodes(answer) {
 
 function renderAssist(r) {
   const out = [];
+  assistReply = '';
   if (r.article) {
     out.push(el('section', { class: 'assist-article', 'aria-label': 'Article' },
       el('h2', { text: 'Explains the problem' }), el('p', {}, assistItemLink(r.article)),
@@ -104,6 +105,9 @@ function renderAssist(r) {
       el('h2', {}, 'Reply: ', assistItemLink(a)), replyNodes(a), values, missing,
       el('button', { type: 'button', id: 'assist-copy', onclick: copyAssistReply, text: 'Copy reply' }),
       el('span', { id: 'assist-copy-status', role: 'status' })));
+  } else if (r.article) {
+    out.push(el('p', { id: 'assist-no-reply', class: 'warn',
+      text: 'No scripted answer is written for this article: write the reply yourself.' }));
   }
   if (r.escalation) {
     const e = r.escalation;

@@ -307,32 +307,75 @@ TEST_F(AssistTest, SlackRefusesWhatSlackDidNotSign) {
   EXPECT_EQ(again->status, 200);
 }
 
-// The acceptance case on the starter content/ itself: its owners.yaml, its declined-card article and reply.
-TEST(AssistContentTest, DeclinedCardTicketOnTheStarterContent) {
-  TempDir dir;
-  Result<Source> source = LoadSource(std::string(KB_SOURCE_DIR) + "/content");
-  ASSERT_TRUE(source.ok()) << source.status().ToString();
-  IndexerOptions options;
-  options.db_path = dir.Sub("db");
-  ASSERT_TRUE(BuildIndex({*source}, options).ok());
-  ServerProcess server(dir.Sub("server.log"));
-  ASSERT_TRUE(server.Start({"--db", dir.Sub("db"), "--threads", "2", "--access-log", "off", "--usage-log", "off"}));
-  auto res = server.Client()->Post("/api/assist",
-                                   json({{"text",
-                                          "Hi, I'm Ana from Acme.\nOur customer's payment pay_3Fk9Qm2Lx failed "
-                                          "with ERR_CARD_DECLINED. What can we tell them?"},
-                                         {"agent", "Sam"}})
-                                       .dump(),
-                                   "application/json");
-  ASSERT_TRUE(res);
-  ASSERT_EQ(res->status, 200) << res->body;
-  const json r = json::parse(res->body);
+// The starter content/ itself, its owners.yaml, articles and replies, served once for the tests below.
+class AssistContentTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    Result<Source> source = LoadSource(std::string(KB_SOURCE_DIR) + "/content");
+    ASSERT_TRUE(source.ok()) << source.status().ToString();
+    IndexerOptions options;
+    options.db_path = dir_->Sub("db");
+    ASSERT_TRUE(BuildIndex({*source}, options).ok());
+    server_ = new ServerProcess(dir_->Sub("server.log"));
+    ASSERT_TRUE(
+        server_->Start({"--db", dir_->Sub("db"), "--threads", "2", "--access-log", "off", "--usage-log", "off"}));
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  void SetUp() override {
+    if (server_ == nullptr || server_->port() == 0) GTEST_FAIL() << "server did not start";
+  }
+  static json Assist(const json& body) {
+    auto res = server_->Client()->Post("/api/assist", body.dump(), "application/json");
+    EXPECT_TRUE(res && res->status == 200) << body.dump() << ": " << (res ? res->body : "no response");
+    return res && res->status == 200 ? json::parse(res->body) : json();
+  }
+
+  static TempDir* dir_;
+  static ServerProcess* server_;
+};
+TempDir* AssistContentTest::dir_ = nullptr;
+ServerProcess* AssistContentTest::server_ = nullptr;
+
+// The acceptance case: the declined-card article and reply.
+TEST_F(AssistContentTest, DeclinedCardTicketOnTheStarterContent) {
+  const json r = Assist({{"text",
+                          "Hi, I'm Ana from Acme.\nOur customer's payment pay_3Fk9Qm2Lx failed with ERR_CARD_DECLINED. "
+                          "What can we tell them?"},
+                         {"agent", "Sam"}});
   EXPECT_EQ(r["article"]["id"], "payments/declined-cards");
   EXPECT_EQ(r["answer"]["id"], "payments/answers/card-declined");
   EXPECT_EQ(r["answer"]["values"]["customer_name"]["value"], "Ana");
   EXPECT_EQ(r["answer"]["values"]["payment_id"]["from"], "pattern");
   EXPECT_EQ(r["answer"]["missing"], json::array({"decline_reason"}));
   EXPECT_EQ(r["escalation"]["contact"], "#payments-support, mention @payments-l2");
+}
+
+// An answer goes with the article only when it was written for it (a shared tag or error code, or a link). The
+// ticket's words alone picked a card-decline reply for a payment the risk engine blocked and, in Turkish, where
+// few answers exist, a webhook reply for rate limits and a refund-status reply for a leaked key: no answer is
+// better than one about something else.
+TEST_F(AssistContentTest, NoReplyRatherThanOneWrittenForSomethingElse) {
+  const std::pair<const char*, const char*> tickets[] = {
+      {"Hi,\na customer's payment was blocked by your risk checks even though the card is fine. Why does Paylane "
+       "block payments?\nThanks, Ana",
+       "payments/fraud-blocks"},
+      {"Merhaba,\nAPI isteklerimiz 429 hatası alıyor, saniyede kaç istek atabiliriz?\nTeşekkürler", "tr/istek-siniri"},
+      {"Merhaba,\n\nCanlı API anahtarımızı yanlışlıkla herkese açık bir GitHub deposuna gönderdik. Ne yapmalıyız?",
+       "tr/sizdirilan-api-anahtari"}};
+  for (const auto& [text, article] : tickets) {
+    const json r = Assist({{"text", text}});
+    EXPECT_EQ(r["article"]["id"], article) << text;
+    EXPECT_TRUE(r["answer"].is_null()) << text << ": " << r["answer"].dump();
+  }
+  // A reply written for the article is still found, here through their shared tags and links.
+  const json dispute = Assist(
+      {{"text", "Hi, we received a dispute notification for payment pay_99ZZ, reason fraudulent. How do we respond?"}});
+  EXPECT_EQ(dispute["article"]["id"], "payments/disputes");
+  EXPECT_EQ(dispute["answer"]["id"], "payments/answers/dispute-received");
 }
 
 TEST(AssistSlackOffTest, EndpointIsOffWithoutASecret) {

@@ -121,6 +121,23 @@ TEST_F(AssistWebTest, PasteATicketFillsTheReplyAndShowsWhoToEscalateTo) {
   Js("document.getElementById('q').focus() || true");
   driver_->Type("refunds");
   Await("document.getElementById('assist').hidden && !document.getElementById('list').hidden", "the result list");
+
+  // A ticket whose article has no scripted answer written for it: the page says to write the reply, and offers
+  // no other article's reply to copy.
+  driver_->Navigate(server_.url() + "/#view=assist");
+  Await("document.getElementById('assist-text') !== null && !document.getElementById('assist').hidden",
+        "the paste view once more");
+  Js("(document.getElementById('assist-text').value = '', document.getElementById('assist-text').focus(), true)");
+  driver_->Type("Hello,\nour payment was blocked with ERR_FRAUD_BLOCKED although the card is fine. Why?\nThanks, Ana");
+  Js("document.getElementById('assist-submit').click() || true");
+  Await(
+      "document.querySelector('.assist-article a') !== null && "
+      "document.querySelector('.assist-article a').dataset.id === 'payments/fraud-blocks'",
+      "the fraud article");
+  EXPECT_EQ(Js("document.getElementById('assist-no-reply').textContent"),
+            "No scripted answer is written for this article: write the reply yourself.");
+  EXPECT_EQ(Js("String(document.getElementById('assist-copy'))"), "null");
+  std::ofstream(std::string(KB_BINARY_DIR) + "/assist-no-reply.png", std::ios::binary) << driver_->Screenshot();
 }
 
 }  // namespace

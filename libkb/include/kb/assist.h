@@ -70,13 +70,14 @@ std::string PatternProblem(std::string_view pattern);
 struct TicketMatch {
   SearchResponse found;             // the ticket's own search
   int article = -1;                 // index of the explaining article in found.hits; -1 if none
-  std::optional<SearchHit> answer;  // the reply to send, in the article's language; none if none fits
+  std::optional<SearchHit> answer;  // the reply to send, in the article's language; none if none was written for it
 };
 
-// Runs `request` (the ticket as the query) and picks the first article hit and the answer for it: one written
-// for the article (Searcher::Related: its links and codes) among the hits, then among the related items, then
-// any hit in the article's language, and last a search for the article's codes and title among the answers
-// in its language (cheaper than searching the whole ticket again).
+// Runs `request` (the ticket as the query) and picks the first article hit and the answer for it, in the
+// article's language and written for it (they share an error code or a tag, or one links to the other): among
+// the hits that Searcher::Related also finds, then among the related items, then among the other hits, and
+// last by a search for the article's codes and title among the answers (cheaper than searching the whole
+// ticket again). No answer rather than one about something else.
 Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request);
 
 }  // namespace kb

@@ -6,6 +6,8 @@
 #include <regex>
 
 #include "kb/answer.h"
+#include "related.h"
+#include "term_prefixes.h"
 #include "text.h"
 
 namespace kb {
@@ -305,6 +307,37 @@ std::string PatternProblem(std::string_view pattern) {
   return "";
 }
 
+namespace {
+
+bool ShareOne(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::any_of(a.begin(), a.end(),
+                     [&](const std::string& x) { return std::find(b.begin(), b.end(), x) != b.end(); });
+}
+
+// Whether `from`'s text links to `to`.
+bool LinksTo(Searcher& searcher, const SearchHit& from, const SearchHit& to) {
+  const std::string file = internal::FileTerm(to.source, to.path);
+  if (file.empty()) return false;
+  const std::string_view key = std::string_view(file).substr(internal::kPrefixFile.size());
+  Result<StoredItem> item = searcher.GetItem(from.id);
+  if (!item.ok()) return false;
+  return std::any_of(item->item.links.begin(), item->item.links.end(), [&](const Link& link) {
+    const std::string term = internal::LinkTerm(from.source, from.path, link.target);
+    return !term.empty() && std::string_view(term).substr(internal::kPrefixLink.size()) == key;
+  });
+}
+
+// Whether `answer` was written for `article`: they share an error code or a tag, or one links to the other. An
+// answer that merely matches the ticket's words, or that Searcher::Related finds for its similar wording, is not
+// the reply to send: on the support sets' pasted tickets every such pick was wrong (a refund-status reply to a
+// leaked key, a card-decline reply to a currency question); with none, the engineer writes the reply.
+bool WrittenFor(Searcher& searcher, const SearchHit& article, const SearchHit& answer) {
+  return ShareOne(article.error_codes, answer.error_codes) || ShareOne(article.tags, answer.tags) ||
+         LinksTo(searcher, article, answer) || LinksTo(searcher, answer, article);
+}
+
+}  // namespace
+
 Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request) {
   Result<SearchResponse> found = searcher.Search(request);
   if (!found.ok()) return found.status();
@@ -327,7 +360,9 @@ Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request
   const auto is_related = [&](const SearchHit& h) {
     return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
   };
-  const auto answer_in_lang = [&](const SearchHit& h) { return h.kind == Kind::kAnswer && h.lang == article.lang; };
+  const auto answer_in_lang = [&](const SearchHit& h) {
+    return h.kind == Kind::kAnswer && h.lang == article.lang && WrittenFor(searcher, article, h);
+  };
   const auto first = [&](const std::vector<SearchHit>& list, auto&& fits) -> std::optional<SearchHit> {
     for (const SearchHit& h : list) {
       if (answer_in_lang(h) && fits(h)) return h;
@@ -348,7 +383,9 @@ Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request
   about.size = 1;
   about.snippets = false;
   Result<SearchResponse> more = searcher.Search(about);
-  if (more.ok() && !more->hits.empty()) out.answer = more->hits.front();
+  if (more.ok() && !more->hits.empty() && WrittenFor(searcher, article, more->hits.front())) {
+    out.answer = more->hits.front();
+  }
   return out;
 }
 
