@@ -40,6 +40,38 @@ TEST(AssistTest, NamesComeOnlyFromWhatTheTicketStates) {
   EXPECT_EQ(FindSenderName({.text = "I'm not sure why, but This is Urgent"}).value, "");
 }
 
+TEST(AssistTest, SignaturesAsCustomersWriteThem) {
+  // A name line with a title and company, a sign-off that ends a one-line message, longer and Turkish sign-offs:
+  // each went unfilled, and the engineer retyped a name the ticket states.
+  EXPECT_EQ(FindSenderName({.text = "Please advise urgently.\n\nThanks,\nMark Peters | CTO | Brightline Shop\n"
+                                    "+1 (415) 555-0199"})
+                .value,
+            "Mark Peters");
+  EXPECT_EQ(FindSenderName({.text = "Checkout fails.\nBest regards,\nAna Souza - Acme Ltd"}).value, "Ana Souza");
+  EXPECT_EQ(FindSenderName({.text = "We deleted the commit. Is that enough? Regards, Tom"}).value, "Tom");
+  EXPECT_EQ(FindSenderName({.text = "Error: authentication_failed. Thanks for your help, Julia"}).value, "Julia");
+  EXPECT_EQ(FindSenderName({.text = "Ne kadar sürer? İyi çalışmalar, Ayşe"}).value, "Ayşe");
+  EXPECT_EQ(FindSenderName({.text = "İade ne zaman yatar?\nSaygılar,\nMehmet Yılmaz"}).value, "Mehmet Yılmaz");
+  // Signatures without a sign-off: set apart by dashes, or a last short paragraph that opens with a full name.
+  EXPECT_EQ(FindSenderName({.text = "Do we have to re-create the orders?\n\n- Jonas (dev, Brotzeit Shop)"}).value,
+            "Jonas");
+  EXPECT_EQ(FindSenderName({.text = "Please treat as high priority.\n\nAnna Schmidt, Buchhaltung\nSchmidt & Soehne KG"})
+                .value,
+            "Anna Schmidt");
+  EXPECT_EQ(FindSenderName({.text = "Any hints? Thanks in advance,\n\nPriya Natarajan\nLead engineer, Spice Route\n"
+                                    "+44 161 496 0732"})
+                .value,
+            "Priya Natarajan");
+  EXPECT_EQ(FindSenderName({.text = "Cards fail since noon.\n\nThanks - Eva, Bio Laden Eva"}).value, "Eva");
+  // Still never guessed: a sign-off inside a sentence, or followed by words that are not a name; a last line that
+  // is only capitalised words; a team signing.
+  EXPECT_EQ(FindSenderName({.text = "Our checkout is down.\n\nPlease Help"}).value, "");
+  EXPECT_EQ(FindSenderName({.text = "What should we use instead?\n\nRegards, Dev team @ Bakery Box"}).value, "");
+  EXPECT_EQ(FindSenderName({.text = "Thanks, we will try again tomorrow"}).value, "");
+  EXPECT_EQ(FindSenderName({.text = "It failed. Regards to the team"}).value, "");
+  EXPECT_EQ(FindSenderName({.text = "It fails. Regards,\nplease hurry"}).value, "");
+}
+
 TEST(AssistTest, FillAnswerFillsStatedValuesAndListsTheRest) {
   const std::string answer =
       "Hi {{customer_name}},\n\nPayment {{payment_id}} was declined: {{decline_reason}}.\n\n{{agent_name}}";
@@ -62,6 +94,11 @@ TEST(AssistTest, FillAnswerFillsStatedValuesAndListsTheRest) {
   // A pattern matches whole words only.
   t = {.text = "xpay_3Fk9Qm2Lx"};
   EXPECT_EQ(FillAnswer(answer, patterns, t).values.count("payment_id"), 0u);
+  // An initial is not a first name to greet ("Hi M.,"): left to fill.
+  t = {.text = "Disputes pile up.\n\nRegards, M. Haddad - Giftly Ltd"};
+  f = FillAnswer(answer, patterns, t);
+  EXPECT_EQ(f.values.count("customer_name"), 0u);
+  EXPECT_EQ(f.missing.front(), "customer_name");
 }
 
 TEST(AssistTest, HostileTicketsStayBounded) {

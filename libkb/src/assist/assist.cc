@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <iterator>
 #include <regex>
+#include <string_view>
 
 #include "kb/answer.h"
 #include "related.h"
@@ -180,31 +182,111 @@ std::string GreetingName(const std::vector<std::string_view>& lines) {
   return "";
 }
 
-// The name on the line after the last sign-off ("Thanks,\nAna Souza"), or after its comma ("Thanks, Ana").
-std::string SignatureName(const std::vector<std::string_view>& lines) {
+// A signature line's name, before what follows it on the line: "Mark Peters | CTO | Brightline Shop", "Ana Souza
+// - Acme", "Bruno Lima, CTO", "Marek (backend dev)", "Alex @ Pixelbrew Games".
+std::string_view NamePart(std::string_view line) {
+  std::size_t cut = line.size();
+  for (std::string_view sep :
+       {"|", " - ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", ",", " \xC2\xB7 ", " / ", "\t", " (", " @ ", " at "}) {
+    cut = std::min(cut, line.find(sep));
+  }
+  return Trim(line.substr(0, cut));
+}
+
+bool IsSignOff(std::string_view head) {
   // Unformatted: "\x9F" "ekk" must stay split (e is a hex digit), which clang-format sets one word per line.
   // clang-format off
-  static const std::array<const char*, 14> kSignOffs = {
-      "thanks", "thank you", "many thanks", "thanks in advance", "best", "best regards", "regards", "kind regards",
-      "cheers", "sincerely", "br", "te\xC5\x9F" "ekk\xC3\xBC" "rler", "sayg\xC4\xB1lar\xC4\xB1mla", "all the best"};
+  static constexpr std::string_view kSignOffs[] = {
+      "thanks", "thank you", "many thanks", "thanks in advance", "thanks again", "thanks for your help",
+      "thanks for the help", "thanks for help", "thank you so much", "thanks so much", "thx", "best",
+      "best regards", "best wishes", "regards", "kind regards", "warm regards", "rgds", "cheers", "sincerely", "br",
+      "all the best", "gracias", "danke", "merci", "grazie", "obrigado", "obrigada",
+      "te\xC5\x9F" "ekk\xC3\xBC" "rler", "tesekkurler", "sayg\xC4\xB1lar\xC4\xB1mla", "sayg\xC4\xB1lar", "saygilar",
+      "sevgiler", "iyi \xC3\xA7" "al\xC4\xB1\xC5\x9Fmalar", "\xC4\xB0yi \xC3\xA7" "al\xC4\xB1\xC5\x9Fmalar",
+      "iyi calismalar", "kolay gelsin"};
   // clang-format on
+  while (!head.empty() && (head.back() == '!' || head.back() == '.')) head.remove_suffix(1);
+  const std::string lower = AsciiLower(Trim(head));
+  return std::find(std::begin(kSignOffs), std::end(kSignOffs), lower) != std::end(kSignOffs);
+}
+
+// The last sentence of a line ("... Is that enough? Regards, Tom" → "Regards, Tom").
+std::string_view LastSentence(std::string_view line) {
+  std::size_t start = 0;
+  for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+    if ((line[i] == '.' || line[i] == '?' || line[i] == '!') && line[i + 1] == ' ') start = i + 2;
+  }
+  return line.substr(start);
+}
+
+// What follows a sign-off on its line: after its comma or dash ("Thanks, Ana", "Thanks - Eva"); "" if nothing.
+std::string_view AfterSignOff(std::string_view part, std::size_t* head_end) {
+  std::size_t at = part.size(), skip = 0;
+  for (std::string_view sep : {std::string_view(","), std::string_view(" - ")}) {
+    if (const std::size_t found = part.find(sep); found < at) {
+      at = found;
+      skip = sep.size();
+    }
+  }
+  *head_end = at;
+  return at == part.size() ? std::string_view() : Trim(part.substr(at + skip));
+}
+
+// A signature set apart by dashes: "- Jonas (dev, Brotzeit Shop)", "-- Olivia, Ops @ Notely".
+std::string DashSignatureName(std::string_view line) {
+  if (line.empty() || line[0] != '-') return "";
+  while (!line.empty() && line[0] == '-') line.remove_prefix(1);
+  if (line.empty() || line[0] != ' ') return "";
+  return LeadingName(NamePart(Trim(line)), 4, true);
+}
+
+// The name after the last sign-off: after its comma or dash ("Thanks, Ana"), also where the sign-off ends a line
+// of text ("... What should we do? Regards, Tom"), or else on the next line ("Thanks,\nAna Souza | Acme").
+std::string SignOffName(const std::vector<std::string_view>& lines) {
+  bool last = true;
   for (std::size_t i = lines.size(); i-- > 0;) {
-    std::string_view line = lines[i];
+    const std::string_view line = lines[i];
     if (line.empty() || line[0] == '>') continue;
-    std::string_view head = line.substr(0, line.find(','));
-    while (!head.empty() && (head.back() == '!' || head.back() == '.')) head.remove_suffix(1);
-    const std::string lower = AsciiLower(Trim(head));
-    if (std::find(kSignOffs.begin(), kSignOffs.end(), lower) == kSignOffs.end()) continue;
-    if (const std::size_t comma = line.find(','); comma != std::string_view::npos) {
-      if (std::string name = LeadingName(Trim(line.substr(comma + 1)), 4, true); !name.empty()) return name;
+    const std::string_view tail = last ? LastSentence(line) : line;
+    last = false;
+    for (std::string_view part : {line, tail}) {
+      std::size_t head_end = 0;
+      const std::string_view after = AfterSignOff(part, &head_end);
+      if (!IsSignOff(part.substr(0, head_end))) continue;
+      if (std::string name = LeadingName(NamePart(after), 4, true); !name.empty()) return name;
+      if (part.data() != line.data() || !after.empty()) return "";  // a sign-off in a sentence names no one below
+      for (std::size_t k = i + 1; k < lines.size(); ++k) {
+        if (!lines[k].empty()) return LeadingName(NamePart(lines[k]), 4, true);
+      }
+      return "";
     }
-    for (std::size_t k = i + 1; k < lines.size(); ++k) {
-      if (lines[k].empty()) continue;
-      return LeadingName(lines[k], 4, true);
-    }
-    return "";
   }
   return "";
+}
+
+// The message's last paragraph, when it is a signature without a sign-off: at most four short lines after a
+// blank one, the first a full name ("Anna Schmidt, Buchhaltung\nSchmidt & Soehne KG", "- Priya, backend").
+std::string SignatureBlockName(const std::vector<std::string_view>& lines) {
+  std::size_t end = lines.size();
+  while (end > 0 && lines[end - 1].empty()) --end;
+  std::size_t begin = end;
+  while (begin > 0 && !lines[begin - 1].empty()) --begin;
+  if (begin == 0 || begin == end || end - begin > 4) return "";  // no blank line before it, or not short
+  for (std::size_t k = begin; k < end; ++k) {
+    if (lines[k].size() > 100) return "";
+  }
+  if (std::string name = DashSignatureName(lines[begin]); !name.empty()) return name;
+  // A full name set apart as a signature is: with a title or company after it, or lines below it. Not one
+  // capitalised word, nor a line alone ("Please Help").
+  const std::string_view first = NamePart(lines[begin]);
+  if (first.size() == lines[begin].size() && end - begin < 2) return "";
+  const std::string name = LeadingName(first, 3, true);
+  return name.find(' ') != std::string::npos ? name : "";
+}
+
+std::string SignatureName(const std::vector<std::string_view>& lines) {
+  if (std::string name = SignOffName(lines); !name.empty()) return name;
+  return SignatureBlockName(lines);
 }
 
 // "Ana Souza <ana@example.com>" or "\"Souza, Ana\" <…>" → the display name; a bare address → "".
@@ -221,7 +303,11 @@ std::string FromHeaderName(std::string_view from) {
   return LeadingName(name, 4, true);
 }
 
-std::string FirstWord(const std::string& name) { return name.substr(0, name.find(' ')); }
+// The first name a reply greets; "" for an initial ("M. Haddad"): "Hi M.," greets no one.
+std::string FirstName(const std::string& name) {
+  const std::string first = name.substr(0, name.find(' '));
+  return first.size() == 2 && first[1] == '.' ? "" : first;
+}
 
 // The one distinct word of `text` that matches `pattern` whole; "" when none or several do.
 std::string UniqueMatch(const std::vector<std::string_view>& words, const std::string& pattern) {
@@ -272,8 +358,8 @@ FilledAnswer FillAnswer(std::string_view answer_text, const std::map<std::string
   const std::vector<std::string> used = ListPlaceholders(answer_text);
   const auto uses = [&](const std::string& name) { return std::find(used.begin(), used.end(), name) != used.end(); };
   if (uses("customer_name")) {
-    if (FilledValue sender = FindSenderName(ticket); !sender.value.empty()) {
-      out.values["customer_name"] = {FirstWord(sender.value), sender.from};
+    if (FilledValue sender = FindSenderName(ticket); !FirstName(sender.value).empty()) {
+      out.values["customer_name"] = {FirstName(sender.value), sender.from};
     }
   }
   if (uses("agent_name") && !Trim(ticket.agent).empty())
