@@ -3,7 +3,7 @@
 held-out check) meets kb, not through libkb in process as kb-eval does.
 
     bench/eval/http_eval.py --set ../shared/data/labeled/cisi [--build build] [--port 9402] [--per-query F]
-    bench/eval/http_eval.py --support bench/support --content content
+    bench/eval/http_eval.py --support bench/support --content content [--assist]
 
 --set DIR: a labelled folder (docs.jsonl, queries.jsonl, qrels.tsv): each document is written as a Markdown file
 with its title in the front matter. --support DIR: kb's support set over --content (the shipped content/).
@@ -11,6 +11,10 @@ Prints nDCG@10 (linear gain, ideal over every judged item, as kb-eval computes i
 first result is relevant (for --support: grade 3, kb-eval's success@1), and the requests that failed. Compare
 with kb-eval's figure for the same set: a gap is a difference between the server's path and libkb's (a limit,
 a default, a parameter), as the 1024-byte query limit was (6 of CISI's 76 queries answered 414).
+
+--assist (with --support): the pasted tickets go to POST /api/assist instead, as "Paste a ticket" sends them.
+Prints how often its article is a grade-3 item, how many of its answers the set grades (> 0), grades not at all
+or are missing, and how many answers greet the customer by a name the ticket states (customer_name filled).
 
 Exit codes: 0 done, 1 a request failed, 2 bad arguments or a tool that failed. Stdlib only.
 """
@@ -89,7 +93,11 @@ def main():
     ap.add_argument("--build", default="build", help="the build directory with indexer/kb-index, server/kb-server")
     ap.add_argument("--port", type=int, default=9402, help="loopback port for kb-server (default 9402)")
     ap.add_argument("--per-query", help="also write query id, nDCG@10 and the first 3 ids as TSV")
+    ap.add_argument("--assist", action="store_true", help="send --support's pasted tickets to /api/assist")
     args = ap.parse_args()
+    if args.assist and not args.support:
+        print("http_eval.py: --assist needs --support", file=sys.stderr)
+        return 2
 
     set_dir = args.set or args.support
     tools = [os.path.join(args.build, "indexer", "kb-index"), os.path.join(args.build, "server", "kb-server")]
@@ -112,7 +120,7 @@ def main():
             return 2
         server = start_server(tools[1], os.path.join(work, "db"), args.port, os.path.join(work, "server.log"))
         try:
-            return evaluate(args, set_dir, ids)
+            return evaluate_assist(args, set_dir) if args.assist else evaluate(args, set_dir, ids)
         finally:
             server.terminate()
             server.wait()
@@ -153,6 +161,51 @@ def evaluate(args, set_dir, ids):
     label = "success@1" if args.support else "P@1"
     print(f"{name} through kb-index -> kb-server -> /api/search: nDCG@10 {total / max(n, 1):.3f}, "
           f"{label} {first / max(n, 1):.3f} over {n} queries; {len(failures)} failed requests")
+    for failure in failures[:10]:
+        print("  failed: " + failure)
+    return 1 if failures else 0
+
+
+def assist(port, text):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/assist", data=json.dumps({"text": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as res:
+            return json.load(res), None
+    except urllib.error.HTTPError as e:
+        return None, f"{e.code} {e.read()[:200].decode('utf-8', 'replace')}"
+    except OSError as e:
+        return None, str(e)
+
+
+def evaluate_assist(args, set_dir):
+    qrels = read_qrels(os.path.join(set_dir, "qrels.tsv"))
+    counts = collections.Counter()
+    failures = []
+    with open(os.path.join(set_dir, "queries.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            q = json.loads(line)
+            if q.get("shape") != "pasted":
+                continue
+            r, error = assist(args.port, q["text"])
+            if error:
+                failures.append(f"{q['id']}: {error}")
+                continue
+            rel = qrels.get(str(q["id"]), {})
+            article, answer = r.get("article") or {}, r.get("answer")
+            counts["tickets"] += 1
+            counts["article grade 3"] += 1 if rel.get(article.get("id"), 0) >= 3 else 0
+            if answer is None:
+                counts["no answer"] += 1
+                continue
+            counts["answer graded" if rel.get(answer["id"], 0) > 0 else "answer not graded"] += 1
+            counts["named"] += 1 if "customer_name" in answer.get("values", {}) else 0
+    name = os.path.basename(os.path.normpath(set_dir))
+    answers = counts["answer graded"] + counts["answer not graded"]
+    print(f"{name} pasted tickets through kb-index -> kb-server -> /api/assist: {counts['tickets']} tickets; article "
+          f"grade 3: {counts['article grade 3']}; answers graded {counts['answer graded']}, not graded "
+          f"{counts['answer not graded']}, none {counts['no answer']}; customer_name filled in {counts['named']} of "
+          f"{answers} answers; {len(failures)} failed requests")
     for failure in failures[:10]:
         print("  failed: " + failure)
     return 1 if failures else 0
