@@ -257,6 +257,16 @@ TEST_F(AssistTest, SlackAssistGivesTheFilledReplyAndWhatIsMissing) {
   EXPECT_NE(all.find("Still to fill: `decline_reason`"), std::string::npos) << all;
   EXPECT_NE(all.find("sam"), std::string::npos) << all;  // agent_name from the Slack user
   EXPECT_NE(all.find("#payments-support, mention @payments-l2"), std::string::npos) << all;
+
+  // An article with no scripted answer written for it: Slack says to write the reply, and quotes none.
+  auto fraud =
+      SignedSlack(SlackBody("assist our payment was blocked with ERR_FRAUD_BLOCKED although the card is fine"));
+  ASSERT_TRUE(fraud);
+  ASSERT_EQ(fraud->status, 200) << fraud->body;
+  const std::string blocks = json::parse(fraud->body)["blocks"].dump();
+  EXPECT_NE(blocks.find("No scripted answer is written for this article: write the reply yourself."), std::string::npos)
+      << blocks;
+  EXPECT_EQ(blocks.find("```"), std::string::npos) << blocks;
 }
 
 TEST_F(AssistTest, SlackRefusesWhatSlackDidNotSign) {
