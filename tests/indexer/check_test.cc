@@ -95,6 +95,21 @@ TEST(CheckTest, ConfigDefaultsAndPoliciesApply) {
   EXPECT_TRUE(report->findings.empty());
 }
 
+TEST(CheckTest, BinaryAndMisencodedFilesSayJustThat) {
+  // Both used to be reported as three missing fields (owner, kind, tier), which hid what was wrong.
+  TempDir dir;
+  WriteFile(dir.Sub("image.md"), std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16));
+  WriteFile(dir.Sub("latin1.md"), "---\ntitle: Caf\xe9\nkind: article\nowner: o\ntier: L1\n---\n# A\n\nText.\n");
+  auto report = CheckDir(dir.path());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->findings.size(), 2u);
+  const std::vector<Expected> found = Actual(*report, dir.path());
+  EXPECT_EQ(found[0], Expected("image.md", 1, 1, "error", "encoding"));
+  EXPECT_EQ(found[1], Expected("latin1.md", 2, 1, "error", "encoding"));
+  EXPECT_NE(report->findings[0].diagnostic.message.find("binary file"), std::string::npos);
+  EXPECT_NE(report->findings[1].diagnostic.message.find("not valid UTF-8"), std::string::npos);
+}
+
 TEST(CheckTest, DuplicatesAreFoundAcrossSources) {
   TempDir dir;
   const std::string article =

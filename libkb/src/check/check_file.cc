@@ -315,6 +315,12 @@ CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const S
     checker.Error({1, 1}, too_big ? "front-matter" : "io", SplitStatus(out.display_path, bytes.status()).second);
     return out;
   }
+  if (bytes->find('\0') != std::string::npos || !IsValidUtf8(*bytes)) {
+    // A binary or mis-encoded file is that and nothing else: the fields it "lacks" would hide why.
+    const auto [line, message] = SplitStatus(file.path, ParseItem(file.path, *bytes, options).status());
+    checker.Error({line, 1}, "encoding", message);
+    return out;
+  }
   const Lines lines(*bytes);
   const Fields fields = ReadFields(file.path, *bytes);
   if (fields.ok) checker.CheckFields(fields, today);
