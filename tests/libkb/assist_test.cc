@@ -63,9 +63,17 @@ TEST(AssistTest, SignaturesAsCustomersWriteThem) {
                 .value,
             "Priya Natarajan");
   EXPECT_EQ(FindSenderName({.text = "Cards fail since noon.\n\nThanks - Eva, Bio Laden Eva"}).value, "Eva");
+  // A particle inside a name; one name set apart from the company by a bar.
+  EXPECT_EQ(
+      FindSenderName({.text = "150 failed orders.\n\n- Pieter de Vries, Fietsenwinkel.nl, +31 20 123 4567"}).value,
+      "Pieter de Vries");
+  EXPECT_EQ(FindSenderName({.text = "Hi, I'm Ludwig van Beethoven from Acme.\nPayouts fail."}).value,
+            "Ludwig van Beethoven");
+  EXPECT_EQ(FindSenderName({.text = "How do we fix it?\n\nRob | Meyerhof Wines"}).value, "Rob");
   // Still never guessed: a sign-off inside a sentence, or followed by words that are not a name; a last line that
   // is only capitalised words; a team signing.
   EXPECT_EQ(FindSenderName({.text = "Our checkout is down.\n\nPlease Help"}).value, "");
+  EXPECT_EQ(FindSenderName({.text = "It fails.\nThanks,\nde facto every payment"}).value, "");
   EXPECT_EQ(FindSenderName({.text = "What should we use instead?\n\nRegards, Dev team @ Bakery Box"}).value, "");
   EXPECT_EQ(FindSenderName({.text = "Thanks, we will try again tomorrow"}).value, "");
   EXPECT_EQ(FindSenderName({.text = "It failed. Regards to the team"}).value, "");

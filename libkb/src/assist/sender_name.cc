@@ -63,8 +63,15 @@ std::string LeadingName(std::string_view rest, std::size_t max_words, bool whole
     i = end;
     if (i < rest.size() && rest[i] != ' ') break;  // punctuation ends the name
   }
+  // A lowercase particle inside a name ("Pieter de Vries", "Ludwig van Beethoven"), never first or last.
+  static constexpr std::string_view kParticles[] = {"de",  "van", "von", "der", "den", "da",  "di",
+                                                    "del", "dos", "du",  "la",  "le",  "ter", "bin"};
+  const auto particle = [&](std::size_t k) {
+    return k > 0 && k + 1 < words.size() && IsNameWord(words[k + 1]) &&
+           std::find(std::begin(kParticles), std::end(kParticles), words[k]) != std::end(kParticles);
+  };
   std::size_t n = 0;
-  while (n < words.size() && n < max_words && IsNameWord(words[n]) && !IsNotName(words[n])) ++n;
+  while (n < words.size() && n < max_words && ((IsNameWord(words[n]) && !IsNotName(words[n])) || particle(n))) ++n;
   if (n == 0) return "";
   if (whole_line && (n < words.size() || Trim(rest.substr(i)).size() > 0)) return "";
   std::string name;
@@ -207,10 +214,12 @@ std::string SignatureBlockName(const std::vector<std::string_view>& lines) {
   if (std::string name = DashSignatureName(lines[begin]); !name.empty()) return name;
   // A full name set apart as a signature is: with a title or company after it, or lines below it. Not one
   // capitalised word, nor a line alone ("Please Help").
+  // One word alone signs only when a bar sets it apart from the company ("Rob | Meyerhof Wines").
   const std::string_view first = NamePart(lines[begin]);
   if (first.size() == lines[begin].size() && end - begin < 2) return "";
-  const std::string name = LeadingName(first, 3, true);
-  return name.find(' ') != std::string::npos ? name : "";
+  const bool barred = Trim(lines[begin].substr(first.size())).rfind('|', 0) == 0;
+  const std::string name = LeadingName(first, 4, true);
+  return name.find(' ') != std::string::npos || barred ? name : "";
 }
 
 std::string SignatureName(const std::vector<std::string_view>& lines) {
