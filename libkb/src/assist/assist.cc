@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <optional>
 #include <regex>
+#include <set>
 #include <string_view>
 
 #include "kb/answer.h"
@@ -135,8 +138,9 @@ FilledAnswer FillAnswer(std::string_view answer_text, const std::map<std::string
   const std::vector<std::string> used = ListPlaceholders(answer_text);
   const auto uses = [&](const std::string& name) { return std::find(used.begin(), used.end(), name) != used.end(); };
   if (uses("customer_name")) {
-    if (FilledValue sender = FindSenderName(ticket); !FirstName(sender.value).empty()) {
-      out.values["customer_name"] = {FirstName(sender.value), sender.from};
+    const FilledValue sender = FindSenderName(ticket);
+    if (std::string first = FirstName(sender.value); !first.empty()) {
+      out.values["customer_name"] = {std::move(first), sender.from};
     }
   }
   if (uses("agent_name") && !Trim(ticket.agent).empty())
@@ -177,27 +181,55 @@ bool ShareOne(const std::vector<std::string>& a, const std::vector<std::string>&
                      [&](const std::string& x) { return std::find(b.begin(), b.end(), x) != b.end(); });
 }
 
-// Whether `from`'s text links to `to`.
-bool LinksTo(Searcher& searcher, const SearchHit& from, const SearchHit& to) {
-  const std::string file = internal::FileTerm(to.source, to.path);
-  if (file.empty()) return false;
-  const std::string_view key = std::string_view(file).substr(internal::kPrefixFile.size());
-  Result<StoredItem> item = searcher.GetItem(from.id);
-  if (!item.ok()) return false;
-  return std::any_of(item->item.links.begin(), item->item.links.end(), [&](const Link& link) {
-    const std::string term = internal::LinkTerm(from.source, from.path, link.target);
-    return !term.empty() && std::string_view(term).substr(internal::kPrefixLink.size()) == key;
-  });
+// The key an item's file is known by in links (related.h: FileTerm and LinkTerm without their prefixes).
+std::string FileKey(const SearchHit& h) {
+  const std::string term = internal::FileTerm(h.source, h.path);
+  return term.empty() ? "" : term.substr(internal::kPrefixFile.size());
 }
 
-// Whether `answer` was written for `article`: they share an error code or a tag, or one links to the other. An
+// The files `h`'s text links to, by FileKey (one read of its item).
+std::set<std::string> LinkedFiles(Searcher& searcher, const SearchHit& h) {
+  std::set<std::string> keys;
+  Result<StoredItem> item = searcher.GetItem(h.id);
+  if (!item.ok()) return keys;
+  for (const Link& link : item->item.links) {
+    const std::string term = internal::LinkTerm(h.source, h.path, link.target);
+    if (!term.empty()) keys.insert(term.substr(internal::kPrefixLink.size()));
+  }
+  return keys;
+}
+
+// Whether an answer was written for `article`: they share an error code or a tag, or one links to the other. An
 // answer that merely matches the ticket's words, or that Searcher::Related finds for its similar wording, is not
 // the reply to send: on the support sets' pasted tickets every such pick was wrong (a refund-status reply to a
-// leaked key, a card-decline reply to a currency question); with none, the engineer writes the reply.
-bool WrittenFor(Searcher& searcher, const SearchHit& article, const SearchHit& answer) {
-  return ShareOne(article.error_codes, answer.error_codes) || ShareOne(article.tags, answer.tags) ||
-         LinksTo(searcher, article, answer) || LinksTo(searcher, answer, article);
-}
+// leaked key, a card-decline reply to a currency question); with none, the engineer writes the reply. The
+// article's links are read once; each answer is judged once, and read only when nothing cheaper decides.
+class WrittenFor {
+ public:
+  WrittenFor(Searcher& searcher, const SearchHit& article)
+      : searcher_(searcher), article_(article), article_file_(FileKey(article)) {}
+
+  bool operator()(const SearchHit& answer) {
+    auto [it, added] = judged_.try_emplace(answer.id, false);
+    if (added) it->second = Decide(answer);
+    return it->second;
+  }
+
+ private:
+  bool Decide(const SearchHit& answer) {
+    if (ShareOne(article_.error_codes, answer.error_codes) || ShareOne(article_.tags, answer.tags)) return true;
+    if (!article_links_) article_links_ = LinkedFiles(searcher_, article_);
+    const std::string answer_file = FileKey(answer);
+    if (!answer_file.empty() && article_links_->count(answer_file)) return true;
+    return !article_file_.empty() && LinkedFiles(searcher_, answer).count(article_file_) > 0;
+  }
+
+  Searcher& searcher_;
+  const SearchHit& article_;
+  const std::string article_file_;
+  std::optional<std::set<std::string>> article_links_;
+  std::map<std::string, bool> judged_;  // by answer id
+};
 
 }  // namespace
 
@@ -223,12 +255,10 @@ Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request
   const auto is_related = [&](const SearchHit& h) {
     return std::any_of(related.begin(), related.end(), [&](const SearchHit& r) { return r.id == h.id; });
   };
-  const auto answer_in_lang = [&](const SearchHit& h) {
-    return h.kind == Kind::kAnswer && h.lang == article.lang && WrittenFor(searcher, article, h);
-  };
+  WrittenFor written_for(searcher, article);
   const auto first = [&](const std::vector<SearchHit>& list, auto&& fits) -> std::optional<SearchHit> {
     for (const SearchHit& h : list) {
-      if (answer_in_lang(h) && fits(h)) return h;
+      if (h.kind == Kind::kAnswer && h.lang == article.lang && fits(h) && written_for(h)) return h;
     }
     return std::nullopt;
   };
@@ -246,7 +276,7 @@ Result<TicketMatch> MatchTicket(Searcher& searcher, const SearchRequest& request
   about.size = 1;
   about.snippets = false;
   Result<SearchResponse> more = searcher.Search(about);
-  if (more.ok() && !more->hits.empty() && WrittenFor(searcher, article, more->hits.front())) {
+  if (more.ok() && !more->hits.empty() && written_for(more->hits.front())) {
     out.answer = more->hits.front();
   }
   return out;

@@ -50,7 +50,8 @@ bool IsNotName(std::string_view w) {
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
 
-// One to three name words at the start of `rest` ("Ana Souza from Acme" → "Ana Souza"); "" if none.
+// Up to `max_words` name words at the start of `rest` ("Ana Souza from Acme" → "Ana Souza"); "" if none. With
+// `whole_line`, only if nothing else follows them.
 std::string LeadingName(std::string_view rest, std::size_t max_words, bool whole_line) {
   std::vector<std::string_view> words;
   std::size_t i = 0;
@@ -183,14 +184,17 @@ std::string SignOffName(const std::vector<std::string_view>& lines) {
   for (std::size_t i = lines.size(); i-- > 0;) {
     const std::string_view line = lines[i];
     if (line.empty() || line[0] == '>') continue;
+    // The whole line and, on the last line of text, also its last sentence when it has several.
     const std::string_view tail = last ? LastSentence(line) : line;
     last = false;
-    for (std::string_view part : {line, tail}) {
+    const std::string_view parts[] = {line, tail};
+    for (std::size_t p = 0; p < (tail.size() < line.size() ? 2u : 1u); ++p) {
+      const std::string_view part = parts[p];
       std::size_t head_end = 0;
       const std::string_view after = AfterSignOff(part, &head_end);
       if (!IsSignOff(part.substr(0, head_end))) continue;
       if (std::string name = LeadingName(NamePart(after), 4, true); !name.empty()) return name;
-      if (part.data() != line.data() || !after.empty()) return "";  // a sign-off in a sentence names no one below
+      if (p > 0 || !after.empty()) return "";  // a sign-off in a sentence, or followed by words, names no one below
       for (std::size_t k = i + 1; k < lines.size(); ++k) {
         if (!lines[k].empty()) return LeadingName(NamePart(lines[k]), 4, true);
       }
@@ -212,9 +216,8 @@ std::string SignatureBlockName(const std::vector<std::string_view>& lines) {
     if (lines[k].size() > 100) return "";
   }
   if (std::string name = DashSignatureName(lines[begin]); !name.empty()) return name;
-  // A full name set apart as a signature is: with a title or company after it, or lines below it. Not one
-  // capitalised word, nor a line alone ("Please Help").
-  // One word alone signs only when a bar sets it apart from the company ("Rob | Meyerhof Wines").
+  // A full name signs when a title or company follows it on its line, or lines follow below it; a line alone
+  // ("Please Help") does not. One word alone signs only when a bar sets it apart ("Rob | Meyerhof Wines").
   const std::string_view first = NamePart(lines[begin]);
   if (first.size() == lines[begin].size() && end - begin < 2) return "";
   const bool barred = Trim(lines[begin].substr(first.size())).rfind('|', 0) == 0;

@@ -315,9 +315,9 @@ CheckedFile CheckOneFile(const Source& source, std::size_t source_index, const S
     checker.Error({1, 1}, too_big ? "front-matter" : "io", SplitStatus(out.display_path, bytes.status()).second);
     return out;
   }
-  if (bytes->find('\0') != std::string::npos || !IsValidUtf8(*bytes)) {
+  if (Status encoding = CheckTextEncoding(file.path, *bytes); !encoding.ok()) {
     // A binary or mis-encoded file is that and nothing else: the fields it "lacks" would hide why.
-    const auto [line, message] = SplitStatus(file.path, ParseItem(file.path, *bytes, options).status());
+    const auto [line, message] = SplitStatus(file.path, encoding);
     checker.Error({line, 1}, "encoding", message);
     return out;
   }

@@ -28,6 +28,10 @@ Status SplitFrontMatter(std::string_view path, std::string_view bytes, FrontMatt
 // are ignored; unknown undotted ones also add a warning to item->warnings. Errors name the file line.
 Status ParseFrontMatter(std::string_view path, const FrontMatterSplit& split, Item* item);
 
+// Whether a file's bytes are text kb can read: an error naming the file (and the line) for a binary file (a NUL
+// byte) or one that is not UTF-8. ParseItem fails with it; `kb-index check` reports it alone. In markdown.cc.
+Status CheckTextEncoding(std::string_view path, std::string_view bytes);
+
 }  // namespace kb::internal
 
 #endif  // KB_SRC_FRONT_MATTER_H_

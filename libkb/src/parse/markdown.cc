@@ -250,13 +250,7 @@ Result<Item> ParseItemUnchecked(std::string_view path, std::string_view bytes, c
     return Status::InvalidArgument(where + ": file is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
                                    std::to_string(options.max_file_bytes));
   }
-  if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
-    return Status::InvalidArgument(where + ": binary file (NUL byte at offset " + std::to_string(nul) + ")");
-  }
-  if (std::size_t bad = 0; !internal::IsValidUtf8(bytes, &bad)) {
-    return Status::InvalidArgument(where + ":" + std::to_string(LineAt(bytes, bad)) +
-                                   ": not valid UTF-8 (byte offset " + std::to_string(bad) + ")");
-  }
+  if (Status s = internal::CheckTextEncoding(path, bytes); !s.ok()) return s;
 
   Item item;
   item.path = where;
@@ -296,6 +290,18 @@ Result<Item> ParseItemUnchecked(std::string_view path, std::string_view bytes, c
 }
 
 }  // namespace
+
+Status internal::CheckTextEncoding(std::string_view path, std::string_view bytes) {
+  const std::string where(path);
+  if (const std::size_t nul = bytes.find('\0'); nul != std::string_view::npos) {
+    return Status::InvalidArgument(where + ": binary file (NUL byte at offset " + std::to_string(nul) + ")");
+  }
+  if (std::size_t bad = 0; !internal::IsValidUtf8(bytes, &bad)) {
+    return Status::InvalidArgument(where + ":" + std::to_string(LineAt(bytes, bad)) +
+                                   ": not valid UTF-8 (byte offset " + std::to_string(bad) + ")");
+  }
+  return Status::Ok();
+}
 
 Result<Item> ParseItem(std::string_view path, std::string_view bytes, const ParseOptions& options) {
   try {
