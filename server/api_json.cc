@@ -94,6 +94,7 @@ json SearchJson(const SearchResponse& res) {
       {"suggestion", res.suggestion},
       {"corrected_query", res.corrected_query},
       {"language", res.language},
+      {"missing_words", res.missing_words},
       {"partial_results", res.partial_results},
       {"failed_shards", res.failed_shards},
       {"took_ms", res.elapsed_ms},
@@ -280,6 +281,7 @@ std::string SearchBody(const SearchResponse& res, const std::vector<json>* expla
   w.StringsField("failed_shards", res.failed_shards);
   w.Field("incidents", IncidentsJson(res));
   w.StringField("language", res.language);
+  w.StringsField("missing_words", res.missing_words);
   w.IntField("page", res.page);
   w.BoolField("partial_results", res.partial_results);
   w.StringField("query", res.query);

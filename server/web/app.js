@@ -266,6 +266,7 @@ function clearResults(message) {
   els.pager.replaceChildren();
   els.facets.replaceChildren();
   els.didYouMean.hidden = true;
+  els.missingWords.hidden = true;
   els.empty.hidden = true;
 }
 
@@ -327,6 +328,7 @@ function renderResults(res) {
       text: res.suggestion, onclick: () => setQuery(res.suggestion) }), '?');
   }
   els.didYouMean.hidden = !els.didYouMean.hasChildNodes();
+  renderMissingWords(res);
   const banner = $('incidents');  // active incidents matching the query, above the results
   banner.replaceChildren(...(res.incidents || []).map((b) => el('p', { class: 'incident',
     text: `Incident: ${b.title} · since ${b.started || 'unknown'} · owner ${b.owner || 'unknown'} · until ${b.until}` })));
@@ -472,6 +474,34 @@ function renderPager(res) {
 }
 
 // Nothing found: say who owns the area being searched and offer to record the gap.
+// Words no item holds in any form ("gdpr" of "gdpr request"): the results match the other words only, which
+// the engineer must know before trusting them; and a word the knowledge base lacks is a gap to report.
+function renderMissingWords(res) {
+  const words = res.total > 0 ? (res.missing_words || []) : [];
+  els.missingWords.replaceChildren();
+  els.missingWords.hidden = words.length === 0;
+  if (!words.length) return;
+  const names = words.map((w) => el('strong', { text: w }));
+  const list = names.flatMap((n, i) => (i === 0 ? [n] : [i === names.length - 1 ? ' or ' : ', ', n]));
+  const status = el('span', { role: 'status' });
+  const report = el('button', { type: 'button', class: 'link', id: 'report-missing', text: 'Report it as a gap',
+    onclick: async () => {
+      report.disabled = true;
+      try {
+        await api('/api/feedback', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ kind: 'no_answer', query: state.q, filters: state.filters }),
+        });
+        status.textContent = ' Recorded: the owners will see this gap.';
+      } catch (e) {
+        report.disabled = false;
+        status.textContent = ` Not recorded: ${e.message}`;
+      }
+    } });
+  els.missingWords.append('No item mentions ', ...list, ': these results match your other words. ', report, status);
+}
+
 async function renderEmpty(res) {
   const empty = res.total === 0 && (state.q || Object.keys(state.filters).length);
   els.empty.hidden = !empty;
@@ -1139,7 +1169,7 @@ function init() {
     'answer-missing', 'copy-status', 'related-list', 'token-dialog', 'token-form', 'insights', 'insights-title',
     'insights-days', 'insights-status', 'insights-body', 'not-helpful', 'not-helpful-comment', 'not-helpful-status',
     'ui-lang', 'helpful', 'helpful-status', 'item-source', 'answer-guard', 'q-room', 'insights-owner',
-    'insights-show-reviewed', 'insights-copy', 'insights-copy-status', 'insights-chart']) {
+    'insights-show-reviewed', 'insights-copy', 'insights-copy-status', 'insights-chart', 'missing-words']) {
     els[id.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = $(id);
   }
   els.q.addEventListener('input', onInput);

@@ -377,6 +377,29 @@ TEST_F(RankingContentTest, NamesTypedInLowercaseAreNotCorrectedIntoOtherWords) {
   EXPECT_EQ(Run("paylne refund").corrected_query, "paylane refund");
 }
 
+TEST_F(RankingContentTest, WordsNoItemHoldsAreNamed) {
+  // No item mentions GDPR: "gdpr request" lists items about requests (rate limits), and the engineer must be told
+  // that these match the other word only, not the one that mattered.
+  SearchResponse gdpr = Run("GDPR request");
+  EXPECT_GT(gdpr.total, 0);
+  EXPECT_EQ(gdpr.missing_words, std::vector<std::string>({"gdpr"}));
+  EXPECT_EQ(Run("klarna kvkk klarna refund").missing_words, std::vector<std::string>({"klarna", "kvkk"}));
+  // Not missing: a word the items hold, another form of one (stem), a typo searched as its correction, a word the
+  // synonyms map to items' words (amex → American Express), a Turkish word without its letters, a word excluded.
+  for (const std::string q : {"refund failed", "refunds failing", "webhok retires", "amex cards not accepted",
+                              "kart reddedildi", "iade yapilamadi", "refund -gdpr", "refund NOT gdpr"}) {
+    EXPECT_EQ(Run(q).missing_words, std::vector<std::string>()) << q;
+  }
+  // Nor the word still being typed, nor the words of a pasted message (names, signatures).
+  SearchRequest typing{.query = "request gdp", .today = kToday};
+  typing.partial = true;
+  auto partial = searcher_->Search(typing);
+  ASSERT_TRUE(partial.ok());
+  EXPECT_EQ(partial->missing_words, std::vector<std::string>());
+  EXPECT_EQ(Run("Hi team,\nour customer Zbigniew asks for a GDPR export of his refunds.\nThanks, Wojtek").missing_words,
+            std::vector<std::string>());
+}
+
 TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
   // Asked for: lang:tr shows Turkish items for English words.
   SearchResponse asked = Run("refund lang:tr");

@@ -63,6 +63,7 @@ SearchResponse Response() {
   r.suggestion = "iade yapilamadi";
   r.corrected_query = "";
   r.language = "tr";
+  r.missing_words = {"gdpr", "k\"vkk"};
   r.partial_results = true;
   r.failed_shards = {"remote:127.0.0.1:1 (refused)"};
   r.elapsed_ms = 1.2345678901234;

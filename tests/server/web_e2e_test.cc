@@ -201,6 +201,18 @@ TEST_F(WebPageTest, StaleBadgeFacetsDidYouMeanAndNothingFound) {
   Await("!document.getElementById('did-you-mean').hidden", "did you mean");
   EXPECT_NE(Js("document.getElementById('did-you-mean').textContent").find("refund"), std::string::npos);
 
+  // Results for the other words only: say which word no item mentions, and record it as a gap.
+  Open();
+  TypeQuery("zebra refund");
+  Await("!document.getElementById('missing-words').hidden", "the missing word");
+  EXPECT_EQ(Js("document.getElementById('missing-words').querySelector('strong').textContent"), "zebra");
+  EXPECT_NE(Js("document.getElementById('results').children.length"), "0");
+  driver_->Eval("document.getElementById('report-missing').click();");
+  Await("document.getElementById('missing-words').textContent.includes('Recorded')", "the missing word reported");
+  driver_->Eval("const q = document.getElementById('q'); q.focus(); q.select();");
+  TypeQuery("refund");
+  Await("document.getElementById('missing-words').hidden", "no missing word for 'refund'");
+
   // Nothing found, with an owner filter: name the team and record the gap.
   Open("#owner=payments-team");
   TypeQuery("zebra invoices");
@@ -211,7 +223,7 @@ TEST_F(WebPageTest, StaleBadgeFacetsDidYouMeanAndNothingFound) {
   Await("document.getElementById('report-status').textContent.startsWith('Recorded')", "the gap recorded");
   auto metrics = server_.Client()->Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("kb_feedback_total{kind=\"no_answer\"} 1"), std::string::npos);
+  EXPECT_NE(metrics->body.find("kb_feedback_total{kind=\"no_answer\"} 2"), std::string::npos);
 }
 
 TEST_F(WebPageTest, AnIncidentSaysWhetherItIsOngoingOrEnded) {

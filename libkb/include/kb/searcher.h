@@ -175,8 +175,12 @@ struct SearchResponse {
   std::vector<IncidentBanner> incidents;  // active incidents matching the query, most relevant first
   // Field → values by descending count. Exact up to 1,000 matches; beyond, estimated from a sample of them.
   std::map<std::string, std::vector<FacetValue>> facets;
-  std::string suggestion;                  // "did you mean" query, "" if none
-  std::string corrected_query;             // set when the suggestion was searched instead of the query as typed
+  std::string suggestion;       // "did you mean" query, "" if none
+  std::string corrected_query;  // set when the suggestion was searched instead of the query as typed
+  // Words of a typed query that no item holds in any form (as typed, stemmed, a correction, a synonym), in
+  // lowercase: the results match the query's other words. A gap in the knowledge base, or a word it spells
+  // otherwise. Empty for pasted text, where names and signatures would fill it.
+  std::vector<std::string> missing_words;
   std::string language;                    // the language the query was read in ("" when the index has one)
   bool partial_results = false;            // some shard did not answer (only with SearcherOptions::allow_partial)
   std::vector<std::string> failed_shards;  // with partial_results: "remote:HOST:PORT (reason)" of each

@@ -275,6 +275,8 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
     SpellingFix fix =
         CorrectSpelling(out->free_text, *ctx.local_db, plan.partial, ctx.langs, ctx.options->dictionary_dir);
     out->corrected = std::move(fix.shown);
+    // Checked in the local shards only: with remote ones, a word a remote shard holds would be called missing.
+    if (ctx.local_db->get_doccount() == ctx.db->get_doccount()) out->missing_words = std::move(fix.unknown);
     if (r.spelling_fallback && !fix.searched.empty()) {
       out->auto_corrected = !out->corrected.empty();
       plan.text = PureNegative(fix.searched);

@@ -39,20 +39,21 @@ struct ParsedQuery {
   // long pasted question the same without the title and alias boosts (RankingOptions::feedback_field_boosts).
   Xapian::Query first_pass;
   Xapian::Query first_pass_fallback;
-  std::string language;                  // the query's language ("" when the index has one language)
-  std::string free_text;                 // the query without its field filters
-  std::string filter_text;               // the field filters as typed ("tag:refunds owner:payments")
-  std::vector<std::string> exact_terms;  // error-code / id terms the query names exactly
-  std::string corrected;                 // spelling correction of free_text, "" if none
-  bool auto_corrected = false;           // `query` searches `corrected` (a word the index lacks was fixed)
-  bool prose = false;                    // pasted text: read as plain words, never as query syntax
-  bool message = false;                  // pasted text that is a message (lines, a greeting), not a question
-  bool wants_reply = false;              // asks what to send ("reply", "what to tell", "cevap")
-  bool reports_problem = false;          // typed, and says something went wrong ("failed", "not arriving", "gelmiyor")
-  bool own_work = false;                 // a short question in the first person ("who do I escalate…"), not a message
-  bool operators = false;                // typed with operators or quotes (a zero-result retry reads it as text)
-  int words = 0;                         // words in free_text
-  bool long_query = false;               // reduced to its most informative terms
+  std::string language;                    // the query's language ("" when the index has one language)
+  std::string free_text;                   // the query without its field filters
+  std::string filter_text;                 // the field filters as typed ("tag:refunds owner:payments")
+  std::vector<std::string> exact_terms;    // error-code / id terms the query names exactly
+  std::string corrected;                   // spelling correction of free_text, "" if none
+  bool auto_corrected = false;             // `query` searches `corrected` (a word the index lacks was fixed)
+  std::vector<std::string> missing_words;  // typed words no item holds in any form (SpellingFix::unknown)
+  bool prose = false;                      // pasted text: read as plain words, never as query syntax
+  bool message = false;                    // pasted text that is a message (lines, a greeting), not a question
+  bool wants_reply = false;                // asks what to send ("reply", "what to tell", "cevap")
+  bool reports_problem = false;  // typed, and says something went wrong ("failed", "not arriving", "gelmiyor")
+  bool own_work = false;         // a short question in the first person ("who do I escalate…"), not a message
+  bool operators = false;        // typed with operators or quotes (a zero-result retry reads it as text)
+  int words = 0;                 // words in free_text
+  bool long_query = false;       // reduced to its most informative terms
   // With SearchRequest::explain: the parts of `query` and of `fallback` (their field filters weigh nothing).
   std::vector<QueryPart> parts;
   std::vector<QueryPart> fallback_parts;

@@ -92,6 +92,9 @@ Xapian::Query SynonymForms(const std::vector<std::string>& tokens, std::size_t w
 struct SpellingFix {
   std::string shown;     // the query with its typos corrected, "" when it has none
   std::string searched;  // also with other forms of words it has, "" when the query is searched as typed
+  // Words the index holds in no form, with no correction, no other form and no synonym it holds ("gdpr"),
+  // lowercase, each once: the results match the query's other words only.
+  std::vector<std::string> unknown;
 };
 SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
                             const std::vector<std::string>& langs, const std::string& dictionary_dir);

@@ -4,6 +4,8 @@
 
 #include "query_parts.h"
 #include "query_text.h"
+#include "stopwords.h"
+#include "term_prefixes.h"
 #include "text.h"
 #include "word_dictionary.h"
 #include "xapian_util.h"
@@ -36,6 +38,37 @@ bool KnownToIndex(const std::string& word, const Xapian::Database& db, const std
     stemmed += s(word);
     return db.term_exists(stemmed);
   });
+}
+
+// True when the index's synonym table maps `word` to other words ("amex" → "american express"): a word the
+// items lack is then still searched through its synonyms.
+bool HasSynonyms(const std::string& word, const Xapian::Database& db, const std::vector<Xapian::Stem>& stems) {
+  std::vector<std::string> keys = {word, std::string(kSynonymForm) + word};
+  for (const Xapian::Stem& s : stems) {
+    keys.emplace_back("Z");  // appended, as in KnownToIndex
+    keys.back() += s(word);
+  }
+  return std::any_of(keys.begin(), keys.end(),
+                     [&](const std::string& key) { return db.synonyms_begin(key) != db.synonyms_end(key); });
+}
+
+// True when some word of the index begins as `word` does (its first four letters, without Turkish letters): an
+// inflected form the stemmer does not reduce ("yapilamadi", where items say "yapilmadi") is not called missing.
+bool SharesAStem(const std::string& word, const Xapian::Database& db) {
+  constexpr std::size_t kStemLetters = 4;  // Turkish stems are short: kart, para, iade
+  const std::string folded = FoldTurkish(word);
+  if (folded.size() <= kStemLetters) return false;  // the whole word, which the index lacks
+  const std::string head = folded.substr(0, kStemLetters);
+  return db.allterms_begin(head) != db.allterms_end(head);
+}
+
+// True when the word at `at` is excluded ("-gdpr", "NOT gdpr"): it is not looked for, so it cannot be missing.
+bool Excluded(std::string_view text, std::size_t at) {
+  if (at > 0 && text[at - 1] == '-') return true;
+  std::string_view before = text.substr(0, at);
+  while (!before.empty() && IsSpace(before.back())) before.remove_suffix(1);
+  return before.size() >= 3 && before.substr(before.size() - 3) == "NOT" &&
+         (before.size() == 3 || IsSpace(before[before.size() - 4]));
 }
 
 // What a word the index lacks is searched as: "" (as typed), a typo's correction (shown), or another form of
@@ -111,6 +144,11 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
     if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
+      if (word_fix.searched.empty() && !Excluded(text, i) && !IsStopword(word) && !SharesAStem(word, db) &&
+          !HasSynonyms(word, db, stems) &&
+          std::find(fix.unknown.begin(), fix.unknown.end(), word) == fix.unknown.end()) {
+        fix.unknown.push_back(word);
+      }
     }
     const std::string_view as_typed = std::string_view(text).substr(i, end - i);
     shown += word_fix.shown ? std::string_view(word_fix.searched) : as_typed;

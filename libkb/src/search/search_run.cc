@@ -251,6 +251,7 @@ Result<SearchResponse> Searcher::Rep::DoSearch(const SearchRequest& request, boo
   CountFacets(run, &out);
   out.language = run.parsed.language;
   ReportCorrection(run.parsed, &out);
+  out.missing_words = run.parsed.missing_words;
   if (incidents) out.incidents = internal::FindIncidents(db, run.parsed.query, run.now);
   if (out.total == 0 && run.parsed.operators && !plain && !internal::IntendedSyntax(run.parsed.free_text)) {
     // Operators, quotes or a field-like word made a query that matches nothing: read it as plain words (a
