@@ -139,13 +139,15 @@ void post_feedback(ServerState& s, const httplib::Request& req, httplib::Respons
 
 namespace {
 
-// The owner filter keeps the gaps, reported items and stale items of one team.
+// The owner filter keeps the gaps, reported items and stale items of one team; words no item mentions are no
+// team's yet.
 void KeepOwner(const std::string& owner, Insights* in) {
   if (owner.empty()) return;
   for (auto* list : {&in->no_result_queries, &in->no_click_queries, &in->gap_reports}) {
     std::erase_if(*list, [&](const QueryGroup& g) { return g.owner != owner; });
   }
   std::erase_if(in->most_reported_items, [&](const ReportedItem& i) { return i.owner != owner; });
+  in->missing_words.clear();
   std::erase_if(in->stale_by_owner, [&](const OwnerItems& t) { return t.owner != owner; });
 }
 

@@ -881,6 +881,7 @@ function renderInsights(res) {
   renderChart(res.trend);
   els.insightsBody.replaceChildren(
     gapsSection(gaps),
+    ...(res.owner ? [] : [missingWordsSection(res.missing_words || [])]),
     reportedSection(res.most_reported_items),
     querySection('Top queries', res.top_queries, (g) => `${g.searches} (${g.clicks} opened)`),
     staleSection(res.stale_by_owner, res.stale_total),
@@ -925,6 +926,17 @@ function gapsSection(gaps) {
     ]));
   section.id = 'gaps';
   if (hidden) section.append(el('p', { class: 'muted', text: `${hidden} reviewed gap${hidden === 1 ? '' : 's'} hidden.` }));
+  return section;
+}
+
+// Words engineers typed that no item holds today: the vocabulary to add (as an alias, or an article). No team
+// yet, so the owner filter leaves them out.
+function missingWordsSection(words) {
+  const section = insightsTable('Words no item mentions', ['word', 'searches', 'typed in', 'last seen'],
+    words.map((m) => [el('strong', { text: m.word }), String(m.searches),
+      el('span', {}, ...m.queries.flatMap((q, i) => [i ? ' · ' : '', queryLink(q.query), ` ×${q.count}`])),
+      m.last_seen]));
+  section.id = 'missing-words-insights';
   return section;
 }
 

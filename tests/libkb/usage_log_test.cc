@@ -358,6 +358,52 @@ const Files& Items() {
   return files;
 }
 
+TEST(InsightsTest, ListsTheWordsNoItemHoldsAsTheIndexIsNow) {
+  TempDir dir;
+  BuildDb(dir.Sub("db"), Items());
+  auto log = MustOpen(dir.Sub("usage.sqlite"), {.retention_days = 3650});
+  ASSERT_TRUE(log);
+  for (const char* q : {"gdpr refund", "GDPR refund", "gdpr export", "klarna chargebacks", "refund"}) {
+    log->RecordSearch(Search(q, 1, {"refunds"}));
+  }
+  // A pasted message's words (names, signatures) are not vocabulary, nor is a search outside the window.
+  log->RecordSearch(Search("Hi team,\nZbigniew asks about a refund.\nThanks, Wojtek", 1, {"refunds"}));
+  log->RecordSearch(Search("teleport refund", 1, {"refunds"}, kNow - 60 * kDayMs));
+  ASSERT_TRUE(log->Flush().ok());
+  auto reader = MustOpen(log->path(), {.read_only = true});
+  ASSERT_TRUE(reader);
+  {
+    auto searcher = Searcher::Open({dir.Sub("db")});
+    ASSERT_TRUE(searcher.ok());
+    Result<Insights> in = ComputeInsights(*reader, searcher->get(), {.days = 30, .now_ms = kNow});
+    ASSERT_TRUE(in.ok()) << in.status().ToString();
+    ASSERT_EQ(in->missing_words.size(), 3u) << InsightsToMarkdown(*in);
+    const MissingWord& gdpr = in->missing_words[0];
+    EXPECT_EQ(gdpr.word, "gdpr");
+    EXPECT_EQ(gdpr.searches, 3);
+    ASSERT_EQ(gdpr.queries.size(), 2u);  // "gdpr refund" in either case, then "gdpr export"
+    EXPECT_EQ(gdpr.queries[0].count, 2);
+    EXPECT_EQ(gdpr.queries[1].query, "gdpr export");
+    EXPECT_EQ(gdpr.last_seen, "2026-11-23");
+    EXPECT_EQ(in->missing_words[1].word, "export");
+    EXPECT_EQ(in->missing_words[2].word, "klarna");
+    EXPECT_NE(InsightsToMarkdown(*in).find("`gdpr` — 3 searches (in `"), std::string::npos);
+    EXPECT_NE(InsightsToJson(*in).find("\"word\": \"klarna\""), std::string::npos);
+  }
+  // Once an article holds the word, it is no longer a gap.
+  Files more = Items();
+  more.push_back({"gdpr.md", "---\ntitle: GDPR requests\nowner: legal\n---\n# GDPR requests\n\nData exports.\n"});
+  BuildDb(dir.Sub("db2"), more);
+  auto searcher = Searcher::Open({dir.Sub("db2")});
+  ASSERT_TRUE(searcher.ok());
+  Result<Insights> in = ComputeInsights(*reader, searcher->get(), {.days = 30, .now_ms = kNow});
+  ASSERT_TRUE(in.ok());
+  ASSERT_EQ(in->missing_words.size(), 1u);
+  EXPECT_EQ(in->missing_words[0].word, "klarna");
+  // Without a searcher there is no index to ask.
+  EXPECT_TRUE(ComputeInsights(*reader, nullptr, {.days = 30, .now_ms = kNow})->missing_words.empty());
+}
+
 TEST(InsightsTest, CountsGapsClicksReportsStaleAndNeverShown) {
   TempDir dir;
   BuildDb(dir.Sub("db"), Items());

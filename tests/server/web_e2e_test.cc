@@ -608,6 +608,10 @@ TEST_F(GapsPageTest, ADayOfSearchesShowsGroupedGapsOwnersAndTheChart) {
       "the one-day gaps table");
   const std::string gaps = Js("document.getElementById('gaps').innerText");
   EXPECT_NE(gaps.find("teleport quantum widgets"), std::string::npos) << gaps;
+  // Its words are in no item: listed apart, with the query they were typed in, for the content owners to add.
+  EXPECT_EQ(Js("[...document.querySelectorAll('#missing-words-insights tbody tr')].map(r => r.children[0].textContent "
+               "+ ' ' + r.children[1].textContent).join(', ')"),
+            "quantum 2, teleport 2, widgets 2");
   EXPECT_NE(gaps.find("found results, none opened"), std::string::npos) << gaps;
   EXPECT_EQ(gaps.find("Webhook  retries"), std::string::npos) << "spaces and case do not make a second group: " << gaps;
   EXPECT_EQ(Js("[...document.querySelectorAll('#gaps tbody tr')].filter(r => r.innerText.includes('ebhook')).length"),

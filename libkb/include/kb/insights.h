@@ -73,6 +73,17 @@ struct QueryGroup {
   std::string reviewed;
 };
 
+// A word engineers searched for that no item holds in any form today (SearchResponse::missing_words of the
+// logged queries, judged against the index as it is now: a word an item has gained since drops out).
+struct MissingWord {
+  std::string word;
+  int searches = 0;                 // searches in the window whose query has it
+  std::vector<QueryCount> queries;  // those queries as logged, most frequent first (at most `examples`)
+  std::string last_seen;            // YYYY-MM-DD (UTC)
+  // No owner: the items such a query finds match its other words ("gdpr request" finds rate limits), so they
+  // say nothing of the team that should write about the word.
+};
+
 struct ReportedItem {
   std::string id;
   std::string title;  // "" when the item is not (or no longer) in the index
@@ -125,6 +136,9 @@ struct Insights {
   std::vector<QueryGroup> no_result_queries;  // no_result > 0, by no_result
   std::vector<QueryGroup> no_click_queries;   // found results, never opened or copied: a gap too
   std::vector<QueryGroup> gap_reports;        // "the KB lacks this" / "did not help" about a query, no item
+  // Words of typed queries that no item holds, most searched first (needs a Searcher; the 1,000 most
+  // frequent queries of the window are read).
+  std::vector<MissingWord> missing_words;
   std::vector<ReportedItem> most_reported_items;
   std::vector<TrendDay> trend;             // every day of the window, oldest first
   int items = 0;                           // items in the index (0 without a Searcher)

@@ -230,6 +230,9 @@ class Searcher {
   Result<SuggestResponse> Suggest(const std::string& partial_query, int completions = 8, int hits = 5,
                                   const std::string& language = "");
   Result<StoredItem> GetItem(const std::string& id);
+  // The words of `query` that SearchResponse::missing_words would list, without running the search: the
+  // knowledge-gap insights ask it of each logged query, against the index as it is now.
+  Result<std::vector<std::string>> MissingWords(const std::string& query);
   // Items related to this one, in its language: those it links to and that link to it, then those sharing
   // its error codes, then its tags, then more-like-this over its most informative words.
   Result<std::vector<SearchHit>> Related(const std::string& id, int count = 5);

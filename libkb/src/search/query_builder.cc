@@ -256,6 +256,10 @@ void JoinParts(std::vector<QueryPart>&& from, std::vector<QueryPart>* into) {
   }
 }
 
+// Missing words are looked up in the local shards: with remote ones, a word a remote shard holds would be
+// called missing.
+bool AllShardsLocal(const QueryContext& ctx) { return ctx.local_db->get_doccount() == ctx.db->get_doccount(); }
+
 // Reads the query text: pasted messages are cleaned and never query syntax; typed queries lose their field
 // filters to `filters`, get their misspelt words corrected and their still-typed last word recognised.
 QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filters* filters, ParsedQuery* out) {
@@ -275,8 +279,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
     SpellingFix fix =
         CorrectSpelling(out->free_text, *ctx.local_db, plan.partial, ctx.langs, ctx.options->dictionary_dir);
     out->corrected = std::move(fix.shown);
-    // Checked in the local shards only: with remote ones, a word a remote shard holds would be called missing.
-    if (ctx.local_db->get_doccount() == ctx.db->get_doccount()) out->missing_words = std::move(fix.unknown);
+    if (AllShardsLocal(ctx)) out->missing_words = std::move(fix.unknown);
     if (r.spelling_fallback && !fix.searched.empty()) {
       out->auto_corrected = !out->corrected.empty();
       plan.text = PureNegative(fix.searched);
@@ -420,6 +423,15 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
     out.first_pass_fallback = Filtered(AnyOf(text.rest_first), filter, has_words);
   }
   return out;
+}
+
+std::vector<std::string> MissingWords(const std::string& query, const QueryContext& ctx) {
+  const RankingOptions& r = ctx.options->ranking;
+  if (ctx.plain || (r.pasted_text && LooksPasted(query, r.long_query_words)) || !AllShardsLocal(ctx)) return {};
+  Filters filters;
+  std::string filter_text;
+  const std::string free_text = ExtractFilters(query, &filters, &filter_text);
+  return CorrectSpelling(free_text, *ctx.local_db, /*partial=*/false, ctx.langs, ctx.options->dictionary_dir).unknown;
 }
 
 }  // namespace kb::internal

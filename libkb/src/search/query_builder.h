@@ -69,6 +69,10 @@ struct QueryContext {
 
 Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext& ctx);
 
+// ParsedQuery::missing_words of `query` without building the query: empty for pasted text, and over remote
+// shards (whose words the local spelling data does not know).
+std::vector<std::string> MissingWords(const std::string& query, const QueryContext& ctx);
+
 }  // namespace kb::internal
 
 #endif  // KB_SRC_QUERY_BUILDER_H_

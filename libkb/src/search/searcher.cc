@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "query_builder.h"
 #include "related.h"
 #include "schema.h"
 #include "searcher_rep.h"
@@ -162,6 +163,14 @@ Result<SuggestResponse> Searcher::Suggest(const std::string& partial_query, int 
       out.hits = std::move(res->hits);
     }
     return out;
+  });
+}
+
+Result<std::vector<std::string>> Searcher::MissingWords(const std::string& query) {
+  return Guard("missing words", [&]() -> Result<std::vector<std::string>> {
+    if (query.size() > rep_->options.max_query_bytes) return Status::InvalidArgument("query is too long");
+    const internal::QueryContext ctx{&rep_->db, &rep_->local_db, &rep_->options, rep_->langs, false};
+    return internal::MissingWords(query, ctx);
   });
 }
 

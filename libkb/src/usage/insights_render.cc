@@ -88,6 +88,29 @@ void GroupList(const std::vector<QueryGroup>& groups, const char* one, const cha
   }
 }
 
+// Each word with its searches and the queries it was typed in.
+void MissingWordList(const std::vector<MissingWord>& words, std::string* md) {
+  if (words.empty()) *md += "_none_\n";
+  int n = 0;
+  for (const MissingWord& m : words) {
+    *md += std::to_string(++n) + ". " + Code(m.word) + " — " + Count(m.searches, "search", "searches") + " (in";
+    for (std::size_t i = 0; i < m.queries.size(); ++i) {
+      *md += (i ? ", " : " ") + Code(m.queries[i].query) + " ×" + std::to_string(m.queries[i].count);
+    }
+    *md += ")\n";
+  }
+}
+
+json MissingWordsJson(const std::vector<MissingWord>& words) {
+  json out = json::array();
+  for (const MissingWord& m : words) {
+    json queries = json::array();
+    for (const QueryCount& q : m.queries) queries.push_back({{"query", q.query}, {"count", q.count}});
+    out.push_back({{"word", m.word}, {"searches", m.searches}, {"queries", queries}, {"last_seen", m.last_seen}});
+  }
+  return out;
+}
+
 json GroupJson(const std::vector<QueryGroup>& groups) {
   json out = json::array();
   for (const QueryGroup& g : groups) {
@@ -138,6 +161,8 @@ std::string InsightsToMarkdown(const Insights& in) {
   GroupList(in.no_click_queries, "search", "searches", &md);
   md += "\n## Reported as missing from the KB\n";
   GroupList(in.gap_reports, "report", "reports", &md);
+  md += "\n## Words no item mentions\n";
+  MissingWordList(in.missing_words, &md);
   md += "\n## Most reported items\n";
   if (in.most_reported_items.empty()) md += "_none_\n";
   for (std::size_t i = 0; i < in.most_reported_items.size(); ++i) {
@@ -226,6 +251,7 @@ std::string InsightsToJson(const Insights& in) {
             {"no_result_queries", GroupJson(in.no_result_queries)},
             {"no_click_queries", GroupJson(in.no_click_queries)},
             {"gap_reports", GroupJson(in.gap_reports)},
+            {"missing_words", MissingWordsJson(in.missing_words)},
             {"most_reported_items", reported},
             {"trend", trend},
             {"items", in.items},
