@@ -402,6 +402,16 @@ TEST(InsightsTest, ListsTheWordsNoItemHoldsAsTheIndexIsNow) {
   EXPECT_EQ(in->missing_words[0].word, "klarna");
   // Without a searcher there is no index to ask.
   EXPECT_TRUE(ComputeInsights(*reader, nullptr, {.days = 30, .now_ms = kNow})->missing_words.empty());
+  // A searcher that now refuses some logged queries (a lower query limit) still lists the others' words.
+  SearcherOptions strict;
+  strict.max_query_bytes = 12;  // "gdpr refund" (11 bytes) passes, "klarna chargebacks" does not
+  auto limited = Searcher::Open({dir.Sub("db")}, strict);
+  ASSERT_TRUE(limited.ok());
+  Result<Insights> some = ComputeInsights(*reader, limited->get(), {.days = 30, .now_ms = kNow});
+  ASSERT_TRUE(some.ok()) << some.status().ToString();
+  ASSERT_EQ(some->missing_words.size(), 2u);
+  EXPECT_EQ(some->missing_words[0].word, "gdpr");
+  EXPECT_EQ(some->missing_words[1].word, "export");
 }
 
 TEST(InsightsTest, CountsGapsClicksReportsStaleAndNeverShown) {
