@@ -105,6 +105,13 @@ void Setup() {
   w.config.dbs = {db};
   w.config.threads = 1;
   w.config.usage_log = w.dir + "/usage.sqlite";
+  {
+    // The word lists load on the first misspelt query (over 1 s under ASan, libFuzzer's timeout): kb-server
+    // loads them at start (main.cc), and so does this.
+    auto words = kb::Searcher::Open({db});
+    if (!words.ok()) kb::fuzz::SetupFailed("open searcher", words.status());
+    (*words)->LoadWordLists();
+  }
   w.index = std::make_unique<kb::LiveSearcher>(
       w.config.dbs, kb::SearcherOptions{}, kb::LiveSearcherOptions{.check_interval = std::chrono::milliseconds(200)});
   auto web = kb::server::WebFiles::Load(KB_FUZZ_WEB_ROOT);
