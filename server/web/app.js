@@ -473,7 +473,6 @@ function renderPager(res) {
   if (res.page < pages) els.pager.append(el('button', { type: 'button', text: 'Next →', onclick: go(res.page + 1) }));
 }
 
-// Nothing found: say who owns the area being searched and offer to record the gap.
 // Words no item holds in any form ("gdpr" of "gdpr request"): the results match the other words only, which
 // the engineer must know before trusting them; and a word the knowledge base lacks is a gap to report.
 function renderMissingWords(res) {
@@ -485,23 +484,12 @@ function renderMissingWords(res) {
   const list = names.flatMap((n, i) => (i === 0 ? [n] : [i === names.length - 1 ? ' or ' : ', ', n]));
   const status = el('span', { role: 'status' });
   const report = el('button', { type: 'button', class: 'link', id: 'report-missing', text: 'Report it as a gap',
-    onclick: async () => {
-      report.disabled = true;
-      try {
-        await api('/api/feedback', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ kind: 'no_answer', query: state.q, filters: state.filters }),
-        });
-        status.textContent = ' Recorded: the owners will see this gap.';
-      } catch (e) {
-        report.disabled = false;
-        status.textContent = ` Not recorded: ${e.message}`;
-      }
-    } });
-  els.missingWords.append('No item mentions ', ...list, ': these results match your other words. ', report, status);
+    onclick: () => recordGap(report, status, 'Recorded: the owners will see this gap.') });
+  els.missingWords.append('No item mentions ', ...list, ': these results match your other words. ', report, ' ',
+    status);
 }
 
+// Nothing found: say who owns the area being searched and offer to record the gap.
 async function renderEmpty(res) {
   const empty = res.total === 0 && (state.q || Object.keys(state.filters).length);
   els.empty.hidden = !empty;
@@ -523,19 +511,24 @@ async function renderEmpty(res) {
     `Ask the team that owns this area: ${owners.join(' or ')}.` : '';
 }
 
-async function reportGap() {
-  els.reportGap.disabled = true;
+// Records the search as a gap ("no_answer" feedback) from `button`, saying how it went in `status`.
+async function recordGap(button, status, recorded) {
+  button.disabled = true;
   try {
     await api('/api/feedback', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ kind: 'no_answer', query: state.q, filters: state.filters }),
     });
-    els.reportStatus.textContent = 'Recorded. Thank you — the owners will see this gap.';
+    status.textContent = recorded;
   } catch (e) {
-    els.reportGap.disabled = false;
-    els.reportStatus.textContent = 'Could not record it: ' + e.message;
+    button.disabled = false;
+    status.textContent = 'Could not record it: ' + e.message;
   }
+}
+
+function reportGap() {
+  return recordGap(els.reportGap, els.reportStatus, 'Recorded. Thank you — the owners will see this gap.');
 }
 
 // ---- item view ------------------------------------------------------------------------------------

@@ -414,6 +414,31 @@ TEST(InsightsTest, ListsTheWordsNoItemHoldsAsTheIndexIsNow) {
   EXPECT_EQ(some->missing_words[1].word, "export");
 }
 
+TEST(InsightsTest, PastedMessagesTakeNoPlaceAmongTheQueriesAskedForMissingWords) {
+  // 1,000 pasted messages searched twice each, more often than the one typed query: the queries asked are
+  // the typed ones, so "gdpr" is still found.
+  TempDir dir;
+  BuildDb(dir.Sub("db"), Items());
+  auto log = MustOpen(dir.Sub("usage.sqlite"), {.retention_days = 3650});
+  ASSERT_TRUE(log);
+  for (int i = 0; i < 1000; ++i) {
+    std::string tag;
+    for (int k = i; k > 0 || tag.empty(); k /= 26) tag += static_cast<char>('a' + k % 26);
+    const std::string message = "Hello,\nthe refund of case " + tag + " failed again.\nBest";
+    log->RecordSearch(Search(message, 1, {"refunds"}));
+    log->RecordSearch(Search(message, 1, {"refunds"}));
+  }
+  log->RecordSearch(Search("gdpr refund", 1, {"refunds"}));
+  ASSERT_TRUE(log->Flush().ok());
+  ASSERT_EQ(log->Counters().recorded, 2001u);
+  auto searcher = Searcher::Open({dir.Sub("db")});
+  ASSERT_TRUE(searcher.ok());
+  Result<Insights> in = ComputeInsights(*log, searcher->get(), {.days = 30, .now_ms = kNow});
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  ASSERT_EQ(in->missing_words.size(), 1u);
+  EXPECT_EQ(in->missing_words[0].word, "gdpr");
+}
+
 TEST(InsightsTest, CountsGapsClicksReportsStaleAndNeverShown) {
   TempDir dir;
   BuildDb(dir.Sub("db"), Items());

@@ -260,13 +260,19 @@ void JoinParts(std::vector<QueryPart>&& from, std::vector<QueryPart>* into) {
 // called missing.
 bool AllShardsLocal(const QueryContext& ctx) { return ctx.local_db->get_doccount() == ctx.db->get_doccount(); }
 
+// Pasted text (a message, a log) is read as plain words, never as query syntax.
+bool ReadsAsProse(const std::string& query, const QueryContext& ctx) {
+  const RankingOptions& r = ctx.options->ranking;
+  return ctx.plain || (r.pasted_text && LooksPasted(query, r.long_query_words));
+}
+
 // Reads the query text: pasted messages are cleaned and never query syntax; typed queries lose their field
 // filters to `filters`, get their misspelt words corrected and their still-typed last word recognised.
 QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filters* filters, ParsedQuery* out) {
   const RankingOptions& r = ctx.options->ranking;
   QueryPlan plan;
   plan.explain = request.explain;
-  out->prose = ctx.plain || (r.pasted_text && LooksPasted(request.query, r.long_query_words));
+  out->prose = ReadsAsProse(request.query, ctx);
   if (out->prose) {
     out->message = LooksLikeMessage(request.query);
     out->free_text = CleanPastedText(request.query);
@@ -426,8 +432,7 @@ Result<ParsedQuery> BuildQuery(const SearchRequest& request, const QueryContext&
 }
 
 std::vector<std::string> MissingWords(const std::string& query, const QueryContext& ctx) {
-  const RankingOptions& r = ctx.options->ranking;
-  if (ctx.plain || (r.pasted_text && LooksPasted(query, r.long_query_words)) || !AllShardsLocal(ctx)) return {};
+  if (ReadsAsProse(query, ctx) || !AllShardsLocal(ctx)) return {};
   Filters filters;
   std::string filter_text;
   const std::string free_text = ExtractFilters(query, &filters, &filter_text);

@@ -188,8 +188,10 @@ Status MissingWords(internal::SqliteDb& db, const Window& w, const InsightsOptio
                     Insights* out) {
   std::map<std::string, MissingWord> words;
   Status s = Query(db,
+                   // Pasted messages (a line break or over kPastedBytes) do not take places in the limit.
                    "SELECT max(query), count(*) AS n, max(time_ms) FROM searches WHERE" + kInWindow +
-                       "AND query<>'' GROUP BY lower(query) ORDER BY n DESC, lower(query) LIMIT ?3",
+                       "AND query<>'' AND length(CAST(query AS BLOB)) <= " + std::to_string(kPastedBytes) +
+                       " AND instr(query, char(10)) = 0 GROUP BY lower(query) ORDER BY n DESC, lower(query) LIMIT ?3",
                    w, kMissingWordQueries, "", [&](internal::SqliteStmt& r) {
                      const std::string query = r.Text(0);
                      if (IsPasted(query)) return;

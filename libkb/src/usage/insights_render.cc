@@ -69,18 +69,21 @@ std::string GroupLabel(const QueryGroup& g) {
   return "pasted message about " + topic + ": " + query;
 }
 
+// " (LEAD `q1` ×n1, `q2` ×n2)": the raw queries behind a line.
+std::string QueryCounts(const char* lead, const std::vector<QueryCount>& queries) {
+  std::string out = std::string(" (") + lead;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    out += (i ? ", " : " ") + Code(queries[i].query) + " ×" + std::to_string(queries[i].count);
+  }
+  return out + ")";
+}
+
 void GroupList(const std::vector<QueryGroup>& groups, const char* one, const char* many, std::string* md) {
   if (groups.empty()) *md += "_none_\n";
   int n = 0;
   for (const QueryGroup& g : groups) {
     *md += std::to_string(++n) + ". " + GroupLabel(g) + " — " + Count(g.searches, one, many);
-    if (g.examples.size() > 1 && !g.pasted) {
-      *md += " (as";
-      for (std::size_t i = 0; i < g.examples.size(); ++i) {
-        *md += (i ? ", " : " ") + Code(g.examples[i].query) + " ×" + std::to_string(g.examples[i].count);
-      }
-      *md += ")";
-    }
+    if (g.examples.size() > 1 && !g.pasted) *md += QueryCounts("as", g.examples);
     *md += Quotes(g.comments);
     if (!g.owner.empty()) *md += " → " + Owner(g.owner);
     if (!g.reviewed.empty()) *md += " (reviewed " + g.reviewed + ")";
@@ -93,11 +96,8 @@ void MissingWordList(const std::vector<MissingWord>& words, std::string* md) {
   if (words.empty()) *md += "_none_\n";
   int n = 0;
   for (const MissingWord& m : words) {
-    *md += std::to_string(++n) + ". " + Code(m.word) + " — " + Count(m.searches, "search", "searches") + " (in";
-    for (std::size_t i = 0; i < m.queries.size(); ++i) {
-      *md += (i ? ", " : " ") + Code(m.queries[i].query) + " ×" + std::to_string(m.queries[i].count);
-    }
-    *md += ")\n";
+    *md += std::to_string(++n) + ". " + Code(m.word) + " — " + Count(m.searches, "search", "searches") +
+           QueryCounts("in", m.queries) + "\n";
   }
 }
 
