@@ -400,6 +400,33 @@ TEST_F(RankingContentTest, WordsNoItemHoldsAreNamed) {
             std::vector<std::string>());
 }
 
+TEST_F(RankingContentTest, ContractionsTypedWithoutApostrophesReadAsWithThem) {
+  // On shift people type "dont" and "isnt". They were "corrected" to other words ("webhooks done work", "refund
+  // int showing"), or named as words no item mentions ("cant", "didnt"). They read as "don't" and "isn't":
+  // no correction, no missing word, the same results as with the apostrophe.
+  const std::vector<std::pair<std::string, std::string>> pairs = {{"webhooks dont work", "webhooks don't work"},
+                                                                  {"refund isnt showing", "refund isn't showing"},
+                                                                  {"payout didnt arrive", "payout didn't arrive"},
+                                                                  {"card wont go through", "card won't go through"},
+                                                                  {"customer cant refund", "customer can't refund"},
+                                                                  {"whats a chargeback", "what's a chargeback"}};
+  for (const auto& [plain, with] : pairs) {
+    SearchResponse typed = Run(plain, 5);
+    EXPECT_EQ(typed.suggestion, "") << plain;
+    EXPECT_EQ(typed.corrected_query, "") << plain;
+    EXPECT_EQ(typed.missing_words, std::vector<std::string>()) << plain;
+    EXPECT_EQ(Ids(typed), Ids(Run(with, 5))) << plain;
+  }
+  // "didnt" reports a problem as "didn't" does: the article that troubleshoots failed payouts is lifted.
+  auto res = searcher_->Search({.query = "payout didnt", .size = 10, .today = kToday, .explain = true});
+  ASSERT_TRUE(res.ok());
+  bool lifted = false;
+  for (const SearchHit& h : res->hits) {
+    for (const ScorePart& p : h.explain) lifted = lifted || (h.id == "payments/failed-payouts" && p.part == "problem");
+  }
+  EXPECT_TRUE(lifted);
+}
+
 TEST_F(RankingContentTest, OtherLanguagesOnlyWhenNothingMatchesOrWhenAsked) {
   // Asked for: lang:tr shows Turkish items for English words.
   SearchResponse asked = Run("refund lang:tr");

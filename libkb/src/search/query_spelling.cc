@@ -115,6 +115,7 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
     std::size_t space = text.find_last_of(" \t\n\r\f\v");
     typing = space == std::string::npos ? 0 : space + 1;
   }
+  const bool english = std::find(langs.begin(), langs.end(), "en") != langs.end();
   auto is_word_byte = [](unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
   };
@@ -141,7 +142,12 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
           return std::isdigit(static_cast<unsigned char>(c)) || c == '_';
         });
     WordFix word_fix;
-    if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !KnownToIndex(word, db, stems)) {
+    // "dont", "isnt": searched as "don't", "isn't" (Xapian's suggestions were "done", "int"), shown as typed.
+    const std::string_view contraction = field || wildcard || typed || !english ? "" : WithApostrophe(word);
+    if (!contraction.empty()) {
+      word_fix.searched = contraction;
+    } else if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups &&
+               !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
       if (word_fix.searched.empty() && !Excluded(text, i) && !IsStopword(word) && !SharesAStem(word, db) &&

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "text.h"
@@ -268,6 +269,22 @@ std::string CleanPastedText(std::string_view text) {
     for (char c : t) out += std::string_view("\"'`()[]{}<>,;:!?*+=|").find(c) == std::string_view::npos ? c : ' ';
   }
   return out;
+}
+
+std::string_view WithApostrophe(std::string_view lower_word) {
+  // clang-format off
+  static const auto* forms = new std::unordered_map<std::string_view, std::string_view>{
+      {"cant", "can't"}, {"dont", "don't"}, {"doesnt", "doesn't"}, {"didnt", "didn't"}, {"isnt", "isn't"},
+      {"arent", "aren't"}, {"wasnt", "wasn't"}, {"werent", "weren't"}, {"wont", "won't"},
+      {"wouldnt", "wouldn't"}, {"couldnt", "couldn't"}, {"shouldnt", "shouldn't"}, {"havent", "haven't"},
+      {"hasnt", "hasn't"}, {"hadnt", "hadn't"}, {"aint", "ain't"}, {"mustnt", "mustn't"}, {"neednt", "needn't"},
+      {"im", "i'm"}, {"ive", "i've"}, {"youre", "you're"}, {"youve", "you've"}, {"theyre", "they're"},
+      {"thats", "that's"}, {"whats", "what's"}, {"theres", "there's"}, {"wheres", "where's"},
+      {"hows", "how's"}, {"whos", "who's"},
+  };
+  // clang-format on
+  auto it = forms->find(lower_word);
+  return it == forms->end() ? std::string_view() : it->second;
 }
 
 bool IsChatWord(std::string_view lower_word) { return ChatWords().count(lower_word) > 0; }

@@ -35,6 +35,11 @@ std::string CleanPastedText(std::string_view text);
 // query keeps every word it has.
 bool IsChatWord(std::string_view lower_word);
 
+// An English contraction typed without its apostrophe, as people on shift do ("dont", "cant", "im"), written
+// with it ("don't"), or "" for any other word. Lowercase. Only forms that are not also words of their own
+// ("its", "lets", "well", "were" are left alone).
+std::string_view WithApostrophe(std::string_view lower_word);
+
 // Turkish function words ("ve", "bir", "için", "neden"), with and without diacritics.
 bool IsTurkishStopword(std::string_view lower_word);
 
