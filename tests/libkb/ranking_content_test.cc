@@ -398,6 +398,12 @@ TEST_F(RankingContentTest, WordsNoItemHoldsAreNamed) {
   EXPECT_EQ(partial->missing_words, std::vector<std::string>());
   EXPECT_EQ(Run("Hi team,\nour customer Zbigniew asks for a GDPR export of his refunds.\nThanks, Wojtek").missing_words,
             std::vector<std::string>());
+  // Nor the words of a link (URL, path, host, e-mail address): they name the customer's own things.
+  for (const std::string q : {"https://shop.example.com/hooks/paylane returns 404", "webhook to api.acme.io failing",
+                              "ops@acmeshop.io asks about payouts", "refund failed on acme.co.uk"}) {
+    EXPECT_EQ(Run(q).missing_words, std::vector<std::string>()) << q;
+  }
+  EXPECT_EQ(Run("gdpr request from ops@acmeshop.io").missing_words, std::vector<std::string>({"gdpr"}));
 }
 
 TEST_F(RankingContentTest, ContractionsTypedWithoutApostrophesReadAsWithThem) {

@@ -71,6 +71,26 @@ bool Excluded(std::string_view text, std::size_t at) {
          (before.size() == 3 || IsSpace(before[before.size() - 4]));
 }
 
+// True when the word at `at` is part of a link: a URL, a path, an e-mail address or a host name
+// ("https://shop.example.com/hooks", "api.acme.io", "ops@acme.io"). Its words name the customer's own things,
+// so they are searched as typed, never corrected, and never called missing.
+bool InLink(std::string_view text, std::size_t at) {
+  std::size_t begin = at, end = at;
+  while (begin > 0 && !IsSpace(text[begin - 1])) --begin;
+  while (end < text.size() && !IsSpace(text[end])) ++end;
+  std::string_view token = text.substr(begin, end - begin);
+  while (!token.empty() && std::string_view(".,;:!?)\"'").find(token.back()) != std::string_view::npos) {
+    token.remove_suffix(1);
+  }
+  if (token.find_first_of("/@") != std::string_view::npos) return true;
+  const std::size_t dot = token.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  static constexpr std::string_view kHostEnds[] = {"com", "io", "net", "org", "dev", "app", "co", "uk", "de",
+                                                   "tr", "eu", "info", "biz", "shop", "store", "ai", "me"};
+  const std::string top = AsciiLower(token.substr(dot + 1));
+  return std::find(std::begin(kHostEnds), std::end(kHostEnds), top) != std::end(kHostEnds);
+}
+
 // What a word the index lacks is searched as: "" (as typed), a typo's correction (shown), or another form of
 // a word that the word list of one of `langs` holds (not shown).
 struct WordFix {
@@ -146,7 +166,7 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
     const std::string_view contraction = field || wildcard || typed || !english ? "" : WithApostrophe(word);
     if (!contraction.empty()) {
       word_fix.searched = contraction;
-    } else if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups &&
+    } else if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !InLink(text, i) &&
                !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
