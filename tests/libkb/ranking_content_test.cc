@@ -410,12 +410,10 @@ TEST_F(RankingContentTest, ContractionsTypedWithoutApostrophesReadAsWithThem) {
   // On shift people type "dont" and "isnt". They were "corrected" to other words ("webhooks done work", "refund
   // int showing"), or named as words no item mentions ("cant", "didnt"). They read as "don't" and "isn't":
   // no correction, no missing word, the same results as with the apostrophe.
-  const std::vector<std::pair<std::string, std::string>> pairs = {{"webhooks dont work", "webhooks don't work"},
-                                                                  {"refund isnt showing", "refund isn't showing"},
-                                                                  {"payout didnt arrive", "payout didn't arrive"},
-                                                                  {"card wont go through", "card won't go through"},
-                                                                  {"customer cant refund", "customer can't refund"},
-                                                                  {"whats a chargeback", "what's a chargeback"}};
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"webhooks dont work", "webhooks don't work"},     {"refund isnt showing", "refund isn't showing"},
+      {"payout didnt arrive", "payout didn't arrive"},   {"card wont go through", "card won't go through"},
+      {"customer cant refund", "customer can't refund"}, {"whats a chargeback", "what's a chargeback"}};
   for (const auto& [plain, with] : pairs) {
     SearchResponse typed = Run(plain, 5);
     EXPECT_EQ(typed.suggestion, "") << plain;

@@ -34,7 +34,7 @@ constexpr std::array<std::string_view, 15> kNegativeEndings = {
 
 bool IsProblemWord(const std::string& w) {
   if (EndsWith(w, "n't") || EndsWith(w, "n\xE2\x80\x99t")) return true;  // can't, doesn’t
-  if (EndsWith(WithApostrophe(w), "n't")) return true;                    // cant, doesnt
+  if (EndsWith(WithApostrophe(w), "n't")) return true;                   // cant, doesnt
   if (std::find(kProblemWords.begin(), kProblemWords.end(), w) != kProblemWords.end()) return true;
   for (std::string_view p : kProblemStems) {
     if (StartsWith(w, p)) return true;

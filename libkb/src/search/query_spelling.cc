@@ -85,8 +85,8 @@ bool InLink(std::string_view text, std::size_t at) {
   if (token.find_first_of("/@") != std::string_view::npos) return true;
   const std::size_t dot = token.rfind('.');
   if (dot == std::string_view::npos) return false;
-  static constexpr std::string_view kHostEnds[] = {"com", "io", "net", "org", "dev", "app", "co", "uk", "de",
-                                                   "tr", "eu", "info", "biz", "shop", "store", "ai", "me"};
+  static constexpr std::string_view kHostEnds[] = {"com", "io", "net",  "org", "dev",  "app",   "co", "uk", "de",
+                                                   "tr",  "eu", "info", "biz", "shop", "store", "ai", "me"};
   const std::string top = AsciiLower(token.substr(dot + 1));
   return std::find(std::begin(kHostEnds), std::end(kHostEnds), top) != std::end(kHostEnds);
 }
