@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -404,6 +405,32 @@ TEST_F(RankingContentTest, WordsNoItemHoldsAreNamed) {
     EXPECT_EQ(Run(q).missing_words, std::vector<std::string>()) << q;
   }
   EXPECT_EQ(Run("gdpr request from ops@acmeshop.io").missing_words, std::vector<std::string>({"gdpr"}));
+}
+
+// The words a snippet marks, lowercase.
+std::set<std::string> MarkedWords(const SearchResponse& res) {
+  std::set<std::string> marked;
+  for (const SearchHit& h : res.hits) {
+    for (std::size_t at = h.snippet.find("<mark>"); at != std::string::npos; at = h.snippet.find("<mark>", at + 1)) {
+      const std::size_t end = h.snippet.find("</mark>", at);
+      std::string w = h.snippet.substr(at + 6, end - at - 6);
+      std::transform(w.begin(), w.end(), w.begin(), [](unsigned char c) { return std::tolower(c); });
+      marked.insert(w);
+    }
+  }
+  return marked;
+}
+
+TEST_F(RankingContentTest, SnippetsMarkTheWordsThatMatterNotFunctionWords) {
+  // "to", "the", "how" were marked in every snippet, hiding the words the engineer looks for.
+  for (const std::string q : {"how to verify webhook", "webhook to the server failing", "iade ne zaman gelir"}) {
+    const std::set<std::string> marked = MarkedWords(Run(q));
+    EXPECT_FALSE(marked.empty()) << q;
+    for (const char* w : {"how", "to", "the", "ne"}) EXPECT_EQ(marked.count(w), 0u) << q << ": " << w;
+  }
+  EXPECT_EQ(MarkedWords(Run("how to verify webhook")).count("verify"), 1u);
+  // A query of nothing but function words still marks them: they are all it has.
+  EXPECT_EQ(MarkedWords(Run("to be or not to be")).count("to"), 1u);
 }
 
 TEST_F(RankingContentTest, ContractionsTypedWithoutApostrophesReadAsWithThem) {

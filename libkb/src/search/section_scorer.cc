@@ -3,6 +3,8 @@
 #include <cmath>
 
 #include "html_escape.h"
+#include "query_text.h"
+#include "stopwords.h"
 #include "text.h"
 
 namespace kb::internal {
@@ -64,6 +66,8 @@ std::size_t CharStart(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+bool IsFunctionWord(std::string_view word) { return IsStopword(word) || IsTurkishStopword(word); }
+
 }  // namespace
 
 QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database& db, std::string prefix,
@@ -72,12 +76,22 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
   q.prefix = AsciiLower(prefix);
   if (!q.prefix.empty()) q.first_bytes.set(LowerByte(q.prefix[0]));
   const double n = std::max<double>(1.0, db.get_doccount());
+  bool only_function_words = true;
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end() && only_function_words; ++it) {
+    const std::string& term = *it;
+    const bool stemmed = term.size() > 2 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+    const bool prefixed = !term.empty() && term[0] >= 'A' && term[0] <= 'Z' && !stemmed;
+    if (!prefixed && !IsFunctionWord(std::string_view(term).substr(stemmed ? 1 : 0))) only_function_words = false;
+  }
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
     const std::string& term = *it;
     unsigned char c = static_cast<unsigned char>(term.empty() ? 0 : term[0]);
     bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
     bool stemmed = c == 'Z' && term.size() > 2 && !(term[1] >= 'A' && term[1] <= 'Z');
     if (!plain && !stemmed) continue;  // prefixed terms (codes, filters, title:) say nothing about sections
+    // Function words ("to", "the", "how", "ve") say nothing about a section either, and marked in every snippet
+    // they hide the words that matter; a query of nothing else keeps them.
+    if (!only_function_words && IsFunctionWord(std::string_view(term).substr(stemmed ? 1 : 0))) continue;
     const Xapian::doccount df = match ? match->get_termfreq(term) : db.get_termfreq(term);
     double idf = std::log(1.0 + n / std::max<double>(1.0, df));
     if (plain) {
