@@ -400,6 +400,12 @@ TEST_F(WebPageTest, NarrowScreensShowResultsFirstAndNothingScrollsSideways) {
   const int top = std::stoi(Js("Math.round(document.querySelector('#results li').getBoundingClientRect().top)"));
   EXPECT_LT(top, 300) << "the first result sits below the filters";
   EXPECT_EQ(Js(kSideways), "0") << "the result list";
+  // A snippet cut from a long unbroken line (a URL, a log line, code): it wraps, the page does not scroll.
+  Open();
+  TypeQuery("hmac_sha256");
+  ASSERT_NE(Js("document.querySelector('#results .snippet').textContent").find("raw_body_bytes"), std::string::npos)
+      << Js("document.querySelector('#results .snippet').textContent");
+  EXPECT_EQ(Js(kSideways), "0") << "a snippet with a long line";
   // An article with a long code line: the code block scrolls, the page does not.
   for (int width : {390, 756}) {
     driver_->SetViewport(width, 844, width < 500);
