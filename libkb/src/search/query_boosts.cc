@@ -271,23 +271,36 @@ Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
                        Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()), kIdentifierBoost);
 }
 
+// `token` with `from` joining two letters or digits replaced by `to` (refund_failed → refund.failed).
+std::string Rejoin(std::string token, char from, char to) {
+  for (std::size_t k = 1; k + 1 < token.size(); ++k) {
+    if (token[k] == from && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
+        std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
+      token[k] = to;
+    }
+  }
+  return token;
+}
+
 // Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
 // refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
+// The other way round, an identifier joined by hyphens or dots whose underscored form the index holds as one
+// word (ERR-CARD-DECLINED, err.card.declined; the articles write ERR_CARD_DECLINED) is read as that word.
 std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db) {
   return MapWords(text, [&](std::string_view raw) {
     std::string token(raw);
     const std::vector<std::string> word = SplitQueryWords(token);
-    if (word.empty() || word.front().find('_') == std::string::npos ||
-        db.term_exists(Xapian::Unicode::tolower(word.front()))) {
-      return token;
+    if (word.empty()) return token;
+    const std::string lower = Xapian::Unicode::tolower(word.front());
+    if (lower.find('_') == std::string::npos) {
+      if (lower.find_first_of("-.") == std::string::npos) return token;
+      const std::string joined = Rejoin(Rejoin(lower, '-', '_'), '.', '_');
+      const std::size_t at = token.find(word.front());
+      if (joined == lower || at == std::string::npos || !db.term_exists(joined)) return token;
+      return token.replace(at, word.front().size(), joined);
     }
-    for (std::size_t k = 1; k + 1 < token.size(); ++k) {
-      if (token[k] == '_' && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
-          std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
-        token[k] = '.';
-      }
-    }
-    return token;
+    if (db.term_exists(lower)) return token;
+    return Rejoin(std::move(token), '_', '.');
   });
 }
 

@@ -49,7 +49,8 @@ bool HasOperators(std::string_view text);
 bool LooksLikeIdentifier(const std::string& t);
 // Three digits from 100 to 599.
 bool IsHttpStatus(std::string_view t);
-// refund_failed, which the index lacks as one word, written refund.failed: the phrase of its parts.
+// refund_failed, which the index lacks as one word, written refund.failed: the phrase of its parts; and
+// ERR-CARD-DECLINED or err.card.declined, whose underscored form the index holds as one word, written so.
 std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Database& db);
 // Error codes and ids written in the query, as the exact terms the index holds for them.
 std::vector<std::string> FindExactTerms(const std::vector<std::string>& tokens, const Xapian::Database& db);

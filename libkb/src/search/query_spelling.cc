@@ -62,6 +62,23 @@ bool SharesAStem(const std::string& word, const Xapian::Database& db) {
   return db.allterms_begin(head) != db.allterms_end(head);
 }
 
+// True when the English word list holds `word`: then its first four letters, shared with some word of the index,
+// say nothing ("invoice", "involve"). That rule is for the Turkish forms the stemmer leaves whole.
+bool EnglishWord(const std::string& word, const std::vector<std::string>& langs, const std::string& dictionary_dir) {
+  if (std::find(langs.begin(), langs.end(), "en") == langs.end()) return false;
+  const WordDictionary* english = WordDictionary::For(dictionary_dir, "en");
+  return english != nullptr && !english->Spelling(word).empty();
+}
+
+// True when `word` begins with a word the index holds, of four letters or more: an English word derived from it
+// ("percentage" from "percent", "shopper" from "shop"), whose results are about the same thing.
+bool BeginsWithIndexWord(const std::string& word, const Xapian::Database& db) {
+  for (std::size_t k = 4; k < word.size(); ++k) {
+    if (db.term_exists(word.substr(0, k))) return true;
+  }
+  return false;
+}
+
 // True when the word at `at` is excluded ("-gdpr", "NOT gdpr"): it is not looked for, so it cannot be missing.
 bool Excluded(std::string_view text, std::size_t at) {
   if (at > 0 && text[at - 1] == '-') return true;
@@ -170,7 +187,8 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
                !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
-      if (word_fix.searched.empty() && !Excluded(text, i) && !IsStopword(word) && !SharesAStem(word, db) &&
+      if (word_fix.searched.empty() && !Excluded(text, i) && !IsStopword(word) &&
+          !(SharesAStem(word, db) && (!EnglishWord(word, langs, dictionary_dir) || BeginsWithIndexWord(word, db))) &&
           !HasSynonyms(word, db, stems) &&
           std::find(fix.unknown.begin(), fix.unknown.end(), word) == fix.unknown.end()) {
         fix.unknown.push_back(word);
