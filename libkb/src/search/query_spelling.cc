@@ -140,6 +140,14 @@ WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, cons
   return {std::move(suggestion), true};
 }
 
+// True when `word`, which the index lacks as typed and stemmed and has no correction for, is in no form an item
+// holds: not a stopword, not a form sharing a Turkish stem, not a word with synonyms.
+bool HeldInNoForm(const std::string& word, const Xapian::Database& db, const std::vector<Xapian::Stem>& stems,
+                  const std::vector<std::string>& langs, const std::string& dictionary_dir) {
+  if (IsStopword(word) || HasSynonyms(word, db, stems)) return false;
+  return !SharesAStem(word, db) || (EnglishWord(word, langs, dictionary_dir) && !BeginsWithIndexWord(word, db));
+}
+
 }  // namespace
 
 SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db, bool partial,
@@ -187,9 +195,7 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
                !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
-      if (word_fix.searched.empty() && !Excluded(text, i) && !IsStopword(word) &&
-          !(SharesAStem(word, db) && (!EnglishWord(word, langs, dictionary_dir) || BeginsWithIndexWord(word, db))) &&
-          !HasSynonyms(word, db, stems) &&
+      if (word_fix.searched.empty() && !Excluded(text, i) && HeldInNoForm(word, db, stems, langs, dictionary_dir) &&
           std::find(fix.unknown.begin(), fix.unknown.end(), word) == fix.unknown.end()) {
         fix.unknown.push_back(word);
       }
