@@ -94,6 +94,10 @@ const std::vector<Variant>& Variants() {
             [](SearcherOptions& o) { o.ranking.language_first = false; }),
       Query("-other-language-codes", "codes only another language's items hold wait for the fallback",
             [](SearcherOptions& o) { o.ranking.other_language_codes = false; }),
+      Query("-question-frame", "a typed question's frame searched as any word (question_frame_weight 1)",
+            [](SearcherOptions& o) { o.ranking.question_frame_weight = 1; }),
+      Query("frame=0", "a typed question's frame not searched at all (question_frame_weight 0)",
+            [](SearcherOptions& o) { o.ranking.question_frame_weight = 0; }),
       Query("-pasted-text", "pasted messages read as typed queries (no cleaning, operators active)",
             [](SearcherOptions& o) { o.ranking.pasted_text = false; }),
   };

@@ -681,6 +681,29 @@ TEST_F(RankingContentTest, LongTicketNamingAnAliasKeepsTheAliasBoost) {
   }
 }
 
+TEST_F(RankingContentTest, AQuestionsFrameDoesNotDecideItsTopic) {
+  // "How long ... take" and "how many" are the question, not its topic: "Refund timing" (its heading "How long
+  // refunds take") came first for payouts and disputes, "Rate limits" (its alias "too many requests") for
+  // webhook retries.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"how long do payouts take", "payments/payouts"},
+      {"how long does a dispute take?", "payments/disputes"},
+      {"how many retries for webhooks", "payments/webhook-delivery"},
+  };
+  SearcherOptions off;
+  off.ranking.question_frame_weight = 1;
+  ExpectFirstOnlyWith(cases, off, "the question frame");
+  // The topic still decides when it is timing: "how long until refund arrives" is "Refund timing".
+  EXPECT_EQ(Ids(Run("how long until refund arrives")).at(0), "payments/refund-timing");
+  // The word being typed stays: "how long" as-you-type searches "long" as a prefix, not "how" alone.
+  SearchRequest typing{.query = "how long", .today = kToday};
+  typing.partial = true;
+  auto partial = searcher_->Search(typing);
+  ASSERT_TRUE(partial.ok());
+  const std::vector<std::string> ids = Ids(*partial);
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "payments/refund-timing"), ids.end()) << ::testing::PrintToString(ids);
+}
+
 TEST_F(RankingContentTest, TypedProblemPutsTheTroubleshootingArticleBeforeTheOverview) {
   // A typed query that says something went wrong wants the article about that failure, not the overview of
   // the topic that shares its words: "Setting up webhooks" and "Refunding a payment" used to come first.

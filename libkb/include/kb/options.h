@@ -92,6 +92,13 @@ struct RankingOptions {
   // and a sentence) is cleaned (quotes, greeting, sign-off, signature, phone numbers) and read as plain
   // words, never as operators; off: read as typed. Default: true.
   bool pasted_text = true;
+  // The timing words of a typed English question's frame ("long", "often", "soon" after "how"; "take" after
+  // "how long") weigh this much, and only reorder the matches of the query's other words; "many" and "much"
+  // after "how" are not searched. "how long do payouts take" ranked "Refund timing", whose heading is "How
+  // long refunds take", above "Payout schedule"; "how long do refunds take" still wants "Refund timing"; "how
+  // many retries for webhooks" ranked "Rate limits" (alias "too many requests") first. 1 = off (every word
+  // searched as typed). Default: 0.5.
+  double question_frame_weight = 0.5;
   // Scripted answers' scores are multiplied by this unless the query asks what to reply ("reply", "tell the
   // customer", "cevap"): the article that explains a problem comes first, the reply to send next. 1 = off.
   // Default: 0.7 — success@1 on the support set 0.76 → 0.84 (bench/README.md).

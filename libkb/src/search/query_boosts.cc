@@ -294,9 +294,13 @@ std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Datab
     const std::string lower = Xapian::Unicode::tolower(word.front());
     if (lower.find('_') == std::string::npos) {
       if (lower.find_first_of("-.") == std::string::npos) return token;
+      // A code (ALL CAPS, or three parts or more), not a hyphenated word: "on-line" is the phrase "on line" in
+      // most texts, even where one writes on_line.
       const std::string joined = Rejoin(Rejoin(lower, '-', '_'), '.', '_');
+      const bool caps = std::none_of(word.front().begin(), word.front().end(), [](char c) { return std::islower(c); });
+      const bool code = caps || std::count(joined.begin(), joined.end(), '_') >= 2;
       const std::size_t at = token.find(word.front());
-      if (joined == lower || at == std::string::npos || !db.term_exists(joined)) return token;
+      if (!code || joined == lower || at == std::string::npos || !db.term_exists(joined)) return token;
       return token.replace(at, word.front().size(), joined);
     }
     if (db.term_exists(lower)) return token;

@@ -123,6 +123,7 @@ bool TypingPrefix(const std::string& text, const Xapian::Database& db) {
 // The query as one text, read once: pasted or typed, cleaned, corrected, its words and its language.
 struct QueryPlan {
   std::string text;                 // what the QueryParser reads
+  std::string frame;                // a question's frame words, which only reorder the text's matches
   std::vector<std::string> tokens;  // its words (for exact codes and the phrase boost)
   bool partial = false;
   bool long_query = false;
@@ -138,15 +139,24 @@ struct PartNotes {
 };
 
 // The title and alias boosts. They reorder the text's matches only (AND_MAYBE): a title or alias word alone
-// never makes an item match.
-Xapian::Query WithFieldBoosts(const Xapian::Query& text, const RankingOptions& r, const PartNotes& note) {
+// never makes an item match. A question's `frame` words count in titles and aliases too, at
+// question_frame_weight.
+Xapian::Query WithFieldBoosts(const Xapian::Query& text, const Xapian::Query& frame, const RankingOptions& r,
+                              const PartNotes& note) {
+  auto boost = [&](std::string_view prefix) {
+    Xapian::Query q = FieldBoost(text, prefix);
+    if (frame.empty()) return q;
+    return Xapian::Query(
+        Xapian::Query::OP_OR, q,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(frame, prefix), r.question_frame_weight));
+  };
   std::vector<Xapian::Query> fields;
   if (r.title_boost > 0) {
-    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixTitle), r.title_boost);
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, boost(kPrefixTitle), r.title_boost);
     note("title", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
   }
   if (r.alias_boost > 0) {
-    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, FieldBoost(text, kPrefixAlias), r.alias_boost);
+    fields.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, boost(kPrefixAlias), r.alias_boost);
     note("alias", Xapian::Query(Xapian::Query::OP_FILTER, fields.back(), text));
   }
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text,
@@ -221,10 +231,20 @@ Xapian::Query LanguageQuery(const QueryPlan& plan, const std::string& lang, bool
   Xapian::Query text = ParseText(plan.text, lang, ctx, plan.partial, out.prose, plan.long_query);
   if (!text.empty() && plan.long_query) text = ReduceLongQuery(text, r.long_query_max_terms, *ctx.db);
   note("text", text);
+  // A question's frame words: they only reorder the text's matches, and weigh question_frame_weight.
+  Xapian::Query frame;
+  if (!plan.frame.empty() && r.question_frame_weight > 0 && !text.empty()) {
+    frame = ParseText(plan.frame, lang, ctx, false, false, false);
+  }
   if (r.field_weights && (!plan.long_query || r.long_query_fields) && !text.empty() &&
       (r.title_boost > 0 || r.alias_boost > 0)) {
     if (LeanFirstPass(out, r)) *first_pass = WithCodes(text, plan, out, ctx, PartNotes{nullptr});
-    text = WithFieldBoosts(text, r, note);
+    text = WithFieldBoosts(text, frame, r, note);
+  }
+  if (!frame.empty()) {
+    const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, frame, r.question_frame_weight);
+    note("frame", Xapian::Query(Xapian::Query::OP_FILTER, scaled, text));
+    text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, scaled);
   }
   if (r.phrase_boost && !plan.long_query && !text.empty() && plan.tokens.size() >= 2 && plan.tokens.size() <= 6 &&
       !out.operators) {
@@ -291,6 +311,8 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
       plan.text = PureNegative(fix.searched);
     }
   }
+  if (!out->prose && r.question_frame_weight != 1)
+    plan.text = WithoutQuestionFrame(plan.text, plan.partial, &plan.frame);
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
   // A customer's message that asks for a reply ("please respond", "can you tell us") asks the engineer, not for a
   // scripted answer first: the article that explains the problem still comes first.

@@ -6,7 +6,9 @@
 #include <set>
 
 #include "query_text.h"
+#include "stopwords.h"
 #include "term_prefixes.h"
+#include "text.h"
 
 namespace kb::internal {
 namespace {
@@ -62,6 +64,44 @@ bool AsksForReply(const std::string& text) {
       "scripted", "cevap",   "cevabı",  "cevabi",   "yanıt",     "yanit",  "yanıtı",  "yaniti",
       "yanıtla",  "yanitla", "diyeyim", "yazayım",  "yazayim",   "şablon", "sablon"};
   return HasAnyWord(text, kReplyWords);
+}
+
+std::string WithoutQuestionFrame(const std::string& text, bool keep_last, std::string* frame) {
+  static const std::set<std::string, std::less<>> kAfterHow = {"long", "many", "much", "often", "soon"};
+  static const std::set<std::string, std::less<>> kTake = {"take", "takes", "taking", "took"};
+  std::string out;
+  std::string previous;
+  std::string removed;
+  bool dropped = false;
+  bool how_long = false;
+  bool topic = false;  // a word outside the frame that is not a stopword
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    std::string word = AsciiLower(std::string_view(text).substr(start, i - start));
+    while (!word.empty() && std::string_view("?!.,;:").find(word.back()) != std::string_view::npos) word.pop_back();
+    const bool last = i == text.size();
+    const bool in_frame =
+        !(keep_last && last) && ((previous == "how" && kAfterHow.count(word)) || (how_long && kTake.count(word)));
+    if (previous == "how" && word == "long") how_long = true;
+    if (in_frame) {
+      // "how many", "how much": a count or an amount, said by no item's words; "long", "often", "soon", "take"
+      // ask about timing, which the items that explain timing say in these words.
+      if (word != "many" && word != "much") removed += (removed.empty() ? "" : " ") + word;
+      dropped = true;
+    } else {
+      out.append(text, start, i - start);
+      topic = topic || (!word.empty() && !IsStopword(word));
+    }
+    previous = std::move(word);
+    const std::size_t spaces = i;
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    out.append(text, spaces, i - spaces);
+  }
+  if (!topic || !dropped) return text;  // "how long": the frame is all there is
+  *frame = std::move(removed);
+  return out;
 }
 
 bool SpeaksInFirstPerson(const std::string& text) {
