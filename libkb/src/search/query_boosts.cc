@@ -297,7 +297,8 @@ std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Datab
       // A code (ALL CAPS, or three parts or more), not a hyphenated word: "on-line" is the phrase "on line" in
       // most texts, even where one writes on_line.
       const std::string joined = Rejoin(Rejoin(lower, '-', '_'), '.', '_');
-      const bool caps = std::none_of(word.front().begin(), word.front().end(), [](char c) { return std::islower(c); });
+      const bool caps =
+          std::none_of(word.front().begin(), word.front().end(), [](unsigned char c) { return std::islower(c); });
       const bool code = caps || std::count(joined.begin(), joined.end(), '_') >= 2;
       const std::size_t at = token.find(word.front());
       if (!code || joined == lower || at == std::string::npos || !db.term_exists(joined)) return token;

@@ -205,8 +205,7 @@ QueryPlan PlanText(const SearchRequest& request, const QueryContext& ctx, Filter
       plan.text = PureNegative(fix.searched);
     }
   }
-  if (!out->prose && r.question_frame_weight != 1)
-    plan.text = WithoutQuestionFrame(plan.text, plan.partial, &plan.frame);
+  if (!out->prose && r.question_frame_weight != 1) plan.text = WithoutQuestionFrame(plan.text, &plan.frame);
   plan.text = SplitUnknownIdentifiers(plan.text, *ctx.db);
   // A customer's message that asks for a reply ("please respond", "can you tell us") asks the engineer, not for a
   // scripted answer first: the article that explains the problem still comes first.

@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 #include <set>
+#include <vector>
 
 #include "query_text.h"
 #include "stopwords.h"
@@ -66,39 +67,30 @@ bool AsksForReply(const std::string& text) {
   return HasAnyWord(text, kReplyWords);
 }
 
-std::string WithoutQuestionFrame(const std::string& text, bool keep_last, std::string* frame) {
+std::string WithoutQuestionFrame(const std::string& text, std::string* frame) {
   static const std::set<std::string, std::less<>> kAfterHow = {"long", "many", "much", "often", "soon"};
   static const std::set<std::string, std::less<>> kTake = {"take", "takes", "taking", "took"};
-  std::string out;
   std::string previous;
   std::string removed;
-  bool dropped = false;
   bool how_long = false;
+  bool dropped = false;
   bool topic = false;  // a word outside the frame that is not a stopword
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const std::size_t start = i;
-    while (i < text.size() && !IsSpace(text[i])) ++i;
-    std::string word = AsciiLower(std::string_view(text).substr(start, i - start));
-    while (!word.empty() && std::string_view("?!.,;:").find(word.back()) != std::string_view::npos) word.pop_back();
-    const bool last = i == text.size();
-    const bool in_frame =
-        !(keep_last && last) && ((previous == "how" && kAfterHow.count(word)) || (how_long && kTake.count(word)));
-    if (previous == "how" && word == "long") how_long = true;
-    if (in_frame) {
-      // "how many", "how much": a count or an amount, said by no item's words; "long", "often", "soon", "take"
-      // ask about timing, which the items that explain timing say in these words.
-      if (word != "many" && word != "much") removed += (removed.empty() ? "" : " ") + word;
-      dropped = true;
-    } else {
-      out.append(text, start, i - start);
+  std::string out = MapWords(text, [&](std::string_view raw) {
+    const std::vector<std::string> bare = SplitQueryWords(raw);  // "how," → "how"
+    std::string word = bare.empty() ? std::string() : AsciiLower(bare.front());
+    const bool in_frame = (previous == "how" && kAfterHow.count(word)) || (how_long && kTake.count(word));
+    how_long = how_long || (previous == "how" && word == "long");
+    previous = word;
+    if (!in_frame) {
       topic = topic || (!word.empty() && !IsStopword(word));
+      return std::string(raw);
     }
-    previous = std::move(word);
-    const std::size_t spaces = i;
-    while (i < text.size() && IsSpace(text[i])) ++i;
-    out.append(text, spaces, i - spaces);
-  }
+    // "how many", "how much": a count or an amount, said by no item's words; "long", "often", "soon", "take"
+    // ask about timing, which the items that explain timing say in these words.
+    dropped = true;
+    if (word != "many" && word != "much") removed += (removed.empty() ? "" : " ") + word;
+    return std::string();
+  });
   if (!topic || !dropped) return text;  // "how long": the frame is all there is
   *frame = std::move(removed);
   return out;

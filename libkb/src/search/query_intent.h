@@ -28,10 +28,9 @@ bool SpeaksInFirstPerson(const std::string& text);
 // "soon" after "how", and, after "how long", the verb "take". The timing words go to `frame`, space-separated
 // ("many" and "much" are dropped: a count or an amount, which no item's words say).
 // "how long do payouts take" searches "how do payouts", with "long take" only reordering its matches: "long"
-// and "take" had put "Refund timing" ("How long refunds take") above "Payout schedule". With `keep_last`, the
-// last word stays: it is still being typed ("how lo" may become "how long" or "how log"). `text` as it is when
-// the frame is all it has ("how long").
-std::string WithoutQuestionFrame(const std::string& text, bool keep_last, std::string* frame);
+// and "take" had put "Refund timing" ("How long refunds take") above "Payout schedule". `text` as it is when the
+// frame is all it has ("how long").
+std::string WithoutQuestionFrame(const std::string& text, std::string* frame);
 
 // NamesProblem of an indexed item's title and tags.
 bool ItemNamesProblem(const Xapian::Document& doc);

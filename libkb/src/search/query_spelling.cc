@@ -64,8 +64,7 @@ bool SharesAStem(const std::string& word, const Xapian::Database& db) {
 
 // True when the English word list holds `word`: then its first four letters, shared with some word of the index,
 // say nothing ("invoice", "involve"). That rule is for the Turkish forms the stemmer leaves whole.
-bool EnglishWord(const std::string& word, const std::vector<std::string>& langs, const std::string& dictionary_dir) {
-  if (std::find(langs.begin(), langs.end(), "en") == langs.end()) return false;
+bool EnglishWord(const std::string& word, const std::string& dictionary_dir) {
   const WordDictionary* english = WordDictionary::For(dictionary_dir, "en");
   return english != nullptr && !english->Spelling(word).empty();
 }
@@ -95,10 +94,9 @@ bool InLink(std::string_view text, std::size_t at) {
   std::size_t begin = at, end = at;
   while (begin > 0 && !IsSpace(text[begin - 1])) --begin;
   while (end < text.size() && !IsSpace(text[end])) ++end;
-  std::string_view token = text.substr(begin, end - begin);
-  while (!token.empty() && std::string_view(".,;:!?)\"'").find(token.back()) != std::string_view::npos) {
-    token.remove_suffix(1);
-  }
+  const std::vector<std::string> trimmed = SplitQueryWords(text.substr(begin, end - begin));
+  if (trimmed.empty()) return false;
+  const std::string_view token = trimmed.front();
   if (token.find_first_of("/@") != std::string_view::npos) return true;
   const std::size_t dot = token.rfind('.');
   if (dot == std::string_view::npos) return false;
@@ -141,11 +139,12 @@ WordFix FixUnknownWord(const std::string& word, const Xapian::Database& db, cons
 }
 
 // True when `word`, which the index lacks as typed and stemmed and has no correction for, is in no form an item
-// holds: not a stopword, not a form sharing a Turkish stem, not a word with synonyms.
+// holds: not a stopword, not a form sharing a Turkish stem, not a word with synonyms. `english`: the index has
+// English items.
 bool HeldInNoForm(const std::string& word, const Xapian::Database& db, const std::vector<Xapian::Stem>& stems,
-                  const std::vector<std::string>& langs, const std::string& dictionary_dir) {
+                  bool english, const std::string& dictionary_dir) {
   if (IsStopword(word) || HasSynonyms(word, db, stems)) return false;
-  return !SharesAStem(word, db) || (EnglishWord(word, langs, dictionary_dir) && !BeginsWithIndexWord(word, db));
+  return !SharesAStem(word, db) || (english && EnglishWord(word, dictionary_dir) && !BeginsWithIndexWord(word, db));
 }
 
 }  // namespace
@@ -195,7 +194,7 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
                !KnownToIndex(word, db, stems)) {
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);
-      if (word_fix.searched.empty() && !Excluded(text, i) && HeldInNoForm(word, db, stems, langs, dictionary_dir) &&
+      if (word_fix.searched.empty() && !Excluded(text, i) && HeldInNoForm(word, db, stems, english, dictionary_dir) &&
           std::find(fix.unknown.begin(), fix.unknown.end(), word) == fix.unknown.end()) {
         fix.unknown.push_back(word);
       }

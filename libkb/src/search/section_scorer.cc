@@ -1,6 +1,9 @@
 #include "section_scorer.h"
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 #include "html_escape.h"
 #include "query_text.h"
@@ -76,22 +79,23 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
   q.prefix = AsciiLower(prefix);
   if (!q.prefix.empty()) q.first_bytes.set(LowerByte(q.prefix[0]));
   const double n = std::max<double>(1.0, db.get_doccount());
-  bool only_function_words = true;
-  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end() && only_function_words; ++it) {
-    const std::string& term = *it;
-    const bool stemmed = term.size() > 2 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
-    const bool prefixed = !term.empty() && term[0] >= 'A' && term[0] <= 'Z' && !stemmed;
-    if (!prefixed && !IsFunctionWord(std::string_view(term).substr(stemmed ? 1 : 0))) only_function_words = false;
-  }
+  std::vector<std::pair<std::string, bool>> words;  // each word term, and whether it is unstemmed (plain)
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
     const std::string& term = *it;
     unsigned char c = static_cast<unsigned char>(term.empty() ? 0 : term[0]);
     bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
     bool stemmed = c == 'Z' && term.size() > 2 && !(term[1] >= 'A' && term[1] <= 'Z');
-    if (!plain && !stemmed) continue;  // prefixed terms (codes, filters, title:) say nothing about sections
-    // Function words ("to", "the", "how", "ve") say nothing about a section either, and marked in every snippet
-    // they hide the words that matter; a query of nothing else keeps them.
-    if (!only_function_words && IsFunctionWord(std::string_view(term).substr(stemmed ? 1 : 0))) continue;
+    if (plain || stemmed) words.emplace_back(term, plain);  // prefixed terms (codes, filters, title:) say nothing
+  }
+  // Function words ("to", "the", "how", "ve") say nothing about a section either, and marked in every snippet
+  // they hide the words that matter; a query of nothing else keeps them.
+  auto function_word = [](const std::pair<std::string, bool>& w) {
+    return IsFunctionWord(std::string_view(w.first).substr(w.second ? 0 : 1));
+  };
+  const bool only_function_words = std::all_of(words.begin(), words.end(), function_word);
+  for (const auto& w : words) {
+    if (!only_function_words && function_word(w)) continue;
+    const auto& [term, plain] = w;
     const Xapian::doccount df = match ? match->get_termfreq(term) : db.get_termfreq(term);
     double idf = std::log(1.0 + n / std::max<double>(1.0, df));
     if (plain) {
