@@ -794,6 +794,23 @@ TEST_F(RankingContentTest, ASynonymWrittenAsAPhraseFindsTheArticleThatUsesIt) {
   ExpectFirstOnlyWith(cases, off, "synonym phrases");
 }
 
+TEST_F(RankingContentTest, WordsTheGapViewNamedFindTheirArticles) {
+  // "bounced" was a word no item held, and "Payout schedule" came first for a returned payout: "Failed
+  // payouts" now lists the alias "payout bounced".
+  const SearchResponse bounced = Run("payout bounced back from bank");
+  EXPECT_TRUE(bounced.missing_words.empty()) << ::testing::PrintToString(bounced.missing_words);
+  ASSERT_FALSE(bounced.hits.empty());
+  EXPECT_EQ(bounced.hits.front().id, "payments/failed-payouts");
+  // Webhook tools call resending "replay" (content/synonyms.txt "resend, replay, redeliver"); "Setting up
+  // webhooks" came first.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"replay events from last month", "payments/webhook-delivery"},
+  };
+  SearcherOptions off;
+  off.ranking.synonyms = false;
+  ExpectFirstOnlyWith(cases, off, "synonyms");
+}
+
 TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt) {
   // The English article claims the code (`error_codes`), the Turkish one mentions it in its text; a Turkish
   // query sees Turkish items only, where the code weighed no more than "hatası" and the alias words.
