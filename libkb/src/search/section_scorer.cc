@@ -1,6 +1,7 @@
 #include "section_scorer.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -15,19 +16,45 @@
 namespace kb::internal {
 namespace {
 
-bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
+// Bytes of a word: ASCII letters and digits, '_', and every byte of a UTF-8 sequence. A table: the scan asks
+// this of every byte of every section of every hit shown.
+constexpr std::array<bool, 256> kWordBytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+  }
+  return t;
+}();
+
+bool IsWordByte(unsigned char c) { return kWordBytes[c]; }
 
 unsigned char LowerByte(char c) {
   unsigned char u = static_cast<unsigned char>(c);
   return (u >= 'A' && u <= 'Z') ? static_cast<unsigned char>(u - 'A' + 'a') : u;
 }
 
+// QueryWords::first_pairs' index of a word: its first two bytes, lowercased (the second 0 for one byte).
+std::size_t FirstPair(std::string_view word) {
+  return static_cast<std::size_t>(LowerByte(word[0])) << 8 | (word.size() > 1 ? LowerByte(word[1]) : 0);
+}
+
 struct Match {
   std::size_t begin, end;  // byte offsets of the word in the text
-  std::string key;         // which query word it is (each counts once)
+  const std::string* key;  // which query word it is (each counts once): its entry in QueryWords
   double idf;
+};
+
+// The query words a text has shown so far. A query has few words: a short list beats hashing strings.
+class Seen {
+ public:
+  bool Insert(const std::string* key) {
+    if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) return false;
+    keys_.push_back(key);
+    return true;
+  }
+
+ private:
+  std::vector<const std::string*> keys_;
 };
 
 // Finds the query words in `text`. Only words that start like a query stem are stemmed.
@@ -40,27 +67,27 @@ std::vector<Match> FindMatches(std::string_view text, const QueryWords& q, const
     const std::size_t start = i;
     while (i < text.size() && IsWordByte(static_cast<unsigned char>(text[i]))) ++i;
     if (i == start) break;
-    if (!q.first_bytes[LowerByte(text[start])]) continue;
+    if (!q.first_pairs[FirstPair(text.substr(start, i - start))]) continue;
     word.assign(text, start, i - start);
     for (char& c : word) c = static_cast<char>(LowerByte(c));
     if (auto e = q.exact.find(word); e != q.exact.end()) {
-      out.push_back({start, i, e->first, e->second});
+      out.push_back({start, i, &e->first, e->second});
       continue;
     }
     if (!q.prefix.empty() && word.compare(0, q.prefix.size(), q.prefix) == 0) {
-      out.push_back({start, i, "*" + q.prefix, 1.0});
+      out.push_back({start, i, &q.prefix, 1.0});
       continue;
     }
     if (q.stems.empty() || word.size() < 2 || !q.stem_heads.count(word.substr(0, 2))) continue;
-    if (auto s = q.stems.find(stem(word)); s != q.stems.end()) out.push_back({start, i, "Z" + s->first, s->second});
+    if (auto s = q.stems.find(stem(word)); s != q.stems.end()) out.push_back({start, i, &s->first, s->second});
   }
   return out;
 }
 
-double Score(const std::vector<Match>& matches, std::unordered_set<std::string>* seen) {
+double Score(const std::vector<Match>& matches, Seen* seen) {
   double score = 0;
   for (const Match& m : matches) {
-    if (seen->insert(m.key).second) score += m.idf;
+    if (seen->Insert(m.key)) score += m.idf;
   }
   return score;
 }
@@ -79,7 +106,11 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
                              const Xapian::MSet* match) {
   QueryWords q;
   q.prefix = AsciiLower(prefix);
-  if (!q.prefix.empty()) q.first_bytes.set(LowerByte(q.prefix[0]));
+  if (q.prefix.size() == 1) {
+    for (std::size_t second = 0; second < 256; ++second) q.first_pairs.set(FirstPair(q.prefix) | second);
+  } else if (!q.prefix.empty()) {
+    q.first_pairs.set(FirstPair(q.prefix));
+  }
   const double n = std::max<double>(1.0, db.get_doccount());
   std::vector<std::pair<std::string, bool>> words;  // each word term, and whether it is unstemmed (plain)
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
@@ -102,11 +133,11 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
     double idf = std::log(1.0 + n / std::max<double>(1.0, df));
     if (plain) {
       q.exact.emplace(term, idf);
-      q.first_bytes.set(LowerByte(term[0]));
+      q.first_pairs.set(FirstPair(term));
     } else {
       q.stems.emplace(term.substr(1), idf);
       q.stem_heads.insert(term.substr(1, 2));
-      q.first_bytes.set(LowerByte(term[1]));
+      q.first_pairs.set(FirstPair(std::string_view(term).substr(1)));
     }
   }
   return q;
@@ -118,7 +149,7 @@ const Section* BestSection(const Item& item, const QueryWords& words, const Xapi
   double best_score = 0;
   for (const Section& s : item.sections) {
     // A query word in the heading counts twice: the heading says what the section is about.
-    std::unordered_set<std::string> seen;
+    Seen seen;
     double score = s.level > 0 ? 2 * Score(FindMatches(s.title, words, stem), &seen) : 0;
     score += Score(FindMatches(s.text, words, stem), &seen);
     if (score > best_score) {
@@ -131,13 +162,13 @@ const Section* BestSection(const Item& item, const QueryWords& words, const Xapi
 
 double SectionFocus(const Item& item, const QueryWords& words, const Xapian::Stem& stem) {
   if (item.sections.size() < 2 || words.empty()) return 1.0;
-  std::unordered_set<std::string> in_title;
+  Seen in_title;
   const double title = Score(FindMatches(item.title, words, stem), &in_title);
-  std::unordered_set<std::string> in_item = in_title;
+  Seen in_item = in_title;
   double total = title;
   double best = 0;
   for (const Section& s : item.sections) {
-    std::unordered_set<std::string> in_section = in_title;
+    Seen in_section = in_title;
     double score = title;
     for (const std::string* text : {&s.title, &s.text}) {
       if (text == &s.title && s.level == 0) continue;
@@ -157,10 +188,10 @@ std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xa
   std::size_t begin = 0;
   double best = -1;
   for (std::size_t i = 0; i < matches.size(); ++i) {
-    std::unordered_set<std::string> seen;
+    Seen seen;
     double score = 0;
     for (std::size_t j = i; j < matches.size() && matches[j].end <= matches[i].begin + max_bytes; ++j) {
-      if (seen.insert(matches[j].key).second) score += matches[j].idf;
+      if (seen.Insert(matches[j].key)) score += matches[j].idf;
     }
     if (score > best) {
       best = score;
@@ -202,7 +233,7 @@ std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xa
 bool TitleNamesQueryWord(const Xapian::Document& doc, const QueryWords& words) {
   const std::string title = doc.get_value(kSlotTitleSort);
   for (const Match& m : FindMatches(title, words, MakeStemmer(doc.get_value(kSlotLang)))) {
-    if (m.key[0] != '*') return true;  // a word still being typed is not yet a word of the query
+    if (m.key != &words.prefix) return true;  // a word still being typed is not yet a word of the query
   }
   return false;
 }

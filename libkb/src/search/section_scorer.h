@@ -24,9 +24,10 @@ struct QueryWords {
   std::unordered_map<std::string, double> stems;  // stem (without "Z") → idf
   std::unordered_set<std::string> stem_heads;     // first two bytes of each stem: gate for stemming
   std::string prefix;                             // the word being typed (as-you-type), "" if none
-  // Lowercased first bytes of all the above: most words of a text fail this test and are never copied,
-  // hashed or stemmed (section scoring and snippets scan every section of every hit).
-  std::bitset<256> first_bytes;
+  // The lowercased first two bytes of all the above (the second 0 for a one-byte word), as one 16-bit index:
+  // most words of a text fail this test and are never copied, hashed or stemmed (section scoring and snippets
+  // scan every section of every hit).
+  std::bitset<65536> first_pairs;
   bool empty() const { return exact.empty() && stems.empty() && prefix.empty(); }
 };
 
