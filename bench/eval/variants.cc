@@ -94,8 +94,6 @@ const std::vector<Variant>& Variants() {
             [](SearcherOptions& o) { o.ranking.language_first = false; }),
       Query("-other-language-codes", "codes only another language's items hold wait for the fallback",
             [](SearcherOptions& o) { o.ranking.other_language_codes = false; }),
-      Query("-title-lift", "a demoted item (front matter boost < 1) stays demoted when the query names its title",
-            [](SearcherOptions& o) { o.ranking.title_lifts_demotion = false; }),
       Query("-question-frame", "a typed question's frame searched as any word (question_frame_weight 1)",
             [](SearcherOptions& o) { o.ranking.question_frame_weight = 1; }),
       Query("frame=0", "a typed question's frame not searched at all (question_frame_weight 0)",

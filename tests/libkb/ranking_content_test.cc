@@ -638,15 +638,6 @@ TEST_F(RankingContentTest, MetaArticlesDoNotOutrankProductArticles) {
   }
   // Asked about kb itself, the article about kb still comes first.
   EXPECT_EQ(Run("kb query syntax").hits.at(0).id, "handbook/kb-search");
-  // Also when the question names the article's title only in passing: its demotion is for product queries.
-  const std::vector<std::pair<std::string, std::string>> cases = {
-      {"search results in Turkish only", "handbook/kb-search"},
-      {"searching for refunds in another language", "handbook/kb-search"},
-      {"gaps in the knowledge base this week", "handbook/knowledge-gaps"},
-  };
-  SearcherOptions off;
-  off.ranking.title_lifts_demotion = false;
-  ExpectFirstOnlyWith(cases, off, "the title lift");
 }
 
 TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {

@@ -122,10 +122,6 @@ struct RankingOptions {
   // this many times more again: items mentioning the code come before items sharing only the other words,
   // also when the item claiming the code (`error_codes`) is in another language. Explain part `code`. 0 = off.
   double code_text_boost = 3;
-  // An item that front matter `boost` demotes (below 1: the articles about kb itself, which quote product
-  // words as examples) keeps that demotion for product queries only: a query that names a word of its title
-  // ("kb search", "knowledge gaps", "scripted answer") asks about it, and it ranks on its words. Default: true.
-  bool title_lifts_demotion = true;
   // Items often opened or copied get score × (1 + popularity_boost × log1p(count)) within the rerank window;
   // counts come from Searcher::SetPopularity (e.g. kb::UsageLog::Popularity). Default: 0 (off).
   double popularity_boost = 0;

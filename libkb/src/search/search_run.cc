@@ -378,11 +378,7 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetItera
     if (found != popularity->end() && found->second > 0)
       apply("popularity", 1 + r.popularity_boost * std::log1p(found->second));
   }
-  if (!key.boost.empty()) {
-    double boost = std::clamp(std::strtod(key.boost.c_str(), nullptr), 0.05, 20.0);
-    if (boost < 1 && r.title_lifts_demotion && internal::TitleNamesQueryWord(DocOf(it), run.words)) boost = 1;
-    apply("boost", boost);
-  }
+  if (!key.boost.empty()) apply("boost", std::clamp(std::strtod(key.boost.c_str(), nullptr), 0.05, 20.0));
   if (run.problem_first && !key.answer && key.names_problem) apply("problem", r.problem_factor);
   if (run.answers_after && key.answer) apply("answers_after", r.answer_factor);
   if (run.process_first && key.process) apply("process", r.process_factor);

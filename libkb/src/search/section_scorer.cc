@@ -9,9 +9,7 @@
 #include "html_escape.h"
 #include "query_text.h"
 #include "stopwords.h"
-#include "term_prefixes.h"
 #include "text.h"
-#include "xapian_util.h"
 
 namespace kb::internal {
 namespace {
@@ -228,14 +226,6 @@ std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xa
   }
   if (end < text.size()) out += "…";
   return out;
-}
-
-bool TitleNamesQueryWord(const Xapian::Document& doc, const QueryWords& words) {
-  const std::string title = doc.get_value(kSlotTitleSort);
-  for (const Match& m : FindMatches(title, words, MakeStemmer(doc.get_value(kSlotLang)))) {
-    if (m.key != &words.prefix) return true;  // a word still being typed is not yet a word of the query
-  }
-  return false;
 }
 
 }  // namespace kb::internal
