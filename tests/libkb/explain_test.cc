@@ -163,7 +163,7 @@ TEST_F(ExplainTest, PartsAddUpToTheScoreForTwentyThreeQueries) {
             << max_error << ", match reported whole for " << seen["match"] << " results\n";
   for (const char* part :
        {"text", "title", "alias", "phrase", "synonym", "identifier", "exact", "feedback", "freshness", "popularity",
-        "boost", "problem", "process", "ended", "answers_after", "focus", "code"}) {
+        "about_kb", "problem", "process", "ended", "answers_after", "focus", "code"}) {
     EXPECT_GT(seen[part], 0) << part << " never contributed";
   }
 }

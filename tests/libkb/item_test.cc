@@ -85,6 +85,7 @@ TEST(FrontMatterTest, VerifyEveryUnits) {
 TEST(FrontMatterTest, ScopeIsProcessOrProduct) {
   EXPECT_EQ(MustParse("a.md", "---\nscope: Process\n---\n").scope, "process");
   EXPECT_EQ(MustParse("a.md", "---\nscope: product\n---\n").scope, "");
+  EXPECT_EQ(MustParse("a.md", "---\nscope: KB\n---\n").scope, "kb");
   const Item plain = MustParse("a.md", "---\ntitle: T\n---\n");
   EXPECT_EQ(plain.scope, "");
   EXPECT_TRUE(plain.warnings.empty());
@@ -106,7 +107,7 @@ TEST(FrontMatterTest, BadValuesReportTheirFileLine) {
       {"verified: 05/02/2024", "verified must be a real date"},
       {"verify_every: soon", "verify_every must be"},
       {"verify_every: 200y", "verify_every must be"},
-      {"scope: internal", "scope must be 'product' or 'process'"},
+      {"scope: internal", "scope must be 'product', 'process' (about doing support itself) or 'kb'"},
   };
   for (const auto& [line, expected] : cases) {
     const std::string message = ParseError("kb/x.md", std::string("---\ntitle: T\nowner: o\n") + line + "\n---\n");

@@ -638,6 +638,16 @@ TEST_F(RankingContentTest, MetaArticlesDoNotOutrankProductArticles) {
   }
   // Asked about kb itself, the article about kb still comes first.
   EXPECT_EQ(Run("kb query syntax").hits.at(0).id, "handbook/kb-search");
+  // Also when the question names the article's title only in passing: an item of `scope: kb` ranks below
+  // product items for product words, not for questions about it.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"search results in Turkish only", "handbook/kb-search"},
+      {"searching for refunds in another language", "handbook/kb-search"},
+      {"gaps in the knowledge base this week", "handbook/knowledge-gaps"},
+  };
+  SearcherOptions off;
+  off.ranking.about_kb_title_lift = false;
+  ExpectFirstOnlyWith(cases, off, "the title lift");
 }
 
 TEST_F(RankingContentTest, RelatedStartsFromTheItemsOwnLinks) {

@@ -33,6 +33,35 @@ TEST(RerankKeyTest, FieldsComeBackAsPacked) {
   EXPECT_TRUE(plain.process);
 }
 
+TEST(RerankKeyTest, AnItemAboutKbKeepsItsTitleApartFromItsBoost) {
+  // With a boost, without one (the byte after the 0 before the title is then another 0), and with a stale date.
+  for (const std::string& boost : {std::string("0.500000"), std::string()}) {
+    const RerankKey key{.id = "handbook/kb-search",
+                        .stale_after = "20270101",
+                        .boost = boost,
+                        .process = true,
+                        .about_kb = true,
+                        .title = "searching the knowledge base with kb"};
+    const RerankKey back = DecodeRerankKey(EncodeRerankKey(key));
+    EXPECT_EQ(back.id, key.id);
+    EXPECT_EQ(back.stale_after, key.stale_after);
+    EXPECT_EQ(back.boost, boost);
+    EXPECT_TRUE(back.process);
+    EXPECT_TRUE(back.about_kb);
+    EXPECT_EQ(back.title, key.title);
+  }
+  // A title cannot end the id early: its 0 bytes are written as spaces.
+  const RerankKey odd =
+      DecodeRerankKey(EncodeRerankKey({.id = "a", .about_kb = true, .title = std::string("x\0y", 3)}));
+  EXPECT_EQ(odd.id, "a");
+  EXPECT_EQ(odd.title, "x y");
+  // Other items carry no title, whatever their boost.
+  const RerankKey other = DecodeRerankKey(EncodeRerankKey({.id = "b", .boost = "0.600000", .process = true}));
+  EXPECT_FALSE(other.about_kb);
+  EXPECT_TRUE(other.title.empty());
+  EXPECT_EQ(other.boost, "0.600000");
+}
+
 TEST(RerankKeyTest, AnIncidentsEndDateIsNotReadAsFreshness) {
   const RerankKey back = DecodeRerankKey(EncodeRerankKey({.id = "incidents/x", .ended = "20261118"}));
   EXPECT_EQ(back.id, "incidents/x");
@@ -47,7 +76,7 @@ TEST(RerankKeyTest, MissingOrForeignValueDecodesToDefaults) {
   for (const std::string& value : {std::string(), std::string("refund-policy"), std::string("\0", 1)}) {
     const RerankKey key = DecodeRerankKey(value);
     EXPECT_TRUE(key.id.empty() && key.stale_after.empty() && key.ended.empty() && key.boost.empty());
-    EXPECT_FALSE(key.answer || key.names_problem || key.process);
+    EXPECT_FALSE(key.answer || key.names_problem || key.process || key.about_kb);
   }
 }
 

@@ -80,8 +80,10 @@ struct Item {
   // and must not outrank the product articles. Default: 1.
   double boost = 1.0;
   // Front matter `scope`: "process" for items about doing support itself (shifts, triage, escalation, writing
-  // to customers), "" (or "product") for items about the product. A typed question in the first person ("who
-  // do I escalate a stuck payout to") ranks process items higher (RankingOptions::process_factor).
+  // to customers), "kb" for items about the knowledge base itself (how to search it, how to write for it), ""
+  // (or "product") for items about the product. A typed question in the first person ("who do I escalate a
+  // stuck payout to") ranks process and kb items higher (RankingOptions::process_factor); kb items rank below
+  // product items unless the query names their title (RankingOptions::about_kb_factor).
   std::string scope;
   // Incidents (`kind: incident`): when it began and when its banner ends by itself, as written (date-times
   // with a zone, or dates; see kb::ParseDateTime). "" if not given.

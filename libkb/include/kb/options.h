@@ -122,6 +122,12 @@ struct RankingOptions {
   // this many times more again: items mentioning the code come before items sharing only the other words,
   // also when the item claiming the code (`error_codes`) is in another language. Explain part `code`. 0 = off.
   double code_text_boost = 3;
+  // Items of front matter `scope: kb` (about the knowledge base itself: how to search it, how to write for it)
+  // quote product words as examples; they get score × about_kb_factor, so that product articles come first for
+  // product words, unless the query names a word of their title ("search results in Turkish only", "gaps in the
+  // knowledge base"): then it asks about them (with about_kb_title_lift). 1 = off. Default: 0.6, true.
+  double about_kb_factor = 0.6;
+  bool about_kb_title_lift = true;
   // Items often opened or copied get score × (1 + popularity_boost × log1p(count)) within the rerank window;
   // counts come from Searcher::SetPopularity (e.g. kb::UsageLog::Popularity). Default: 0 (off).
   double popularity_boost = 0;

@@ -21,10 +21,13 @@ struct RerankKey {
   std::string boost;           // front matter `boost` as text, "" for 1 (as kSlotBoost)
   bool answer = false;         // kind answer
   bool names_problem = false;  // title or tags name a problem (ItemNamesProblem)
-  bool process = false;        // scope process
+  bool process = false;        // scope process (or kb)
+  bool about_kb = false;       // scope kb: about the knowledge base itself
+  std::string title;           // with about_kb: the lowercase title, which decides when the item is asked about
 };
 
-// id, 0, flags (one byte from '@'), stale_after (or, flagged as an incident, ended), 0, boost.
+// id, 0, flags (one byte from '@'), stale_after (or, flagged as an incident, ended), 0, boost; flagged about_kb,
+// then 0 and the title.
 std::string EncodeRerankKey(const RerankKey& key);
 // The fields back; an item indexed without the value (or any other text) decodes to what it can, the rest
 // left at their defaults.

@@ -254,7 +254,10 @@ void AddRerankKey(Xapian::Document& doc) {
   const std::string kind = doc.get_value(kSlotKind);
   key.answer = kind == "answer";
   key.names_problem = ItemNamesProblem(doc);
-  key.process = doc.get_value(kSlotScope) == "process";
+  const std::string scope = doc.get_value(kSlotScope);
+  key.process = scope == "process" || scope == "kb";
+  key.about_kb = scope == "kb";
+  if (key.about_kb) key.title = doc.get_value(kSlotTitleSort);
   // An incident's `until` (a date-time the check validated) as a date: an ended incident ranks lower.
   if (kind == "incident") key.ended = CompactDate(doc.get_value(kSlotUntil).substr(0, 10));
   doc.add_value(kSlotRerank, EncodeRerankKey(key));

@@ -52,7 +52,7 @@ inline constexpr unsigned kSlotBody = 13;     // the Markdown body, read only wh
 inline constexpr unsigned kSlotBoost = 14;    // front matter `boost` as text ("0.5"), empty for 1
 inline constexpr unsigned kSlotStarted = 15;  // incidents: `started` as written
 inline constexpr unsigned kSlotUntil = 16;    // incidents: `until` as written
-inline constexpr unsigned kSlotScope = 17;    // front matter `scope`: "process", empty for product items
+inline constexpr unsigned kSlotScope = 17;    // front matter `scope`: "process", "kb", empty for product items
 inline constexpr unsigned kSlotStamp = 18;    // the file's SourceFile::stamp when indexed ("" if unknown)
 inline constexpr unsigned kSlotRerank = 19;   // what the rerank reads, the match's sort key (rerank_key.h)
 

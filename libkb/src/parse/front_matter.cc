@@ -176,10 +176,12 @@ std::string SetCheckedField(const std::string& key, const std::string& value, It
     item->boost = boost;
   } else if (key == "scope") {
     const std::string scope = AsciiLower(value);
-    if (scope != "product" && scope != "process") {
-      return "scope must be 'product' or 'process' (about doing support itself), not '" + value + "'";
+    if (scope != "product" && scope != "process" && scope != "kb") {
+      return "scope must be 'product', 'process' (about doing support itself) or 'kb' (about the knowledge base "
+             "itself), not '" +
+             value + "'";
     }
-    item->scope = scope == "process" ? scope : "";
+    item->scope = scope == "product" ? "" : scope;
   } else if (key == "started" || key == "until") {
     (key == "until" ? item->until : item->started) = value;
     std::int64_t seconds = 0;

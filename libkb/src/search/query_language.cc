@@ -23,9 +23,11 @@ Xapian::doccount TermFreqIn(Xapian::Enquire& enquire, const Xapian::Database& db
                             const std::string& lang) {
   const Xapian::doccount df = db.get_termfreq(term);
   if (df == 0) return 0;
-  // Items their owners ranked down (front matter `boost` below 1: the articles about kb itself) quote other
-  // languages' words as examples ("lang:tr iade"); that is not their language's use of the word.
-  static const Xapian::Query demoted(Xapian::Query::OP_VALUE_LE, kSlotBoost, "0.999999");
+  // Items about kb itself (`scope: kb`) and items their owners ranked down (front matter `boost` below 1)
+  // quote other languages' words as examples ("lang:tr iade"); that is not their language's use of the word.
+  static const Xapian::Query demoted(Xapian::Query::OP_OR,
+                                     Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotBoost, "0.999999"),
+                                     Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotScope, "kb", "kb"));
   const Xapian::Query in_lang(std::string(kPrefixLang) + lang);
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
                                   Xapian::Query(Xapian::Query::OP_AND_NOT, in_lang, demoted)));

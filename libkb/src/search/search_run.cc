@@ -382,6 +382,10 @@ double Searcher::Rep::RerankFactor(const SearchRun& run, const Xapian::MSetItera
   if (run.problem_first && !key.answer && key.names_problem) apply("problem", r.problem_factor);
   if (run.answers_after && key.answer) apply("answers_after", r.answer_factor);
   if (run.process_first && key.process) apply("process", r.process_factor);
+  if (key.about_kb && r.about_kb_factor != 1 &&
+      !(r.about_kb_title_lift && internal::NamesQueryWord(key.title, run.words, run.parsed.language))) {
+    apply("about_kb", r.about_kb_factor);
+  }
   if (!key.ended.empty() && key.ended < run.today_compact) apply("ended", r.ended_factor);
   if (run.focus) {
     // The best section decides where the item ranks: matches scattered over several sections weigh less.

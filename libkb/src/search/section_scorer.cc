@@ -10,6 +10,7 @@
 #include "query_text.h"
 #include "stopwords.h"
 #include "text.h"
+#include "xapian_util.h"
 
 namespace kb::internal {
 namespace {
@@ -226,6 +227,15 @@ std::string MakeSnippet(std::string_view text, const QueryWords& words, const Xa
   }
   if (end < text.size()) out += "…";
   return out;
+}
+
+bool NamesQueryWord(std::string_view text, const QueryWords& words, const std::string& lang) {
+  if (text.empty() || words.empty()) return false;
+  // An index of one language leaves the query's language unset: its items are English as often as not.
+  for (const Match& m : FindMatches(text, words, MakeStemmer(lang.empty() ? "en" : lang))) {
+    if (m.key != &words.prefix) return true;  // a word still being typed is not yet a word of the query
+  }
+  return false;
 }
 
 }  // namespace kb::internal

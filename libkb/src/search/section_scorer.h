@@ -45,6 +45,8 @@ const Section* BestSection(const Item& item, const QueryWords& words, const Xapi
 // title plus the best section (heading and text), over those in the title plus all sections. 1 when the item
 // has one section or matches no word; lower when the words are scattered over several sections.
 double SectionFocus(const Item& item, const QueryWords& words, const Xapian::Stem& stem);
+// True when `text` holds one of the query's words (an exact form, or one with the same stem in `lang`).
+bool NamesQueryWord(std::string_view text, const QueryWords& words, const std::string& lang);
 
 // Up to about `max_bytes` of `text` around its densest cluster of query words, HTML-escaped, matches wrapped
 // in <mark>…</mark>, "…" where text was cut.
