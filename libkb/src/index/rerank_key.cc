@@ -53,7 +53,6 @@ RerankKey DecodeRerankKey(std::string_view value) {
   key.names_problem = flags & kProblem;
   key.process = flags & kProcess;
   key.about_kb = flags & kAboutKb;
-  if (!key.about_kb) key.title.clear();
   (flags & kIncident ? key.ended : key.stale_after) = value.substr(flags_at + 2, boost_at - flags_at - 2);
   key.boost = value.substr(boost_at + 1, boost_end - boost_at - 1);
   return key;

@@ -191,7 +191,7 @@ SpellingFix CorrectSpelling(const std::string& text, const Xapian::Database& db,
     if (!contraction.empty()) {
       word_fix.searched = contraction;
     } else if (!field && !wildcard && !typed && plain_word && lookups < kMaxLookups && !InLink(text, i) &&
-               !IsStopword(word) && !IsTurkishStopword(word) && !KnownToIndex(word, db, stems)) {
+               !IsFunctionWord(word) && !KnownToIndex(word, db, stems)) {
       // A function word ("yüzünden", "diyor") is no typo and no gap, whether or not an item uses it.
       ++lookups;
       word_fix = FixUnknownWord(word, db, langs, dictionary_dir);

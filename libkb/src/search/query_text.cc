@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "stopwords.h"
 #include "text.h"
 
 namespace kb::internal {
@@ -293,6 +294,8 @@ std::string_view WithApostrophe(std::string_view lower_word) {
 bool IsChatWord(std::string_view lower_word) { return ChatWords().count(lower_word) > 0; }
 
 bool IsTurkishStopword(std::string_view lower_word) { return TurkishStopwords().count(lower_word) > 0; }
+
+bool IsFunctionWord(std::string_view lower_word) { return IsStopword(lower_word) || IsTurkishStopword(lower_word); }
 
 bool HasTurkishLetters(std::string_view text) {
   // ğ Ğ (c4 9f/9e), ı İ (c4 b1/b0), ş Ş (c5 9f/9e).

@@ -42,6 +42,8 @@ std::string_view WithApostrophe(std::string_view lower_word);
 
 // Turkish function words ("ve", "bir", "için", "neden"), with and without diacritics.
 bool IsTurkishStopword(std::string_view lower_word);
+// A function word of English or Turkish ("to", "the", "ve", "yüzünden").
+bool IsFunctionWord(std::string_view lower_word);
 
 // True when `text` has a letter only Turkish uses among kb's languages (ğ ş ı İ and their capitals).
 bool HasTurkishLetters(std::string_view text);

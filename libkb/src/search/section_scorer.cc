@@ -8,7 +8,6 @@
 
 #include "html_escape.h"
 #include "query_text.h"
-#include "stopwords.h"
 #include "text.h"
 #include "xapian_util.h"
 
@@ -77,7 +76,7 @@ std::vector<Match> FindMatches(std::string_view text, const QueryWords& q, const
       out.push_back({start, i, &q.prefix, 1.0});
       continue;
     }
-    if (q.stems.empty() || word.size() < 2 || !q.stem_heads.count(word.substr(0, 2))) continue;
+    if (q.stems.empty() || word.size() < 2 || !q.stem_pairs[FirstPair(word)]) continue;
     if (auto s = q.stems.find(stem(word)); s != q.stems.end()) out.push_back({start, i, &s->first, s->second});
   }
   return out;
@@ -96,8 +95,6 @@ std::size_t CharStart(std::string_view text, std::size_t pos) {
   while (pos > 0 && pos < text.size() && (static_cast<unsigned char>(text[pos]) & 0xC0) == 0x80) --pos;
   return pos;
 }
-
-bool IsFunctionWord(std::string_view word) { return IsStopword(word) || IsTurkishStopword(word); }
 
 }  // namespace
 
@@ -135,7 +132,7 @@ QueryWords CollectQueryWords(const Xapian::Query& query, const Xapian::Database&
       q.first_pairs.set(FirstPair(term));
     } else {
       q.stems.emplace(term.substr(1), idf);
-      q.stem_heads.insert(term.substr(1, 2));
+      q.stem_pairs.set(FirstPair(std::string_view(term).substr(1)));
       q.first_pairs.set(FirstPair(std::string_view(term).substr(1)));
     }
   }

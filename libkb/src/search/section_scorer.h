@@ -12,7 +12,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "kb/item.h"
@@ -22,7 +21,7 @@ namespace kb::internal {
 struct QueryWords {
   std::unordered_map<std::string, double> exact;  // word → idf
   std::unordered_map<std::string, double> stems;  // stem (without "Z") → idf
-  std::unordered_set<std::string> stem_heads;     // first two bytes of each stem: gate for stemming
+  std::bitset<65536> stem_pairs;                  // the first_pairs index of each stem: gate for stemming
   std::string prefix;                             // the word being typed (as-you-type), "" if none
   // The lowercased first two bytes of all the above (the second 0 for a one-byte word), as one 16-bit index:
   // most words of a text fail this test and are never copied, hashed or stemmed (section scoring and snippets
