@@ -823,6 +823,12 @@ TEST_F(RankingContentTest, WordsTheGapViewNamedFindTheirArticles) {
   ExpectFirstOnlyWith(cases, off, "synonyms");
 }
 
+TEST_F(RankingContentTest, SubscribingToEventsFindsTheSetupArticle) {
+  // Choosing an endpoint's events is "subscribing" in every webhook tool; only "Webhook retries and delivery
+  // failures" said so ("subscribed to that event type"), and it came first. "Setting up webhooks" now does.
+  EXPECT_EQ(Ids(Run("which events can we subscribe to")).front(), "payments/webhooks");
+}
+
 TEST_F(RankingContentTest, ACodeInATurkishQueryFindsTheTurkishItemThatMentionsIt) {
   // The English article claims the code (`error_codes`), the Turkish one mentions it in its text; a Turkish
   // query sees Turkish items only, where the code weighed no more than "hatası" and the alias words.
