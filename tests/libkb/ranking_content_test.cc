@@ -823,6 +823,18 @@ TEST_F(RankingContentTest, WordsTheGapViewNamedFindTheirArticles) {
   ExpectFirstOnlyWith(cases, off, "synonyms");
 }
 
+TEST_F(RankingContentTest, FeedbackWeighsNoMoreThanTheQuestion) {
+  // A 15-word question holds six stems; pseudo-relevance feedback added 20 terms from "Handing over an open
+  // ticket", which outweighed the question's own words and put that article above the reply to send.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"what do I tell the customer when I pass their ticket to another team",
+       "handbook/answers/escalating-your-ticket"},
+  };
+  SearcherOptions off;
+  off.ranking.feedback_scaled = false;
+  ExpectFirstOnlyWith(cases, off, "the feedback's scaling");
+}
+
 TEST_F(RankingContentTest, SubscribingToEventsFindsTheSetupArticle) {
   // Choosing an endpoint's events is "subscribing" in every webhook tool; only "Webhook retries and delivery
   // failures" said so ("subscribed to that event type"), and it came first. "Setting up webhooks" now does.

@@ -65,6 +65,10 @@ struct RankingOptions {
   int feedback_docs = 3;
   int feedback_terms = 20;
   double feedback_weight = 0.5;
+  // The expansion's weight is also scaled by min(1, the query's own stemmed terms / the expansion's terms), so
+  // that 20 added terms weigh no more than the question they came from: a 15-word question about the shift
+  // holds 6 such terms, and its expansion outweighed them 5 to 1 (bench/README.md). Default: true.
+  bool feedback_scaled = true;
   // The feedback's first pass (which finds those documents) for a query of at least `pasted_query_words` words
   // runs the title and alias boosts of long_query_fields too. Without them the two pasted questions of
   // bench/perf over 100k items took 0.65x and 0.82x the time and ranked the same (bench/README.md); shorter

@@ -14,10 +14,10 @@
 #include "query_builder.h"
 #include "query_intent.h"
 #include "query_text.h"
+#include "query_weighting.h"
 #include "rerank_key.h"
 #include "search_explain.h"
 #include "searcher_rep.h"
-#include "stopwords.h"
 #include "stored.h"
 #include "text.h"
 #include "xapian_util.h"
@@ -98,46 +98,6 @@ Status CheckRequest(const SearchRequest& request) {
       return Status::InvalidArgument("unknown facet '" + f + "'; use tag, owner, kind, tier, product or lang");
   }
   return Status::Ok();
-}
-
-// What pseudo-relevance feedback may add to a query: stems of plain words (Z-terms), not stopwords, not
-// prefixed field or filter terms, not fragments.
-struct FeedbackTerms : Xapian::ExpandDecider {
-  bool operator()(const std::string& term) const override {
-    if (term.size() < 4 || term.size() > 40 || term[0] != 'Z') return false;
-    const unsigned char c = static_cast<unsigned char>(term[1]);
-    return ((c >= 'a' && c <= 'z') || c >= 0x80) && !internal::IsStopword(std::string_view(term).substr(1));
-  }
-};
-
-// Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
-// terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches). A long
-// natural-language query names its topic in many words; the best first matches name it in the corpus's own.
-// The first pass runs `first` (ParsedQuery::first_pass: `query`, or it without its field boosts). `added`
-// (explain): receives the expansion as it weighs in the result.
-Xapian::Query WithFeedback(Xapian::Enquire& enquire, const Xapian::Query& query, const Xapian::Query& first,
-                           const RankingOptions& r, Xapian::Query* added) {
-  enquire.set_query(first);
-  Xapian::MSet top = enquire.get_mset(0, static_cast<Xapian::doccount>(r.feedback_docs));
-  if (top.empty()) return query;
-  Xapian::RSet rset;
-  for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
-  const FeedbackTerms decider;
-  Xapian::ESet eset = enquire.get_eset(static_cast<Xapian::termcount>(r.feedback_terms), rset, &decider);
-  if (eset.empty()) return query;
-  Xapian::Query expansion(Xapian::Query::OP_OR, eset.begin(), eset.end());
-  expansion = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, expansion, r.feedback_weight);
-  if (added) *added = Xapian::Query(Xapian::Query::OP_FILTER, expansion, query);
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, expansion);
-}
-
-// A long question or log is weighted with IneB2, a divergence-from-randomness model: on long queries it
-// ranked clearly better than BM25, on short ones BM25 did. A message (lines, a greeting) stays with BM25 and
-// gets no feedback: both drifted on the support set's pasted e-mails (bench/README.md).
-std::unique_ptr<Xapian::Weight> WeightFor(const internal::ParsedQuery& parsed, const RankingOptions& r) {
-  const bool long_text = r.pasted_query_words > 0 && parsed.words >= r.pasted_query_words && !parsed.message;
-  if (long_text) return std::make_unique<Xapian::IneB2Weight>(1.0);
-  return std::make_unique<Xapian::BM25Weight>(r.bm25_k1, 0, 1, r.bm25_b, 0.5);
 }
 
 // Decides which factors reorder the top window and how much of the match is fetched.
@@ -270,12 +230,13 @@ void Searcher::Rep::Match(SearchRun& run) {
   const SearchRequest& request = run.request;
   Xapian::Enquire enquire(db);
   enquire.set_query(run.parsed.query);
-  run.weight = WeightFor(run.parsed, r);
+  run.weight = internal::WeightFor(run.parsed, r);
   enquire.set_weighting_scheme(*run.weight);
   const bool feedback = run.by_relevance && run.parsed.long_query && !run.parsed.message && r.feedback_docs > 0 &&
                         r.feedback_terms > 0 && r.feedback_weight > 0;
   Xapian::Query* feedback_part = request.explain ? &run.feedback : nullptr;
-  if (feedback) enquire.set_query(WithFeedback(enquire, run.parsed.query, run.parsed.first_pass, r, feedback_part));
+  if (feedback)
+    enquire.set_query(internal::WithFeedback(enquire, run.parsed.query, run.parsed.first_pass, r, feedback_part));
   // A query of filters alone weighs every match 0, and Xapian orders ties by docid, which differs between one
   // database and the same items in shards; the id makes that order the same everywhere (and is remote-safe,
   // unlike a KeyMaker).
@@ -304,7 +265,7 @@ void Searcher::Rep::Match(SearchRun& run) {
       Xapian::Enquire first_pass(db);
       first_pass.set_weighting_scheme(*run.weight);
       run.feedback = Xapian::Query();
-      fallback = WithFeedback(first_pass, fallback, run.parsed.first_pass_fallback, r, feedback_part);
+      fallback = internal::WithFeedback(first_pass, fallback, run.parsed.first_pass_fallback, r, feedback_part);
     }
     enquire.set_query(fallback);
     run.mset = enquire.get_mset(fetch_from, fetch_count, run.check_at_least);
