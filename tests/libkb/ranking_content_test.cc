@@ -835,6 +835,14 @@ TEST_F(RankingContentTest, FeedbackWeighsNoMoreThanTheQuestion) {
   ExpectFirstOnlyWith(cases, off, "the feedback's scaling");
 }
 
+TEST_F(RankingContentTest, AnAcronymFindsTheArticleThatWritesItsPlural) {
+  // "Handling secrets and card data" writes "IBANs" only; a query keeps the ALL-CAPS "IBAN" unstemmed, and it
+  // missed that article (its terms were "ibans" and the stem of it).
+  const std::vector<std::string> ids = Ids(Run("IBAN"));
+  EXPECT_NE(std::find(ids.begin(), ids.end(), "handbook/customer-data-handling"), ids.end())
+      << ::testing::PrintToString(ids);
+}
+
 TEST_F(RankingContentTest, SubscribingToEventsFindsTheSetupArticle) {
   // Choosing an endpoint's events is "subscribing" in every webhook tool; only "Webhook retries and delivery
   // failures" said so ("subscribed to that event type"), and it came first. "Setting up webhooks" now does.

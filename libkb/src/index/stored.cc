@@ -1,6 +1,7 @@
 #include "stored.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 #include "query_intent.h"
@@ -209,6 +210,37 @@ void IndexFoldedTurkish(const Item& item, const FieldWdf& wdf, Xapian::TermGener
   }
 }
 
+// An acronym's plural ("IBANs", "SLAs", "APIs") is also indexed as the acronym's exact term ("iban"): a query
+// keeps ALL-CAPS words as typed and unstemmed, so "IBAN" missed the article that writes "IBANs" (its terms
+// were "ibans" and the stem "Ziban").
+void AddAcronymSingulars(std::string_view text, unsigned wdf, Xapian::Document& doc) {
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !alnum(text[i])) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && alnum(text[i])) ++i;
+    const std::size_t caps = i - start - 1;  // the letters before the final 's'
+    if (i - start < 3 || caps > 8 || text[i - 1] != 's' ||
+        (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80))
+      continue;
+    std::string term;
+    for (std::size_t k = start; k < start + caps && text[k] >= 'A' && text[k] <= 'Z'; ++k)
+      term += static_cast<char>(text[k] - 'A' + 'a');
+    if (term.size() == caps) doc.add_term(term, wdf);
+  }
+}
+
+void IndexAcronymSingulars(const Item& item, const FieldWdf& wdf, Xapian::Document& doc) {
+  AddAcronymSingulars(item.title, wdf.title, doc);
+  for (const std::string& alias : item.aliases) AddAcronymSingulars(alias, wdf.alias, doc);
+  AddAcronymSingulars(item.summary, wdf.heading, doc);
+  for (const Section& section : item.sections) {
+    if (section.level > 0) AddAcronymSingulars(section.title, wdf.heading, doc);
+    AddAcronymSingulars(section.text, kWdfBody, doc);
+  }
+}
+
 // The filter terms (id, kind, owner, ...), the file and link terms, and the error codes.
 void AddFilterTerms(const Item& item, const std::string& lang, Xapian::Document& doc) {
   AddBoolean(doc, std::string(kPrefixId) + item.id);
@@ -304,6 +336,7 @@ Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::stri
   tg.set_stemmer(stemmer->second);
   IndexText(item, wdf, tg);
   if (lang == "tr") IndexFoldedTurkish(item, wdf, tg);
+  IndexAcronymSingulars(item, wdf, doc);
   AddFilterTerms(item, lang, doc);
   AddValues(item, lang, doc);
   doc.set_data(EncodeData(item, lang));
