@@ -58,6 +58,10 @@ const std::unordered_set<std::string_view>& TurkishStopwords() {
       // "because of", "says", "wants": a shift's Turkish carries them ("kur yüzünden", "müşteri iade istiyor")
       // and no item is about them; the gap view named them as words no item mentions.
       "yüzünden", "yuzunden", "dolayı", "dolayi", "diyor", "diyorlar", "istiyor", "istiyorlar", "istiyoruz",
+      // The auxiliary "olmak" and the light verb "etmek" ("bloke oldu", "iade ettiler"): the noun before them
+      // is the topic. "oldu" matched a leaked-key alias ("ifşa oldu") for a blocked card.
+      "oldu", "olur", "oluyor", "olmuş", "olmus", "olacak", "olsun", "olup", "olmak", "etti", "ettiler",
+      "ettik", "ettim", "ediyor", "ediyorlar", "edildi", "etmek",
   };
   // clang-format on
   return *words;
