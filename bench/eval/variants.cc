@@ -93,6 +93,8 @@ const std::vector<Variant>& Variants() {
       Query("-code-text", "codes a typed query names not weighed again in item text (code_text_boost 0)",
             [](SearcherOptions& o) { o.ranking.code_text_boost = 0; }),
       Query("code-text=10", "code_text_boost 10", [](SearcherOptions& o) { o.ranking.code_text_boost = 10; }),
+      Query("-code-once", "a code's boost follows how often the item repeats it (its BM25 weight; before 2026-12-08)",
+            [](SearcherOptions& o) { o.ranking.code_text_once = false; }),
       Query("-language-first", "every language searched together (no query language, no fallback)",
             [](SearcherOptions& o) { o.ranking.language_first = false; }),
       Query("-other-language-codes", "codes only another language's items hold wait for the fallback",

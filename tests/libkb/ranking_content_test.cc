@@ -836,6 +836,17 @@ TEST_F(RankingContentTest, FeedbackWeighsNoMoreThanTheQuestion) {
   ExpectFirstOnlyWith(cases, off, "the feedback's scaling");
 }
 
+TEST_F(RankingContentTest, ACodeCountsOncePerItemThatMentionsIt) {
+  // "P1" and "P2" are in the SLAs' table many times and in triage's priority list once each, beside "a leaked
+  // API key": weighed by how often each item repeats them, the codes put the SLAs first.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"is a leaked api key P1 or P2", "handbook/ticket-triage"},
+  };
+  SearcherOptions off;
+  off.ranking.code_text_once = false;
+  ExpectFirstOnlyWith(cases, off, "a code counted once");
+}
+
 TEST_F(RankingContentTest, TurkishAuxiliaryVerbsDoNotRank) {
   // "oldu" (became) and "ettiler" (they did) carry no topic; "oldu" matched the leaked-key alias "api anahtarı
   // ifşa oldu" and put that article first for a blocked card, "ettiler" a dispute article for a refund.

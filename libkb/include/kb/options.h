@@ -126,6 +126,11 @@ struct RankingOptions {
   // this many times more again: items mentioning the code come before items sharing only the other words,
   // also when the item claiming the code (`error_codes`) is in another language. Explain part `code`. 0 = off.
   double code_text_boost = 3;
+  // The code weighs once per item that mentions it (boost × its BM25 idf), not by how often the item repeats it:
+  // several items mention "P1" and "P2", and the one that repeats them in a table (SLAs) outweighed the one
+  // whose sentence answers "is a leaked api key P1 or P2" (triage). False: the term's BM25 weight × boost.
+  // Default: true.
+  bool code_text_once = true;
   // Items of front matter `scope: kb` (about the knowledge base itself: how to search it, how to write for it)
   // quote product words as examples; they get score × about_kb_factor, so that product articles come first for
   // product words, unless the query names a word of their title ("search results in Turkish only", "gaps in the

@@ -21,6 +21,41 @@ namespace {
 // How much an identifier quoted in a pasted message (refund_failed) weighs against its plain words.
 constexpr double kIdentifierBoost = 3.0;
 
+// `token` with `from` joining two letters or digits replaced by `to` (refund_failed → refund.failed).
+std::string Rejoin(std::string token, char from, char to) {
+  for (std::size_t k = 1; k + 1 < token.size(); ++k) {
+    if (token[k] == from && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
+        std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
+      token[k] = to;
+    }
+  }
+  return token;
+}
+
+// A code typed with hyphens or dots whose underscored form the index holds as one word (ERR-CARD-DECLINED,
+// err.card.declined: the articles write ERR_CARD_DECLINED): that form, lowercase; else empty. A code is ALL
+// CAPS or has three parts or more, not a hyphenated word: "on-line" is the phrase "on line" in most texts, even
+// where one writes on_line.
+std::string UnderscoredCode(const std::string& word, const Xapian::Database& db) {
+  const std::string lower = Xapian::Unicode::tolower(word);
+  if (lower.find('_') != std::string::npos || lower.find_first_of("-.") == std::string::npos) return "";
+  const std::string joined = Rejoin(Rejoin(lower, '-', '_'), '.', '_');
+  const bool caps = std::none_of(word.begin(), word.end(), [](unsigned char c) { return std::islower(c); });
+  const bool code = caps || std::count(joined.begin(), joined.end(), '_') >= 2;
+  if (!code || joined == lower || !db.term_exists(joined)) return "";
+  return joined;
+}
+
+// The term a code is indexed as: its lowercase (a digit or an underscore, one indexed word), or the underscored
+// form of one typed with hyphens or dots (UnderscoredCode). Empty when the token is no code the index holds.
+std::string CodeTerm(const std::string& token, const Xapian::Database& db) {
+  if (token.find_first_of(".-") != std::string::npos) return UnderscoredCode(token, db);
+  const std::string term = AsciiLower(token);
+  if (term.find_first_of("0123456789_") == std::string::npos || term.find('/') != std::string::npos) return "";
+  if (term.size() > kMaxTermBytes || !db.term_exists(term)) return "";
+  return term;
+}
+
 }  // namespace
 
 bool LooksLikeIdentifier(const std::string& t) {
@@ -90,15 +125,23 @@ std::vector<std::string> TermsOnlyInOtherLanguages(const std::vector<std::string
   return out;
 }
 
-Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian::Database& db, double boost) {
+Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian::Database& db, double boost,
+                            bool once) {
+  const double docs = db.get_doccount();
   std::vector<Xapian::Query> terms;
   std::set<std::string> seen;
   for (const std::string& t : tokens) {
-    // A code has a digit or an underscore and is one indexed word (no '.', '-' or '/' splitting it).
-    if (t.find_first_of("0123456789_") == std::string::npos || t.find_first_of(".-/") != std::string::npos) continue;
-    const std::string term = AsciiLower(t);
-    if (term.size() > kMaxTermBytes || !seen.insert(term).second || !db.term_exists(term)) continue;
-    terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), boost);
+    const std::string term = CodeTerm(t, db);
+    if (term.empty() || !seen.insert(term).second) continue;
+    if (!once) {
+      terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), boost);
+      continue;
+    }
+    // A fixed weight for each item the term filters: its BM25 idf, whatever the item's wdf and length.
+    const double df = db.get_termfreq(term);
+    const double weight = boost * std::log(1.0 + (docs - df + 0.5) / (df + 0.5));
+    terms.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(new Xapian::FixedWeightPostingSource(weight)),
+                       Xapian::Query(term));
   }
   return terms.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
@@ -271,17 +314,6 @@ Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens) {
                        Xapian::Query(Xapian::Query::OP_OR, phrases.begin(), phrases.end()), kIdentifierBoost);
 }
 
-// `token` with `from` joining two letters or digits replaced by `to` (refund_failed → refund.failed).
-std::string Rejoin(std::string token, char from, char to) {
-  for (std::size_t k = 1; k + 1 < token.size(); ++k) {
-    if (token[k] == from && std::isalnum(static_cast<unsigned char>(token[k - 1])) &&
-        std::isalnum(static_cast<unsigned char>(token[k + 1]))) {
-      token[k] = to;
-    }
-  }
-  return token;
-}
-
 // Identifiers joined by underscores that the index does not hold as one word (refund_failed, written
 // refund.failed in the articles) are read as the phrase of their parts, like refund.failed and refund-failed.
 // The other way round, an identifier joined by hyphens or dots whose underscored form the index holds as one
@@ -293,15 +325,9 @@ std::string SplitUnknownIdentifiers(const std::string& text, const Xapian::Datab
     if (word.empty()) return token;
     const std::string lower = Xapian::Unicode::tolower(word.front());
     if (lower.find('_') == std::string::npos) {
-      if (lower.find_first_of("-.") == std::string::npos) return token;
-      // A code (ALL CAPS, or three parts or more), not a hyphenated word: "on-line" is the phrase "on line" in
-      // most texts, even where one writes on_line.
-      const std::string joined = Rejoin(Rejoin(lower, '-', '_'), '.', '_');
-      const bool caps =
-          std::none_of(word.front().begin(), word.front().end(), [](unsigned char c) { return std::islower(c); });
-      const bool code = caps || std::count(joined.begin(), joined.end(), '_') >= 2;
+      const std::string joined = UnderscoredCode(word.front(), db);
       const std::size_t at = token.find(word.front());
-      if (!code || joined == lower || at == std::string::npos || !db.term_exists(joined)) return token;
+      if (joined.empty() || at == std::string::npos) return token;
       return token.replace(at, word.front().size(), joined);
     }
     if (db.term_exists(lower)) return token;

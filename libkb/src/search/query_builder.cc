@@ -94,7 +94,8 @@ Xapian::Query WithCodes(Xapian::Query text, const QueryPlan& plan, const ParsedQ
     }
   }
   if (!out.prose && r.code_text_boost > 0) {
-    if (Xapian::Query codes = CodeTextBoost(plan.tokens, *ctx.db, r.code_text_boost); !codes.empty()) {
+    if (Xapian::Query codes = CodeTextBoost(plan.tokens, *ctx.db, r.code_text_boost, r.code_text_once);
+        !codes.empty()) {
       note("code", codes);
       text = text.empty() ? codes : Xapian::Query(Xapian::Query::OP_OR, text, codes);
     }

@@ -63,9 +63,11 @@ std::vector<std::string> TermsOnlyInOtherLanguages(const std::vector<std::string
 Xapian::Query IdentifierBoost(const std::vector<std::string>& tokens);
 
 // Codes a typed query names that items mention in their text ("E3001", "ERR_3DS_TIMEOUT", "402"), as those
-// text terms, each scaled by `boost`: an item that mentions the code comes before items that share only the
-// query's other words, also where the item claiming it is in another language. Empty when there are none.
-Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian::Database& db, double boost);
+// text terms, each weighing `boost` times its BM25 idf in every item that mentions it (`once`), or `boost` times
+// its BM25 weight: an item that mentions the code comes before items that share only the query's other words,
+// also where the item claiming it is in another language. Empty when there are none.
+Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian::Database& db, double boost,
+                            bool once);
 
 // Terms a query can match, each wildcard counted as `wildcard_terms`.
 std::size_t ExpandedTerms(const Xapian::Query& q, std::size_t wildcard_terms);
