@@ -662,9 +662,19 @@ function renderSource(it) {
 }
 
 // The answer's "When to use" section is shown above its fields: the guard must be read before the answer is sent.
-function guardNodes() {
+function guardHeading() {
   const heads = [...els.itemBody.querySelectorAll('h2, h3')];
-  const head = heads.find((h) => /^(when to use|ne zaman kullanılır)/i.test(h.textContent.trim()));
+  return heads.find((h) => /^(when to use|ne zaman kullanılır)/i.test(h.textContent.trim()));
+}
+
+// The guard's title as the answer writes it ("When to use", or "Ne zaman kullanılır" in a Turkish answer).
+function guardTitle() {
+  const head = guardHeading();
+  return head ? head.textContent.trim() : 'When to use';
+}
+
+function guardNodes() {
+  const head = guardHeading();
   if (!head) return [];
   const nodes = [];
   for (let n = head.nextElementSibling; n && !/^H[1-3]$/.test(n.tagName); n = n.nextElementSibling) nodes.push(n);
@@ -680,7 +690,7 @@ function renderAnswerPanel(it) {
   els.copyStatus.textContent = '';
   if (!it.answer) return;
   const guard = guardNodes();
-  els.answerGuard.replaceChildren(...(guard.length ? [el('h3', { text: 'When to use' }), ...guard] : []));
+  els.answerGuard.replaceChildren(...(guard.length ? [el('h3', { text: guardTitle() }), ...guard] : []));
   els.answerGuard.hidden = guard.length === 0;
   els.answerFields.replaceChildren(...it.answer.placeholders.map((name) => {
     const id = 'ph-' + name.replace(/[^\w-]/g, '_');

@@ -122,6 +122,14 @@ TEST(AnswerTextTest, SetextHeadingAnyCaseAndToTheEnd) {
   EXPECT_EQ(AnswerText(item), "Thanks for waiting.");
 }
 
+TEST(AnswerTextTest, ATurkishAnswerHeading) {
+  for (const char* heading : {"Yanıt", "Yanit", "YANIT", "Cevap"}) {
+    const Item item = Parsed(std::string("# İade durumu\n\n## Ne zaman kullanılır\nİade sorulduğunda.\n\n## ") +
+                             heading + "\n\nMerhaba {{ad}},\n\n## Notlar\nİç not.\n");
+    EXPECT_EQ(AnswerText(item), "Merhaba {{ad}},") << heading;
+  }
+}
+
 TEST(AnswerTextTest, WithoutAnAnswerHeadingTheBodyWithoutItsTitle) {
   EXPECT_EQ(AnswerText(Parsed("\n# Refund status\n\nHi {{name}}, it is on its way.\n")),
             "Hi {{name}}, it is on its way.");

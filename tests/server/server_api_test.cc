@@ -100,6 +100,12 @@ TEST(ServerLanguageTest, QueryAndReaderLanguageOverHttp) {
   EXPECT_EQ(get("/api/search?q=paylane", {{"Accept-Language", "tr-TR,tr;q=0.9,en;q=0.8"}})["language"], "tr");
   EXPECT_EQ(get("/api/search?q=paylane", {{"Accept-Language", "en-GB,en;q=0.9"}})["language"], "en");
   EXPECT_EQ(get("/api/suggest?q=paylane%20&ui_lang=tr&completions=0")["results"][0]["lang"], "tr");
+  // A Turkish scripted answer's parts are headed in Turkish ("Ne zaman kullanılır", "Yanıt"): the text to send
+  // is the "Yanıt" section alone.
+  const json answer = get("/api/items/tr/cevaplar/kart-reddi-yaniti")["answer"];
+  const std::string text = answer.value("text", "");
+  EXPECT_EQ(text.rfind("Merhaba {{customer_name}},", 0), 0u) << text;
+  EXPECT_EQ(text.find("Ne zaman"), std::string::npos) << text;
   auto bad = cli->Get("/api/search?q=refund&ui_lang=turkish");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400) << bad->body;

@@ -44,6 +44,12 @@ std::string Join(const std::vector<std::string_view>& lines, std::size_t begin, 
   return out;
 }
 
+// The heading of the part to send: "Answer", or in a Turkish answer "Yanıt" (typed "Yanit") or "Cevap".
+bool IsAnswerHeading(const std::string& title) {
+  const std::string lower = internal::AsciiLower(title);
+  return lower == "answer" || lower == "yanıt" || lower == "yanit" || lower == "cevap";
+}
+
 }  // namespace
 
 std::string AnswerText(const Item& item) {
@@ -54,7 +60,7 @@ std::string AnswerText(const Item& item) {
   };
   for (std::size_t k = 0; k < item.sections.size(); ++k) {
     const Section& s = item.sections[k];
-    if (s.level == 0 || internal::AsciiLower(s.title) != "answer") continue;
+    if (s.level == 0 || !IsAnswerHeading(s.title)) continue;
     std::size_t begin = std::min(index_of(s) + 1, lines.size());
     if (begin < lines.size() && Underline(lines[begin])) ++begin;
     std::size_t end = lines.size();
