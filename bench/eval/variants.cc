@@ -21,6 +21,8 @@ const std::vector<Variant>& Variants() {
   static const std::vector<Variant> variants = {
       Index("-field-weights", "titles, aliases, headings and tags indexed like body text (wdf 1)", "flat",
             [](WriterOptions& o) { o.field_weights = false; }),
+      Index("-code-words", "error codes (ERR_INSUFFICIENT_FUNDS) indexed as one word only, not also as their words",
+            "nocodewords", [](WriterOptions& o) { o.code_words = false; }),
       Query("+title-boost", "query also matched against titles alone (S terms), weight 0.5, queries <= 12 words",
             [](SearcherOptions& o) { o.ranking.title_boost = 0.5; }),
       Query("-exact", "exact error-code / id match first, off",

@@ -60,6 +60,40 @@ TEST_F(IndexWriterTest, UpsertAndCommitMakesItemSearchable) {
   EXPECT_EQ(SearchCount("refund"), 1u);
 }
 
+TEST_F(IndexWriterTest, AnErrorCodeIsAlsoIndexedAsItsWords) {
+  // A scripted answer that lists ERR_INSUFFICIENT_FUNDS and ERR_DO_NOT_HONOR but never writes their words.
+  constexpr char kAnswer[] = R"(---
+title: Explaining a declined card
+kind: answer
+owner: payments-team
+---
+# Explaining a declined card
+
+Use it for ERR_INSUFFICIENT_FUNDS or ERR_DO_NOT_HONOR, not for refund_failed.
+)";
+  for (const bool code_words : {true, false}) {
+    TempDir dir;
+    WriterOptions options;
+    options.code_words = code_words;
+    auto w = IndexWriter::Open(dir.Sub("db"), options);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_TRUE((*w)->Upsert(MustParse("answers/declined.md", kAnswer)).ok());
+    ASSERT_TRUE((*w)->Commit().ok());
+    auto searcher = Searcher::Open({dir.Sub("db")});
+    ASSERT_TRUE(searcher.ok()) << searcher.status().ToString();
+    auto count = [&](const std::string& q) {
+      auto res = (*searcher)->Search({.query = q});
+      EXPECT_TRUE(res.ok()) << q;
+      return res.ok() ? res->hits.size() : 0u;
+    };
+    EXPECT_EQ(count("insufficient funds"), code_words ? 1u : 0u) << code_words;
+    EXPECT_EQ(count("\"do not honor\""), code_words ? 1u : 0u) << code_words;
+    EXPECT_EQ(count("ERR_INSUFFICIENT_FUNDS"), 1u) << code_words;  // the code itself, either way
+    // A lowercase identifier is not split: "failed" is no word of this item.
+    EXPECT_EQ(count("failed"), 0u) << code_words;
+  }
+}
+
 TEST_F(IndexWriterTest, UpsertWithSameIdReplaces) {
   auto w = IndexWriter::Open(Db(), {});
   ASSERT_TRUE(w.ok());

@@ -44,6 +44,11 @@ struct WriterOptions {
   // Index titles, aliases, headings and tags with larger within-document frequencies than body text, so that
   // BM25 ranks a match there higher (kb's field weights). Off only to measure them (bench/). Default: true.
   bool field_weights = true;
+  // An error code written in capitals and underscores (ERR_INSUFFICIENT_FUNDS) is also indexed as its words
+  // ("err insufficient funds", with positions), so that the words find the items that write only the code: the
+  // scripted answer for "insufficient funds". Lowercase identifiers (refund_failed, JSON keys) are not split.
+  // Default: true.
+  bool code_words = true;
   // Optional log sink (libkb never prints).
   std::function<void(const std::string&)> log;
 };

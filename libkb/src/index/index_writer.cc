@@ -188,8 +188,8 @@ Status IndexWriter::Upsert(const Item& item) {
   return Guard("indexing " + item.path, [&]() -> Status {
     if (Status s = internal::CheckItemKey(item); !s.ok()) return s;
     std::string key = std::string(internal::kPrefixId) + item.id;
-    Xapian::Document doc =
-        internal::BuildDocument(item, rep_->indexer, rep_->options.default_lang, rep_->options.field_weights);
+    Xapian::Document doc = internal::BuildDocument(item, rep_->indexer, rep_->options.default_lang,
+                                                   rep_->options.field_weights, rep_->options.code_words);
     if (rep_->options.spelling) {
       UncollectStored(rep_->db, key, rep_->spelling);
       internal::CollectSpelling(doc, +1, rep_->spelling);

@@ -116,7 +116,8 @@ Status ParallelBuild::WriteChunk(const Chunk& chunk, SpellingCounts& spelling, T
   return Guard("writing " + chunk.path, [&]() -> Status {
     Xapian::WritableDatabase db(chunk.path, kPartFlags);
     for (const Item& item : chunk.items) {
-      Xapian::Document doc = BuildDocument(item, indexer, options_.default_lang, options_.field_weights);
+      Xapian::Document doc =
+          BuildDocument(item, indexer, options_.default_lang, options_.field_weights, options_.code_words);
       if (options_.spelling) CollectSpelling(doc, +1, spelling);
       // Ids are unique (the caller drops duplicates), so each item is a new document: no lookup by its key.
       db.add_document(doc);

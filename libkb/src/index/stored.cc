@@ -241,6 +241,25 @@ void IndexAcronymSingulars(const Item& item, const FieldWdf& wdf, Xapian::Docume
   }
 }
 
+// An error code in capitals joined by underscores, indexed again as its words with positions
+// (WriterOptions::code_words): "ERR_DO_NOT_HONOR" -> "err do not honor", which the phrase "do not honor" finds.
+void IndexCodeWords(std::string_view text, Xapian::TermGenerator& tg) {
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !word_char(text[i])) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && word_char(text[i])) ++i;
+    std::string code(text.substr(start, i - start));
+    const bool capitals =
+        std::none_of(code.begin(), code.end(), [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; });
+    if (!capitals || code.find('_') == std::string::npos || (i < text.size() && text[i] & 0x80)) continue;
+    std::replace(code.begin(), code.end(), '_', ' ');
+    tg.index_text(code, kWdfBody);
+    tg.increase_termpos();
+  }
+}
+
 // The filter terms (id, kind, owner, ...), the file and link terms, and the error codes.
 void AddFilterTerms(const Item& item, const std::string& lang, Xapian::Document& doc) {
   AddBoolean(doc, std::string(kPrefixId) + item.id);
@@ -324,7 +343,7 @@ void AddValues(const Item& item, const std::string& lang, Xapian::Document& doc)
 }  // namespace
 
 Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::string_view default_lang,
-                               bool field_weights) {
+                               bool field_weights, bool code_words) {
   const FieldWdf wdf = field_weights ? FieldWdf{kWdfTitle, kWdfAlias, kWdfHeading, kWdfTag}
                                      : FieldWdf{kWdfBody, kWdfBody, kWdfBody, kWdfBody};
   const std::string lang = item.lang.empty() ? std::string(default_lang) : item.lang;
@@ -337,6 +356,9 @@ Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::stri
   IndexText(item, wdf, tg);
   if (lang == "tr") IndexFoldedTurkish(item, wdf, tg);
   IndexAcronymSingulars(item, wdf, doc);
+  if (code_words) {
+    for (const Section& section : item.sections) IndexCodeWords(section.text, tg);
+  }
   AddFilterTerms(item, lang, doc);
   AddValues(item, lang, doc);
   doc.set_data(EncodeData(item, lang));

@@ -30,9 +30,9 @@ struct TextIndexer {
 };
 
 // Builds the Xapian document of an item. `indexer.tg` must have its database set when spelling is wanted.
-// Without `field_weights` every field is indexed like body text.
+// Without `field_weights` every field is indexed like body text; `code_words`: WriterOptions::code_words.
 Xapian::Document BuildDocument(const Item& item, TextIndexer& indexer, std::string_view default_lang,
-                               bool field_weights = true);
+                               bool field_weights = true, bool code_words = true);
 
 // Decodes a document's data back to an item (metadata, sections and, if asked, the Markdown body).
 StoredItem DecodeStoredItem(const Xapian::Document& doc, std::string_view today, bool with_body = false);

@@ -140,8 +140,9 @@ Xapian::Query CodeTextBoost(const std::vector<std::string>& tokens, const Xapian
     // A fixed weight for each item the term filters: its BM25 idf, whatever the item's wdf and length.
     const double df = db.get_termfreq(term);
     const double weight = boost * std::log(1.0 + (docs - df + 0.5) / (df + 0.5));
-    terms.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(new Xapian::FixedWeightPostingSource(weight)),
-                       Xapian::Query(term));
+    // release(): the Query owns the source (without it Xapian 1.4 leaves it to the caller).
+    auto* source = new Xapian::FixedWeightPostingSource(weight);
+    terms.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(source->release()), Xapian::Query(term));
   }
   return terms.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
