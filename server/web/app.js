@@ -662,23 +662,15 @@ function renderSource(it) {
 }
 
 // The answer's "When to use" section is shown above its fields: the guard must be read before the answer is sent.
-function guardHeading() {
+// Its title is the answer's own heading ("When to use", or "Ne zaman kullanılır" in a Turkish answer); no nodes
+// when the answer has none.
+function answerGuard() {
   const heads = [...els.itemBody.querySelectorAll('h2, h3')];
-  return heads.find((h) => /^(when to use|ne zaman kullanılır)/i.test(h.textContent.trim()));
-}
-
-// The guard's title as the answer writes it ("When to use", or "Ne zaman kullanılır" in a Turkish answer).
-function guardTitle() {
-  const head = guardHeading();
-  return head ? head.textContent.trim() : 'When to use';
-}
-
-function guardNodes() {
-  const head = guardHeading();
-  if (!head) return [];
+  const head = heads.find((h) => /^(when to use|ne zaman kullanılır)/i.test(h.textContent.trim()));
+  if (!head) return { title: '', nodes: [] };
   const nodes = [];
   for (let n = head.nextElementSibling; n && !/^H[1-3]$/.test(n.tagName); n = n.nextElementSibling) nodes.push(n);
-  return nodes.map((n) => n.cloneNode(true));
+  return { title: head.textContent.trim(), nodes: nodes.map((n) => n.cloneNode(true)) };
 }
 
 function humanize(name) {
@@ -689,9 +681,9 @@ function renderAnswerPanel(it) {
   els.answerPanel.hidden = !it.answer;
   els.copyStatus.textContent = '';
   if (!it.answer) return;
-  const guard = guardNodes();
-  els.answerGuard.replaceChildren(...(guard.length ? [el('h3', { text: guardTitle() }), ...guard] : []));
-  els.answerGuard.hidden = guard.length === 0;
+  const guard = answerGuard();
+  els.answerGuard.replaceChildren(...(guard.nodes.length ? [el('h3', { text: guard.title }), ...guard.nodes] : []));
+  els.answerGuard.hidden = guard.nodes.length === 0;
   els.answerFields.replaceChildren(...it.answer.placeholders.map((name) => {
     const id = 'ph-' + name.replace(/[^\w-]/g, '_');
     return el('div', { class: 'field' }, el('label', { for: id, text: humanize(name) }),

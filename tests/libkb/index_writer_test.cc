@@ -69,7 +69,7 @@ owner: payments-team
 ---
 # Explaining a declined card
 
-Use it for ERR_INSUFFICIENT_FUNDS or ERR_DO_NOT_HONOR, not for refund_failed.
+Use it for ERR_INSUFFICIENT_FUNDS or ERR_DO_NOT_HONOR, not for refund_failed or batch 2026_11.
 )";
   for (const bool code_words : {true, false}) {
     TempDir dir;
@@ -89,8 +89,9 @@ Use it for ERR_INSUFFICIENT_FUNDS or ERR_DO_NOT_HONOR, not for refund_failed.
     EXPECT_EQ(count("insufficient funds"), code_words ? 1u : 0u) << code_words;
     EXPECT_EQ(count("\"do not honor\""), code_words ? 1u : 0u) << code_words;
     EXPECT_EQ(count("ERR_INSUFFICIENT_FUNDS"), 1u) << code_words;  // the code itself, either way
-    // A lowercase identifier is not split: "failed" is no word of this item.
+    // A lowercase identifier is not split, nor one without a capital: "failed" and "2026" are no words of it.
     EXPECT_EQ(count("failed"), 0u) << code_words;
+    EXPECT_EQ(count("2026"), 0u) << code_words;
   }
 }
 

@@ -26,7 +26,7 @@ struct FeedbackTerms : Xapian::ExpandDecider {
 
 // Pseudo-relevance feedback (Xapian's RSet/ESet): the top results of `query` lend their most informative
 // terms, which then reorder the matches of `query` (OP_AND_MAYBE adds weight, never matches), weighing at most
-// feedback_weight times the query's own stems (RankingOptions::feedback_scaled). A long
+// feedback_weight times the query's stem terms (RankingOptions::feedback_scaled). A long
 // natural-language query names its topic in many words; the best first matches name it in the corpus's own.
 // The first pass runs `first` (ParsedQuery::first_pass: `query`, or it without its field boosts). `added`
 // (explain): receives the expansion as it weighs in the result.
